@@ -1,0 +1,19 @@
+/** Errors the crypto primitives throw; tests and callers match on `name`. */
+
+/** A public key is malformed or of small order (its shared secret would be all zeros). */
+export class InvalidPublicKeyError extends Error {
+  static override name = 'InvalidPublicKeyError'
+  override name = InvalidPublicKeyError.name
+}
+
+/** A ciphertext failed authentication: wrong key, nonce, associated data, or tampered bytes. */
+export class DecryptionError extends Error {
+  static override name = 'DecryptionError'
+  override name = DecryptionError.name
+}
+
+/** A share, secret or field element is out of range or the wrong length. */
+export class InvalidShareError extends Error {
+  static override name = 'InvalidShareError'
+  override name = InvalidShareError.name
+}

