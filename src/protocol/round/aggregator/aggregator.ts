@@ -1,0 +1,148 @@
+/**
+ * The aggregator's side of one round attempt, as a sans-I/O state machine. It takes participants'
+ * messages as bytes and returns messages and events; a phase closes when every expected peer has
+ * answered or when the driver reports its deadline. It never throws: an invalid message excludes its
+ * sender, and a round that cannot finish aborts with a typed reason.
+ */
+import { ProtocolViolation, type AbortReason } from '../errors.js'
+import { TIMED_PHASES, type Phase, type TimedPhase } from '../phases.js'
+import { emptyStep, merge, type MessageType, type Step } from '../events.js'
+import { announce } from './announce.js'
+import { advertiseKeysComplete, closeAdvertiseKeys, onAdvertisement } from './advertise-keys.js'
+import { closeShareKeys, onShareKeys, shareKeysComplete } from './share-keys.js'
+import { abandonUpload, closeMaskedInput, maskedInputComplete, onMaskedChunk } from './masked-input.js'
+import { closeConsistencyCheck, consistencyCheckComplete, onConsistencySignature } from './consistency-check.js'
+import { closeUnmask, onUnmaskShares, unmaskComplete } from './unmask.js'
+import type { Identity } from '../../crypto/identity.js'
+import type { AggregatorConfig, AggregatorState, AggregatorStatus } from './state.js'
+
+interface PhaseLogic {
+  /** The message type participants send in this phase. */
+  accepts: MessageType
+  handle: (state: AggregatorState, from: Identity, bytes: Uint8Array) => void | Promise<void>
+  complete: (state: AggregatorState) => boolean
+  close: (state: AggregatorState) => Step | Promise<Step>
+}
+
+const PHASE_LOGIC: Record<TimedPhase, PhaseLogic> = {
+  'advertise-keys': { accepts: 'key-advertisement', handle: onAdvertisement, complete: advertiseKeysComplete, close: closeAdvertiseKeys },
+  'share-keys': { accepts: 'share-keys', handle: onShareKeys, complete: shareKeysComplete, close: closeShareKeys },
+  'masked-input': { accepts: 'masked-input', handle: onMaskedChunk, complete: maskedInputComplete, close: closeMaskedInput },
+  'consistency-check': { accepts: 'consistency-signature', handle: onConsistencySignature, complete: consistencyCheckComplete, close: closeConsistencyCheck },
+  unmask: { accepts: 'unmask-shares', handle: onUnmaskShares, complete: unmaskComplete, close: closeUnmask }
+}
+
+export class Aggregator {
+  private readonly state: AggregatorState
+
+  constructor (config: AggregatorConfig) {
+    this.state = {
+      config,
+      context: { sessionId: config.params.sessionId, round: config.round, attempt: config.attempt },
+      status: 'announce',
+      deadlines: [],
+      excluded: new Set(),
+      advertisements: new Map(),
+      shareKeys: new Map(),
+      uploads: new Map(),
+      completed: new Set(),
+      signatures: new Map(),
+      revealed: new Map(),
+      responders: new Set()
+    }
+  }
+
+  get status (): AggregatorStatus {
+    return this.state.status
+  }
+
+  /** Peers excluded so far for breaking the protocol. */
+  get excluded (): ReadonlySet<string> {
+    return this.state.excluded
+  }
+
+  /** Opens the attempt: the signed announcement for every session member. */
+  async announce (): Promise<Step> {
+    if (this.state.status !== 'announce') return emptyStep()
+    return this.guard(async () => announce(this.state))
+  }
+
+  /** Handles one participant message; `from` is the sender as the transport authenticated it. */
+  async handle (from: Identity, type: MessageType, bytes: Uint8Array): Promise<Step> {
+    const phase = this.timedPhase()
+    if (phase === undefined) return emptyStep()
+    if (this.state.excluded.has(from.id)) return emptyStep()
+    const logic = PHASE_LOGIC[phase]
+    if (type !== logic.accepts) return this.exclude(from, phase, 'conflicting-request', `sent a ${type} message during ${phase}`)
+    let step = emptyStep()
+    try {
+      await logic.handle(this.state, from, bytes)
+    } catch (err) {
+      if (!(err instanceof ProtocolViolation)) return this.abort('internal-error', (err as Error)?.message ?? String(err))
+      step = this.exclude(from, phase, err.reason, err.message)
+    }
+    return logic.complete(this.state) ? merge(step, await this.close()) : step
+  }
+
+  /** Forgets a masked-input upload whose stream broke; its sender counts as dropped. */
+  async abandonUpload (from: Identity): Promise<Step> {
+    if (this.state.status !== 'masked-input') return emptyStep()
+    abandonUpload(this.state, from)
+    return maskedInputComplete(this.state) ? this.close() : emptyStep()
+  }
+
+  /** The deadline of the current phase (Unix ms), once announced. */
+  nextDeadline (): number | undefined {
+    const phase = this.timedPhase()
+    return phase === undefined ? undefined : this.state.deadlines[TIMED_PHASES.indexOf(phase)]
+  }
+
+  /** Closes the current phase if its deadline has passed. */
+  async handleTimeout (now: number): Promise<Step> {
+    const deadline = this.nextDeadline()
+    if (deadline === undefined || now < deadline) return emptyStep()
+    return this.close()
+  }
+
+  /** Closes the current phase now, with whoever has answered, and moves on (or aborts). */
+  async close (): Promise<Step> {
+    const phase = this.timedPhase()
+    if (phase === undefined) return emptyStep()
+    const step = await this.guard(async () => PHASE_LOGIC[phase].close(this.state))
+    // A phase with nobody left to hear from (everyone excluded) closes at once.
+    const next = this.timedPhase()
+    if (next !== undefined && next !== phase && PHASE_LOGIC[next].complete(this.state) && next !== 'advertise-keys') {
+      return merge(step, await this.close())
+    }
+    return step
+  }
+
+  abort (reason: AbortReason, message: string): Step {
+    const status = this.state.status
+    if (status === 'done' || status === 'aborted') return emptyStep()
+    this.state.status = 'aborted'
+    this.state.accumulator = undefined
+    this.state.uploads.clear()
+    return { messages: [], events: [{ type: 'aborted', reason, phase: status, message }] }
+  }
+
+  private timedPhase (): TimedPhase | undefined {
+    const status = this.state.status
+    return (TIMED_PHASES as readonly string[]).includes(status) ? status as TimedPhase : undefined
+  }
+
+  private exclude (from: Identity, phase: Phase, reason: AbortReason, message: string): Step {
+    this.state.excluded.add(from.id)
+    this.state.uploads.delete(from.id)
+    return { messages: [], events: [{ type: 'excluded', peer: from.id, phase, reason, message }] }
+  }
+
+  private async guard (run: () => Promise<Step>): Promise<Step> {
+    try {
+      return await run()
+    } catch (err) {
+      if (err instanceof ProtocolViolation) return this.abort(err.reason, err.message)
+      return this.abort('internal-error', (err as Error)?.message ?? String(err))
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/** Why a round attempt aborts: every abort carries one of these, never a partial result. */
+import type { Phase } from './phases.js'
+
+export type AbortReason =
+  /** Fewer peers advertised keys than the session's minimum. */
+  | 'too-few-participants'
+  /** More participants than the encoding's modulus can sum. */
+  | 'too-many-participants'
+  /** More peers dropped out than the parameters tolerate (survivors below the minimum). */
+  | 'too-many-dropouts'
+  /** Some peer kept fewer than t neighbours, so its secrets could not be reconstructed. */
+  | 'too-few-neighbours'
+  /** The aggregator's announcement is invalid, unsigned, or for another round. */
+  | 'invalid-announcement'
+  /** The roster or the neighbours' keys are malformed, unsigned, swapped, repeated, or not the graph's. */
+  | 'invalid-roster'
+  /** The delivered shares are malformed or come from non-neighbours. */
+  | 'invalid-shares'
+  /** The survivor set is malformed or contradicts what this peer saw. */
+  | 'invalid-survivor-set'
+  /** The consistency proof lacks t valid neighbour signatures on the survivor set this peer signed. */
+  | 'invalid-consistency-proof'
+  /** The aggregator asked for something it must never get: a second survivor set, or both shares of one peer. */
+  | 'conflicting-request'
+  /** The result is unsigned, malformed, or over a survivor set other than the agreed one. */
+  | 'invalid-result'
+  /** Not enough valid shares to reconstruct some secret. */
+  | 'reconstruction-failed'
+  /** A phase deadline passed. */
+  | 'timeout'
+  /** This peer's own update cannot be encoded (NaN, infinite, wrong length, weight out of range). */
+  | 'invalid-input'
+  /** This peer was left out of the roster or the survivors. */
+  | 'excluded'
+  /** A failure inside the state machine itself (a bug): reported rather than thrown. */
+  | 'internal-error'
+
+/** A round attempt ended without a result. */
+export class RoundAbortedError extends Error {
+  static override name = 'RoundAbortedError'
+  override name = RoundAbortedError.name
+
+  constructor (readonly reason: AbortReason, readonly phase: Phase, message: string) {
+    super(`round aborted in ${phase} (${reason}): ${message}`)
+  }
+}
+
+/**
+ * A message broke the protocol. Inside the state machines only: a participant turns it into an
+ * abort, the aggregator into the exclusion of the sender.
+ */
+export class ProtocolViolation extends Error {
+  static override name = 'ProtocolViolation'
+  override name = ProtocolViolation.name
+
+  constructor (readonly reason: AbortReason, message: string) {
+    super(message)
+  }
+}

@@ -1,0 +1,49 @@
+/** The keys behind masks and share encryption, and the share commitments, as both roles derive them. */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { compareBytes, frame, u32be, u64be } from '../crypto/bytes.js'
+import { derivePairKey, deriveSelfMaskKey, KdfLabel, type RoundContext } from '../crypto/kdf.js'
+import { AEAD_KEY_LENGTH } from '../crypto/aead.js'
+import { ShareKind } from '../pb/messages.js'
+import type { CryptoSuite } from '../crypto/suite.js'
+import type { PrgMode } from '../crypto/prg.js'
+
+/** AES-128 keys drive the mask PRG: 128-bit security, and the fastest AES-CTR. */
+export const PRG_KEY_LENGTH = 16
+
+/** How `self` applies its pairwise mask with `other`: added by the lower peer id, subtracted by the higher. */
+export function pairwiseMode (self: Uint8Array, other: Uint8Array): PrgMode {
+  return compareBytes(self, other) < 0 ? 'add' : 'subtract'
+}
+
+/** The opposite operation, to remove a mask. */
+export function inverse (mode: PrgMode): PrgMode {
+  return mode === 'add' ? 'subtract' : 'add'
+}
+
+/** The PRG key of the pairwise mask between two peers: HKDF of their X25519 mask-key agreement. */
+export async function pairwiseMaskKey (crypto: CryptoSuite, context: RoundContext, secretKey: Uint8Array, publicKey: Uint8Array, self: Uint8Array, other: Uint8Array): Promise<Uint8Array> {
+  const shared = await crypto.x25519.sharedSecret(secretKey, publicKey)
+  return derivePairKey(KdfLabel.pairwiseMask, shared, context, self, other, PRG_KEY_LENGTH)
+}
+
+/** The AEAD key for shares between two peers: HKDF of their X25519 encryption-key agreement. */
+export async function shareEncryptionKey (crypto: CryptoSuite, context: RoundContext, secretKey: Uint8Array, publicKey: Uint8Array, self: Uint8Array, other: Uint8Array): Promise<Uint8Array> {
+  const shared = await crypto.x25519.sharedSecret(secretKey, publicKey)
+  return derivePairKey(KdfLabel.shareEncryption, shared, context, self, other, AEAD_KEY_LENGTH)
+}
+
+/** The PRG key of a peer's self mask, expanded from its self-mask seed b_u. */
+export function selfMaskKey (context: RoundContext, seed: Uint8Array, owner: Uint8Array): Uint8Array {
+  return deriveSelfMaskKey(seed, context, owner, PRG_KEY_LENGTH)
+}
+
+const COMMITMENT_LABEL = 'libp2p-secagg/1/share-commitment'
+
+/**
+ * The hash an owner commits to for the share a holder keeps, so the aggregator can check each revealed
+ * share on its own. Shares are uniform 257-bit field elements, so the hash reveals nothing about them.
+ */
+export function shareCommitment (context: RoundContext, owner: Uint8Array, holder: Uint8Array, kind: ShareKind, share: Uint8Array): Uint8Array {
+  const kindByte = new Uint8Array([kind === ShareKind.SELF_MASK ? 0 : 1])
+  return sha256(frame([COMMITMENT_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), owner, holder, kindByte, share]))
+}

@@ -1,0 +1,76 @@
+/** The parameters every peer of a session agrees on, and what each round derives from them. */
+import { resolveEncoding, type Encoding, type EncodingParams } from '../encoding/params.js'
+import { findGraphParameters, type GraphParameters, type ThreatModel } from '../graph/parameter-finder.js'
+import { MAX_SHARES } from '../crypto/shamir.js'
+import { InvalidEncodingError } from '../encoding/errors.js'
+import type { TimedPhase } from './phases.js'
+
+/** How the neighbour graph and threshold are chosen for each round's roster. */
+export interface GraphPolicy {
+  /** 'harary' (SecAgg+, k = O(log n)) or 'complete' (original SecAgg, k = n - 1). */
+  shape: 'harary' | 'complete'
+  /** Fraction of the roster that may drop out during a round; beyond it the round aborts. */
+  dropoutRate: number
+  /** Fraction of the roster assumed corrupt and colluding with the aggregator. */
+  corruptRate: number
+  threatModel: ThreatModel
+}
+
+export interface ProtocolParams {
+  /** 32 bytes: the hash of the session's canonical config. */
+  sessionId: Uint8Array
+  /** d: coordinates in each update. */
+  dimension: number
+  encoding: EncodingParams
+  graph: GraphPolicy
+  /** The fewest peers a round may start with. */
+  minParticipants: number
+  /** Milliseconds each phase may take once the previous one ended. */
+  phaseTimeouts: Record<TimedPhase, number>
+}
+
+export const DEFAULT_GRAPH: GraphPolicy = { shape: 'harary', dropoutRate: 0.1, corruptRate: 0.05, threatModel: 'malicious' }
+
+export const DEFAULT_PHASE_TIMEOUTS: Record<TimedPhase, number> = {
+  'advertise-keys': 10_000,
+  'share-keys': 10_000,
+  'masked-input': 60_000,
+  'consistency-check': 10_000,
+  unmask: 30_000
+}
+
+/** Parameters after validation, with the encoding resolved. */
+export interface ResolvedParams extends Omit<ProtocolParams, 'encoding'> {
+  encoding: Encoding
+}
+
+/** Validates parameters; throws InvalidEncodingError naming the first bad one. */
+export function resolveParams (params: ProtocolParams): ResolvedParams {
+  const { sessionId, dimension, minParticipants, graph, phaseTimeouts } = params
+  if (!(sessionId instanceof Uint8Array) || sessionId.length !== 32) throw new InvalidEncodingError('sessionId must be 32 bytes')
+  if (!Number.isInteger(dimension) || dimension < 1 || dimension > 2 ** 28) throw new InvalidEncodingError(`dimension must be an integer in 1..2^28, got ${dimension}`)
+  const encoding = resolveEncoding(params.encoding)
+  if (encoding.maxParticipants > MAX_SHARES) throw new InvalidEncodingError(`maxParticipants must be at most ${MAX_SHARES}`)
+  if (!Number.isInteger(minParticipants) || minParticipants < 2 || minParticipants > encoding.maxParticipants) {
+    throw new InvalidEncodingError(`minParticipants must be an integer in 2..${encoding.maxParticipants}, got ${minParticipants}`)
+  }
+  if (graph.shape !== 'harary' && graph.shape !== 'complete') throw new InvalidEncodingError(`graph shape must be 'harary' or 'complete', got ${String(graph.shape)}`)
+  if (graph.threatModel !== 'malicious' && graph.threatModel !== 'semi-honest') throw new InvalidEncodingError(`threat model must be 'malicious' or 'semi-honest', got ${String(graph.threatModel)}`)
+  for (const [phase, ms] of Object.entries(phaseTimeouts)) {
+    if (!Number.isFinite(ms) || ms <= 0) throw new InvalidEncodingError(`phase timeout for ${phase} must be a positive number of milliseconds`)
+  }
+  // Fails early, with the finder's own message, if the rates are infeasible.
+  graphParametersFor(graph, Math.max(minParticipants, 2))
+  return { ...params, encoding }
+}
+
+/** The degree, threshold and survivor minimum for a roster of n peers. */
+export function graphParametersFor (graph: GraphPolicy, n: number): GraphParameters {
+  return findGraphParameters({
+    participants: n,
+    dropoutRate: graph.dropoutRate,
+    corruptRate: graph.corruptRate,
+    threatModel: graph.threatModel,
+    shape: graph.shape
+  })
+}

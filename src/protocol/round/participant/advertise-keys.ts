@@ -1,0 +1,137 @@
+/**
+ * advertise-keys: check the roster and the neighbours' signed keys the aggregator relays, recompute
+ * this peer's neighbours from the beacon-seeded graph, then share the self-mask seed and the mask
+ * key among them (share-keys).
+ */
+import { compareBytes, concat, toHex } from '../../crypto/bytes.js'
+import { shareAssociatedData, seal, AEAD_NONCE_LENGTH } from '../../crypto/aead.js'
+import { SignatureDomain, type Identity } from '../../crypto/identity.js'
+import { split, MAX_SHARES } from '../../crypto/shamir.js'
+import { InvalidPublicKeyError } from '../../crypto/errors.js'
+import { checkParticipants } from '../../encoding/params.js'
+import { KeyAdvertisement, NeighbourKeys, Roster, ShareKeys, ShareKind, type EncryptedShare } from '../../pb/messages.js'
+import { ProtocolViolation } from '../errors.js'
+import { pairwiseMaskKey, shareCommitment, shareEncryptionKey } from '../masks.js'
+import { RosterView } from '../roster.js'
+import { checkRef, checkSortedUnique, decode, openSigned, peerField, refOf } from '../wire.js'
+import { emptyStep, type Step } from '../events.js'
+import type { Neighbour, ParticipantState } from './state.js'
+
+export function onRoster (state: ParticipantState, bytes: Uint8Array): Promise<Step> {
+  const roster = decode(Roster, bytes, 'invalid-roster', 'roster', { limits: { peers: MAX_SHARES } })
+  checkRef(roster.ref, state.context, 'invalid-roster')
+  if (state.pendingRoster != null) throw new ProtocolViolation('conflicting-request', 'a second roster for the same attempt')
+  state.pendingRoster = roster
+  return shareKeysWhenReady(state)
+}
+
+export function onNeighbourKeys (state: ParticipantState, bytes: Uint8Array): Promise<Step> {
+  const keys = decode(NeighbourKeys, bytes, 'invalid-roster', 'neighbour keys', { limits: { advertisements: MAX_SHARES } })
+  checkRef(keys.ref, state.context, 'invalid-roster')
+  if (state.pendingNeighbourKeys != null) throw new ProtocolViolation('conflicting-request', 'second neighbour keys for the same attempt')
+  state.pendingNeighbourKeys = keys
+  return shareKeysWhenReady(state)
+}
+
+async function shareKeysWhenReady (state: ParticipantState): Promise<Step> {
+  const { pendingRoster, pendingNeighbourKeys } = state
+  if (pendingRoster == null || pendingNeighbourKeys == null) return emptyStep()
+  state.roster = checkRoster(state, pendingRoster)
+  await checkNeighbourKeys(state, pendingNeighbourKeys)
+  return shareKeys(state)
+}
+
+function checkRoster (state: ParticipantState, roster: Roster): RosterView {
+  const { config, context } = state
+  const { params } = config
+  checkSortedUnique(roster.peers, 'invalid-roster', 'roster', compareBytes)
+  const n = roster.peers.length
+  if (n < params.minParticipants) throw new ProtocolViolation('too-few-participants', `roster has ${n} peers, the session needs ${params.minParticipants}`)
+  try {
+    checkParticipants(params.encoding, n)
+  } catch (err: any) {
+    throw new ProtocolViolation('too-many-participants', err.message)
+  }
+  const identities = roster.peers.map(peer => {
+    const identity = peerField(peer, 'invalid-roster', 'roster entry')
+    if (config.isMember != null && !config.isMember(identity)) throw new ProtocolViolation('invalid-roster', `roster includes ${identity.id}, who is not a session member`)
+    return identity
+  })
+  if (!identities.some(i => i.id === config.identity.id)) throw new ProtocolViolation('excluded', 'the roster leaves this peer out')
+  return new RosterView(identities, context, config.beacon, params.graph)
+}
+
+/** Every neighbour's keys, signed by that neighbour for this attempt, exactly the graph's neighbours, no key twice. */
+async function checkNeighbourKeys (state: ParticipantState, message: NeighbourKeys): Promise<void> {
+  const { config, context, roster, keys } = state
+  const expected = new Map(roster!.neighboursOf(config.identity.bytes).map(p => [toHex(p), p]))
+  if (message.advertisements.length !== expected.size) {
+    throw new ProtocolViolation('invalid-roster', `got keys of ${message.advertisements.length} peers, the graph gives this peer ${expected.size} neighbours`)
+  }
+  const seenKeys = new Set([toHex(keys!.encryptionPublic), toHex(keys!.maskPublic)])
+  const verified: Array<{ identity: Identity, advertisement: KeyAdvertisement }> = []
+  for (const envelope of message.advertisements) {
+    const unverified = decode(KeyAdvertisement, envelope.body, 'invalid-roster', 'key advertisement')
+    const identity = peerField(unverified.peer, 'invalid-roster', 'key advertisement peer')
+    if (!expected.delete(toHex(identity.bytes))) throw new ProtocolViolation('invalid-roster', `keys of ${identity.id}, who is not a neighbour in this round's graph (or repeats)`)
+    await openSigned(envelope, identity, SignatureDomain.keyAdvertisement, 'invalid-roster', `key advertisement of ${identity.id}`)
+    checkRef(unverified.ref, context, 'invalid-roster')
+    for (const key of [unverified.encryptionKey, unverified.maskKey]) {
+      if (key.length !== 32) throw new ProtocolViolation('invalid-roster', `a key of ${identity.id} is not 32 bytes`)
+      if (seenKeys.has(toHex(key))) throw new ProtocolViolation('invalid-roster', `a key of ${identity.id} repeats another key of the round`)
+      seenKeys.add(toHex(key))
+    }
+    verified.push({ identity, advertisement: unverified })
+  }
+  for (const { identity, advertisement } of verified) {
+    state.neighbours.set(identity.id, await deriveNeighbour(state, identity, advertisement))
+  }
+}
+
+async function deriveNeighbour (state: ParticipantState, identity: Identity, advertisement: KeyAdvertisement): Promise<Neighbour> {
+  const { config, context } = state
+  const keys = state.keys!
+  const self = config.identity.bytes
+  try {
+    return {
+      identity,
+      encryptionKey: advertisement.encryptionKey,
+      maskKey: advertisement.maskKey,
+      shareKey: await shareEncryptionKey(config.crypto, context, keys.encryptionSecret, advertisement.encryptionKey, self, identity.bytes),
+      maskSeed: await pairwiseMaskKey(config.crypto, context, keys.maskSecret, advertisement.maskKey, self, identity.bytes),
+      inU2: false
+    }
+  } catch (err) {
+    if (err instanceof InvalidPublicKeyError) throw new ProtocolViolation('invalid-roster', `${identity.id} advertised an invalid key`)
+    throw err
+  }
+}
+
+/** share-keys: Shamir-share b_u and the mask secret key among the neighbours, each share encrypted for its holder. */
+function shareKeys (state: ParticipantState): Step {
+  const { config, context } = state
+  const roster = state.roster!
+  const keys = state.keys!
+  const self = config.identity.bytes
+  const neighbours = [...state.neighbours.values()]
+  const xs = neighbours.map(n => roster.xOf(n.identity.bytes))
+  const selfMaskShares = split(keys.selfMaskSeed, xs, roster.threshold, config.random)
+  const maskKeyShares = split(keys.maskSecret, xs, roster.threshold, config.random)
+  const shares: EncryptedShare[] = neighbours.map((neighbour, i) => {
+    const holder = neighbour.identity.bytes
+    const nonce = config.random(AEAD_NONCE_LENGTH)
+    const plaintext = concat([selfMaskShares[i], maskKeyShares[i]])
+    return {
+      peer: holder,
+      nonce,
+      ciphertext: seal(neighbour.shareKey, nonce, plaintext, shareAssociatedData(context, self, holder)),
+      selfMaskCommitment: shareCommitment(context, self, holder, ShareKind.SELF_MASK, selfMaskShares[i]),
+      maskKeyCommitment: shareCommitment(context, self, holder, ShareKind.MASK_KEY, maskKeyShares[i])
+    } as EncryptedShare
+  })
+  state.status = 'share-keys'
+  return {
+    messages: [{ to: config.aggregator.bytes, type: 'share-keys', bytes: ShareKeys.encode({ ref: refOf(context), shares }) }],
+    events: [{ type: 'phase', phase: 'share-keys' }]
+  }
+}

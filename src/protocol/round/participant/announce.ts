@@ -1,0 +1,56 @@
+/** announce: check the aggregator's announcement, then create and sign this attempt's keys. */
+import { constantTimeEqual } from '../../crypto/bytes.js'
+import { SignatureDomain } from '../../crypto/identity.js'
+import { Announcement, KeyAdvertisement, Signed } from '../../pb/messages.js'
+import { ProtocolViolation } from '../errors.js'
+import { TIMED_PHASES } from '../phases.js'
+import { checkRef, decode, openSigned, refOf, signed } from '../wire.js'
+import type { Step } from '../events.js'
+import type { ParticipantState } from './state.js'
+
+/** How far a peer's clock may be behind the aggregator's before a deadline counts as passed. */
+export const CLOCK_SKEW_MS = 5_000
+
+export async function onAnnouncement (state: ParticipantState, bytes: Uint8Array): Promise<Step> {
+  const { config, context } = state
+  const envelope = decode(Signed, bytes, 'invalid-announcement', 'announcement')
+  const body = await openSigned(envelope, config.aggregator, SignatureDomain.announcement, 'invalid-announcement', 'announcement')
+  const announcement = decode(Announcement, body, 'invalid-announcement', 'announcement')
+  checkRef(announcement.ref, context, 'invalid-announcement')
+  if (!constantTimeEqual(announcement.aggregator, config.aggregator.bytes)) {
+    throw new ProtocolViolation('invalid-announcement', 'announcement names another aggregator')
+  }
+  if (!constantTimeEqual(announcement.beacon, config.beacon)) {
+    throw new ProtocolViolation('invalid-announcement', 'announcement carries a beacon other than the one this round must use')
+  }
+  const deadlines = announcement.deadlines.map(Number)
+  const now = config.now()
+  if (deadlines.length !== TIMED_PHASES.length || deadlines.some((d, i) => !Number.isSafeInteger(d) || (i > 0 && d <= deadlines[i - 1]))) {
+    throw new ProtocolViolation('invalid-announcement', 'announcement deadlines are not one increasing time per phase')
+  }
+  if (deadlines[0] + CLOCK_SKEW_MS < now) throw new ProtocolViolation('invalid-announcement', 'announcement deadlines have already passed')
+  state.deadlines = deadlines
+
+  // Fresh keys for this attempt only: no two masked vectors are ever sent under the same masks.
+  const { crypto, random } = config
+  const encryptionSecret = random(32)
+  const maskSecret = random(32)
+  state.keys = {
+    encryptionSecret,
+    encryptionPublic: await crypto.x25519.publicKey(encryptionSecret),
+    maskSecret,
+    maskPublic: await crypto.x25519.publicKey(maskSecret),
+    selfMaskSeed: random(32)
+  }
+  const advertisement = await signed(KeyAdvertisement, {
+    ref: refOf(context),
+    peer: config.identity.bytes as Uint8Array<ArrayBuffer>,
+    encryptionKey: state.keys.encryptionPublic as Uint8Array<ArrayBuffer>,
+    maskKey: state.keys.maskPublic as Uint8Array<ArrayBuffer>
+  }, config.privateKey, SignatureDomain.keyAdvertisement)
+  state.status = 'advertise-keys'
+  return {
+    messages: [{ to: config.aggregator.bytes, type: 'key-advertisement', bytes: advertisement.bytes }],
+    events: [{ type: 'phase', phase: 'advertise-keys' }]
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * masked-input: y_u = x_u + PRG(b_u) + sum over neighbours v in U2 of +/- PRG(s_uv) mod 2^m, produced
+ * chunk by chunk: each chunk is quantized, every mask's keystream is added into it as it is generated
+ * (never stored), and it is packed at m bits. Memory is one chunk, whatever the dimension.
+ */
+import { PRG_CHUNK_WORDS, type Keystream, type PrgMode } from '../../crypto/prg.js'
+import { pack } from '../../encoding/bit-pack.js'
+import { quantizeInto, quantizeWeight } from '../../encoding/quantize.js'
+import { MaskedInputChunk } from '../../pb/messages.js'
+import { pairwiseMode, PRG_KEY_LENGTH, selfMaskKey } from '../masks.js'
+import { refOf } from '../wire.js'
+import type { ParticipantState } from './state.js'
+
+/** Coordinates per chunk: a multiple of 32, so packed chunks concatenate exactly. */
+export const MASKED_CHUNK_COORDINATES = PRG_CHUNK_WORDS
+
+export interface MaskedChunk {
+  bytes: Uint8Array
+  /** Values clipped so far, final on the last chunk. */
+  clipped: number
+  last: boolean
+}
+
+export async function * maskedInputChunks (state: ParticipantState, chunkCoordinates: number): AsyncGenerator<MaskedChunk> {
+  const { config, context } = state
+  const { encoding, dimension } = config.params
+  const self = config.identity.bytes
+  const ref = refOf(context)
+  const total = dimension + 1
+  const rounding = config.crypto.prg.open(config.random(PRG_KEY_LENGTH))
+  const masks: Array<{ stream: Keystream, mode: PrgMode }> = [
+    { stream: config.crypto.prg.open(selfMaskKey(context, state.keys!.selfMaskSeed, self)), mode: 'add' }
+  ]
+  for (const neighbour of state.neighbours.values()) {
+    if (neighbour.inU2) masks.push({ stream: config.crypto.prg.open(neighbour.maskSeed), mode: pairwiseMode(self, neighbour.identity.bytes) })
+  }
+  const buffer = new Uint32Array(chunkCoordinates)
+  const uniforms = new Uint32Array(chunkCoordinates)
+  let clipped = 0
+  for (let offset = 0; offset < total; offset += chunkCoordinates) {
+    const count = Math.min(chunkCoordinates, total - offset)
+    const chunk = buffer.subarray(0, count)
+    const inputs = Math.max(0, Math.min(count, dimension - offset))
+    await rounding.apply(uniforms.subarray(0, count), 'fill')
+    clipped += quantizeInto(config.update.subarray(offset, offset + inputs), config.weight, encoding, uniforms, chunk)
+    const last = offset + count === total
+    if (last) chunk[count - 1] = quantizeWeight(config.weight, encoding, uniforms[count - 1])
+    for (const mask of masks) await mask.stream.apply(chunk, mask.mode)
+    const bytes = MaskedInputChunk.encode({ ref, offset, count, data: pack(chunk, encoding.modulusBits) as Uint8Array<ArrayBuffer> })
+    yield { bytes, clipped, last }
+  }
+}

@@ -1,0 +1,73 @@
+/** What a participant knows and holds during one round attempt. */
+import type { PrivateKey } from '@libp2p/interface'
+import type { CryptoSuite } from '../../crypto/suite.js'
+import type { Identity } from '../../crypto/identity.js'
+import type { RandomSource } from '../../crypto/shamir.js'
+import type { RoundContext } from '../../crypto/kdf.js'
+import type { NeighbourKeys, Roster } from '../../pb/messages.js'
+import type { ResolvedParams } from '../params.js'
+import type { Phase } from '../phases.js'
+import type { RosterView } from '../roster.js'
+
+export interface ParticipantConfig {
+  params: ResolvedParams
+  round: number
+  attempt: number
+  /** The beacon this peer expects the round to use; the announcement must carry the same. */
+  beacon: Uint8Array
+  /** The aggregator the election names for this round and attempt. */
+  aggregator: Identity
+  identity: Identity
+  privateKey: PrivateKey
+  update: Float32Array
+  /** The update's weight in [0, maxWeight], such as its sample count. */
+  weight: number
+  crypto: CryptoSuite
+  random: RandomSource
+  /** Unix milliseconds. */
+  now: () => number
+  /** Whether a peer may take part in the session; every roster entry must pass. */
+  isMember?: (peer: Identity) => boolean
+}
+
+export interface OwnKeys {
+  encryptionSecret: Uint8Array
+  encryptionPublic: Uint8Array
+  maskSecret: Uint8Array
+  maskPublic: Uint8Array
+  selfMaskSeed: Uint8Array
+}
+
+export interface Neighbour {
+  identity: Identity
+  encryptionKey: Uint8Array
+  maskKey: Uint8Array
+  /** AEAD key for the shares exchanged with this neighbour. */
+  shareKey: Uint8Array
+  /** PRG key of the pairwise mask with this neighbour. */
+  maskSeed: Uint8Array
+  /** In U2: the aggregator delivered this neighbour's shares, so the pairwise mask applies. */
+  inU2: boolean
+  /** This neighbour's shares that this peer holds (undefined if they failed to decrypt). */
+  held?: { selfMask: Uint8Array, maskKey: Uint8Array }
+}
+
+export type ParticipantStatus = Phase | 'done' | 'aborted'
+
+export interface ParticipantState {
+  readonly config: ParticipantConfig
+  readonly context: RoundContext
+  status: ParticipantStatus
+  /** Phase deadlines from the announcement (advertise-keys .. unmask), Unix ms. */
+  deadlines?: number[]
+  keys?: OwnKeys
+  roster?: RosterView
+  pendingRoster?: Roster
+  pendingNeighbourKeys?: NeighbourKeys
+  /** Keyed by the neighbour's peer id (string form). */
+  neighbours: Map<string, Neighbour>
+  maskedInputStarted: boolean
+  /** The survivor set this peer signed: its bytes and members (string ids). */
+  signedSurvivors?: { bytes: Uint8Array, members: Set<string> }
+  revealed: boolean
+}

@@ -1,0 +1,91 @@
+/**
+ * unmask: once t neighbours' signatures show they saw the same survivor set, reveal for each neighbour
+ * its self-mask share if it survived, or its mask-key share if it dropped after sharing keys, never
+ * both; then accept the aggregator's signed result over that same survivor set.
+ */
+import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
+import { SignatureDomain, verify } from '../../crypto/identity.js'
+import { MAX_SHARES } from '../../crypto/shamir.js'
+import { unpackInto } from '../../encoding/bit-pack.js'
+import { decodeAggregate } from '../../encoding/dequantize.js'
+import { ConsistencyProof, RoundResult, ShareKind, Signed, UnmaskShares, type RevealedShare } from '../../pb/messages.js'
+import { ProtocolViolation } from '../errors.js'
+import { checkRef, decode, openSigned, peerField, refOf } from '../wire.js'
+import type { Step } from '../events.js'
+import type { ParticipantState } from './state.js'
+
+export async function onConsistencyProof (state: ParticipantState, bytes: Uint8Array): Promise<Step> {
+  const { config, context } = state
+  const signedSet = state.signedSurvivors
+  if (signedSet == null) throw new ProtocolViolation('invalid-consistency-proof', 'consistency proof before this peer signed a survivor set')
+  if (state.revealed) throw new ProtocolViolation('conflicting-request', 'a second unmask request for the same attempt')
+  const proof = decode(ConsistencyProof, bytes, 'invalid-consistency-proof', 'consistency proof', { limits: { signatures: MAX_SHARES } })
+  if (!constantTimeEqual(proof.survivorSet, signedSet.bytes)) {
+    throw new ProtocolViolation('conflicting-request', 'the unmask request is for a survivor set other than the one this peer signed')
+  }
+  const valid = new Set<string>()
+  for (const { signer, signature } of proof.signatures) {
+    const identity = peerField(signer, 'invalid-consistency-proof', 'signer')
+    const neighbour = state.neighbours.get(identity.id)
+    if (neighbour == null || !signedSet.members.has(toHex(signer)) || valid.has(identity.id)) continue
+    if (await verify(identity, SignatureDomain.survivorSet, signedSet.bytes, signature)) valid.add(identity.id)
+  }
+  const threshold = state.roster!.threshold
+  if (valid.size < threshold) {
+    throw new ProtocolViolation('invalid-consistency-proof', `${valid.size} neighbours signed this survivor set, at least ${threshold} must`)
+  }
+  state.revealed = true
+  const shares: RevealedShare[] = []
+  for (const neighbour of state.neighbours.values()) {
+    if (neighbour.held == null) continue
+    if (signedSet.members.has(toHex(neighbour.identity.bytes))) {
+      shares.push({ owner: neighbour.identity.bytes, kind: ShareKind.SELF_MASK, share: neighbour.held.selfMask } as RevealedShare)
+    } else if (neighbour.inU2) {
+      shares.push({ owner: neighbour.identity.bytes, kind: ShareKind.MASK_KEY, share: neighbour.held.maskKey } as RevealedShare)
+    }
+  }
+  state.status = 'unmask'
+  return {
+    messages: [{ to: config.aggregator.bytes, type: 'unmask-shares', bytes: UnmaskShares.encode({ ref: refOf(context), shares }) }],
+    events: [{ type: 'phase', phase: 'unmask' }]
+  }
+}
+
+export async function onResult (state: ParticipantState, bytes: Uint8Array): Promise<Step> {
+  const { config, context } = state
+  const { encoding, dimension } = config.params
+  const envelope = decode(Signed, bytes, 'invalid-result', 'result')
+  const body = await openSigned(envelope, config.aggregator, SignatureDomain.result, 'invalid-result', 'result')
+  const result = decode(RoundResult, body, 'invalid-result', 'result', { limits: { participants: MAX_SHARES, signatures: MAX_SHARES } })
+  checkRef(result.ref, context, 'invalid-result')
+  if (!constantTimeEqual(result.aggregator, config.aggregator.bytes)) throw new ProtocolViolation('invalid-result', 'result names another aggregator')
+  if (!constantTimeEqual(result.survivorSet, state.signedSurvivors!.bytes)) throw new ProtocolViolation('invalid-result', 'result is over a survivor set other than the agreed one')
+  const roster = state.roster!
+  if (result.participants.length !== roster.size || result.participants.some((p, i) => !constantTimeEqual(p, roster.peers[i]))) {
+    throw new ProtocolViolation('invalid-result', 'result lists participants other than the roster')
+  }
+  const quantizedSum = new Uint32Array(dimension + 1)
+  try {
+    unpackInto(result.sum, encoding.modulusBits, quantizedSum, 'fill')
+  } catch (err: any) {
+    throw new ProtocolViolation('invalid-result', `result sum: ${err.message}`)
+  }
+  state.status = 'done'
+  const members = state.signedSurvivors!.members
+  return {
+    messages: [],
+    events: [{
+      type: 'result',
+      outcome: {
+        round: context.round,
+        attempt: context.attempt,
+        aggregator: config.aggregator.id,
+        participants: roster.identities.map(i => i.id),
+        survivors: roster.identities.filter(i => members.has(toHex(i.bytes))).map(i => i.id),
+        quantizedSum,
+        signedResult: bytes,
+        ...decodeAggregate(quantizedSum, encoding)
+      }
+    }]
+  }
+}

@@ -1,0 +1,62 @@
+/** A round's roster U1 with its neighbour graph, as both the participants and the aggregator see it. */
+import { compareBytes, toHex } from '../crypto/bytes.js'
+import { graphSeed, NeighbourGraph } from '../graph/harary-graph.js'
+import { graphParametersFor, type GraphPolicy } from './params.js'
+import type { RoundContext } from '../crypto/kdf.js'
+import type { GraphParameters } from '../graph/parameter-finder.js'
+import type { Identity } from '../crypto/identity.js'
+
+export class RosterView {
+  /** U1 in canonical order (byte order of peer ids): a peer's Shamir x-coordinate is its index + 1. */
+  readonly identities: readonly Identity[]
+  readonly peers: readonly Uint8Array[]
+  readonly graph: NeighbourGraph
+  readonly parameters: GraphParameters
+  private readonly index = new Map<string, number>()
+
+  /** `identities` must already be in canonical order without repeats (see sortIdentities). */
+  constructor (identities: readonly Identity[], context: RoundContext, beacon: Uint8Array, policy: GraphPolicy) {
+    this.identities = identities
+    this.peers = identities.map(i => i.bytes)
+    this.peers.forEach((peer, i) => this.index.set(toHex(peer), i))
+    this.parameters = graphParametersFor(policy, identities.length)
+    this.graph = new NeighbourGraph(this.peers, graphSeed(context, beacon), this.parameters.degree)
+  }
+
+  get size (): number {
+    return this.peers.length
+  }
+
+  get threshold (): number {
+    return this.parameters.threshold
+  }
+
+  get minSurvivors (): number {
+    return this.parameters.minSurvivors
+  }
+
+  has (peer: Uint8Array): boolean {
+    return this.index.has(toHex(peer))
+  }
+
+  /** The Shamir x-coordinate of a roster peer's shares. */
+  xOf (peer: Uint8Array): number {
+    const i = this.index.get(toHex(peer))
+    if (i === undefined) throw new RangeError('peer is not in the roster')
+    return i + 1
+  }
+
+  neighboursOf (peer: Uint8Array): Uint8Array[] {
+    return this.graph.neighboursOf(peer)
+  }
+
+  /** The identity of a roster peer. */
+  identityOf (peer: Uint8Array): Identity {
+    return this.identities[this.xOf(peer) - 1]
+  }
+}
+
+/** Identities in canonical order (byte order of their peer ids). */
+export function sortIdentities (identities: Iterable<Identity>): Identity[] {
+  return [...identities].sort((a, b) => compareBytes(a.bytes, b.bytes))
+}

@@ -1,0 +1,210 @@
+/**
+ * Drives one round attempt among n participants and an aggregator in one process, with a virtual
+ * clock: messages are delivered in order, and when nothing is in flight the clock jumps to the next
+ * deadline. Peers can drop out at any phase, and a hook can tamper with what the aggregator sends,
+ * so every fault and adversary can be replayed deterministically.
+ */
+import { deterministicRandom } from '../protocol/crypto/random.js'
+import { toHex } from '../protocol/crypto/bytes.js'
+import { Aggregator } from '../protocol/round/aggregator/aggregator.js'
+import { Participant } from '../protocol/round/participant/participant.js'
+import { MASKED_CHUNK_COORDINATES } from '../protocol/round/participant/masked-input.js'
+import type { CryptoSuite } from '../protocol/crypto/suite.js'
+import type { AbortReason } from '../protocol/round/errors.js'
+import type { MessageType, Outbound, RoundEvent, RoundOutcome, Step } from '../protocol/round/events.js'
+import type { ResolvedParams } from '../protocol/round/params.js'
+import type { Phase } from '../protocol/round/phases.js'
+import type { SimulatedPeer } from './peers.js'
+
+/** Where a peer stops: it sends nothing from this phase on (mid-way through its upload for 'masked-input-partial'). */
+export type DropPoint = Phase | 'masked-input-partial'
+
+export interface SimulationInput {
+  params: ResolvedParams
+  peers: SimulatedPeer[]
+  updates: Float32Array[]
+  weights?: number[]
+  /** Index of the peer that aggregates (and also participates). */
+  aggregator: number
+  round?: number
+  attempt?: number
+  beacon?: Uint8Array
+  crypto: CryptoSuite
+  /** Seed of every peer's randomness. */
+  seed?: string
+  /** Peers (by index) that drop, and where. */
+  drops?: Map<number, DropPoint>
+  /** Coordinates per masked-input chunk (a multiple of 32). */
+  chunkCoordinates?: number
+  /**
+   * Sees every message the aggregator sends, per recipient, and returns what the recipient gets instead
+   * (the same bytes to leave it alone, or a list of messages, empty to suppress it).
+   */
+  tamper?: (message: { type: MessageType, bytes: Uint8Array }, recipient: number) => Array<{ type: MessageType, bytes: Uint8Array }>
+  /** Sees every masked-input chunk the aggregator receives. */
+  observeChunk?: (from: number, bytes: Uint8Array) => void
+}
+
+export interface PeerReport {
+  outcome?: RoundOutcome
+  abort?: { reason: AbortReason, phase: Phase, message: string }
+  events: RoundEvent[]
+}
+
+export interface SimulationReport {
+  aggregator: PeerReport
+  participants: PeerReport[]
+  /** Bytes each participant sent. */
+  bytesSent: number[]
+}
+
+interface Delivery {
+  from: number
+  to: number | 'aggregator'
+  type: MessageType
+  bytes: Uint8Array
+}
+
+const START_TIME = 1_700_000_000_000
+
+export async function simulateRound (input: SimulationInput): Promise<SimulationReport> {
+  const { params, peers, crypto } = input
+  const drops = input.drops ?? new Map<number, DropPoint>()
+  const round = input.round ?? 1
+  const attempt = input.attempt ?? 0
+  const beacon = input.beacon ?? new Uint8Array(32)
+  const seed = input.seed ?? 'simulation'
+  let now = START_TIME
+  const clock = (): number => now
+  const index = new Map(peers.map((p, i) => [toHex(p.identity.bytes), i]))
+  const aggregatorPeer = peers[input.aggregator]
+
+  const aggregator = new Aggregator({
+    params,
+    round,
+    attempt,
+    beacon,
+    identity: aggregatorPeer.identity,
+    privateKey: aggregatorPeer.privateKey,
+    crypto,
+    random: deterministicRandom(`${seed}/aggregator`),
+    now: clock,
+    expectedParticipants: peers.length
+  })
+  const participants = peers.map((peer, i) => new Participant({
+    params,
+    round,
+    attempt,
+    beacon,
+    aggregator: aggregatorPeer.identity,
+    identity: peer.identity,
+    privateKey: peer.privateKey,
+    update: input.updates[i],
+    weight: input.weights?.[i] ?? params.encoding.maxWeight,
+    crypto,
+    random: deterministicRandom(`${seed}/participant/${i}`),
+    now: clock
+  }))
+  const reports: PeerReport[] = peers.map(() => ({ events: [] }))
+  const aggregatorReport: PeerReport = { events: [] }
+  const bytesSent = peers.map(() => 0)
+  const queue: Delivery[] = []
+
+  const dropsAt = (peer: number, phase: Phase): boolean => {
+    const point = drops.get(peer)
+    if (point === undefined) return false
+    const at = point === 'masked-input-partial' ? 'masked-input' : point
+    return PHASE_ORDER.indexOf(phase) >= PHASE_ORDER.indexOf(at)
+  }
+
+  const record = (report: PeerReport, events: RoundEvent[]): void => {
+    for (const event of events) {
+      report.events.push(event)
+      if (event.type === 'result') report.outcome = event.outcome
+      if (event.type === 'aborted') report.abort = { reason: event.reason, phase: event.phase, message: event.message }
+    }
+  }
+
+  const fromAggregator = (step: Step): void => {
+    record(aggregatorReport, step.events)
+    for (const message of step.messages) {
+      const recipients = message.to === 'all' ? peers.map((_, i) => i) : [index.get(toHex(message.to))!]
+      for (const recipient of recipients) {
+        const delivered = input.tamper?.(message, recipient) ?? [message]
+        for (const { type, bytes } of delivered) queue.push({ from: input.aggregator, to: recipient, type, bytes })
+      }
+    }
+  }
+
+  const fromParticipant = (i: number, step: Step): void => {
+    record(reports[i], step.events)
+    for (const message of step.messages) {
+      if (dropsAt(i, PHASE_OF[message.type])) continue
+      bytesSent[i] += message.bytes.length
+      queue.push({ from: i, to: 'aggregator', type: message.type, bytes: message.bytes })
+    }
+  }
+
+  const sendMaskedInput = async (i: number): Promise<void> => {
+    if (dropsAt(i, 'masked-input') && drops.get(i) !== 'masked-input-partial') return
+    let sent = 0
+    for await (const chunk of participants[i].maskedInput(input.chunkCoordinates ?? MASKED_CHUNK_COORDINATES)) {
+      if (drops.get(i) === 'masked-input-partial' && sent >= 1) break
+      bytesSent[i] += chunk.bytes.length
+      queue.push({ from: i, to: 'aggregator', type: 'masked-input', bytes: chunk.bytes })
+      sent++
+      if (chunk.last) record(reports[i], [{ type: 'input-encoded', clipped: chunk.clipped }])
+    }
+  }
+
+  for (let i = 0; i < peers.length; i++) fromParticipant(i, participants[i].validateInput())
+  fromAggregator(await aggregator.announce())
+
+  const finished = (): boolean => aggregator.status === 'done' || aggregator.status === 'aborted'
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    const delivery = queue.shift()
+    if (delivery !== undefined) {
+      if (delivery.to === 'aggregator') {
+        const message = delivery.bytes
+        if (delivery.type === 'masked-input') input.observeChunk?.(delivery.from, message)
+        fromAggregator(await aggregator.handle(peers[delivery.from].identity, delivery.type, message))
+        continue
+      }
+      const i = delivery.to
+      const phase = PHASE_OF[delivery.type]
+      if (dropsAt(i, phase)) continue
+      const before = participants[i].status
+      fromParticipant(i, await participants[i].handle(aggregatorPeer.identity, delivery.type, delivery.bytes))
+      if (before !== 'masked-input' && participants[i].status === 'masked-input') await sendMaskedInput(i)
+      continue
+    }
+    if (finished() && queue.length === 0) break
+    // Nothing in flight: let time run to the next deadline.
+    const deadline = aggregator.nextDeadline()
+    if (deadline === undefined) break
+    now = Math.max(now, deadline)
+    fromAggregator(await aggregator.handleTimeout(now))
+  }
+  // Participants still waiting see their own deadlines pass.
+  now += 3_600_000
+  for (let i = 0; i < peers.length; i++) if (!drops.has(i)) record(reports[i], participants[i].handleTimeout(now).events)
+  return { aggregator: aggregatorReport, participants: reports, bytesSent }
+}
+
+const PHASE_ORDER: Phase[] = ['announce', 'advertise-keys', 'share-keys', 'masked-input', 'consistency-check', 'unmask']
+
+/** The phase in which each message is sent (participants' messages) or acted on (the aggregator's). */
+const PHASE_OF: Record<MessageType, Phase> = {
+  announcement: 'announce',
+  'key-advertisement': 'advertise-keys',
+  roster: 'advertise-keys',
+  'neighbour-keys': 'advertise-keys',
+  'share-keys': 'share-keys',
+  'share-delivery': 'share-keys',
+  'masked-input': 'masked-input',
+  'survivor-set': 'consistency-check',
+  'consistency-signature': 'consistency-check',
+  'consistency-proof': 'unmask',
+  'unmask-shares': 'unmask',
+  result: 'unmask'
+}
