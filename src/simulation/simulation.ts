@@ -11,7 +11,7 @@ import { Participant } from '../protocol/round/participant/participant.js'
 import { MASKED_CHUNK_COORDINATES } from '../protocol/round/participant/masked-input.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
 import type { AbortReason } from '../protocol/round/errors.js'
-import type { MessageType, Outbound, RoundEvent, RoundOutcome, Step } from '../protocol/round/events.js'
+import type { MessageType, RoundEvent, RoundOutcome, Step } from '../protocol/round/events.js'
 import type { ResolvedParams } from '../protocol/round/params.js'
 import type { Phase } from '../protocol/round/phases.js'
 import type { SimulatedPeer } from './peers.js'
@@ -41,8 +41,8 @@ export interface SimulationInput {
    * (the same bytes to leave it alone, or a list of messages, empty to suppress it).
    */
   tamper?: (message: { type: MessageType, bytes: Uint8Array }, recipient: number) => Array<{ type: MessageType, bytes: Uint8Array }>
-  /** Sees every masked-input chunk the aggregator receives. */
-  observeChunk?: (from: number, bytes: Uint8Array) => void
+  /** Sees every message as it is delivered, in either direction, before the recipient handles it. */
+  observe?: (delivery: Delivery) => void
 }
 
 export interface PeerReport {
@@ -58,7 +58,8 @@ export interface SimulationReport {
   bytesSent: number[]
 }
 
-interface Delivery {
+export interface Delivery {
+  /** Sender: a participant's index, or the aggregator's peer index for its messages. */
   from: number
   to: number | 'aggregator'
   type: MessageType
@@ -165,14 +166,13 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     const delivery = queue.shift()
     if (delivery !== undefined) {
       if (delivery.to === 'aggregator') {
-        const message = delivery.bytes
-        if (delivery.type === 'masked-input') input.observeChunk?.(delivery.from, message)
-        fromAggregator(await aggregator.handle(peers[delivery.from].identity, delivery.type, message))
+        input.observe?.(delivery)
+        fromAggregator(await aggregator.handle(peers[delivery.from].identity, delivery.type, delivery.bytes))
         continue
       }
       const i = delivery.to
-      const phase = PHASE_OF[delivery.type]
-      if (dropsAt(i, phase)) continue
+      if (dropsAt(i, PHASE_OF[delivery.type])) continue
+      input.observe?.(delivery)
       const before = participants[i].status
       fromParticipant(i, await participants[i].handle(aggregatorPeer.identity, delivery.type, delivery.bytes))
       if (before !== 'masked-input' && participants[i].status === 'masked-input') await sendMaskedInput(i)

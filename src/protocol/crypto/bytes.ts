@@ -78,10 +78,12 @@ export function isAllZero (bytes: Uint8Array): boolean {
   return acc === 0
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
 /** Lowercase hex, for map keys and test vectors (never for secrets in logs). */
 export function toHex (bytes: Uint8Array): string {
   let out = ''
-  for (let i = 0; i < bytes.length; i++) out += bytes[i].toString(16).padStart(2, '0')
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]]
   return out
 }
 

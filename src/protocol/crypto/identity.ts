@@ -4,7 +4,7 @@
  */
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { decode as decodeMultihash } from 'multiformats/hashes/digest'
-import { frame } from './bytes.js'
+import { frame, toHex } from './bytes.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 /** What a signature is over; each signed message type has its own, so none can stand in for another. */
@@ -40,15 +40,26 @@ export function identityOf (peerId: PeerId): Identity {
   return { peerId, bytes: peerId.toMultihash().bytes, id: peerId.toString() }
 }
 
+// Rosters name the same peers round after round, and parsing a PeerId (protobuf key, base58 string)
+// costs more than looking it up; identities are immutable, so a bounded cache is safe.
+const IDENTITY_CACHE_SIZE = 65536
+const identities = new Map<string, Identity>()
+
 /** Parses a PeerId from its wire bytes (an identity multihash of an Ed25519 public key). */
 export function identityFromBytes (bytes: Uint8Array): Identity {
+  const key = toHex(bytes)
+  const known = identities.get(key)
+  if (known !== undefined) return known
   let peerId: PeerId
   try {
     peerId = peerIdFromMultihash(decodeMultihash(bytes))
   } catch (err: any) {
     throw new InvalidPeerIdError(`malformed peer id: ${err?.message ?? err}`)
   }
-  return identityOf(peerId)
+  const identity = identityOf(peerId)
+  if (identities.size >= IDENTITY_CACHE_SIZE) identities.delete(identities.keys().next().value!)
+  identities.set(key, identity)
+  return identity
 }
 
 function signedBytes (domain: SignatureDomain, body: Uint8Array): Uint8Array {

@@ -1,25 +1,35 @@
 /** X25519 through node:crypto (OpenSSL): the fast path in Node. */
 import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto'
-import { concat, fromHex } from './bytes.js'
 import { assertKeyLength, checkedSharedSecret, x25519Pkcs8, type X25519 } from './x25519.js'
 
-// Raw public keys are wrapped in a fixed SPKI header rather than the 'raw-public' format, which Node 22 lacks.
-const SPKI_PREFIX = fromHex('302a300506032b656e032100')
+
+// Importing a key costs more than the key agreement itself (about 90 us for a private key, 30 us for a
+// public one, against 40 us), and a peer uses its own secret keys once per neighbour: so the KeyObject
+// is kept for as long as the caller keeps the same key array.
+const privateKeys = new WeakMap<Uint8Array, KeyObject>()
+const publicKeys = new WeakMap<Uint8Array, KeyObject>()
+
+function cached (cache: WeakMap<Uint8Array, KeyObject>, key: Uint8Array, create: () => KeyObject): KeyObject {
+  let object = cache.get(key)
+  if (object === undefined) cache.set(key, object = create())
+  return object
+}
 
 function privateKeyObject (secretKey: Uint8Array): KeyObject {
-  return createPrivateKey({ key: Buffer.from(x25519Pkcs8(secretKey)), format: 'der', type: 'pkcs8' })
+  return cached(privateKeys, secretKey, () => createPrivateKey({ key: Buffer.from(x25519Pkcs8(secretKey)), format: 'der', type: 'pkcs8' }))
 }
 
 function publicKeyObject (publicKey: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.from(concat([SPKI_PREFIX, publicKey])), format: 'der', type: 'spki' })
+  return cached(publicKeys, publicKey, () => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' }))
 }
 
 export const nodeX25519: X25519 = {
   name: 'node:crypto',
   async publicKey (secretKey) {
     assertKeyLength(secretKey, 'secret key')
-    const spki = createPublicKey(privateKeyObject(secretKey)).export({ format: 'der', type: 'spki' })
-    return new Uint8Array(spki.subarray(SPKI_PREFIX.length))
+    // JWK export is ten times cheaper than DER here
+    const { x } = createPublicKey(privateKeyObject(secretKey)).export({ format: 'jwk' })
+    return new Uint8Array(Buffer.from(x!, 'base64url'))
   },
   async sharedSecret (secretKey, publicKey) {
     return checkedSharedSecret(secretKey, publicKey, () => new Uint8Array(diffieHellman({

@@ -23,14 +23,15 @@ export async function onConsistencyProof (state: ParticipantState, bytes: Uint8A
   if (!constantTimeEqual(proof.survivorSet, signedSet.bytes)) {
     throw new ProtocolViolation('conflicting-request', 'the unmask request is for a survivor set other than the one this peer signed')
   }
+  const threshold = state.roster!.threshold
   const valid = new Set<string>()
   for (const { signer, signature } of proof.signatures) {
+    if (valid.size >= threshold) break
     const identity = peerField(signer, 'invalid-consistency-proof', 'signer')
     const neighbour = state.neighbours.get(identity.id)
     if (neighbour == null || !signedSet.members.has(toHex(signer)) || valid.has(identity.id)) continue
     if (await verify(identity, SignatureDomain.survivorSet, signedSet.bytes, signature)) valid.add(identity.id)
   }
-  const threshold = state.roster!.threshold
   if (valid.size < threshold) {
     throw new ProtocolViolation('invalid-consistency-proof', `${valid.size} neighbours signed this survivor set, at least ${threshold} must`)
   }
