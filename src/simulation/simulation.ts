@@ -56,6 +56,10 @@ export interface SimulationReport {
   participants: PeerReport[]
   /** Bytes each participant sent. */
   bytesSent: number[]
+  /** Milliseconds each participant spent producing its masked input. */
+  maskingMs: number[]
+  /** Milliseconds the aggregator spent handling each type of message (closing a phase included). */
+  aggregatorMs: Partial<Record<MessageType, number>>
 }
 
 export interface Delivery {
@@ -109,6 +113,8 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
   const reports: PeerReport[] = peers.map(() => ({ events: [] }))
   const aggregatorReport: PeerReport = { events: [] }
   const bytesSent = peers.map(() => 0)
+  const maskingMs = peers.map(() => 0)
+  const aggregatorMs: Partial<Record<MessageType, number>> = {}
   const queue: Delivery[] = []
 
   const dropsAt = (peer: number, phase: Phase): boolean => {
@@ -149,12 +155,15 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
   const sendMaskedInput = async (i: number): Promise<void> => {
     if (dropsAt(i, 'masked-input') && drops.get(i) !== 'masked-input-partial') return
     let sent = 0
+    let started = performance.now()
     for await (const chunk of participants[i].maskedInput(input.chunkCoordinates ?? MASKED_CHUNK_COORDINATES)) {
+      maskingMs[i] += performance.now() - started
       if (drops.get(i) === 'masked-input-partial' && sent >= 1) break
       bytesSent[i] += chunk.bytes.length
       queue.push({ from: i, to: 'aggregator', type: 'masked-input', bytes: chunk.bytes })
       sent++
       if (chunk.last) record(reports[i], [{ type: 'input-encoded', clipped: chunk.clipped }])
+      started = performance.now()
     }
   }
 
@@ -167,7 +176,10 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     if (delivery !== undefined) {
       if (delivery.to === 'aggregator') {
         input.observe?.(delivery)
-        fromAggregator(await aggregator.handle(peers[delivery.from].identity, delivery.type, delivery.bytes))
+        const started = performance.now()
+        const step = await aggregator.handle(peers[delivery.from].identity, delivery.type, delivery.bytes)
+        aggregatorMs[delivery.type] = (aggregatorMs[delivery.type] ?? 0) + performance.now() - started
+        fromAggregator(step)
         continue
       }
       const i = delivery.to
@@ -188,7 +200,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
   // Participants still waiting see their own deadlines pass.
   now += 3_600_000
   for (let i = 0; i < peers.length; i++) if (!drops.has(i)) record(reports[i], participants[i].handleTimeout(now).events)
-  return { aggregator: aggregatorReport, participants: reports, bytesSent }
+  return { aggregator: aggregatorReport, participants: reports, bytesSent, maskingMs, aggregatorMs }
 }
 
 const PHASE_ORDER: Phase[] = ['announce', 'advertise-keys', 'share-keys', 'masked-input', 'consistency-check', 'unmask']

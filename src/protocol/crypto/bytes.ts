@@ -39,9 +39,7 @@ export function u32be (value: number): Uint8Array {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new RangeError(`not an unsigned 32-bit integer: ${value}`)
   }
-  const out = new Uint8Array(4)
-  new DataView(out.buffer).setUint32(0, value)
-  return out
+  return new Uint8Array([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff])
 }
 
 /** 8-byte big-endian encoding of a non-negative safe integer. */

@@ -64,13 +64,24 @@ export function resolveParams (params: ProtocolParams): ResolvedParams {
   return { ...params, encoding }
 }
 
+// The finder walks the hypergeometric tails for every candidate degree; every peer of a round asks for
+// the same roster size, and a simulation asks it once per peer, so answers are remembered.
+const parameterCache = new Map<string, GraphParameters>()
+
 /** The degree, threshold and survivor minimum for a roster of n peers. */
 export function graphParametersFor (graph: GraphPolicy, n: number): GraphParameters {
-  return findGraphParameters({
-    participants: n,
-    dropoutRate: graph.dropoutRate,
-    corruptRate: graph.corruptRate,
-    threatModel: graph.threatModel,
-    shape: graph.shape
-  })
+  const key = `${graph.shape}/${graph.dropoutRate}/${graph.corruptRate}/${graph.threatModel}/${n}`
+  let found = parameterCache.get(key)
+  if (found === undefined) {
+    found = findGraphParameters({
+      participants: n,
+      dropoutRate: graph.dropoutRate,
+      corruptRate: graph.corruptRate,
+      threatModel: graph.threatModel,
+      shape: graph.shape
+    })
+    if (parameterCache.size > 1024) parameterCache.clear()
+    parameterCache.set(key, found)
+  }
+  return found
 }
