@@ -61,6 +61,7 @@ export class Participant {
       return { messages: [], events: [{ type: 'excluded', peer: from.id, phase: status, reason: 'invalid-announcement', message: `ignored a ${type} message from a peer other than the aggregator` }] }
     }
     const handler = HANDLERS[type]
+    if (type === 'result' && status !== 'unmask') return this.abort('excluded', 'the round ended without this peer')
     if (handler == null || !handler.status.includes(status)) {
       return this.abort('conflicting-request', `the aggregator sent a ${type} message during ${status}`)
     }
