@@ -1,9 +1,10 @@
 /**
  * The neighbour graph of a round: a Harary graph H(k, n) over a pseudorandom ordering of the roster.
  * Peers sit on a ring in the order of SHA-256(seed || peer id), and each is a neighbour of the k/2
- * peers on either side. The seed comes from the round's beacon, which the aggregator cannot choose,
- * and a peer's place on the ring does not depend on who else is in the roster, so leaving peers out
- * only closes gaps locally instead of reshuffling the ring.
+ * peers on either side. The seed binds the round's beacon, which the aggregator cannot choose, and the
+ * roster itself: leaving any peer out reshuffles the whole ring, so an aggregator cannot pull chosen
+ * peers next to a target by omitting the honest peers between them (as it could if places were fixed
+ * by the beacon alone); it can only re-draw the whole graph, at the cost of one dropout per omission.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { compareBytes, concat, frame, toHex, u32be, u64be } from '../crypto/bytes.js'
@@ -11,9 +12,10 @@ import type { RoundContext } from '../crypto/kdf.js'
 
 const SEED_LABEL = 'libp2p-secagg/1/graph-seed'
 
-/** The seed of a round attempt's ordering: bound to the session, round, attempt and beacon. */
-export function graphSeed (context: RoundContext, beacon: Uint8Array): Uint8Array {
-  return sha256(frame([SEED_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), beacon]))
+/** The seed of a round attempt's ordering: bound to the session, round, attempt, beacon and roster. */
+export function graphSeed (context: RoundContext, beacon: Uint8Array, roster: readonly Uint8Array[]): Uint8Array {
+  const canonical = [...roster].sort(compareBytes)
+  return sha256(frame([SEED_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), beacon, sha256(frame(canonical))]))
 }
 
 export class NeighbourGraph {

@@ -20,7 +20,7 @@ export class RosterView {
     this.peers = identities.map(i => i.bytes)
     this.peers.forEach((peer, i) => this.index.set(toHex(peer), i))
     this.parameters = graphParametersFor(policy, identities.length)
-    this.graph = new NeighbourGraph(this.peers, graphSeed(context, beacon), this.parameters.degree)
+    this.graph = new NeighbourGraph(this.peers, graphSeed(context, beacon, this.peers), this.parameters.degree)
   }
 
   get size (): number {

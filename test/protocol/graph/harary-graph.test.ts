@@ -4,8 +4,10 @@ import { toHex, utf8 } from '../../../src/protocol/crypto/bytes.js'
 import { graphSeed, NeighbourGraph } from '../../../src/protocol/graph/harary-graph.js'
 
 const peers = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => utf8(`peer-${i}`))
-const seedA = graphSeed({ sessionId: new Uint8Array(32), round: 1, attempt: 0 }, new Uint8Array(32).fill(1))
-const seedB = graphSeed({ sessionId: new Uint8Array(32), round: 1, attempt: 1 }, new Uint8Array(32).fill(1))
+const context = { sessionId: new Uint8Array(32), round: 1, attempt: 0 }
+const beacon = new Uint8Array(32).fill(1)
+const seedA = graphSeed(context, beacon, peers(40))
+const seedB = graphSeed({ ...context, attempt: 1 }, beacon, peers(40))
 const ids = (list: Uint8Array[]): string[] => list.map(toHex)
 
 describe('Harary neighbour graph', () => {
@@ -35,12 +37,23 @@ describe('Harary neighbour graph', () => {
     expect(ids([...new NeighbourGraph(roster, seedA, 6).ring])).not.toEqual(ids([...new NeighbourGraph(roster, seedB, 6).ring]))
   })
 
-  it('keeps the relative order of the others when peers are left out of the roster', () => {
+  it('binds the seed to the beacon and to the roster, whatever its order', () => {
     const roster = peers(40)
-    const full = ids([...new NeighbourGraph(roster, seedA, 6).ring])
-    const left = new Set([3, 17, 28].map(i => toHex(roster[i])))
-    const partial = ids([...new NeighbourGraph(roster.filter(p => !left.has(toHex(p))), seedA, 6).ring])
-    expect(partial).toEqual(full.filter(id => !left.has(id)))
+    expect(graphSeed(context, beacon, [...roster].reverse())).toEqual(graphSeed(context, beacon, roster))
+    expect(graphSeed(context, new Uint8Array(32).fill(2), roster)).not.toEqual(seedA)
+    expect(graphSeed(context, beacon, roster.slice(1))).not.toEqual(seedA)
+  })
+
+  it('reshuffles the whole ring when one peer is left out of the roster, so no one can pick a peer\'s neighbours by omission', () => {
+    const roster = peers(40)
+    const full = new NeighbourGraph(roster, graphSeed(context, beacon, roster), 6)
+    const partialRoster = roster.filter((_, i) => i !== 17)
+    const partial = new NeighbourGraph(partialRoster, graphSeed(context, beacon, partialRoster), 6)
+    const keptOrder = ids([...full.ring]).filter(id => id !== toHex(roster[17]))
+    expect(ids([...partial.ring])).not.toEqual(keptOrder)
+    // most peers get different neighbours, not just the two next to the gap
+    const changed = partialRoster.filter(p => ids(full.neighboursOf(p)).sort().join() !== ids(partial.neighboursOf(p)).sort().join())
+    expect(changed.length).toBeGreaterThan(partialRoster.length / 2)
   })
 
   it('is the complete graph at degree n - 1', () => {

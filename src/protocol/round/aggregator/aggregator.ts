@@ -13,6 +13,7 @@ import { closeShareKeys, onShareKeys, shareKeysComplete } from './share-keys.js'
 import { abandonUpload, closeMaskedInput, maskedInputComplete, onMaskedChunk } from './masked-input.js'
 import { closeConsistencyCheck, consistencyCheckComplete, onConsistencySignature } from './consistency-check.js'
 import { closeUnmask, onUnmaskShares, unmaskComplete } from './unmask.js'
+import { constantTimeEqual } from '../../crypto/bytes.js'
 import type { Identity } from '../../crypto/identity.js'
 import type { AggregatorConfig, AggregatorState, AggregatorStatus } from './state.js'
 
@@ -34,6 +35,8 @@ const PHASE_LOGIC: Record<TimedPhase, PhaseLogic> = {
 
 export class Aggregator {
   private readonly state: AggregatorState
+  /** The last message each peer sent of each type, so a retransmitted copy is ignored rather than taken twice. */
+  private readonly handled = new Map<string, Uint8Array>()
 
   constructor (config: AggregatorConfig) {
     this.state = {
@@ -72,11 +75,15 @@ export class Aggregator {
     const phase = this.timedPhase()
     if (phase === undefined) return emptyStep()
     if (this.state.excluded.has(from.id)) return emptyStep()
+    const key = `${from.id}/${type}`
+    const previous = this.handled.get(key)
+    if (previous !== undefined && constantTimeEqual(previous, bytes)) return emptyStep()
     const logic = PHASE_LOGIC[phase]
     if (type !== logic.accepts) return this.exclude(from, phase, 'conflicting-request', `sent a ${type} message during ${phase}`)
     let step = emptyStep()
     try {
       await logic.handle(this.state, from, bytes)
+      this.handled.set(key, bytes)
     } catch (err) {
       if (!(err instanceof ProtocolViolation)) return this.abort('internal-error', (err as Error)?.message ?? String(err))
       step = this.exclude(from, phase, err.reason, err.message)

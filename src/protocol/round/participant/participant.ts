@@ -7,6 +7,7 @@ import { ProtocolViolation, type AbortReason } from '../errors.js'
 import { TIMED_PHASES, type Phase } from '../phases.js'
 import { emptyStep, type MessageType, type Step } from '../events.js'
 import { assertValidUpdate } from '../../encoding/quantize.js'
+import { constantTimeEqual } from '../../crypto/bytes.js'
 import { onAnnouncement, CLOCK_SKEW_MS } from './announce.js'
 import { onNeighbourKeys, onRoster } from './advertise-keys.js'
 import { onShareDelivery } from './share-keys.js'
@@ -31,6 +32,8 @@ const HANDLERS: Partial<Record<MessageType, { status: ParticipantStatus[], handl
 
 export class Participant {
   private readonly state: ParticipantState
+  /** The last message of each type handled, so a retransmitted copy is ignored rather than taken twice. */
+  private readonly handled = new Map<MessageType, Uint8Array>()
 
   constructor (config: ParticipantConfig) {
     this.state = {
@@ -60,13 +63,17 @@ export class Participant {
     if (from.id !== config.aggregator.id) {
       return { messages: [], events: [{ type: 'excluded', peer: from.id, phase: status, reason: 'invalid-announcement', message: `ignored a ${type} message from a peer other than the aggregator` }] }
     }
+    const previous = this.handled.get(type)
+    if (previous !== undefined && constantTimeEqual(previous, bytes)) return emptyStep()
     const handler = HANDLERS[type]
     if (type === 'result' && status !== 'unmask') return this.abort('excluded', 'the round ended without this peer')
     if (handler == null || !handler.status.includes(status)) {
       return this.abort('conflicting-request', `the aggregator sent a ${type} message during ${status}`)
     }
     try {
-      return await handler.handle(this.state, bytes)
+      const step = await handler.handle(this.state, bytes)
+      this.handled.set(type, bytes)
+      return step
     } catch (err) {
       return this.abortOn(err)
     }
