@@ -36,14 +36,24 @@ export function pack (values: Uint32Array, bits: number): Uint8Array {
   return new Uint8Array(words.buffer, 0, packedLength(values.length, bits))
 }
 
-/** The packed bytes as whole words, copied only when they are unaligned or end mid-word. */
+/**
+ * The packed bytes as whole words plus one spare word, so the unpacking loop can always read the word
+ * after the current one. Copied only when the bytes are unaligned or have no room after them.
+ */
 function asWords (packed: Uint8Array): Uint32Array {
-  if (packed.byteOffset % 4 === 0 && packed.byteLength % 4 === 0) {
-    return new Uint32Array(packed.buffer, packed.byteOffset, packed.byteLength / 4)
+  const words = Math.ceil(packed.byteLength / 4) + 1
+  if (packed.byteOffset % 4 === 0 && packed.byteOffset + words * 4 <= packed.buffer.byteLength && packed.byteLength % 4 === 0) {
+    return new Uint32Array(packed.buffer, packed.byteOffset, words)
   }
-  const words = new Uint32Array(Math.ceil(packed.byteLength / 4))
-  new Uint8Array(words.buffer).set(packed)
-  return words
+  const copy = new Uint32Array(words)
+  new Uint8Array(copy.buffer).set(packed)
+  return copy
+}
+
+/** A buffer for `count` packed values with the spare word unpacking reads, so it is never copied. */
+export function allocatePacked (count: number, bits: number): Uint8Array {
+  const length = packedLength(count, bits)
+  return new Uint8Array(new ArrayBuffer((Math.ceil(length / 4) + 1) * 4), 0, length)
 }
 
 /** Unpacks `target.length` values and adds them into `target` mod 2^32 (or overwrites it). */
@@ -53,24 +63,24 @@ export function unpackInto (packed: Uint8Array, bits: number, target: Uint32Arra
   }
   const words = asWords(packed)
   const n = target.length
-  if (bits === 32) {
-    if (mode === 'add') for (let i = 0; i < n; i++) target[i] += words[i]
-    else target.set(words.subarray(0, n))
-    return
-  }
   const mask = lowBitsMask(bits)
   let w = 0
   let bit = 0
-  for (let i = 0; i < n; i++) {
-    let v = words[w] >>> bit
-    if (bit + bits > 32) v |= words[w + 1] << (32 - bit)
-    v &= mask
-    if (mode === 'add') target[i] += v
-    else target[i] = v
-    bit += bits
-    if (bit >= 32) {
-      bit -= 32
-      w++
+  // Branch-free: each value is the current word shifted down, or-ed with the next word shifted up
+  // (shifted in two steps so that a shift of 32 gives 0 rather than the word itself).
+  if (mode === 'add') {
+    for (let i = 0; i < n; i++) {
+      target[i] += ((words[w] >>> bit) | ((words[w + 1] << (31 - bit)) << 1)) & mask
+      bit += bits
+      w += bit >>> 5
+      bit &= 31
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      target[i] = ((words[w] >>> bit) | ((words[w + 1] << (31 - bit)) << 1)) & mask
+      bit += bits
+      w += bit >>> 5
+      bit &= 31
     }
   }
 }

@@ -14,6 +14,7 @@ import { abandonUpload, closeMaskedInput, maskedInputComplete, onMaskedChunk } f
 import { closeConsistencyCheck, consistencyCheckComplete, onConsistencySignature } from './consistency-check.js'
 import { closeUnmask, onUnmaskShares, unmaskComplete } from './unmask.js'
 import { constantTimeEqual } from '../../crypto/bytes.js'
+import { SerialQueue } from '../serial-queue.js'
 import type { Identity } from '../../crypto/identity.js'
 import type { AggregatorConfig, AggregatorState, AggregatorStatus } from './state.js'
 
@@ -35,6 +36,8 @@ const PHASE_LOGIC: Record<TimedPhase, PhaseLogic> = {
 
 export class Aggregator {
   private readonly state: AggregatorState
+  /** Calls run one at a time: a phase must not close twice because two messages finished it at once. */
+  private readonly serial = new SerialQueue()
   /** The last message each peer sent of each type, so a retransmitted copy is ignored rather than taken twice. */
   private readonly handled = new Map<string, Uint8Array>()
 
@@ -66,12 +69,18 @@ export class Aggregator {
 
   /** Opens the attempt: the signed announcement for every session member. */
   async announce (): Promise<Step> {
-    if (this.state.status !== 'announce') return emptyStep()
-    return this.guard(async () => announce(this.state))
+    return this.serial.run(async () => {
+      if (this.state.status !== 'announce') return emptyStep()
+      return this.guard(async () => announce(this.state))
+    })
   }
 
   /** Handles one participant message; `from` is the sender as the transport authenticated it. */
   async handle (from: Identity, type: MessageType, bytes: Uint8Array): Promise<Step> {
+    return this.serial.run(async () => this.handleNow(from, type, bytes))
+  }
+
+  private async handleNow (from: Identity, type: MessageType, bytes: Uint8Array): Promise<Step> {
     const phase = this.timedPhase()
     if (phase === undefined) return emptyStep()
     if (this.state.excluded.has(from.id)) return emptyStep()
@@ -88,14 +97,16 @@ export class Aggregator {
       if (!(err instanceof ProtocolViolation)) return this.abort('internal-error', (err as Error)?.message ?? String(err))
       step = this.exclude(from, phase, err.reason, err.message)
     }
-    return logic.complete(this.state) ? merge(step, await this.close()) : step
+    return logic.complete(this.state) ? merge(step, await this.closeNow()) : step
   }
 
   /** Forgets a masked-input upload whose stream broke; its sender counts as dropped. */
   async abandonUpload (from: Identity): Promise<Step> {
-    if (this.state.status !== 'masked-input') return emptyStep()
-    abandonUpload(this.state, from)
-    return maskedInputComplete(this.state) ? this.close() : emptyStep()
+    return this.serial.run(async () => {
+      if (this.state.status !== 'masked-input') return emptyStep()
+      abandonUpload(this.state, from)
+      return maskedInputComplete(this.state) ? this.closeNow() : emptyStep()
+    })
   }
 
   /** The deadline of the current phase (Unix ms), once announced. */
@@ -106,20 +117,26 @@ export class Aggregator {
 
   /** Closes the current phase if its deadline has passed. */
   async handleTimeout (now: number): Promise<Step> {
-    const deadline = this.nextDeadline()
-    if (deadline === undefined || now < deadline) return emptyStep()
-    return this.close()
+    return this.serial.run(async () => {
+      const deadline = this.nextDeadline()
+      if (deadline === undefined || now < deadline) return emptyStep()
+      return this.closeNow()
+    })
   }
 
   /** Closes the current phase now, with whoever has answered, and moves on (or aborts). */
   async close (): Promise<Step> {
+    return this.serial.run(async () => this.closeNow())
+  }
+
+  private async closeNow (): Promise<Step> {
     const phase = this.timedPhase()
     if (phase === undefined) return emptyStep()
     const step = await this.guard(async () => PHASE_LOGIC[phase].close(this.state))
     // A phase with nobody left to hear from (everyone excluded) closes at once.
     const next = this.timedPhase()
     if (next !== undefined && next !== phase && PHASE_LOGIC[next].complete(this.state) && next !== 'advertise-keys') {
-      return merge(step, await this.close())
+      return merge(step, await this.closeNow())
     }
     return step
   }

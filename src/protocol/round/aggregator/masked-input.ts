@@ -4,7 +4,7 @@
  * gone straight into the sum, they could never be taken out again without the peer's input. Memory is
  * the accumulator plus one staged vector per upload in progress, which the network layer bounds.
  */
-import { packedLength, unpackInto } from '../../encoding/bit-pack.js'
+import { allocatePacked, packedLength, unpackInto } from '../../encoding/bit-pack.js'
 import { MaskedInputChunk, SurvivorSet } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, decode, refOf } from '../wire.js'
@@ -31,7 +31,7 @@ export function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Ui
   }
   if (data.length !== packedLength(count, bits)) throw new ProtocolViolation('invalid-shares', `masked input chunk has ${data.length} bytes for ${count} coordinates`)
   if (upload == null) {
-    upload = { staged: new Uint8Array(packedLength(total, bits)), received: 0 }
+    upload = { staged: allocatePacked(total, bits), received: 0 }
     state.uploads.set(from.id, upload)
   }
   // offset is a multiple of 32 coordinates, so it starts on a byte boundary of the packed vector

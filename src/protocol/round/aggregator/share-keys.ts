@@ -14,7 +14,6 @@ import type { AggregatorState } from './state.js'
 
 const CIPHERTEXT_LENGTH = 2 * SHARE_LENGTH + AEAD_TAG_LENGTH
 const COMMITMENT_LENGTH = 32
-const NO_BYTES = new Uint8Array(0)
 
 export function onShareKeys (state: AggregatorState, from: Identity, bytes: Uint8Array): void {
   const roster = state.roster!
@@ -46,8 +45,9 @@ export function closeShareKeys (state: AggregatorState): Step {
   const inbox = new Map<string, EncryptedShare[]>(u2.map(i => [toHex(i.bytes), []]))
   for (const sender of u2) {
     for (const share of state.shareKeys.get(sender.id)!.shares) {
-      // The commitments stay with the aggregator: the holder has the shares themselves.
-      inbox.get(toHex(share.peer))?.push({ peer: sender.bytes as Uint8Array<ArrayBuffer>, nonce: share.nonce, ciphertext: share.ciphertext, selfMaskCommitment: NO_BYTES, maskKeyCommitment: NO_BYTES })
+      // The holder gets the commitments too, to refuse a share its dealer did not commit to: otherwise a
+      // dealer could hand out bad shares and have the honest holders blamed when they reveal them.
+      inbox.get(toHex(share.peer))?.push({ ...share, peer: sender.bytes as Uint8Array<ArrayBuffer> })
     }
   }
   const ref = refOf(context)

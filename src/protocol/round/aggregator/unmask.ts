@@ -5,7 +5,8 @@
  */
 import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
-import { combine, lagrangeAtZero, MAX_SHARES, SHARE_LENGTH } from '../../crypto/shamir.js'
+import { combine, lagrangeAtZero, MAX_SHARES, SHARE_LENGTH, shareValue } from '../../crypto/shamir.js'
+import { InvalidShareError } from '../../crypto/errors.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { decodeAggregate } from '../../encoding/dequantize.js'
 import { RoundResult, ShareKind, UnmaskShares } from '../../pb/messages.js'
@@ -35,6 +36,7 @@ export function onUnmaskShares (state: AggregatorState, from: Identity, bytes: U
     const wanted = survivors.has(ownerIdentity.id) ? ShareKind.SELF_MASK : shared != null ? ShareKind.MASK_KEY : undefined
     if (kind !== wanted) throw new ProtocolViolation('conflicting-request', `revealed the wrong kind of share of ${ownerIdentity.id}`)
     if (share.length !== SHARE_LENGTH) throw new ProtocolViolation('reconstruction-failed', 'a revealed share has the wrong size')
+    if (!isFieldElement(share)) throw new ProtocolViolation('reconstruction-failed', 'a revealed share is not a field element')
     const entry = shared!.shares.find(s => constantTimeEqual(s.peer, from.bytes))!
     const commitment = kind === ShareKind.SELF_MASK ? entry.selfMaskCommitment : entry.maskKeyCommitment
     if (!constantTimeEqual(commitment, shareCommitment(context, owner, from.bytes, kind, share))) {
@@ -73,7 +75,12 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
     const key = xs.join(',')
     let coefficients = coefficientCache.get(key)
     if (coefficients == null) coefficientCache.set(key, coefficients = lagrangeAtZero(xs))
-    return combine(xs.map(x => byHolder.get(x)!), coefficients)
+    try {
+      return combine(xs.map(x => byHolder.get(x)!), coefficients)
+    } catch (err) {
+      if (err instanceof InvalidShareError) throw new ProtocolViolation('reconstruction-failed', `${owner.id} dealt shares that rebuild no secret`)
+      throw err
+    }
   }
 
   for (const owner of roster.identities) {
@@ -96,7 +103,7 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   }
 
   const bits = params.encoding.modulusBits
-  const quantizedSum = bits === 32 ? accumulator : accumulator.map(v => v % 2 ** bits)
+  const quantizedSum = reduceModulo(accumulator, bits)
   const signatures: PeerSignature[] = roster.identities
     .filter(i => state.signatures.has(i.id))
     .map(i => ({ signer: i.bytes as Uint8Array<ArrayBuffer>, signature: state.signatures.get(i.id) as Uint8Array<ArrayBuffer> }))
@@ -125,4 +132,21 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
       }
     }]
   }
+}
+
+function isFieldElement (share: Uint8Array): boolean {
+  try {
+    shareValue(share)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The accumulator (mod 2^32) reduced mod 2^m, in place. */
+function reduceModulo (accumulator: Uint32Array, bits: number): Uint32Array {
+  if (bits === 32) return accumulator
+  const mask = 2 ** bits - 1
+  for (let i = 0; i < accumulator.length; i++) accumulator[i] &= mask
+  return accumulator
 }

@@ -8,6 +8,7 @@ import { TIMED_PHASES, type Phase } from '../phases.js'
 import { emptyStep, type MessageType, type Step } from '../events.js'
 import { assertValidUpdate } from '../../encoding/quantize.js'
 import { constantTimeEqual } from '../../crypto/bytes.js'
+import { SerialQueue } from '../serial-queue.js'
 import { onAnnouncement, CLOCK_SKEW_MS } from './announce.js'
 import { onNeighbourKeys, onRoster } from './advertise-keys.js'
 import { onShareDelivery } from './share-keys.js'
@@ -34,6 +35,8 @@ export class Participant {
   private readonly state: ParticipantState
   /** The last message of each type handled, so a retransmitted copy is ignored rather than taken twice. */
   private readonly handled = new Map<MessageType, Uint8Array>()
+  /** Messages are handled one at a time, whatever order the network delivers them concurrently in. */
+  private readonly serial = new SerialQueue()
 
   constructor (config: ParticipantConfig) {
     this.state = {
@@ -58,6 +61,10 @@ export class Participant {
 
   /** Handles one message from `from`; only the elected aggregator's messages count. */
   async handle (from: Identity, type: MessageType, bytes: Uint8Array): Promise<Step> {
+    return this.serial.run(async () => this.handleNow(from, type, bytes))
+  }
+
+  private async handleNow (from: Identity, type: MessageType, bytes: Uint8Array): Promise<Step> {
     const { status, config } = this.state
     if (status === 'done' || status === 'aborted') return emptyStep()
     if (from.id !== config.aggregator.id) {

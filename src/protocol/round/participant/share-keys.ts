@@ -1,14 +1,16 @@
 /** share-keys: take the shares the aggregator delivers from neighbours in U2, and learn U2 from them. */
 import { open, shareAssociatedData } from '../../crypto/aead.js'
-import { SHARE_LENGTH, MAX_SHARES } from '../../crypto/shamir.js'
-import { ShareDelivery } from '../../pb/messages.js'
+import { SHARE_LENGTH, MAX_SHARES, shareValue } from '../../crypto/shamir.js'
+import { constantTimeEqual } from '../../crypto/bytes.js'
+import { ShareDelivery, ShareKind, type EncryptedShare } from '../../pb/messages.js'
+import { shareCommitment } from '../masks.js'
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, decode, peerField } from '../wire.js'
 import type { RoundEvent, Step } from '../events.js'
 import type { ParticipantState } from './state.js'
 
 export function onShareDelivery (state: ParticipantState, bytes: Uint8Array): Step {
-  const { config, context } = state
+  const { context } = state
   const delivery = decode(ShareDelivery, bytes, 'invalid-shares', 'share delivery', { limits: { shares: MAX_SHARES } })
   checkRef(delivery.ref, context, 'invalid-shares')
   const events: RoundEvent[] = []
@@ -22,11 +24,9 @@ export function onShareDelivery (state: ParticipantState, bytes: Uint8Array): St
     // ciphertext opens: a bad ciphertext costs only the redundancy of that neighbour's own secrets.
     neighbour.inU2 = true
     try {
-      const plaintext = open(neighbour.shareKey, entry.nonce, entry.ciphertext, shareAssociatedData(context, sender.bytes, config.identity.bytes))
-      if (plaintext.length !== 2 * SHARE_LENGTH) throw new Error('wrong plaintext length')
-      neighbour.held = { selfMask: plaintext.subarray(0, SHARE_LENGTH), maskKey: plaintext.subarray(SHARE_LENGTH) }
-    } catch {
-      events.push({ type: 'share-rejected', peer: sender.id, message: `shares from ${sender.id} did not decrypt` })
+      neighbour.held = openShares(state, sender.bytes, neighbour.shareKey, entry)
+    } catch (err: any) {
+      events.push({ type: 'share-rejected', peer: sender.id, message: `shares from ${sender.id}: ${err.message}` })
     }
   }
   const threshold = state.roster!.threshold
@@ -36,4 +36,21 @@ export function onShareDelivery (state: ParticipantState, bytes: Uint8Array): St
   state.status = 'masked-input'
   events.push({ type: 'phase', phase: 'masked-input' })
   return { messages: [], events }
+}
+
+/** Decrypts a neighbour's pair of shares and checks each is a field element its dealer committed to. */
+function openShares (state: ParticipantState, sender: Uint8Array, key: Uint8Array, entry: EncryptedShare): { selfMask: Uint8Array, maskKey: Uint8Array } {
+  const { context, config } = state
+  const self = config.identity.bytes
+  const plaintext = open(key, entry.nonce, entry.ciphertext, shareAssociatedData(context, sender, self))
+  if (plaintext.length !== 2 * SHARE_LENGTH) throw new Error('wrong plaintext length')
+  const selfMask = plaintext.subarray(0, SHARE_LENGTH)
+  const maskKey = plaintext.subarray(SHARE_LENGTH)
+  shareValue(selfMask)
+  shareValue(maskKey)
+  if (!constantTimeEqual(entry.selfMaskCommitment, shareCommitment(context, sender, self, ShareKind.SELF_MASK, selfMask)) ||
+    !constantTimeEqual(entry.maskKeyCommitment, shareCommitment(context, sender, self, ShareKind.MASK_KEY, maskKey))) {
+    throw new Error('shares do not match their dealer\'s commitments')
+  }
+  return { selfMask, maskKey }
 }
