@@ -70,7 +70,8 @@ export interface Delivery {
   bytes: Uint8Array
 }
 
-const START_TIME = 1_700_000_000_000
+/** The virtual clock's start: Unix milliseconds. */
+export const SIMULATION_START_TIME = 1_700_000_000_000
 
 export async function simulateRound (input: SimulationInput): Promise<SimulationReport> {
   const { params, peers, crypto } = input
@@ -79,7 +80,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
   const attempt = input.attempt ?? 0
   const beacon = input.beacon ?? new Uint8Array(32)
   const seed = input.seed ?? 'simulation'
-  let now = START_TIME
+  let now = SIMULATION_START_TIME
   const clock = (): number => now
   const index = new Map(peers.map((p, i) => [toHex(p.identity.bytes), i]))
   const aggregatorPeer = peers[input.aggregator]
@@ -152,6 +153,16 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     }
   }
 
+  const toAggregator = async (delivery: Delivery): Promise<void> => {
+    input.observe?.(delivery)
+    const started = performance.now()
+    const step = await aggregator.handle(peers[delivery.from].identity, delivery.type, delivery.bytes)
+    aggregatorMs[delivery.type] = (aggregatorMs[delivery.type] ?? 0) + performance.now() - started
+    fromAggregator(step)
+  }
+
+  // Chunks stream straight to the aggregator as they are made, as over a real stream, rather than
+  // queueing: a whole round's masked vectors held at once would distort the memory and time measured.
   const sendMaskedInput = async (i: number): Promise<void> => {
     if (dropsAt(i, 'masked-input') && drops.get(i) !== 'masked-input-partial') return
     let sent = 0
@@ -160,9 +171,9 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
       maskingMs[i] += performance.now() - started
       if (drops.get(i) === 'masked-input-partial' && sent >= 1) break
       bytesSent[i] += chunk.bytes.length
-      queue.push({ from: i, to: 'aggregator', type: 'masked-input', bytes: chunk.bytes })
-      sent++
       if (chunk.last) record(reports[i], [{ type: 'input-encoded', clipped: chunk.clipped }])
+      await toAggregator({ from: i, to: 'aggregator', type: 'masked-input', bytes: chunk.bytes })
+      sent++
       started = performance.now()
     }
   }
@@ -175,11 +186,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     const delivery = queue.shift()
     if (delivery !== undefined) {
       if (delivery.to === 'aggregator') {
-        input.observe?.(delivery)
-        const started = performance.now()
-        const step = await aggregator.handle(peers[delivery.from].identity, delivery.type, delivery.bytes)
-        aggregatorMs[delivery.type] = (aggregatorMs[delivery.type] ?? 0) + performance.now() - started
-        fromAggregator(step)
+        await toAggregator(delivery)
         continue
       }
       const i = delivery.to

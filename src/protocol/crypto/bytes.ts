@@ -60,6 +60,13 @@ export function constantTimeEqual (a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0
 }
 
+/** Equality that stops at the first difference: for public data only, such as spotting a repeated message. */
+export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 /** Lexicographic byte order: the canonical order of peers everywhere in the protocol. */
 export function compareBytes (a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length)

@@ -174,3 +174,33 @@ describe('bit packing', () => {
     expect(packedLength(1_000_001, enc.modulusBits) / (1_000_000 * 4)).toBeLessThan(0.85)
   })
 })
+
+describe('bit packing without code generation (a page whose CSP forbids eval)', () => {
+  it('packs and unpacks the same bytes with the table-driven fallback', async () => {
+    const { vi } = await import('vitest')
+    vi.resetModules()
+    const original = globalThis.Function
+    let refused = 0
+    globalThis.Function = new Proxy(original, { construct () { refused++; throw new EvalError('code generation from strings disallowed') } })
+    let fallback: typeof import('../../../src/protocol/encoding/bit-pack.js')
+    try {
+      fallback = await import('../../../src/protocol/encoding/bit-pack.js')
+      for (const bits of [1, 7, 26, 31, 32]) {
+        const values = randomWords(32 * 9 + 13)
+        const packed = fallback.pack(values, bits)
+        expect(packed).toEqual(pack(values, bits))
+        for (const mode of ['fill', 'add', 'subtract'] as const) {
+          const a = new Uint32Array(values.length).fill(77)
+          const b = new Uint32Array(values.length).fill(77)
+          fallback.unpackInto(packed, bits, a, mode)
+          unpackInto(packed, bits, b, mode)
+          expect(a).toEqual(b)
+        }
+      }
+      // the fresh module really tried to generate code and fell back
+      expect(refused).toBeGreaterThan(0)
+    } finally {
+      globalThis.Function = original
+    }
+  })
+})

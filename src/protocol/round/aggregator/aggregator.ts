@@ -10,10 +10,10 @@ import { emptyStep, merge, type MessageType, type Step } from '../events.js'
 import { announce } from './announce.js'
 import { advertiseKeysComplete, closeAdvertiseKeys, onAdvertisement } from './advertise-keys.js'
 import { closeShareKeys, onShareKeys, shareKeysComplete } from './share-keys.js'
-import { abandonUpload, closeMaskedInput, maskedInputComplete, onMaskedChunk } from './masked-input.js'
+import { closeMaskedInput, dropUpload, maskedInputComplete, onMaskedChunk } from './masked-input.js'
 import { closeConsistencyCheck, consistencyCheckComplete, onConsistencySignature } from './consistency-check.js'
 import { closeUnmask, onUnmaskShares, unmaskComplete } from './unmask.js'
-import { constantTimeEqual } from '../../crypto/bytes.js'
+import { equalBytes } from '../../crypto/bytes.js'
 import { SerialQueue } from '../serial-queue.js'
 import type { Identity } from '../../crypto/identity.js'
 import type { AggregatorConfig, AggregatorState, AggregatorStatus } from './state.js'
@@ -51,6 +51,7 @@ export class Aggregator {
       advertisements: new Map(),
       shareKeys: new Map(),
       uploads: new Map(),
+      spareStaging: [],
       completed: new Set(),
       signatures: new Map(),
       revealed: new Map(),
@@ -86,7 +87,7 @@ export class Aggregator {
     if (this.state.excluded.has(from.id)) return emptyStep()
     const key = `${from.id}/${type}`
     const previous = this.handled.get(key)
-    if (previous !== undefined && constantTimeEqual(previous, bytes)) return emptyStep()
+    if (previous !== undefined && equalBytes(previous, bytes)) return emptyStep()
     const logic = PHASE_LOGIC[phase]
     if (type !== logic.accepts) return this.exclude(from, phase, 'conflicting-request', `sent a ${type} message during ${phase}`)
     let step = emptyStep()
@@ -104,7 +105,7 @@ export class Aggregator {
   async abandonUpload (from: Identity): Promise<Step> {
     return this.serial.run(async () => {
       if (this.state.status !== 'masked-input') return emptyStep()
-      abandonUpload(this.state, from)
+      dropUpload(this.state, from.id)
       return maskedInputComplete(this.state) ? this.closeNow() : emptyStep()
     })
   }
@@ -147,6 +148,7 @@ export class Aggregator {
     this.state.status = 'aborted'
     this.state.accumulator = undefined
     this.state.uploads.clear()
+    this.state.spareStaging = []
     return { messages: [], events: [{ type: 'aborted', reason, phase: status, message }] }
   }
 
@@ -157,7 +159,7 @@ export class Aggregator {
 
   private exclude (from: Identity, phase: Phase, reason: AbortReason, message: string): Step {
     this.state.excluded.add(from.id)
-    this.state.uploads.delete(from.id)
+    if (this.state.status === 'masked-input') dropUpload(this.state, from.id)
     return { messages: [], events: [{ type: 'excluded', peer: from.id, phase, reason, message }] }
   }
 

@@ -1,8 +1,9 @@
 /**
- * masked-input: stage each participant's packed masked vector as its chunks arrive, in order, and add
- * it into the accumulator when it is whole. A vector that stops halfway is discarded: had its chunks
- * gone straight into the sum, they could never be taken out again without the peer's input. Memory is
- * the accumulator plus one staged vector per upload in progress, which the network layer bounds.
+ * masked-input: add each chunk of each participant's masked vector into the accumulator as it arrives,
+ * in order. A copy of the packed chunks is kept until the vector is whole, because a vector that stops
+ * halfway must be taken out of the sum again: its peer counts as dropped, and a partial vector would
+ * leave its masks in. Memory is the accumulator plus one packed vector per upload in progress (the
+ * network layer bounds how many), and the buffers are reused from one upload to the next.
  */
 import { allocatePacked, packedLength, unpackInto } from '../../encoding/bit-pack.js'
 import { MaskedInputChunk, SurvivorSet } from '../../pb/messages.js'
@@ -31,22 +32,29 @@ export function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Ui
   }
   if (data.length !== packedLength(count, bits)) throw new ProtocolViolation('invalid-shares', `masked input chunk has ${data.length} bytes for ${count} coordinates`)
   if (upload == null) {
-    upload = { staged: allocatePacked(total, bits), received: 0 }
+    upload = { staged: state.spareStaging.pop() ?? allocatePacked(total, bits), received: 0 }
     state.uploads.set(from.id, upload)
   }
-  // offset is a multiple of 32 coordinates, so it starts on a byte boundary of the packed vector
-  upload.staged.set(data, offset * bits / 8)
+  // offset is a multiple of 32 coordinates, so it starts on a word boundary of the packed vector
+  const at = offset * bits / 8
+  upload.staged.set(data, at)
+  unpackInto(upload.staged.subarray(at, at + data.length), bits, state.accumulator!.subarray(offset, offset + count), 'add')
   upload.received += count
   if (upload.received === total) {
-    unpackInto(upload.staged, bits, state.accumulator!, 'add')
     state.uploads.delete(from.id)
+    state.spareStaging.push(upload.staged)
     state.completed.add(from.id)
   }
 }
 
-/** Forgets an upload whose stream broke: its sender counts as dropped. */
-export function abandonUpload (state: AggregatorState, from: Identity): void {
-  state.uploads.delete(from.id)
+/** Takes an unfinished upload back out of the sum: its sender counts as dropped. */
+export function dropUpload (state: AggregatorState, peer: string): void {
+  const upload = state.uploads.get(peer)
+  if (upload === undefined) return
+  const bits = state.config.params.encoding.modulusBits
+  unpackInto(upload.staged.subarray(0, packedLength(upload.received, bits)), bits, state.accumulator!.subarray(0, upload.received), 'subtract')
+  state.uploads.delete(peer)
+  state.spareStaging.push(upload.staged)
 }
 
 export function maskedInputComplete (state: AggregatorState): boolean {
@@ -57,7 +65,8 @@ export function maskedInputComplete (state: AggregatorState): boolean {
 /** Fixes U3 and sends it to every survivor to sign. */
 export function closeMaskedInput (state: AggregatorState): Step {
   const roster = state.roster!
-  state.uploads.clear()
+  for (const peer of [...state.uploads.keys()]) dropUpload(state, peer)
+  state.spareStaging = []
   const survivors = roster.identities.filter(i => state.completed.has(i.id))
   if (survivors.length < roster.minSurvivors) throw new ProtocolViolation('too-many-dropouts', `${survivors.length} masked inputs arrived, the round needs ${roster.minSurvivors}`)
   const members = new Set(survivors.map(i => toHex(i.bytes)))

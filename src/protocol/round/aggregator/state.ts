@@ -34,7 +34,7 @@ export interface Advertisement {
   maskKey: Uint8Array
 }
 
-/** An upload in progress: the packed masked vector so far, staged until it is complete. */
+/** An upload in progress: a copy of its packed chunks so far, to take them out again if it breaks off. */
 export interface Upload {
   staged: Uint8Array
   received: number
@@ -56,6 +56,8 @@ export interface AggregatorState {
   /** U2: the share-keys messages, by sender id. */
   shareKeys: Map<string, ShareKeys>
   uploads: Map<string, Upload>
+  /** Staging buffers of finished uploads, for the next ones. */
+  spareStaging: Uint8Array[]
   /** U3: peers whose masked input arrived whole, by id. */
   completed: Set<string>
   /** Sum mod 2^32 of the completed masked inputs. */

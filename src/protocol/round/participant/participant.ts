@@ -7,7 +7,7 @@ import { ProtocolViolation, type AbortReason } from '../errors.js'
 import { TIMED_PHASES, type Phase } from '../phases.js'
 import { emptyStep, type MessageType, type Step } from '../events.js'
 import { assertValidUpdate } from '../../encoding/quantize.js'
-import { constantTimeEqual } from '../../crypto/bytes.js'
+import { equalBytes } from '../../crypto/bytes.js'
 import { SerialQueue } from '../serial-queue.js'
 import { onAnnouncement, CLOCK_SKEW_MS } from './announce.js'
 import { onNeighbourKeys, onRoster } from './advertise-keys.js'
@@ -71,7 +71,7 @@ export class Participant {
       return { messages: [], events: [{ type: 'excluded', peer: from.id, phase: status, reason: 'invalid-announcement', message: `ignored a ${type} message from a peer other than the aggregator` }] }
     }
     const previous = this.handled.get(type)
-    if (previous !== undefined && constantTimeEqual(previous, bytes)) return emptyStep()
+    if (previous !== undefined && equalBytes(previous, bytes)) return emptyStep()
     const handler = HANDLERS[type]
     if (type === 'result' && status !== 'unmask') return this.abort('excluded', 'the round ended without this peer')
     if (handler == null || !handler.status.includes(status)) {
