@@ -1,5 +1,4 @@
 /** Why a round attempt aborts: every abort carries one of these, never a partial result. */
-import type { Phase } from './phases.js'
 
 export type AbortReason =
   /** Fewer peers advertised keys than the session's minimum. */
@@ -34,16 +33,6 @@ export type AbortReason =
   | 'excluded'
   /** A failure inside the state machine itself (a bug): reported rather than thrown. */
   | 'internal-error'
-
-/** A round attempt ended without a result. */
-export class RoundAbortedError extends Error {
-  static override name = 'RoundAbortedError'
-  override name = RoundAbortedError.name
-
-  constructor (readonly reason: AbortReason, readonly phase: Phase, message: string) {
-    super(`round aborted in ${phase} (${reason}): ${message}`)
-  }
-}
 
 /**
  * A message broke the protocol. Inside the state machines only: a participant turns it into an

@@ -61,8 +61,3 @@ export function checkSortedUnique (list: readonly Uint8Array[], reason: AbortRea
     if (compare(list[i - 1], list[i]) >= 0) throw new ProtocolViolation(reason, `${what} is not sorted without repeats`)
   }
 }
-
-/** The safe-integer form of a round number from the wire. */
-export function roundNumber (round: bigint): number {
-  return Number(round)
-}

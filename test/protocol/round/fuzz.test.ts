@@ -36,12 +36,12 @@ import { RosterView } from '../../../src/protocol/round/roster.js'
 import { TIMED_PHASES } from '../../../src/protocol/round/phases.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, KeyAdvertisement, MaskedInputChunk, NeighbourKeys,
-  RoundResult, Roster, ShareDelivery, ShareKeys, ShareKind, Signed, SurvivorSet, UnmaskShares, type RoundRef
+  RoundResult, Roster, ShareDelivery, ShareKeys, ShareKind, Signed, SurvivorSet, UnmaskShares, type EncryptedShare, type RoundRef
 } from '../../../src/protocol/pb/messages.js'
 import {
   aggregatorAfter, createMutator, deliverToParticipant, encryptionSecretOf, newParticipant, participantAfter,
   planArb, recordFixture, runLiveRound, SMALL_ORDER_POINTS, START_TIME, wireDamageArb,
-  type Fixture, type Mutator, type WireOp
+  type Fixture, type LiveReport, type Mutator, type WireOp
 } from '../../support/fuzz-harness.js'
 import type { AbortReason } from '../../../src/protocol/round/errors.js'
 import type { MessageType, Outbound, RoundEvent, Step } from '../../../src/protocol/round/events.js'
@@ -830,24 +830,31 @@ describe('whole rounds with one participant that sends one fuzzed message', () =
   })
 })
 
+/** Runs a live round in which participant `bad` rewrites each pair of shares it deals before sealing it. */
+async function dealerCheats (bad: number, rewrite: (share: EncryptedShare, plaintext: Uint8Array, holder: Uint8Array) => Uint8Array): Promise<LiveReport> {
+  return runLiveRound(fx, async (from, type, bytes) => {
+    if (from !== bad || type !== 'share-keys') return bytes
+    const message = ShareKeys.decode(bytes)
+    const self = fx.peers[bad].identity.bytes
+    const secret = encryptionSecretOf(fx, bad)
+    for (const share of message.shares) {
+      const holder = honestParticipants.find((_, i) => sameBytes(fx.peers[i].identity.bytes, share.peer))!
+      const key = await shareEncryptionKey(fx.crypto, fx.context, secret, holder.encryptionKey, self, share.peer)
+      const ad = shareAssociatedData(fx.context, self, share.peer)
+      share.ciphertext = seal(key, share.nonce, rewrite(share, openSealed(key, share.nonce, share.ciphertext, ad).slice(), share.peer), ad) as Uint8Array<ArrayBuffer>
+    }
+    return ShareKeys.encode(message)
+  })
+}
+
 describe('dealers that cheat with their own shares (found by fuzzing)', () => {
   it('a dealer whose sealed shares do not match its own commitments is refused by its holders, and no honest peer is blamed', async () => {
     // Holders check each decrypted share against the dealer's commitment, which ShareDelivery forwards, so
     // they never reveal a share the aggregator would reject; the dealer's own secrets are then lost.
     const bad = 2
-    const report = await runLiveRound(fx, async (from, type, bytes) => {
-      if (from !== bad || type !== 'share-keys') return bytes
-      const message = ShareKeys.decode(bytes)
-      const self = fx.peers[bad].identity.bytes
-      const secret = encryptionSecretOf(fx, bad)
-      for (const share of message.shares) {
-        const holder = honestParticipants.find((_, i) => sameBytes(fx.peers[i].identity.bytes, share.peer))!
-        const key = await shareEncryptionKey(fx.crypto, fx.context, secret, holder.encryptionKey, self, share.peer)
-        const plaintext = openSealed(key, share.nonce, share.ciphertext, shareAssociatedData(fx.context, self, share.peer)).slice()
-        plaintext[32] ^= 1 // the self-mask share changes; the commitment stays the honest one
-        share.ciphertext = seal(key, share.nonce, plaintext, shareAssociatedData(fx.context, self, share.peer)) as Uint8Array<ArrayBuffer>
-      }
-      return ShareKeys.encode(message)
+    const report = await dealerCheats(bad, (_share, plaintext) => {
+      plaintext[32] ^= 1 // the self-mask share changes; the commitment stays the honest one
+      return plaintext
     })
     const excluded = report.aggregatorEvents.filter(e => e.type === 'excluded').map(e => (e as { peer: string }).peer)
     expect(excluded.filter(peer => peer !== fx.peers[bad].identity.id), describeEvents(report.aggregatorEvents)).toEqual([])
@@ -857,20 +864,12 @@ describe('dealers that cheat with their own shares (found by fuzzing)', () => {
 
   it('a dealer whose shares are not field elements ends the round with a typed reason, not an internal error', async () => {
     const bad = 2
-    const report = await runLiveRound(fx, async (from, type, bytes) => {
-      if (from !== bad || type !== 'share-keys') return bytes
-      const message = ShareKeys.decode(bytes)
-      const self = fx.peers[bad].identity.bytes
-      const secret = encryptionSecretOf(fx, bad)
-      for (const share of message.shares) {
-        const holder = honestParticipants.find((_, i) => sameBytes(fx.peers[i].identity.bytes, share.peer))!
-        const key = await shareEncryptionKey(fx.crypto, fx.context, secret, holder.encryptionKey, self, share.peer)
-        const notAFieldElement = new Uint8Array(33).fill(0xff)
-        share.ciphertext = seal(key, share.nonce, new Uint8Array([...notAFieldElement, ...notAFieldElement]), shareAssociatedData(fx.context, self, share.peer)) as Uint8Array<ArrayBuffer>
-        share.selfMaskCommitment = shareCommitment(fx.context, self, share.peer, ShareKind.SELF_MASK, notAFieldElement) as Uint8Array<ArrayBuffer>
-        share.maskKeyCommitment = shareCommitment(fx.context, self, share.peer, ShareKind.MASK_KEY, notAFieldElement) as Uint8Array<ArrayBuffer>
-      }
-      return ShareKeys.encode(message)
+    const self = fx.peers[bad].identity.bytes
+    const notAFieldElement = new Uint8Array(33).fill(0xff)
+    const report = await dealerCheats(bad, (share, _plaintext, holder) => {
+      share.selfMaskCommitment = shareCommitment(fx.context, self, holder, ShareKind.SELF_MASK, notAFieldElement) as Uint8Array<ArrayBuffer>
+      share.maskKeyCommitment = shareCommitment(fx.context, self, holder, ShareKind.MASK_KEY, notAFieldElement) as Uint8Array<ArrayBuffer>
+      return new Uint8Array([...notAFieldElement, ...notAFieldElement])
     })
     expectNoInternalError(report.aggregatorEvents, describeEvents(report.aggregatorEvents))
     expect(report.aggregatorEvents.find(e => e.type === 'aborted'), describeEvents(report.aggregatorEvents)).toMatchObject({ reason: 'reconstruction-failed' })

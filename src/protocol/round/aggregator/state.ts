@@ -70,8 +70,3 @@ export interface AggregatorState {
   /** U5: peers whose unmask shares were accepted. */
   responders: Set<string>
 }
-
-/** Ids of the roster peers in `ids`, in canonical order. */
-export function inRosterOrder (state: AggregatorState, ids: Set<string>): Identity[] {
-  return state.roster!.identities.filter(i => ids.has(i.id))
-}
