@@ -17,6 +17,7 @@ import { simulatedPeers } from '../src/simulation/peers.js'
 import { simulateRound, SIMULATION_START_TIME, type Delivery, type DropPoint } from '../src/simulation/simulation.js'
 import { keystreamAddFloor, median, vectorAddFloor } from './floors.js'
 import type { MessageType } from '../src/protocol/round/events.js'
+import type { Identity } from '../src/protocol/crypto/identity.js'
 import type { BenchResult } from './result.js'
 
 const REPEATS = 5
@@ -35,7 +36,7 @@ export async function roundCosts (n = 100, dimension = 1_000_000): Promise<Bench
     dimension,
     encoding: DEFAULT_ENCODING,
     graph: DEFAULT_GRAPH,
-    minParticipants: 2,
+    minParticipants: n - n / 10,
     phaseTimeouts: DEFAULT_PHASE_TIMEOUTS
   })
   const peers = await simulatedPeers(n, SEED)
@@ -54,7 +55,7 @@ export async function roundCosts (n = 100, dimension = 1_000_000): Promise<Bench
   if (report.aggregator.outcome === undefined) throw new Error(`benchmark round aborted: ${report.aggregator.abort?.message}`)
 
   // The same graph the round used, to count the masks each side expands.
-  const roster = new RosterView(sortIdentities(peers.map(p => p.identity)), { sessionId: params.sessionId, round: 1, attempt: 0 }, new Uint8Array(32), params.graph)
+  const roster = new RosterView(sortIdentities(peers.map(p => p.identity)), { sessionId: params.sessionId, round: 1, attempt: 0 }, new Uint8Array(32), params)
   const survivors = new Set(report.aggregator.outcome.survivors)
   const clientMasks = 1 + roster.neighboursOf(peers[client].identity.bytes).length
   let pairwise = 0
@@ -63,7 +64,8 @@ export async function roundCosts (n = 100, dimension = 1_000_000): Promise<Bench
   }
   const selfMasks = survivors.size
   const target = new Uint32Array(dimension + 1)
-  const common = { params, round: 1, attempt: 0, beacon: new Uint8Array(32), crypto: nodeCryptoSuite, now: () => SIMULATION_START_TIME }
+  const members = new Set(peers.map(p => p.identity.id))
+  const common = { params, round: 1, attempt: 0, beacon: new Uint8Array(32), crypto: nodeCryptoSuite, now: () => SIMULATION_START_TIME, isMember: (peer: Identity) => members.has(peer.id) }
 
   const clientRuns: number[] = []
   const clientFloors: number[] = []
@@ -86,7 +88,7 @@ export async function roundCosts (n = 100, dimension = 1_000_000): Promise<Bench
 
   const aggregatorRuns: number[] = []
   const aggregatorFloors: number[] = []
-  for (let r = 0; r < Math.min(3, REPEATS); r++) {
+  for (let r = 0; r < REPEATS; r++) {
     aggregatorFloors.push(keystreamAddFloor(target, selfMasks + pairwise) + vectorAddFloor(target, survivors.size))
     const aggregator = new Aggregator({ ...common, identity: peers[0].identity, privateKey: peers[0].privateKey, random: deterministicRandom(`${SEED}/aggregator`), expectedParticipants: n })
     await aggregator.announce()

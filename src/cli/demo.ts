@@ -21,12 +21,12 @@ const sessionId = globalThis.crypto.getRandomValues(new Uint8Array(32))
 const params = resolveParams({
   sessionId,
   dimension: DIMENSION,
-  encoding: { clip: 1, bits: 16, maxParticipants: 1000, maxWeight: 1 },
+  encoding: { clip: 1, bits: 16, maxParticipants: PEERS, maxWeight: 1 },
   graph: { shape: 'harary', dropoutRate: 0.25, corruptRate: 0.05, threatModel: 'malicious' },
   minParticipants: 4,
   phaseTimeouts: DEFAULT_PHASE_TIMEOUTS
 })
-const graph = graphParametersFor(params.graph, PEERS)
+const graph = graphParametersFor(params, PEERS)
 const peers = await simulatedPeers(PEERS, toHex(sessionId))
 const names = new Map(peers.map((p, i) => [p.identity.id, `peer-${i}`]))
 const pick = (list: readonly number[] | readonly DropPoint[], random: (n: number) => Uint8Array): number => random(1)[0] % list.length

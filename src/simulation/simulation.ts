@@ -10,6 +10,7 @@ import { Aggregator } from '../protocol/round/aggregator/aggregator.js'
 import { Participant } from '../protocol/round/participant/participant.js'
 import { MASKED_CHUNK_COORDINATES } from '../protocol/round/participant/masked-input.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
+import type { Identity } from '../protocol/crypto/identity.js'
 import type { AbortReason } from '../protocol/round/errors.js'
 import type { MessageType, RoundEvent, RoundOutcome, Step } from '../protocol/round/events.js'
 import type { ResolvedParams } from '../protocol/round/params.js'
@@ -41,6 +42,8 @@ export interface SimulationInput {
    * (the same bytes to leave it alone, or a list of messages, empty to suppress it).
    */
   tamper?: (message: { type: MessageType, bytes: Uint8Array }, recipient: number) => Array<{ type: MessageType, bytes: Uint8Array }>
+  /** Who may join; by default exactly the simulated peers. */
+  isMember?: (peer: Identity) => boolean
   /** Sees every message as it is delivered, in either direction, before the recipient handles it. */
   observe?: (delivery: Delivery) => void
 }
@@ -84,6 +87,8 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
   const clock = (): number => now
   const index = new Map(peers.map((p, i) => [toHex(p.identity.bytes), i]))
   const aggregatorPeer = peers[input.aggregator]
+  const memberIds = new Set(peers.map(p => p.identity.id))
+  const isMember = input.isMember ?? ((peer: Identity) => memberIds.has(peer.id))
 
   const aggregator = new Aggregator({
     params,
@@ -95,7 +100,8 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     crypto,
     random: deterministicRandom(`${seed}/aggregator`),
     now: clock,
-    expectedParticipants: peers.length
+    expectedParticipants: peers.length,
+    isMember
   })
   const participants = peers.map((peer, i) => new Participant({
     params,
@@ -109,7 +115,8 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     weight: input.weights?.[i] ?? params.encoding.maxWeight,
     crypto,
     random: deterministicRandom(`${seed}/participant/${i}`),
-    now: clock
+    now: clock,
+    isMember
   }))
   const reports: PeerReport[] = peers.map(() => ({ events: [] }))
   const aggregatorReport: PeerReport = { events: [] }
@@ -178,7 +185,6 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     }
   }
 
-  for (let i = 0; i < peers.length; i++) fromParticipant(i, participants[i].validateInput())
   fromAggregator(await aggregator.announce())
 
   const finished = (): boolean => aggregator.status === 'done' || aggregator.status === 'aborted'

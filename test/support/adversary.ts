@@ -39,7 +39,7 @@ export interface Scenario {
 }
 
 export async function scenario (options: { n: number, shape?: GraphPolicy['shape'], round?: number, attempt?: number, beacon?: Uint8Array, seed?: string, drops?: Map<number, DropPoint> }): Promise<Scenario> {
-  const params = testParams({ dimension: 64, graph: { shape: options.shape ?? 'harary' } })
+  const params = testParams({ dimension: 64, graph: { shape: options.shape ?? 'harary' }, encoding: { maxParticipants: options.n }, minParticipants: Math.max(3, Math.ceil(options.n / 2)) })
   return {
     params,
     peers: await simulatedPeers(options.n, 'malicious-aggregator'),
@@ -92,7 +92,7 @@ export function honest (s: Scenario): number[] {
 
 /** The roster (every peer) with the neighbour graph the scenario's beacon seeds. */
 export function rosterOf (s: Scenario, beacon = s.beacon): RosterView {
-  return new RosterView(sortIdentities(s.peers.map(p => p.identity)), { sessionId: s.params.sessionId, round: s.round, attempt: s.attempt }, beacon, s.params.graph)
+  return new RosterView(sortIdentities(s.peers.map(p => p.identity)), { sessionId: s.params.sessionId, round: s.round, attempt: s.attempt }, beacon, s.params)
 }
 
 export function refOfScenario (s: Scenario): RoundRef {

@@ -15,9 +15,11 @@ import { toHex } from '../../src/protocol/crypto/bytes.js'
 import { Aggregator } from '../../src/protocol/round/aggregator/aggregator.js'
 import { Participant } from '../../src/protocol/round/participant/participant.js'
 import { RosterView, sortIdentities } from '../../src/protocol/round/roster.js'
+import { shareEncryptionKey } from '../../src/protocol/round/masks.js'
+import { open as openSealed, seal, shareAssociatedData } from '../../src/protocol/crypto/aead.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, KeyAdvertisement, MaskedInputChunk, NeighbourKeys,
-  RoundResult, Roster, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares
+  RoundResult, Roster, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares, type EncryptedShare
 } from '../../src/protocol/pb/messages.js'
 import { simulatedPeers, type SimulatedPeer } from '../../src/simulation/peers.js'
 import { simulateRound, type Delivery } from '../../src/simulation/simulation.js'
@@ -85,7 +87,7 @@ export async function recordFixture (options: FixtureOptions): Promise<Fixture> 
   })
   if (report.aggregator.outcome == null) throw new Error(`the recorded round did not finish: ${JSON.stringify(report.aggregator.abort)}`)
   const context: RoundContext = { sessionId: params.sessionId, round: 1, attempt: 0 }
-  const roster = new RosterView(sortIdentities(peers.map(p => p.identity)), context, beacon, params.graph)
+  const roster = new RosterView(sortIdentities(peers.map(p => p.identity)), context, beacon, params)
 
   const secp = await generateKeyPair('secp256k1')
   const rsaStyle = createDigest(0x12, sha256(new Uint8Array([1, 2, 3]))).bytes
@@ -133,7 +135,8 @@ export function newAggregator (fx: Fixture): Aggregator {
     crypto: fx.crypto,
     random: deterministicRandom(`${fx.seed}/aggregator`),
     now: () => START_TIME,
-    expectedParticipants: fx.peers.length
+    expectedParticipants: fx.peers.length,
+    isMember: (peer) => fx.peers.some(p => p.identity.id === peer.id)
   })
 }
 
@@ -152,7 +155,8 @@ export function newParticipant (fx: Fixture, i: number): Participant {
     weight: fx.params.encoding.maxWeight,
     crypto: fx.crypto,
     random: deterministicRandom(`${fx.seed}/participant/${i}`),
-    now: () => START_TIME
+    now: () => START_TIME,
+    isMember: (peer) => fx.peers.some(p => p.identity.id === peer.id)
   })
 }
 
@@ -176,7 +180,7 @@ export async function deliverToParticipant (fx: Fixture, participant: Participan
 /** Participant i after the first `count` messages the aggregator sent it in the valid round. */
 export async function participantAfter (fx: Fixture, i: number, count: number): Promise<{ participant: Participant, events: RoundEvent[] }> {
   const participant = newParticipant(fx, i)
-  const events: RoundEvent[] = [...participant.validateInput().events]
+  const events: RoundEvent[] = []
   for (const d of fx.toParticipant[i].slice(0, count)) {
     const { step } = await deliverToParticipant(fx, participant, d.type, d.bytes)
     events.push(...step.events)
@@ -702,7 +706,6 @@ export async function runLiveRound (
       queue.push({ from: i, to: 'aggregator', type: m.type, bytes: await rewrite(i, m.type, m.bytes, nth) })
     }
   }
-  for (let i = 0; i < participants.length; i++) participantEvents[i].push(...participants[i].validateInput().events)
   fromAggregator(await aggregator.announce())
   for (let guard = 0; guard < 10_000; guard++) {
     const d = queue.shift()
@@ -728,4 +731,27 @@ export async function runLiveRound (
 /** Participant i's secret share-encryption key: the first 32 bytes its randomness gives (see announce). */
 export function encryptionSecretOf (fx: Fixture, i: number): Uint8Array {
   return deterministicRandom(`${fx.seed}/participant/${i}`)(32).slice()
+}
+
+/**
+ * Runs a live round in which participant `bad` rewrites each pair of shares it deals (the 66-byte
+ * plaintext, and the entry's commitments) before sealing it for its holder.
+ */
+export async function dealerCheats (fx: Fixture, bad: number, rewrite: (share: EncryptedShare, plaintext: Uint8Array, holder: Uint8Array) => Uint8Array): Promise<LiveReport> {
+  const encryptionKeys = new Map(fx.toAggregator.filter(d => d.type === 'key-advertisement').map(d => {
+    const ad = KeyAdvertisement.decode(Signed.decode(d.bytes).body)
+    return [toHex(ad.peer), ad.encryptionKey]
+  }))
+  return runLiveRound(fx, async (from, type, bytes) => {
+    if (from !== bad || type !== 'share-keys') return bytes
+    const message = ShareKeys.decode(bytes)
+    const self = fx.peers[bad].identity.bytes
+    const secret = encryptionSecretOf(fx, bad)
+    for (const share of message.shares) {
+      const key = await shareEncryptionKey(fx.crypto, fx.context, secret, encryptionKeys.get(toHex(share.peer))!, self, share.peer)
+      const ad = shareAssociatedData(fx.context, self, share.peer)
+      share.ciphertext = seal(key, share.nonce, rewrite(share, openSealed(key, share.nonce, share.ciphertext, ad).slice(), share.peer), ad) as Uint8Array<ArrayBuffer>
+    }
+    return ShareKeys.encode(message)
+  })
 }

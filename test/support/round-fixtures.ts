@@ -10,7 +10,9 @@ export function testParams (overrides: { dimension?: number, encoding?: Partial<
     sessionId: SESSION_ID,
     dimension: overrides.dimension ?? 100,
     // clip is a power of two, so the fixed-point scale is too and grid inputs quantize exactly
-    encoding: { clip: 4, bits: 16, maxParticipants: 1000, maxWeight: 1, ...overrides.encoding },
+    // maxParticipants sizes the modulus and the corrupt peers planned for (5% of it): tests with bigger
+    // rosters raise it
+    encoding: { clip: 4, bits: 16, maxParticipants: 20, maxWeight: 1, ...overrides.encoding },
     graph: { shape: 'harary', dropoutRate: 0.1, corruptRate: 0.05, threatModel: 'malicious', ...overrides.graph },
     minParticipants: overrides.minParticipants ?? 3,
     phaseTimeouts: DEFAULT_PHASE_TIMEOUTS

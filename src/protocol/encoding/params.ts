@@ -16,10 +16,14 @@ export interface EncodingParams {
   maxWeight: number
 }
 
+/**
+ * 16 bits over [-1, 1]; sessions of up to 100 peers, so sums travel mod 2^23 (0.72 of a float32).
+ * maxParticipants is also the session size the graph plans corrupt peers against: set it to the real one.
+ */
 export const DEFAULT_ENCODING: EncodingParams = {
   clip: 1,
   bits: 16,
-  maxParticipants: 1000,
+  maxParticipants: 100,
   maxWeight: 1
 }
 

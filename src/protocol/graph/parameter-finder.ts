@@ -26,6 +26,11 @@ export interface GraphTargets {
   dropoutRate: number
   /** Fraction of the roster that may be corrupt and collude with the aggregator. */
   corruptRate: number
+  /**
+   * How many corrupt peers to plan for, when that is fixed by the session rather than the roster: an
+   * aggregator can pack every corrupt member into a small roster, so their number does not shrink with it.
+   */
+  corruptPeers?: number
   /** 'malicious' (default) guards against an aggregator that shows different peers different survivor sets. */
   threatModel?: ThreatModel
   /** 'complete' skips the search for a sparse graph: every peer is every other's neighbour (original SecAgg). */
@@ -65,11 +70,15 @@ export function findGraphParameters (targets: GraphTargets): GraphParameters {
   for (const [name, rate] of [['dropoutRate', delta], ['corruptRate', gamma]] as const) {
     if (!(rate >= 0 && rate < 1)) throw new InfeasibleParametersError(`${name} must be in [0, 1), got ${rate}`)
   }
-  // Beyond these the hypergeometric bounds cannot be met for any degree (Google's preconditions).
-  if (malicious ? gamma + 2 * delta > 0.9 : gamma + delta > 0.9) {
-    throw new InfeasibleParametersError(`corrupt ${gamma} and dropout ${delta} rates are too high for a ${malicious ? 'malicious' : 'semi-honest'} aggregator`)
+  if (targets.corruptPeers !== undefined && !(Number.isInteger(targets.corruptPeers) && targets.corruptPeers >= 0)) {
+    throw new InfeasibleParametersError(`corruptPeers must be a non-negative integer, got ${targets.corruptPeers}`)
   }
-  const corrupt = Math.floor((gamma + EPSILON) * n)
+  const corrupt = Math.min(n, targets.corruptPeers ?? Math.floor((gamma + EPSILON) * n))
+  const corruptFraction = targets.corruptPeers === undefined ? gamma : corrupt / n
+  // Beyond these the hypergeometric bounds cannot be met for any degree (Google's preconditions).
+  if (malicious ? corruptFraction + 2 * delta > 0.9 : corruptFraction + delta > 0.9) {
+    throw new InfeasibleParametersError(`${corrupt} corrupt of ${n} peers with ${delta} dropout is too many for a ${malicious ? 'malicious' : 'semi-honest'} aggregator`)
+  }
   const dropouts = Math.floor((delta + EPSILON) * n)
   const minSurvivors = Math.max(2, n - dropouts)
   const check = (k: number): number | undefined => thresholdFor(n, k, corrupt, dropouts, delta, malicious, sigma, eta)
@@ -98,8 +107,10 @@ function thresholdFor (n: number, k: number, corrupt: number, dropouts: number, 
   let t2 = survivors.quantile(2 ** -eta / n)
   if (survivors.cdf(t2) < 2 ** -eta / n) t2++
   if (malicious) t1 = Math.ceil((t1 + k - 1.25) / 2)
-  if (t2 <= t1) return undefined
-  return Math.max(t1 + 1, 2)
+  // Shamir needs t >= 2 (t = 1 would hand every neighbour the secret itself), and t must stay within
+  // both the survivors' bound and the degree
+  const threshold = Math.max(t1 + 1, 2)
+  return threshold <= t2 && threshold <= k ? threshold : undefined
 }
 
 /**

@@ -443,6 +443,7 @@ export interface KeyAdvertisement {
   peer: Uint8Array<ArrayBuffer>
   encryptionKey: Uint8Array<ArrayBuffer>
   maskKey: Uint8Array<ArrayBuffer>
+  selfMaskCommitment: Uint8Array<ArrayBuffer>
 }
 
 export namespace KeyAdvertisement {
@@ -475,6 +476,11 @@ export namespace KeyAdvertisement {
           w.bytes(obj.maskKey)
         }
 
+        if ((obj.selfMaskCommitment != null && obj.selfMaskCommitment.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.selfMaskCommitment)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -482,7 +488,8 @@ export namespace KeyAdvertisement {
         const obj: any = {
           peer: uint8ArrayAlloc(0),
           encryptionKey: uint8ArrayAlloc(0),
-          maskKey: uint8ArrayAlloc(0)
+          maskKey: uint8ArrayAlloc(0),
+          selfMaskCommitment: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -507,6 +514,10 @@ export namespace KeyAdvertisement {
             }
             case 4: {
               obj.maskKey = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.selfMaskCommitment = reader.bytes()
               break
             }
             default: {
@@ -548,6 +559,13 @@ export namespace KeyAdvertisement {
             case 4: {
               yield {
                 field: `${prefix}.maskKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.selfMaskCommitment`,
                 value: reader.bytes()
               }
               break
@@ -594,6 +612,11 @@ export namespace KeyAdvertisement {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface KeyAdvertisementSelfMaskCommitmentFieldEvent {
+    field: '$.selfMaskCommitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<KeyAdvertisement>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, KeyAdvertisement.codec())
   }
@@ -602,7 +625,7 @@ export namespace KeyAdvertisement {
     return decodeMessage(buf, KeyAdvertisement.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeyAdvertisement>): Generator<KeyAdvertisementRefSessionFieldEvent | KeyAdvertisementRefRoundFieldEvent | KeyAdvertisementRefAttemptFieldEvent | KeyAdvertisementPeerFieldEvent | KeyAdvertisementEncryptionKeyFieldEvent | KeyAdvertisementMaskKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeyAdvertisement>): Generator<KeyAdvertisementRefSessionFieldEvent | KeyAdvertisementRefRoundFieldEvent | KeyAdvertisementRefAttemptFieldEvent | KeyAdvertisementPeerFieldEvent | KeyAdvertisementEncryptionKeyFieldEvent | KeyAdvertisementMaskKeyFieldEvent | KeyAdvertisementSelfMaskCommitmentFieldEvent> {
     return streamMessage(buf, KeyAdvertisement.codec(), opts)
   }
 }

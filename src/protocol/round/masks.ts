@@ -37,6 +37,13 @@ export function selfMaskKey (context: RoundContext, seed: Uint8Array, owner: Uin
   return deriveSelfMaskKey(seed, context, owner, PRG_KEY_LENGTH)
 }
 
+const SEED_COMMITMENT_LABEL = 'libp2p-secagg/1/self-mask-commitment'
+
+/** The commitment to a self-mask seed that its owner signs with its keys. The seed is 256 random bits, so the hash hides it. */
+export function selfMaskCommitment (context: RoundContext, owner: Uint8Array, seed: Uint8Array): Uint8Array {
+  return sha256(frame([SEED_COMMITMENT_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), owner, seed]))
+}
+
 const COMMITMENT_LABEL = 'libp2p-secagg/1/share-commitment'
 
 /**

@@ -11,7 +11,11 @@ export interface GraphPolicy {
   shape: 'harary' | 'complete'
   /** Fraction of the roster that may drop out during a round; beyond it the round aborts. */
   dropoutRate: number
-  /** Fraction of the roster assumed corrupt and colluding with the aggregator. */
+  /**
+   * Fraction of the session's largest roster (the encoding's maxParticipants) assumed corrupt and
+   * colluding with the aggregator. Every round plans for that many corrupt peers however small its
+   * roster, because the aggregator chooses the roster and could fill a small one with its colluders.
+   */
   corruptRate: number
   threatModel: ThreatModel
 }
@@ -51,32 +55,42 @@ export function resolveParams (params: ProtocolParams): ResolvedParams {
   if (!Number.isInteger(dimension) || dimension < 1 || dimension > 2 ** 28) throw new InvalidEncodingError(`dimension must be an integer in 1..2^28, got ${dimension}`)
   const encoding = resolveEncoding(params.encoding)
   if (encoding.maxParticipants > MAX_SHARES) throw new InvalidEncodingError(`maxParticipants must be at most ${MAX_SHARES}`)
-  if (!Number.isInteger(minParticipants) || minParticipants < 2 || minParticipants > encoding.maxParticipants) {
-    throw new InvalidEncodingError(`minParticipants must be an integer in 2..${encoding.maxParticipants}, got ${minParticipants}`)
+  // Two peers would each learn the other's input from the sum, so three is the least.
+  if (!Number.isInteger(minParticipants) || minParticipants < 3 || minParticipants > encoding.maxParticipants) {
+    throw new InvalidEncodingError(`minParticipants must be an integer in 3..${encoding.maxParticipants}, got ${minParticipants}`)
   }
   if (graph.shape !== 'harary' && graph.shape !== 'complete') throw new InvalidEncodingError(`graph shape must be 'harary' or 'complete', got ${String(graph.shape)}`)
   if (graph.threatModel !== 'malicious' && graph.threatModel !== 'semi-honest') throw new InvalidEncodingError(`threat model must be 'malicious' or 'semi-honest', got ${String(graph.threatModel)}`)
   for (const [phase, ms] of Object.entries(phaseTimeouts)) {
     if (!Number.isFinite(ms) || ms <= 0) throw new InvalidEncodingError(`phase timeout for ${phase} must be a positive number of milliseconds`)
   }
-  // Fails early, with the finder's own message, if the rates are infeasible.
-  graphParametersFor(graph, Math.max(minParticipants, 2))
-  return { ...params, encoding }
+  const resolved = { ...params, encoding }
+  // Fails early, with the finder's own message, if the smallest or the largest roster allowed cannot
+  // meet the targets.
+  graphParametersFor(resolved, minParticipants)
+  graphParametersFor(resolved, encoding.maxParticipants)
+  return resolved
 }
 
 // The finder walks the hypergeometric tails for every candidate degree; every peer of a round asks for
 // the same roster size, and a simulation asks it once per peer, so answers are remembered.
 const parameterCache = new Map<string, GraphParameters>()
 
-/** The degree, threshold and survivor minimum for a roster of n peers. */
-export function graphParametersFor (graph: GraphPolicy, n: number): GraphParameters {
-  const key = `${graph.shape}/${graph.dropoutRate}/${graph.corruptRate}/${graph.threatModel}/${n}`
+/**
+ * The degree, threshold and survivor minimum for a roster of n peers. Throws InfeasibleParametersError
+ * when a roster that small cannot meet the targets (the corrupt peers planned for are too large a part).
+ */
+export function graphParametersFor (params: Pick<ResolvedParams, 'graph' | 'encoding'>, n: number): GraphParameters {
+  const { graph } = params
+  const corruptPeers = Math.floor(graph.corruptRate * params.encoding.maxParticipants + 1e-9)
+  const key = `${graph.shape}/${graph.dropoutRate}/${corruptPeers}/${graph.threatModel}/${n}`
   let found = parameterCache.get(key)
   if (found === undefined) {
     found = findGraphParameters({
       participants: n,
       dropoutRate: graph.dropoutRate,
       corruptRate: graph.corruptRate,
+      corruptPeers,
       threatModel: graph.threatModel,
       shape: graph.shape
     })

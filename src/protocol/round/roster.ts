@@ -1,9 +1,10 @@
 /** A round's roster U1 with its neighbour graph, as both the participants and the aggregator see it. */
 import { compareBytes, toHex } from '../crypto/bytes.js'
 import { graphSeed, NeighbourGraph } from '../graph/harary-graph.js'
-import { graphParametersFor, type GraphPolicy } from './params.js'
+import { graphParametersFor, type ResolvedParams } from './params.js'
 import type { RoundContext } from '../crypto/kdf.js'
-import type { GraphParameters } from '../graph/parameter-finder.js'
+import { InfeasibleParametersError, type GraphParameters } from '../graph/parameter-finder.js'
+import { ProtocolViolation } from './errors.js'
 import type { Identity } from '../crypto/identity.js'
 
 export class RosterView {
@@ -15,11 +16,16 @@ export class RosterView {
   private readonly index = new Map<string, number>()
 
   /** `identities` must already be in canonical order without repeats (see sortIdentities). */
-  constructor (identities: readonly Identity[], context: RoundContext, beacon: Uint8Array, policy: GraphPolicy) {
+  constructor (identities: readonly Identity[], context: RoundContext, beacon: Uint8Array, params: Pick<ResolvedParams, 'graph' | 'encoding'>) {
     this.identities = identities
     this.peers = identities.map(i => i.bytes)
     this.peers.forEach((peer, i) => this.index.set(toHex(peer), i))
-    this.parameters = graphParametersFor(policy, identities.length)
+    try {
+      this.parameters = graphParametersFor(params, identities.length)
+    } catch (err) {
+      if (err instanceof InfeasibleParametersError) throw new ProtocolViolation('too-few-participants', err.message)
+      throw err
+    }
     this.graph = new NeighbourGraph(this.peers, graphSeed(context, beacon, this.peers), this.parameters.degree)
   }
 

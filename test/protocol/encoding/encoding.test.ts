@@ -12,8 +12,9 @@ const randomWords = (n: number): Uint32Array => {
 }
 
 describe('encoding parameters', () => {
-  it('chooses m = bits + ceil(log2(maxParticipants + 1)) and the default fits in 26 bits', () => {
-    expect(resolveEncoding(DEFAULT_ENCODING).modulusBits).toBe(26)
+  it('chooses m = bits + ceil(log2(maxParticipants + 1)) and the default fits in 23 bits', () => {
+    expect(resolveEncoding(DEFAULT_ENCODING).modulusBits).toBe(23)
+    expect(resolveEncoding({ ...DEFAULT_ENCODING, maxParticipants: 1000 }).modulusBits).toBe(26)
     expect(resolveEncoding({ ...DEFAULT_ENCODING, bits: 20, maxParticipants: 1024 }).modulusBits).toBe(31)
     expect(resolveEncoding({ ...DEFAULT_ENCODING, bits: 8, maxParticipants: 1 }).modulusBits).toBe(9)
   })

@@ -7,7 +7,7 @@ import { exactSum, gridUpdates, testParams } from '../../support/round-fixtures.
 
 describe('a round among simulated peers', () => {
   it.each([3, 10, 100])('gives every survivor the exact sum of %i peers\' inputs', async (n) => {
-    const params = testParams({ dimension: 257 })
+    const params = testParams({ dimension: 257, encoding: { maxParticipants: n }, minParticipants: Math.max(3, n - n / 10) })
     const peers = await simulatedPeers(n)
     const updates = gridUpdates(params, n)
     const report = await simulateRound({ params, peers, updates, aggregator: 0, crypto: nodeCryptoSuite })
@@ -34,7 +34,7 @@ describe('a round among simulated peers', () => {
 describe('a round among 1000 simulated peers', () => {
   it('gives the exact sum of 1000 peers\' inputs at small dimension, with 10% dropping out', async () => {
     const n = 1000
-    const params = testParams({ dimension: 8 })
+    const params = testParams({ dimension: 8, encoding: { maxParticipants: n }, minParticipants: 900 })
     const peers = await simulatedPeers(n, 'thousand')
     const updates = gridUpdates(params, n, 'thousand')
     const drops = new Map(Array.from({ length: 100 }, (_, i) => [10 * i + 3, i % 2 === 0 ? 'share-keys' as const : 'masked-input' as const]))

@@ -7,12 +7,12 @@ import { RosterView, sortIdentities } from '../../../src/protocol/round/roster.j
 import { exactSum, gridUpdates, testParams } from '../../support/round-fixtures.js'
 
 const N = 20
-const { minSurvivors } = graphParametersFor(testParams().graph, N)
+const { minSurvivors } = graphParametersFor(testParams({ encoding: { maxParticipants: N } }), N)
 const tolerated = N - minSurvivors
 // Peers missing before the roster is fixed are not dropouts of the round, just absent: the session's
 // minimum number of participants bounds them instead. Setting it to the survivor minimum makes the
 // matrix uniform across phases.
-const params = testParams({ dimension: 96, minParticipants: minSurvivors })
+const params = testParams({ dimension: 96, minParticipants: minSurvivors, encoding: { maxParticipants: N } })
 const peersPromise = simulatedPeers(N, 'fault-matrix')
 const updates = gridUpdates(params, N, 'fault-matrix')
 
@@ -62,10 +62,10 @@ describe(`fault matrix: ${N} peers tolerate ${tolerated} dropouts`, () => {
 
   it('aborts with too-few-neighbours when most neighbours of one peer drop, even within the dropout budget', async () => {
     // semi-honest parameters at 20% dropout leave room to drop k - t + 1 neighbours of one peer
-    const local = testParams({ dimension: 32, graph: { threatModel: 'semi-honest', dropoutRate: 0.2 } })
+    const local = testParams({ dimension: 32, graph: { threatModel: 'semi-honest', dropoutRate: 0.2 }, encoding: { maxParticipants: 100 }, minParticipants: 50 })
     const n = 100
     const peers = await simulatedPeers(n, 'neighbourhood')
-    const roster = new RosterView(sortIdentities(peers.map(p => p.identity)), { sessionId: local.sessionId, round: 1, attempt: 0 }, new Uint8Array(32), local.graph)
+    const roster = new RosterView(sortIdentities(peers.map(p => p.identity)), { sessionId: local.sessionId, round: 1, attempt: 0 }, new Uint8Array(32), local)
     const { degree, threshold } = roster.parameters
     const target = 5
     const neighbours = roster.neighboursOf(peers[target].identity.bytes).map(b => peers.findIndex(p => p.identity.id === roster.identityOf(b).id))

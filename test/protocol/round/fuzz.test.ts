@@ -36,12 +36,12 @@ import { RosterView } from '../../../src/protocol/round/roster.js'
 import { TIMED_PHASES } from '../../../src/protocol/round/phases.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, KeyAdvertisement, MaskedInputChunk, NeighbourKeys,
-  RoundResult, Roster, ShareDelivery, ShareKeys, ShareKind, Signed, SurvivorSet, UnmaskShares, type EncryptedShare, type RoundRef
+  RoundResult, Roster, ShareDelivery, ShareKeys, ShareKind, Signed, SurvivorSet, UnmaskShares, type RoundRef
 } from '../../../src/protocol/pb/messages.js'
 import {
-  aggregatorAfter, createMutator, deliverToParticipant, encryptionSecretOf, newParticipant, participantAfter,
+  aggregatorAfter, createMutator, dealerCheats, deliverToParticipant, encryptionSecretOf, newParticipant, participantAfter,
   planArb, recordFixture, runLiveRound, SMALL_ORDER_POINTS, START_TIME, wireDamageArb,
-  type Fixture, type LiveReport, type Mutator, type WireOp
+  type Fixture, type Mutator, type WireOp
 } from '../../support/fuzz-harness.js'
 import type { AbortReason } from '../../../src/protocol/round/errors.js'
 import type { MessageType, Outbound, RoundEvent, Step } from '../../../src/protocol/round/events.js'
@@ -177,7 +177,6 @@ beforeAll(async () => {
     const ad = fx.toAggregator.find(d => d.from === p && d.type === 'key-advertisement')!
     const keys = KeyAdvertisement.decode(Signed.decode(ad.bytes).body)
     const participant = newParticipant(fx, p)
-    participant.validateInput()
     const after = new Map<MessageType, { messages: Outbound[], chunks: Uint8Array[], status: string }>()
     for (const d of fx.toParticipant[p]) {
       const { step, chunks } = await deliverToParticipant(fx, participant, d.type, d.bytes)
@@ -278,6 +277,8 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         const d = a.deadlines.map(Number)
         need(d.length === TIMED_PHASES.length && d.every((x, i) => Number.isSafeInteger(x) && (i === 0 || x > d[i - 1])), 'deadlines')
         need(d[0] + 5_000 >= START_TIME, 'deadlines passed')
+        let allowed = START_TIME + 5_000
+        need(TIMED_PHASES.every((phase, i) => d[i] <= (allowed += fx.params.phaseTimeouts[phase])), 'a deadline beyond what the session allows')
         return canonicalSame(Signed, bytes, original) ? 'same' : 'valid'
       }
       case 'roster': {
@@ -288,9 +289,10 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         need(r.peers.length >= fx.params.minParticipants, 'too few')
         need(r.peers.length <= fx.params.encoding.maxParticipants, 'too many')
         const identities = r.peers.map(parsePeer)
+        need(identities.every(i => fx.peers.some(p => p.identity.id === i.id)), 'includes a peer outside the session')
         need(identities.some(i => i.id === self.id), 'leaves this peer out')
         // the neighbour keys that follow are the valid round's: they fit only if the graph gives the same neighbours
-        const view = new RosterView(identities, fx.context, fx.beacon, fx.params.graph)
+        const view = new RosterView(identities, fx.context, fx.beacon, fx.params)
         const neighbours = view.neighboursOf(self.bytes).map(toHex)
         need(neighbours.length === honest.neighbours.size && neighbours.every(n => honest.neighbours.has(n)), 'another neighbourhood')
         return 'valid'
@@ -343,7 +345,9 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
       case 'consistency-proof': {
         const proof = decodeOr(ConsistencyProof, bytes, { signatures: MAX_SHARES })
         need(sameBytes(proof.survivorSet, survivorSetBytes), 'another survivor set')
+        // only each neighbour's first signature counts (a peer verifies each neighbour once)
         const valid = new Set<string>()
+        const tried = new Set<string>()
         let unparsable = false
         for (const { signer, signature } of proof.signatures) {
           let identity: Identity
@@ -353,7 +357,8 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
             unparsable = true
             continue
           }
-          if (!honest.neighbours.has(toHex(identity.bytes))) continue
+          if (!honest.neighbours.has(toHex(identity.bytes)) || tried.has(identity.id)) continue
+          tried.add(identity.id)
           if (await verify(identity, SignatureDomain.survivorSet, survivorSetBytes, signature)) valid.add(identity.id)
         }
         need(valid.size >= threshold, 'fewer than t neighbour signatures')
@@ -369,10 +374,20 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         need(sameBytes(r.survivorSet, survivorSetBytes), 'another survivor set')
         need(r.participants.length === fx.roster.size && r.participants.every((peer, i) => sameBytes(peer, fx.roster.peers[i])), 'another roster')
         need(r.sum.length === packedLength(TOTAL(), modulusBits()), 'sum length')
+        need(sameBytes(Signed.encode(envelope), bytes) && sameBytes(RoundResult.encode(r), envelope.body), 'not canonically encoded')
         return canonicalSame(Signed, bytes, original) ? 'same' : 'valid'
       }
     }
   })
+}
+
+async function hasLargeOrder (key: Uint8Array): Promise<boolean> {
+  try {
+    await fx.crypto.x25519.sharedSecret(new Uint8Array(32).fill(7), key)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** The rules for a message participant `s` sends the aggregator (chunk: which masked-input chunk it replaces). */
@@ -389,6 +404,8 @@ async function aggregatorOracle (type: AggregatorType, s: number, chunk: number,
         need(sameBytes(ad.peer, sender.bytes), 'names another peer')
         need(ad.encryptionKey.length === 32 && ad.maskKey.length === 32, 'key length')
         need(!sameBytes(ad.encryptionKey, ad.maskKey), 'same key twice')
+        need(ad.selfMaskCommitment.length === 32, 'no commitment to the self-mask seed')
+        for (const key of [ad.encryptionKey, ad.maskKey]) need(await hasLargeOrder(key), 'a key of small order')
         // a key another peer also advertises gets both excluded when the roster is fixed
         const others = honestParticipants.filter((_, i) => i !== s).flatMap(h => [toHex(h.encryptionKey), toHex(h.maskKey)])
         need(!others.includes(toHex(ad.encryptionKey)) && !others.includes(toHex(ad.maskKey)), 'copies another peer\'s key')
@@ -830,29 +847,12 @@ describe('whole rounds with one participant that sends one fuzzed message', () =
   })
 })
 
-/** Runs a live round in which participant `bad` rewrites each pair of shares it deals before sealing it. */
-async function dealerCheats (bad: number, rewrite: (share: EncryptedShare, plaintext: Uint8Array, holder: Uint8Array) => Uint8Array): Promise<LiveReport> {
-  return runLiveRound(fx, async (from, type, bytes) => {
-    if (from !== bad || type !== 'share-keys') return bytes
-    const message = ShareKeys.decode(bytes)
-    const self = fx.peers[bad].identity.bytes
-    const secret = encryptionSecretOf(fx, bad)
-    for (const share of message.shares) {
-      const holder = honestParticipants.find((_, i) => sameBytes(fx.peers[i].identity.bytes, share.peer))!
-      const key = await shareEncryptionKey(fx.crypto, fx.context, secret, holder.encryptionKey, self, share.peer)
-      const ad = shareAssociatedData(fx.context, self, share.peer)
-      share.ciphertext = seal(key, share.nonce, rewrite(share, openSealed(key, share.nonce, share.ciphertext, ad).slice(), share.peer), ad) as Uint8Array<ArrayBuffer>
-    }
-    return ShareKeys.encode(message)
-  })
-}
-
 describe('dealers that cheat with their own shares (found by fuzzing)', () => {
   it('a dealer whose sealed shares do not match its own commitments is refused by its holders, and no honest peer is blamed', async () => {
     // Holders check each decrypted share against the dealer's commitment, which ShareDelivery forwards, so
     // they never reveal a share the aggregator would reject; the dealer's own secrets are then lost.
     const bad = 2
-    const report = await dealerCheats(bad, (_share, plaintext) => {
+    const report = await dealerCheats(fx, bad, (_share, plaintext) => {
       plaintext[32] ^= 1 // the self-mask share changes; the commitment stays the honest one
       return plaintext
     })
@@ -866,7 +866,7 @@ describe('dealers that cheat with their own shares (found by fuzzing)', () => {
     const bad = 2
     const self = fx.peers[bad].identity.bytes
     const notAFieldElement = new Uint8Array(33).fill(0xff)
-    const report = await dealerCheats(bad, (share, _plaintext, holder) => {
+    const report = await dealerCheats(fx, bad, (share, _plaintext, holder) => {
       share.selfMaskCommitment = shareCommitment(fx.context, self, holder, ShareKind.SELF_MASK, notAFieldElement) as Uint8Array<ArrayBuffer>
       share.maskKeyCommitment = shareCommitment(fx.context, self, holder, ShareKind.MASK_KEY, notAFieldElement) as Uint8Array<ArrayBuffer>
       return new Uint8Array([...notAFieldElement, ...notAFieldElement])

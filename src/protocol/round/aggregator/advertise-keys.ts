@@ -2,7 +2,8 @@
  * advertise-keys: collect each peer's signed keys, then fix the roster U1 and send every participant
  * the roster and its neighbours' signed keys.
  */
-import { toHex } from '../../crypto/bytes.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { toHex, utf8 } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { KeyAdvertisement, NeighbourKeys, Roster, Signed } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
@@ -11,19 +12,32 @@ import { checkRef, decode, openSigned, refOf } from '../wire.js'
 import type { Outbound, RoundEvent, Step } from '../events.js'
 import type { AggregatorState } from './state.js'
 
+// Any fixed scalar does: X25519 clears the cofactor, so a small-order point gives zeros for every scalar.
+const PROBE_SECRET = sha256(utf8('libp2p-secagg/1/small-order-probe'))
+
 export async function onAdvertisement (state: AggregatorState, from: Identity, bytes: Uint8Array): Promise<void> {
   const { config, context } = state
   if (state.advertisements.has(from.id)) throw new ProtocolViolation('conflicting-request', 'advertised keys twice')
-  if (config.isMember != null && !config.isMember(from)) throw new ProtocolViolation('invalid-roster', 'not a member of the session')
+  if (!config.isMember(from)) throw new ProtocolViolation('invalid-roster', 'not a member of the session')
   const envelope = decode(Signed, bytes, 'invalid-roster', 'key advertisement')
   const body = await openSigned(envelope, from, SignatureDomain.keyAdvertisement, 'invalid-roster', 'key advertisement')
   const advertisement = decode(KeyAdvertisement, body, 'invalid-roster', 'key advertisement')
   checkRef(advertisement.ref, context, 'invalid-roster')
   if (toHex(advertisement.peer) !== toHex(from.bytes)) throw new ProtocolViolation('invalid-roster', 'key advertisement names another peer')
-  const { encryptionKey, maskKey } = advertisement
+  const { encryptionKey, maskKey, selfMaskCommitment } = advertisement
   if (encryptionKey.length !== 32 || maskKey.length !== 32) throw new ProtocolViolation('invalid-roster', 'advertised keys must be 32 bytes')
   if (toHex(encryptionKey) === toHex(maskKey)) throw new ProtocolViolation('invalid-roster', 'advertised the same key twice')
-  state.advertisements.set(from.id, { identity: from, envelope, encryptionKey, maskKey })
+  if (selfMaskCommitment.length !== 32) throw new ProtocolViolation('invalid-roster', 'advertised no commitment to its self-mask seed')
+  // A small-order key would make every neighbour's key agreement fail and abort the attempt for all of
+  // them; caught here, only its owner is left out.
+  for (const key of [encryptionKey, maskKey]) {
+    try {
+      await config.crypto.x25519.sharedSecret(PROBE_SECRET, key)
+    } catch {
+      throw new ProtocolViolation('invalid-roster', 'advertised a key of small order')
+    }
+  }
+  state.advertisements.set(from.id, { identity: from, envelope, encryptionKey, maskKey, selfMaskCommitment })
 }
 
 export function advertiseKeysComplete (state: AggregatorState): boolean {
@@ -60,7 +74,7 @@ export function closeAdvertiseKeys (state: AggregatorState): Step {
   if (count < params.minParticipants) throw new ProtocolViolation('too-few-participants', `${count} peers advertised keys, the session needs ${params.minParticipants}`)
 
   const identities = sortIdentities([...state.advertisements.values()].map(ad => ad.identity))
-  const roster = new RosterView(identities, context, config.beacon, params.graph)
+  const roster = new RosterView(identities, context, config.beacon, params)
   state.roster = roster
   const ref = refOf(context)
   const rosterBytes = Roster.encode({ ref, peers: roster.peers as Array<Uint8Array<ArrayBuffer>> })

@@ -24,7 +24,7 @@ export interface AggregatorConfig {
   /** Close advertise-keys as soon as this many peers have advertised (otherwise at its deadline). */
   expectedParticipants?: number
   /** Whether a peer may take part in the session. */
-  isMember?: (peer: Identity) => boolean
+  isMember: (peer: Identity) => boolean
 }
 
 export interface Advertisement {
@@ -32,6 +32,7 @@ export interface Advertisement {
   envelope: Signed
   encryptionKey: Uint8Array
   maskKey: Uint8Array
+  selfMaskCommitment: Uint8Array
 }
 
 /** An upload in progress: a copy of its packed chunks so far, to take them out again if it breaks off. */

@@ -9,11 +9,10 @@ import { combine, lagrangeAtZero, MAX_SHARES, SHARE_LENGTH, shareValue } from '.
 import { InvalidShareError } from '../../crypto/errors.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { decodeAggregate } from '../../encoding/dequantize.js'
-import { RoundResult, ShareKind, UnmaskShares } from '../../pb/messages.js'
+import { RoundResult, ShareKind, UnmaskShares, type PeerSignature } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
-import { inverse, pairwiseMaskKey, pairwiseMode, selfMaskKey, shareCommitment } from '../masks.js'
+import { inverse, pairwiseMaskKey, pairwiseMode, selfMaskCommitment, selfMaskKey, shareCommitment } from '../masks.js'
 import { checkRef, decode, refOf, signed } from '../wire.js'
-import type { PeerSignature } from '../../pb/messages.js'
 import type { Step } from '../events.js'
 import type { AggregatorState } from './state.js'
 
@@ -86,6 +85,9 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   for (const owner of roster.identities) {
     if (survivors.has(owner.id)) {
       const seed = reconstruct(owner)
+      if (!constantTimeEqual(selfMaskCommitment(context, owner.bytes, seed), state.advertisements.get(owner.id)!.selfMaskCommitment)) {
+        throw new ProtocolViolation('reconstruction-failed', `${owner.id} dealt shares that do not rebuild its committed self-mask seed`)
+      }
       await crypto.prg.open(selfMaskKey(context, seed, owner.bytes)).apply(accumulator, 'subtract')
     } else if (state.shareKeys.has(owner.id)) {
       const maskSecret = reconstruct(owner)

@@ -54,11 +54,11 @@ function checkRoster (state: ParticipantState, roster: Roster): RosterView {
   }
   const identities = roster.peers.map(peer => {
     const identity = peerField(peer, 'invalid-roster', 'roster entry')
-    if (config.isMember != null && !config.isMember(identity)) throw new ProtocolViolation('invalid-roster', `roster includes ${identity.id}, who is not a session member`)
+    if (!config.isMember(identity)) throw new ProtocolViolation('invalid-roster', `roster includes ${identity.id}, who is not a session member`)
     return identity
   })
   if (!identities.some(i => i.id === config.identity.id)) throw new ProtocolViolation('excluded', 'the roster leaves this peer out')
-  return new RosterView(identities, context, config.beacon, params.graph)
+  return new RosterView(identities, context, config.beacon, params)
 }
 
 /** Every neighbour's keys, signed by that neighbour for this attempt, exactly the graph's neighbours, no key twice. */

@@ -4,7 +4,9 @@ import { SignatureDomain } from '../../crypto/identity.js'
 import { Announcement, KeyAdvertisement, Signed } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
 import { TIMED_PHASES } from '../phases.js'
+import { assertValidUpdate } from '../../encoding/quantize.js'
 import { checkRef, decode, openSigned, refOf, signed } from '../wire.js'
+import { selfMaskCommitment } from '../masks.js'
 import type { Step } from '../events.js'
 import type { ParticipantState } from './state.js'
 
@@ -29,7 +31,19 @@ export async function onAnnouncement (state: ParticipantState, bytes: Uint8Array
     throw new ProtocolViolation('invalid-announcement', 'announcement deadlines are not one increasing time per phase')
   }
   if (deadlines[0] + CLOCK_SKEW_MS < now) throw new ProtocolViolation('invalid-announcement', 'announcement deadlines have already passed')
+  // An aggregator must not keep peers waiting, holding their keys and shares, for longer than the
+  // session allows each phase.
+  let allowed = now + CLOCK_SKEW_MS
+  TIMED_PHASES.forEach((phase, i) => {
+    allowed += config.params.phaseTimeouts[phase]
+    if (deadlines[i] > allowed) throw new ProtocolViolation('invalid-announcement', `the ${phase} deadline is later than the session allows`)
+  })
   state.deadlines = deadlines
+  try {
+    assertValidUpdate(config.update, config.params.dimension, config.weight, config.params.encoding)
+  } catch (err: any) {
+    throw new ProtocolViolation('invalid-input', err.message)
+  }
 
   // Fresh keys for this attempt only: no two masked vectors are ever sent under the same masks.
   const { crypto, random } = config
@@ -46,7 +60,8 @@ export async function onAnnouncement (state: ParticipantState, bytes: Uint8Array
     ref: refOf(context),
     peer: config.identity.bytes as Uint8Array<ArrayBuffer>,
     encryptionKey: state.keys.encryptionPublic as Uint8Array<ArrayBuffer>,
-    maskKey: state.keys.maskPublic as Uint8Array<ArrayBuffer>
+    maskKey: state.keys.maskPublic as Uint8Array<ArrayBuffer>,
+    selfMaskCommitment: selfMaskCommitment(context, config.identity.bytes, state.keys.selfMaskSeed) as Uint8Array<ArrayBuffer>
   }, config.privateKey, SignatureDomain.keyAdvertisement)
   state.status = 'advertise-keys'
   return {

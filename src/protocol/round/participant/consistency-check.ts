@@ -3,13 +3,12 @@
  * checking it against what this peer saw: it includes this peer, every neighbour in it shared keys,
  * enough peers survive overall, and enough neighbours survive to rebuild this peer's self mask.
  */
-import { compareBytes } from '../../crypto/bytes.js'
+import { compareBytes, constantTimeEqual, toHex } from '../../crypto/bytes.js'
 import { sign, SignatureDomain } from '../../crypto/identity.js'
 import { MAX_SHARES } from '../../crypto/shamir.js'
 import { ConsistencySignature, SurvivorSet } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, checkSortedUnique, decode } from '../wire.js'
-import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
 import type { Step } from '../events.js'
 import type { ParticipantState } from './state.js'
 

@@ -6,7 +6,6 @@
 import { ProtocolViolation, type AbortReason } from '../errors.js'
 import { TIMED_PHASES, type Phase } from '../phases.js'
 import { emptyStep, type MessageType, type Step } from '../events.js'
-import { assertValidUpdate } from '../../encoding/quantize.js'
 import { equalBytes } from '../../crypto/bytes.js'
 import { SerialQueue } from '../serial-queue.js'
 import { onAnnouncement, CLOCK_SKEW_MS } from './announce.js'
@@ -53,6 +52,14 @@ export class Participant {
     return this.state.status
   }
 
+  /**
+   * Whether this attempt revealed unmask shares. A peer that did, but got no result, must not take part
+   * again in the same round with the same update: the two sums could differ by a single peer's input.
+   */
+  get revealed (): boolean {
+    return this.state.revealed
+  }
+
   /** The phase this participant is in, for progress reporting. */
   get phase (): Phase | undefined {
     const status = this.state.status
@@ -96,19 +103,10 @@ export class Participant {
     if (chunkCoordinates % 32 !== 0 || chunkCoordinates <= 0) throw new RangeError('chunk size must be a positive multiple of 32 coordinates')
     state.maskedInputStarted = true
     for await (const chunk of maskedInputChunks(state, chunkCoordinates)) {
+      // an attempt aborted meanwhile (a deadline, say) stays aborted: the rest of the vector is not sent
+      if (state.status !== 'masked-input') return
       if (chunk.last) state.status = 'consistency-check'
       yield chunk
-    }
-  }
-
-  /** Checks the update before anything is sent; an invalid one aborts the attempt. */
-  validateInput (): Step {
-    const { config } = this.state
-    try {
-      assertValidUpdate(config.update, config.params.dimension, config.weight, config.params.encoding)
-      return emptyStep()
-    } catch (err: any) {
-      return this.abort('invalid-input', err.message)
     }
   }
 

@@ -26,8 +26,11 @@ export interface ParticipantConfig {
   random: RandomSource
   /** Unix milliseconds. */
   now: () => number
-  /** Whether a peer may take part in the session; every roster entry must pass. */
-  isMember?: (peer: Identity) => boolean
+  /**
+   * Whether a peer may take part in the session; every roster entry must pass. Required, so that a
+   * roster of identities the aggregator made up is refused unless the session chose to be open.
+   */
+  isMember: (peer: Identity) => boolean
 }
 
 export interface OwnKeys {

@@ -3,7 +3,7 @@
  * its self-mask share if it survived, or its mask-key share if it dropped after sharing keys, never
  * both; then accept the aggregator's signed result over that same survivor set.
  */
-import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
+import { constantTimeEqual, equalBytes, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, verify } from '../../crypto/identity.js'
 import { MAX_SHARES } from '../../crypto/shamir.js'
 import { unpackInto } from '../../encoding/bit-pack.js'
@@ -25,11 +25,13 @@ export async function onConsistencyProof (state: ParticipantState, bytes: Uint8A
   }
   const threshold = state.roster!.threshold
   const valid = new Set<string>()
+  // One try per neighbour: a proof repeating one signature cannot make this peer verify it again and again.
+  const tried = new Set<string>()
   for (const { signer, signature } of proof.signatures) {
     if (valid.size >= threshold) break
     const identity = peerField(signer, 'invalid-consistency-proof', 'signer')
-    const neighbour = state.neighbours.get(identity.id)
-    if (neighbour == null || !signedSet.members.has(toHex(signer)) || valid.has(identity.id)) continue
+    if (!state.neighbours.has(identity.id) || !signedSet.members.has(toHex(signer)) || tried.has(identity.id)) continue
+    tried.add(identity.id)
     if (await verify(identity, SignatureDomain.survivorSet, signedSet.bytes, signature)) valid.add(identity.id)
   }
   if (valid.size < threshold) {
@@ -58,6 +60,11 @@ export async function onResult (state: ParticipantState, bytes: Uint8Array): Pro
   const envelope = decode(Signed, bytes, 'invalid-result', 'result')
   const body = await openSigned(envelope, config.aggregator, SignatureDomain.result, 'invalid-result', 'result')
   const result = decode(RoundResult, body, 'invalid-result', 'result', { limits: { participants: MAX_SHARES, signatures: MAX_SHARES } })
+  // The next round's beacon hashes this message: in its one canonical encoding, the aggregator cannot
+  // vary the bytes (extra fields, other encodings) to steer the beacon.
+  if (!equalBytes(Signed.encode(envelope), bytes) || !equalBytes(RoundResult.encode(result), body)) {
+    throw new ProtocolViolation('invalid-result', 'result is not in its canonical encoding')
+  }
   checkRef(result.ref, context, 'invalid-result')
   if (!constantTimeEqual(result.aggregator, config.aggregator.bytes)) throw new ProtocolViolation('invalid-result', 'result names another aggregator')
   if (!constantTimeEqual(result.survivorSet, state.signedSurvivors!.bytes)) throw new ProtocolViolation('invalid-result', 'result is over a survivor set other than the agreed one')
