@@ -52,3 +52,20 @@ describe('a participant', () => {
     expect(step.messages).toEqual([])
   })
 })
+
+describe('a participant aborted while it handles a message', () => {
+  it('stays aborted and sends nothing for that message', async () => {
+    // key generation waits on this gate, so the abort lands while the handler is part-way through
+    let open!: () => void
+    const gate = new Promise<void>(resolve => { open = resolve })
+    const crypto = { ...fx.crypto, x25519: { ...fx.crypto.x25519, publicKey: async (secret: Uint8Array) => { await gate; return fx.crypto.x25519.publicKey(secret) } } }
+    const participant = newParticipant({ ...fx, crypto }, 4)
+    const pending = participant.handle(aggregator().identity, 'announcement', inbox(4, 'announcement'))
+    await new Promise(resolve => setTimeout(resolve, 10))
+    participant.abort('timeout', 'the aggregator went silent')
+    open()
+    const step = await pending
+    expect(step.messages).toEqual([])
+    expect(participant.status).toBe('aborted')
+  })
+})

@@ -85,17 +85,18 @@ export class Aggregator {
     const phase = this.timedPhase()
     if (phase === undefined) return emptyStep()
     if (this.state.excluded.has(from.id)) return emptyStep()
-    const key = `${from.id}/${type}`
-    const previous = this.handled.get(key)
+    // Masked-input chunks are not remembered: each is big, and a repeated one already fails its offset check.
+    const key = type === 'masked-input' ? undefined : `${from.id}/${type}`
+    const previous = key === undefined ? undefined : this.handled.get(key)
     if (previous !== undefined && equalBytes(previous, bytes)) return emptyStep()
     const logic = PHASE_LOGIC[phase]
     if (type !== logic.accepts) return this.exclude(from, phase, 'conflicting-request', `sent a ${type} message during ${phase}`)
     let step = emptyStep()
     try {
       await logic.handle(this.state, from, bytes)
-      this.handled.set(key, bytes)
+      if (key !== undefined) this.handled.set(key, bytes)
     } catch (err) {
-      if (!(err instanceof ProtocolViolation)) return this.abort('internal-error', (err as Error)?.message ?? String(err))
+      if (!(err instanceof ProtocolViolation)) return this.abortNow('internal-error', (err as Error)?.message ?? String(err))
       step = this.exclude(from, phase, err.reason, err.message)
     }
     return logic.complete(this.state) ? merge(step, await this.closeNow()) : step
@@ -142,7 +143,12 @@ export class Aggregator {
     return step
   }
 
-  abort (reason: AbortReason, message: string): Step {
+  /** Abandons the attempt, for example when this peer leaves the session. */
+  async abort (reason: AbortReason, message: string): Promise<Step> {
+    return this.serial.run(async () => this.abortNow(reason, message))
+  }
+
+  private abortNow (reason: AbortReason, message: string): Step {
     const status = this.state.status
     if (status === 'done' || status === 'aborted') return emptyStep()
     this.state.status = 'aborted'
@@ -167,8 +173,8 @@ export class Aggregator {
     try {
       return await run()
     } catch (err) {
-      if (err instanceof ProtocolViolation) return this.abort(err.reason, err.message)
-      return this.abort('internal-error', (err as Error)?.message ?? String(err))
+      if (err instanceof ProtocolViolation) return this.abortNow(err.reason, err.message)
+      return this.abortNow('internal-error', (err as Error)?.message ?? String(err))
     }
   }
 }

@@ -36,6 +36,8 @@ export class Participant {
   private readonly handled = new Map<MessageType, Uint8Array>()
   /** Messages are handled one at a time, whatever order the network delivers them concurrently in. */
   private readonly serial = new SerialQueue()
+  /** Set by abort(), which may come (from a timer) while a handler awaits: the handler must not undo it. */
+  private aborted = false
 
   constructor (config: ParticipantConfig) {
     this.state = {
@@ -86,6 +88,10 @@ export class Participant {
     }
     try {
       const step = await handler.handle(this.state, bytes)
+      if (this.aborted) {
+        this.state.status = 'aborted'
+        return emptyStep()
+      }
       this.handled.set(type, bytes)
       return step
     } catch (err) {
@@ -104,7 +110,7 @@ export class Participant {
     state.maskedInputStarted = true
     for await (const chunk of maskedInputChunks(state, chunkCoordinates)) {
       // an attempt aborted meanwhile (a deadline, say) stays aborted: the rest of the vector is not sent
-      if (state.status !== 'masked-input') return
+      if (this.aborted) return
       if (chunk.last) state.status = 'consistency-check'
       yield chunk
     }
@@ -132,6 +138,7 @@ export class Participant {
   abort (reason: AbortReason, message: string): Step {
     const phase = this.phase ?? 'announce'
     if (this.state.status === 'done' || this.state.status === 'aborted') return emptyStep()
+    this.aborted = true
     this.state.status = 'aborted'
     return { messages: [], events: [{ type: 'aborted', reason, phase, message }] }
   }
