@@ -1,0 +1,688 @@
+import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface Route {
+  session: Uint8Array<ArrayBuffer>
+  round: bigint
+  attempt: number
+}
+
+export namespace Route {
+  let _codec: Codec<Route>
+
+  export const codec = (): Codec<Route> => {
+    if (_codec == null) {
+      _codec = message<Route>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.session != null && obj.session.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.session)
+        }
+
+        if ((obj.round != null && obj.round !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.round)
+        }
+
+        if ((obj.attempt != null && obj.attempt !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.attempt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          session: uint8ArrayAlloc(0),
+          round: 0n,
+          attempt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.session = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.round = reader.uint64()
+              break
+            }
+            case 3: {
+              obj.attempt = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.session`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.attempt`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RouteSessionFieldEvent {
+    field: '$.session'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RouteRoundFieldEvent {
+    field: '$.round'
+    value: bigint
+  }
+
+  export interface RouteAttemptFieldEvent {
+    field: '$.attempt'
+    value: number
+  }
+
+  export function encode (obj: Partial<Route>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Route.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Route>): Route {
+    return decodeMessage(buf, Route.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Route>): Generator<RouteSessionFieldEvent | RouteRoundFieldEvent | RouteAttemptFieldEvent> {
+    return streamMessage(buf, Route.codec(), opts)
+  }
+}
+
+export interface Notice {
+  presence?: Presence
+  announcement: Uint8Array<ArrayBuffer>
+  result?: ResultNotice
+}
+
+export namespace Notice {
+  let _codec: Codec<Notice>
+
+  export const codec = (): Codec<Notice> => {
+    if (_codec == null) {
+      _codec = message<Notice>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.presence != null) {
+          w.uint32(10)
+          Presence.codec().encode(obj.presence, w)
+        }
+
+        if ((obj.announcement != null && obj.announcement.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.announcement)
+        }
+
+        if (obj.result != null) {
+          w.uint32(26)
+          ResultNotice.codec().encode(obj.result, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          announcement: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.presence = Presence.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.presence
+              })
+              break
+            }
+            case 2: {
+              obj.announcement = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.result = ResultNotice.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.result
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * Presence.codec().stream(reader, reader.uint32(), `${prefix}.presence`, {
+                limits: opts.limits?.presence
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.announcement`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield * ResultNotice.codec().stream(reader, reader.uint32(), `${prefix}.result`, {
+                limits: opts.limits?.result
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface NoticePresenceLatestRoundFieldEvent {
+    field: '$.presence.latestRound'
+    value: bigint
+  }
+
+  export interface NoticePresenceReadyFieldEvent {
+    field: '$.presence.ready'
+    value: boolean
+  }
+
+  export interface NoticeAnnouncementFieldEvent {
+    field: '$.announcement'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NoticeResultRoundFieldEvent {
+    field: '$.result.round'
+    value: bigint
+  }
+
+  export interface NoticeResultAttemptFieldEvent {
+    field: '$.result.attempt'
+    value: number
+  }
+
+  export function encode (obj: Partial<Notice>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Notice.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Notice {
+    return decodeMessage(buf, Notice.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent> {
+    return streamMessage(buf, Notice.codec(), opts)
+  }
+}
+
+export interface Presence {
+  latestRound: bigint
+  ready: boolean
+}
+
+export namespace Presence {
+  let _codec: Codec<Presence>
+
+  export const codec = (): Codec<Presence> => {
+    if (_codec == null) {
+      _codec = message<Presence>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.latestRound != null && obj.latestRound !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.latestRound)
+        }
+
+        if ((obj.ready != null && obj.ready !== false)) {
+          w.uint32(16)
+          w.bool(obj.ready)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          latestRound: 0n,
+          ready: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.latestRound = reader.uint64()
+              break
+            }
+            case 2: {
+              obj.ready = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.latestRound`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.ready`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PresenceLatestRoundFieldEvent {
+    field: '$.latestRound'
+    value: bigint
+  }
+
+  export interface PresenceReadyFieldEvent {
+    field: '$.ready'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<Presence>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Presence.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Presence {
+    return decodeMessage(buf, Presence.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceLatestRoundFieldEvent | PresenceReadyFieldEvent> {
+    return streamMessage(buf, Presence.codec(), opts)
+  }
+}
+
+export interface ResultNotice {
+  round: bigint
+  attempt: number
+}
+
+export namespace ResultNotice {
+  let _codec: Codec<ResultNotice>
+
+  export const codec = (): Codec<ResultNotice> => {
+    if (_codec == null) {
+      _codec = message<ResultNotice>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.round != null && obj.round !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.round)
+        }
+
+        if ((obj.attempt != null && obj.attempt !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.attempt)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          round: 0n,
+          attempt: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.round = reader.uint64()
+              break
+            }
+            case 2: {
+              obj.attempt = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.attempt`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResultNoticeRoundFieldEvent {
+    field: '$.round'
+    value: bigint
+  }
+
+  export interface ResultNoticeAttemptFieldEvent {
+    field: '$.attempt'
+    value: number
+  }
+
+  export function encode (obj: Partial<ResultNotice>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResultNotice.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultNotice>): ResultNotice {
+    return decodeMessage(buf, ResultNotice.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultNotice>): Generator<ResultNoticeRoundFieldEvent | ResultNoticeAttemptFieldEvent> {
+    return streamMessage(buf, ResultNotice.codec(), opts)
+  }
+}
+
+export interface ResultRequest {
+  session: Uint8Array<ArrayBuffer>
+}
+
+export namespace ResultRequest {
+  let _codec: Codec<ResultRequest>
+
+  export const codec = (): Codec<ResultRequest> => {
+    if (_codec == null) {
+      _codec = message<ResultRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.session != null && obj.session.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.session)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          session: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.session = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.session`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResultRequestSessionFieldEvent {
+    field: '$.session'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ResultRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResultRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultRequest>): ResultRequest {
+    return decodeMessage(buf, ResultRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultRequest>): Generator<ResultRequestSessionFieldEvent> {
+    return streamMessage(buf, ResultRequest.codec(), opts)
+  }
+}
+
+export interface ResultResponse {
+  result: Uint8Array<ArrayBuffer>
+}
+
+export namespace ResultResponse {
+  let _codec: Codec<ResultResponse>
+
+  export const codec = (): Codec<ResultResponse> => {
+    if (_codec == null) {
+      _codec = message<ResultResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.result != null && obj.result.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.result)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          result: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.result = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.result`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ResultResponseResultFieldEvent {
+    field: '$.result'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<ResultResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ResultResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultResponse>): ResultResponse {
+    return decodeMessage(buf, ResultResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultResponse>): Generator<ResultResponseResultFieldEvent> {
+    return streamMessage(buf, ResultResponse.codec(), opts)
+  }
+}
