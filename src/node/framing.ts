@@ -64,12 +64,11 @@ export interface FrameReaderOptions {
  */
 export class FrameReader implements AsyncIterableIterator<Uint8Array> {
   private readonly buffer = new Uint8ArrayList()
-  private readonly frames: Uint8Array[] = []
-  private queued = 0
   private ended = false
   private failure: Error | undefined
   private wake: (() => void) | undefined
-  private readonly maxFrameLength: number
+  /** The largest frame accepted, checked as each frame is read: raise it once a first frame says what follows. */
+  maxFrameLength: number
   private readonly highWaterMark: number
 
   constructor (private readonly stream: Stream, options: FrameReaderOptions) {
@@ -89,18 +88,20 @@ export class FrameReader implements AsyncIterableIterator<Uint8Array> {
   }
 
   async next (): Promise<IteratorResult<Uint8Array>> {
-    while (this.frames.length === 0) {
+    for (;;) {
+      const frame = this.take()
+      if (frame !== undefined) {
+        if (this.buffer.byteLength < this.highWaterMark / 2 && this.stream.readStatus === 'paused') this.stream.resume()
+        return { done: false, value: frame }
+      }
       if (this.failure !== undefined) throw this.failure
       if (this.ended) {
         if (this.buffer.byteLength > 0) throw new StreamEndedError('the stream ended in the middle of a frame')
         return { done: true, value: undefined }
       }
+      if (this.stream.readStatus === 'paused') this.stream.resume()
       await new Promise<void>(resolve => { this.wake = resolve })
     }
-    const frame = this.frames.shift()!
-    this.queued -= frame.byteLength
-    if (this.queued + this.buffer.byteLength < this.highWaterMark / 2 && this.stream.readStatus === 'paused') this.stream.resume()
-    return { done: false, value: frame }
   }
 
   /** Reads exactly one frame; throws StreamEndedError if the stream ends first. */
@@ -113,42 +114,40 @@ export class FrameReader implements AsyncIterableIterator<Uint8Array> {
   private received (data: Uint8Array | Uint8ArrayList): void {
     if (this.failure !== undefined) return
     this.buffer.append(data)
-    try {
-      this.split()
-    } catch (err) {
-      this.failure = err as Error
-      this.stream.abort(err as Error)
-    }
     // Paused on the next microtask, not here: a 'message' dispatched by resume() arrives before resume()
     // tells yamux to reopen the window, which would undo a pause made now and let the buffer overflow.
-    if (this.queued + this.buffer.byteLength > this.highWaterMark) queueMicrotask(() => { this.pauseIfFull() })
+    if (this.buffer.byteLength > this.highWaterMark) queueMicrotask(() => { this.pauseIfFull() })
     this.notify()
   }
 
   private pauseIfFull (): void {
-    if (this.queued + this.buffer.byteLength > this.highWaterMark && this.stream.readStatus === 'readable') this.stream.pause()
+    if (this.buffer.byteLength > this.highWaterMark && this.stream.readStatus === 'readable') this.stream.pause()
   }
 
-  /** Moves every complete frame from the buffer to the queue. */
-  private split (): void {
+  /** The next complete frame in the buffer, if there is one; a frame over the limit fails the stream. */
+  private take (): Uint8Array | undefined {
+    if (this.failure !== undefined) return undefined
+    let length = 0
+    let prefix = 0
     for (;;) {
-      let length = 0
-      let prefix = 0
-      for (;;) {
-        if (prefix >= this.buffer.byteLength) return
-        if (prefix === MAX_PREFIX) throw new InvalidFrameError('frame length prefix is not a valid varint')
-        const byte = this.buffer.get(prefix)
-        length += (byte & 0x7f) * 2 ** (7 * prefix)
-        prefix++
-        if ((byte & 0x80) === 0) break
-      }
-      if (length > this.maxFrameLength) throw new InvalidFrameError(`frame of ${length} bytes exceeds the limit of ${this.maxFrameLength}`)
-      if (this.buffer.byteLength < prefix + length) return
-      const frame = this.buffer.subarray(prefix, prefix + length)
-      this.buffer.consume(prefix + length)
-      this.frames.push(frame)
-      this.queued += frame.byteLength
+      if (prefix >= this.buffer.byteLength) return undefined
+      if (prefix === MAX_PREFIX) return this.fail(new InvalidFrameError('frame length prefix is not a valid varint'))
+      const byte = this.buffer.get(prefix)
+      length += (byte & 0x7f) * 2 ** (7 * prefix)
+      prefix++
+      if ((byte & 0x80) === 0) break
     }
+    if (length > this.maxFrameLength) return this.fail(new InvalidFrameError(`frame of ${length} bytes exceeds the limit of ${this.maxFrameLength}`))
+    if (this.buffer.byteLength < prefix + length) return undefined
+    const frame = this.buffer.subarray(prefix, prefix + length)
+    this.buffer.consume(prefix + length)
+    return frame
+  }
+
+  private fail (error: Error): undefined {
+    this.failure = error
+    this.stream.abort(error)
+    return undefined
   }
 
   private finish (failure?: Error): void {

@@ -23,7 +23,7 @@ describe.each(['tcp', 'memory'] as const)('length-prefixed frames over %s', (tra
           const reader = new FrameReader(stream, { maxFrameLength: frameSize, highWaterMark: 1024 * 1024 })
           for await (const frame of reader) {
             received.push(frame[0] | (frame[1] << 8))
-            peakBuffered = Math.max(peakBuffered, stream.readBufferLength + (reader as any).queued)
+            peakBuffered = Math.max(peakBuffered, stream.readBufferLength + (reader as any).buffer.byteLength)
             if (received.length % 32 === 0) await new Promise(resolve => setTimeout(resolve, 5))
           }
           resolve()

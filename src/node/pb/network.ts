@@ -140,7 +140,7 @@ export namespace Route {
 
 export interface Notice {
   presence?: Presence
-  announcement: Uint8Array<ArrayBuffer>
+  announcement?: Uint8Array<ArrayBuffer>
   result?: ResultNotice
 }
 
@@ -159,7 +159,7 @@ export namespace Notice {
           Presence.codec().encode(obj.presence, w)
         }
 
-        if ((obj.announcement != null && obj.announcement.byteLength > 0)) {
+        if (obj.announcement != null) {
           w.uint32(18)
           w.bytes(obj.announcement)
         }
@@ -173,9 +173,7 @@ export namespace Notice {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
-        const obj: any = {
-          announcement: uint8ArrayAlloc(0)
-        }
+        const obj: any = {}
 
         const end = length == null ? reader.len : reader.pos + length
 

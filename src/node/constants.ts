@@ -1,0 +1,56 @@
+/** Protocol ids and limits of the network layer, each with the reason for its value. */
+import type { MessageType } from '../protocol/round/events.js'
+
+/** Every protocol id starts with this; the version changes with any incompatible wire change. */
+export const PROTOCOL_PREFIX = '/secagg/1.0.0'
+
+/** The protocol id that carries one type of round message. */
+export function protocolFor (type: MessageType): string {
+  return `${PROTOCOL_PREFIX}/${type}`
+}
+
+/** Asks a peer for a session's latest result. */
+export const FETCH_RESULT_PROTOCOL = `${PROTOCOL_PREFIX}/fetch-result`
+
+/** The gossipsub topic of a session (by its hex id). */
+export function sessionTopic (sessionIdHex: string): string {
+  return `${PROTOCOL_PREFIX}/session/${sessionIdHex}`
+}
+
+/** The round messages that travel on a stream of their own, one message per stream. */
+export const STREAM_TYPES: readonly MessageType[] = [
+  'announcement', 'key-advertisement', 'roster', 'neighbour-keys', 'share-keys', 'share-delivery',
+  'survivor-set', 'consistency-signature', 'consistency-proof', 'unmask-shares', 'result'
+]
+
+/** The Route frame that opens every stream is tiny; anything longer is not ours. */
+export const MAX_ROUTE_FRAME = 128
+
+/**
+ * Streams a peer accepts at once per protocol and connection. One round sends each peer one stream
+ * per message type, so a handful covers retries and overlapping attempts; more is a misbehaving peer
+ * (the registrar's default is 32).
+ */
+export const MAX_INBOUND_STREAMS = 8
+
+/**
+ * Masked vectors the aggregator reads at once. Each unfinished upload holds a packed copy of its vector
+ * (so a broken-off one can be taken back out of the sum), so this bounds the aggregator's memory at
+ * about this many vectors whatever the number of peers; the other uploads wait, paused, for a slot.
+ */
+export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8
+
+/** How often a member republishes its presence on the session topic. */
+export const DEFAULT_PRESENCE_INTERVAL = 2_000
+
+/** A member unheard of for this many presence intervals is no longer counted. */
+export const PRESENCE_TTL_INTERVALS = 3
+
+/**
+ * Bytes a frame reader lets pile up before pausing the stream. With yamux windows capped below the
+ * stream's 4 MiB read buffer (see createSecAggNode), a paused stream can never overflow it.
+ */
+export const READ_HIGH_WATER_MARK = 1024 * 1024
+
+/** yamux's per-stream receive window cap: below the 4 MiB read buffer a paused stream must hold. */
+export const MAX_STREAM_WINDOW = 2 * 1024 * 1024

@@ -1,0 +1,94 @@
+/**
+ * A complete libp2p node for secure aggregation: TCP, WebRTC-direct and private-to-private WebRTC
+ * through circuit relays, Noise, yamux, identify, ping, bootstrap and mDNS discovery, gossipsub for
+ * presence and announcements, and the secure-aggregation service.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { bootstrap } from '@libp2p/bootstrap'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, type Identify } from '@libp2p/identify'
+import { mdns } from '@libp2p/mdns'
+import { memory } from '@libp2p/memory'
+import { ping, type Ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webRTC, webRTCDirect } from '@libp2p/webrtc'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { MAX_STREAM_WINDOW } from './constants.js'
+import { secureAggregation, type SecureAggregation, type SecureAggregationInit } from './service.js'
+import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
+
+export interface SecAggNodeOptions {
+  /** The node's identity; a fresh one if absent (a daemon should keep one, so its PeerId stays). */
+  privateKey?: PrivateKey
+  /**
+   * Addresses to listen on. By default TCP and WebRTC-direct on every interface, plus a circuit-relay
+   * reservation and WebRTC for peers that cannot be dialled directly.
+   */
+  listen?: string[]
+  /** Multiaddrs of peers to connect to at start. */
+  bootstrap?: string[]
+  /** Find peers on the local network with mDNS (default true). */
+  mdns?: boolean
+  /** Serve as a circuit relay for peers behind NATs (default false). */
+  relay?: boolean
+  /** WebRTC ICE servers; none by default, which is what loopback and LAN tests want. */
+  iceServers?: RTCIceServer[]
+  /** The most connections to hold (default 1000: an aggregator talks to every participant at once). */
+  maxConnections?: number
+  secagg?: SecureAggregationInit
+}
+
+export interface SecAggServices extends Record<string, unknown> {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+  secagg: SecureAggregation
+  relay?: unknown
+}
+
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/udp/0/webrtc-direct', '/p2p-circuit', '/webrtc']
+
+export async function createSecAggNode (options: SecAggNodeOptions = {}): Promise<Libp2p<SecAggServices>> {
+  const listen = options.listen ?? DEFAULT_LISTEN
+  const rtcConfiguration = { iceServers: options.iceServers ?? [] }
+  const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
+  if (options.bootstrap != null && options.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: options.bootstrap }))
+  if (options.mdns !== false) peerDiscovery.push(mdns())
+  const node = await createLibp2p({
+    ...(options.privateKey != null ? { privateKey: options.privateKey } : {}),
+    addresses: { listen },
+    transports: [
+      tcp(),
+      webRTCDirect({ rtcConfiguration }),
+      webRTC({ rtcConfiguration }),
+      circuitRelayTransport(),
+      ...(listen.some(address => address.startsWith('/memory/')) ? [memory()] : [])
+    ],
+    connectionEncrypters: [noise()],
+    // A paused stream holds what its window let in, up to a 4 MiB read buffer: keep the window below it.
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW } })],
+    peerDiscovery,
+    connectionManager: {
+      // An aggregator holds a connection to every participant at once (the default is 300).
+      maxConnections: options.maxConnections ?? 1000,
+      // Many peers behind one NAT, or a testnet on one host, share a source address: the default of
+      // 5 new inbound connections per second per address would refuse most of them.
+      inboundConnectionThreshold: 1000,
+      maxIncomingPendingConnections: 1000
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }),
+      secagg: secureAggregation(options.secagg),
+      ...(options.relay === true ? { relay: circuitRelayServer({ reservations: { maxReservations: 1024 } }) } : {})
+    }
+  })
+  // mDNS finds peers but does not connect to them (notes/libp2p-v3.md section 2): dial them here.
+  node.addEventListener('peer:discovery', (event) => {
+    void node.dial(event.detail.id).catch(() => {})
+  })
+  return node as Libp2p<SecAggServices>
+}

@@ -1,0 +1,39 @@
+/** Errors aggregate() rejects with; callers and tests match on `name`. */
+import type { AbortReason } from '../protocol/round/errors.js'
+
+/** The update cannot be aggregated in this session: wrong length, NaN or infinite values, a bad weight. */
+export class InvalidUpdateError extends Error {
+  static override name = 'InvalidUpdateError'
+  override name = InvalidUpdateError.name
+}
+
+/** aggregate() was called while an update of this session is still waiting for its round. */
+export class UpdatePendingError extends Error {
+  static override name = 'UpdatePendingError'
+  override name = UpdatePendingError.name
+}
+
+/** Why a round gave up on this peer's update. */
+export type RoundFailure =
+  /** Every attempt the session allows failed; `lastReason` says how the last one did. */
+  | 'max-attempts'
+  /** This peer revealed its shares in an attempt that then failed: its update must not join another. */
+  | 'revealed-without-result'
+  /** The session was left, or the node stopped, before the round finished. */
+  | 'left'
+
+/** The round ended without a result for this peer's update. */
+export class RoundFailedError extends Error {
+  static override name = 'RoundFailedError'
+  override name = RoundFailedError.name
+
+  constructor (readonly failure: RoundFailure, readonly round: number, readonly lastReason: AbortReason | 'no-announcement' | undefined, message: string) {
+    super(message)
+  }
+}
+
+/** The session was not joined, or was left. */
+export class NotJoinedError extends Error {
+  static override name = 'NotJoinedError'
+  override name = NotJoinedError.name
+}

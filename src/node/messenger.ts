@@ -1,0 +1,218 @@
+/**
+ * Carries round messages between peers: one stream per message, opened with a Route frame that names
+ * the session, round and attempt, then the core's message bytes unchanged. Masked inputs stream their
+ * chunks on one stream with backpressure, and the aggregator reads a bounded number of them at once.
+ */
+import { Queue } from '@libp2p/utils'
+import { DEFAULT_MAX_CONCURRENT_UPLOADS, FETCH_RESULT_PROTOCOL, MAX_INBOUND_STREAMS, MAX_ROUTE_FRAME, protocolFor, READ_HIGH_WATER_MARK, STREAM_TYPES } from './constants.js'
+import { FrameReader, writeFrames } from './framing.js'
+import { ResultRequest, ResultResponse, Route } from './pb/network.js'
+import type { MessageType } from '../protocol/round/events.js'
+import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { Registrar } from '@libp2p/interface-internal'
+
+/** A decoded Route frame. */
+export interface RouteInfo {
+  session: Uint8Array
+  round: number
+  attempt: number
+}
+
+/** Where an upload's chunks go, once the stream is admitted. */
+export interface UploadSink {
+  /** The largest chunk frame to accept. */
+  maxFrameLength: number
+  accept: (chunk: Uint8Array) => Promise<void>
+  /** The stream broke off before its last chunk. */
+  abandon: () => Promise<void>
+  /** When the upload must be finished (Unix ms). */
+  deadline: number
+}
+
+/** What the messenger asks of the sessions it serves. */
+export interface MessageRouter {
+  /** The largest message of this type the route's session accepts, or undefined to refuse the stream. */
+  limit: (route: RouteInfo, type: MessageType) => number | undefined
+  deliver: (from: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array) => Promise<void>
+  /** A sink for a masked-input upload, or undefined to refuse it. */
+  upload: (from: PeerId, route: RouteInfo) => UploadSink | undefined
+  /** A session's latest signed result, for peers that ask. */
+  latestResult: (session: Uint8Array) => Uint8Array | undefined
+}
+
+export interface MessengerComponents {
+  registrar: Registrar
+  dial: (peer: PeerId, protocol: string, options: AbortOptions) => Promise<Stream>
+  log: Logger
+}
+
+/** Aborts the stream when the signal fires, so a deadline ends the exchange and not only the wait. */
+function abortWith (stream: Stream, signal: AbortSignal | undefined): () => void {
+  if (signal == null) return () => {}
+  const onAbort = (): void => { stream.abort(signal.reason instanceof Error ? signal.reason : new Error('deadline passed')) }
+  if (signal.aborted) onAbort()
+  signal.addEventListener('abort', onAbort, { once: true })
+  return () => { signal.removeEventListener('abort', onAbort) }
+}
+
+function encodeRoute (route: RouteInfo): Uint8Array {
+  return Route.encode({ session: route.session as Uint8Array<ArrayBuffer>, round: BigInt(route.round), attempt: route.attempt })
+}
+
+function decodeRoute (frame: Uint8Array): RouteInfo {
+  const route = Route.decode(frame)
+  const round = Number(route.round)
+  if (route.session.length !== 32 || !Number.isSafeInteger(round) || round < 1) throw new Error('malformed route')
+  return { session: route.session, round, attempt: route.attempt }
+}
+
+const MASKED_INPUT_PROTOCOL = protocolFor('masked-input')
+
+export class Messenger {
+  private readonly uploads: Queue<void>
+  private started = false
+
+  constructor (private readonly components: MessengerComponents, private readonly router: MessageRouter, maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS) {
+    this.uploads = new Queue({ concurrency: maxConcurrentUploads })
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    const { registrar } = this.components
+    for (const type of STREAM_TYPES) {
+      await registrar.handle(protocolFor(type), async (stream, connection) => { await this.onMessage(type, stream, connection) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    }
+    await registrar.handle(MASKED_INPUT_PROTOCOL, async (stream, connection) => { await this.onUpload(stream, connection) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    await registrar.handle(FETCH_RESULT_PROTOCOL, async (stream) => { await this.onFetchResult(stream) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    const { registrar } = this.components
+    for (const protocol of [...STREAM_TYPES.map(protocolFor), MASKED_INPUT_PROTOCOL, FETCH_RESULT_PROTOCOL]) await registrar.unhandle(protocol)
+    this.uploads.abort()
+    this.started = false
+  }
+
+  /** Sends one round message to a peer. */
+  async send (peer: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array, options: AbortOptions): Promise<void> {
+    const stream = await this.components.dial(peer, protocolFor(type), options)
+    const release = abortWith(stream, options.signal)
+    try {
+      await writeFrames(stream, [encodeRoute(route), bytes], options)
+      await stream.close(options)
+    } catch (err: any) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      throw err
+    } finally {
+      release()
+    }
+  }
+
+  /** Streams a masked input's chunks to the aggregator, as fast as it reads them. */
+  async sendMaskedInput (peer: PeerId, route: RouteInfo, chunks: AsyncIterable<Uint8Array>, options: AbortOptions): Promise<void> {
+    const stream = await this.components.dial(peer, MASKED_INPUT_PROTOCOL, options)
+    const release = abortWith(stream, options.signal)
+    try {
+      await writeFrames(stream, [encodeRoute(route)], options)
+      await writeFrames(stream, chunks, options)
+      await stream.close(options)
+    } catch (err: any) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      throw err
+    } finally {
+      release()
+    }
+  }
+
+  /** Asks a peer for a session's latest result; undefined if it has none. */
+  async fetchResult (peer: PeerId, session: Uint8Array, maxLength: number, options: AbortOptions): Promise<Uint8Array | undefined> {
+    const stream = await this.components.dial(peer, FETCH_RESULT_PROTOCOL, options)
+    const release = abortWith(stream, options.signal)
+    try {
+      const reader = new FrameReader(stream, { maxFrameLength: maxLength })
+      await writeFrames(stream, [ResultRequest.encode({ session: session as Uint8Array<ArrayBuffer> })], options)
+      await stream.close(options)
+      const { result } = ResultResponse.decode(await reader.read())
+      return result.length > 0 ? result : undefined
+    } catch (err: any) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      throw err
+    } finally {
+      release()
+    }
+  }
+
+  private async readRoute (stream: Stream, reader: FrameReader): Promise<RouteInfo | undefined> {
+    try {
+      return decodeRoute(await reader.read())
+    } catch (err: any) {
+      this.components.log('refused a stream without a valid route: %s', err.message)
+      stream.abort(err)
+      return undefined
+    }
+  }
+
+  private async onMessage (type: MessageType, stream: Stream, connection: Connection): Promise<void> {
+    const reader = new FrameReader(stream, { maxFrameLength: MAX_ROUTE_FRAME })
+    const route = await this.readRoute(stream, reader)
+    if (route === undefined) return
+    const limit = this.router.limit(route, type)
+    if (limit === undefined) {
+      stream.abort(new Error('no such session or round'))
+      return
+    }
+    reader.maxFrameLength = limit
+    let bytes: Uint8Array
+    try {
+      bytes = await reader.read()
+      await stream.close()
+    } catch (err: any) {
+      this.components.log('dropped a %s message from %p: %s', type, connection.remotePeer, err.message)
+      stream.abort(err)
+      return
+    }
+    await this.router.deliver(connection.remotePeer, route, type, bytes)
+  }
+
+  private async onUpload (stream: Stream, connection: Connection): Promise<void> {
+    const reader = new FrameReader(stream, { maxFrameLength: MAX_ROUTE_FRAME, highWaterMark: READ_HIGH_WATER_MARK })
+    const route = await this.readRoute(stream, reader)
+    if (route === undefined) return
+    const sink = this.router.upload(connection.remotePeer, route)
+    if (sink === undefined) {
+      stream.abort(new Error('no masked input is due from this peer'))
+      return
+    }
+    reader.maxFrameLength = sink.maxFrameLength
+    // Uploads beyond the concurrency limit wait here with their streams paused, so their senders wait too.
+    if (stream.readStatus === 'readable') stream.pause()
+    const signal = AbortSignal.timeout(Math.max(0, sink.deadline - Date.now()))
+    const release = abortWith(stream, signal)
+    try {
+      await this.uploads.add(async () => {
+        if (stream.readStatus === 'paused') stream.resume()
+        for await (const chunk of reader) await sink.accept(chunk)
+      }, { signal })
+    } catch (err: any) {
+      this.components.log('masked input from %p broke off: %s', connection.remotePeer, err.message)
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+      await sink.abandon()
+    } finally {
+      release()
+    }
+  }
+
+  private async onFetchResult (stream: Stream): Promise<void> {
+    const reader = new FrameReader(stream, { maxFrameLength: MAX_ROUTE_FRAME })
+    try {
+      const { session } = ResultRequest.decode(await reader.read())
+      const result = this.router.latestResult(session) ?? new Uint8Array(0)
+      await writeFrames(stream, [ResultResponse.encode({ result: result as Uint8Array<ArrayBuffer> })])
+      await stream.close()
+    } catch (err: any) {
+      stream.abort(err instanceof Error ? err : new Error(String(err)))
+    }
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The secure-aggregation service for js-libp2p: add it to a node's `services` and join sessions.
+ *
+ *   const node = await createLibp2p({ ..., services: { identify: identify(), pubsub: gossipsub(), secagg: secureAggregation() } })
+ *   const session = node.services.secagg.join(defineSession({ name: 'demo', dimension: 1000 }))
+ *   const { mean } = await session.aggregate(update, { weight: samples })
+ */
+import { serviceDependencies, TypedEventEmitter, type ComponentLogger, type Logger, type PeerId, type PrivateKey, type Startable } from '@libp2p/interface'
+import { toHex } from '../protocol/crypto/bytes.js'
+import { identityOf } from '../protocol/crypto/identity.js'
+import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
+import { DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_PRESENCE_INTERVAL, sessionTopic } from './constants.js'
+import { NotJoinedError } from './errors.js'
+import { Messenger, type MessageRouter } from './messenger.js'
+import { Notice } from './pb/network.js'
+import { openSession, type SessionConfig } from './session-config.js'
+import { SessionRunner, type AggregateOptions, type AggregateResult, type RoundProgress } from './session-runner.js'
+import type { CryptoSuite } from '../protocol/crypto/suite.js'
+import type { RoundOutcome } from '../protocol/round/events.js'
+import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+
+export interface SecureAggregationInit {
+  /** The name of the node's gossipsub service (default 'pubsub'). */
+  pubsub?: string
+  /** Milliseconds between presence notices on a session's topic (default 2000). */
+  presenceInterval?: number
+  /** Masked inputs this peer reads at once when it aggregates (default 8); bounds its memory. */
+  maxConcurrentUploads?: number
+  /** Crypto backend (default node:crypto). */
+  crypto?: CryptoSuite
+}
+
+export interface SecureAggregationComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  registrar: Registrar
+  connectionManager: ConnectionManager
+  logger: ComponentLogger
+}
+
+export interface SecureAggregationEvents {
+  /** A round this peer takes part in reached a new phase. */
+  progress: CustomEvent<RoundProgress>
+  /** A round this peer took part in has its result. */
+  result: CustomEvent<AggregateResult>
+}
+
+/** A session this peer has joined. */
+export interface JoinedSession {
+  /** The session id, in hex. */
+  readonly id: string
+  readonly config: SessionConfig
+  /** Submits an update for the next round and resolves with that round's result. */
+  aggregate: (update: Float32Array, options?: AggregateOptions) => Promise<AggregateResult>
+  /** The latest result this peer holds (from a round it took part in, or fetched and checked). */
+  latestResult: () => RoundOutcome | undefined
+  leave: () => void
+}
+
+export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents> implements Startable {
+  readonly [Symbol.toStringTag] = 'libp2p-secagg'
+  readonly [serviceDependencies] = ['@libp2p/pubsub']
+  private readonly runners = new Map<string, SessionRunner>()
+  private readonly messenger: Messenger
+  private readonly log: Logger
+  private readonly presenceInterval: number
+  private readonly crypto: CryptoSuite
+  private readonly pubsubName: string
+  private pubsub: GossipSub | undefined
+  private started = false
+
+  constructor (private readonly components: SecureAggregationComponents & Record<string, unknown>, init: SecureAggregationInit = {}) {
+    super()
+    this.log = components.logger.forComponent('libp2p:secagg')
+    this.presenceInterval = init.presenceInterval ?? DEFAULT_PRESENCE_INTERVAL
+    this.crypto = init.crypto ?? nodeCryptoSuite
+    this.pubsubName = init.pubsub ?? 'pubsub'
+    this.messenger = new Messenger({
+      registrar: components.registrar,
+      log: this.log,
+      dial: async (peer, protocol, options) => {
+        const connection = await components.connectionManager.openConnection(peer, options)
+        return connection.newStream(protocol, options)
+      }
+    }, this.router, init.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS)
+  }
+
+  async start (): Promise<void> {
+    this.pubsub = this.components[this.pubsubName] as GossipSub
+    this.pubsub.addEventListener('message', this.onGossip)
+    await this.messenger.start()
+    this.started = true
+  }
+
+  async stop (): Promise<void> {
+    for (const id of [...this.runners.keys()]) this.leave(id)
+    this.pubsub?.removeEventListener('message', this.onGossip)
+    await this.messenger.stop()
+    this.started = false
+  }
+
+  /** Joins a session: from now on this peer announces its presence and can take part in rounds. */
+  join (config: SessionConfig): JoinedSession {
+    if (!this.started) throw new Error('the secure-aggregation service is not started')
+    const session = openSession(config)
+    let runner = this.runners.get(session.idHex)
+    if (runner === undefined) {
+      const topic = sessionTopic(session.idHex)
+      runner = new SessionRunner(session, {
+        self: identityOf(this.components.peerId),
+        privateKey: this.components.privateKey,
+        crypto: this.crypto,
+        messenger: this.messenger,
+        publish: async (notice) => { await this.publish(topic, notice) },
+        progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
+        result: (result) => { this.safeDispatchEvent('result', { detail: result }) },
+        log: this.log.newScope(session.idHex.slice(0, 8)),
+        presenceInterval: this.presenceInterval
+      })
+      this.runners.set(session.idHex, runner)
+      this.pubsub!.topicValidators.set(topic, (_peer, message) => validNotice(message) ? TopicValidatorResult.Accept : TopicValidatorResult.Reject)
+      this.pubsub!.subscribe(topic)
+      runner.start()
+    }
+    const active = runner
+    return {
+      id: session.idHex,
+      config: session.config,
+      aggregate: async (update, options) => {
+        if (this.runners.get(session.idHex) !== active) throw new NotJoinedError('the session was left')
+        return active.aggregate(update, options)
+      },
+      latestResult: () => active.latestResult,
+      leave: () => { this.leave(session.idHex) }
+    }
+  }
+
+  /** Leaves a session: a pending aggregate() rejects with RoundFailedError('left'). */
+  leave (sessionId: string): void {
+    const runner = this.runners.get(sessionId)
+    if (runner === undefined) return
+    this.runners.delete(sessionId)
+    runner.stop()
+    const topic = sessionTopic(sessionId)
+    this.pubsub?.topicValidators.delete(topic)
+    try {
+      this.pubsub?.unsubscribe(topic)
+    } catch {
+      // gossipsub stopped first, as it does when the whole node stops
+    }
+  }
+
+  private async publish (topic: string, notice: Notice): Promise<void> {
+    try {
+      await this.pubsub?.publish(topic, Notice.encode(notice))
+    } catch (err: any) {
+      // no subscribed peers yet, or a duplicate: presence is repeated and announcements also go direct
+      this.log.trace('could not publish on %s: %s', topic, err.message)
+    }
+  }
+
+  private readonly onGossip = (event: CustomEvent<Message>): void => {
+    const message = event.detail
+    if (message.type !== 'signed') return
+    const runner = this.runnerForTopic(message.topic)
+    if (runner === undefined || !validNotice(message)) return
+    void runner.onNotice(message.from, Notice.decode(message.data)).catch((err: Error) => { this.log.error('notice failed: %s', err.message) })
+  }
+
+  private runnerForTopic (topic: string): SessionRunner | undefined {
+    for (const [id, runner] of this.runners) if (sessionTopic(id) === topic) return runner
+    return undefined
+  }
+
+  private get router (): MessageRouter {
+    const runnerOf = (session: Uint8Array): SessionRunner | undefined => this.runners.get(toHex(session))
+    return {
+      limit: (route) => runnerOf(route.session)?.maxMessageLength(),
+      deliver: async (from, route, type, bytes) => { await runnerOf(route.session)?.deliver(from, route, type, bytes) },
+      upload: (from, route) => runnerOf(route.session)?.upload(from, route),
+      latestResult: (session) => runnerOf(session)?.latestResult?.signedResult
+    }
+  }
+}
+
+/** A notice is well formed: it decodes, and sets exactly one of its fields. */
+function validNotice (message: Message): boolean {
+  if (message.type !== 'signed') return false
+  try {
+    const notice = Notice.decode(message.data)
+    return [notice.presence, notice.announcement, notice.result].filter(f => f != null).length === 1
+  } catch {
+    return false
+  }
+}
+
+/** The service factory for js-libp2p's `services`. */
+export function secureAggregation (init: SecureAggregationInit = {}): (components: SecureAggregationComponents) => SecureAggregation {
+  return (components) => new SecureAggregation(components as SecureAggregationComponents & Record<string, unknown>, init)
+}

@@ -1,0 +1,592 @@
+/**
+ * One joined session: its membership view, its latest result, and the round this peer's update waits
+ * for. It drives the protocol core's state machines over the network: it elects each attempt's
+ * aggregator from the beacon, runs the Aggregator when that is this peer, feeds the Participant the
+ * elected aggregator's messages, keeps every phase's deadline, and moves to the next attempt, with
+ * the next-ranked aggregator and fresh keys, when an attempt fails.
+ */
+import { Aggregator } from '../protocol/round/aggregator/aggregator.js'
+import { Participant } from '../protocol/round/participant/participant.js'
+import { electAggregator, genesisBeacon, nextBeacon } from '../protocol/election.js'
+import { assertValidUpdate } from '../protocol/encoding/quantize.js'
+import { packedLength } from '../protocol/encoding/bit-pack.js'
+import { Announcement, Signed } from '../protocol/pb/messages.js'
+import { equalBytes } from '../protocol/crypto/bytes.js'
+import { identityFromBytes, identityOf } from '../protocol/crypto/identity.js'
+import { systemRandom } from '../protocol/crypto/random.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { InvalidUpdateError, RoundFailedError, UpdatePendingError } from './errors.js'
+import { Membership } from './membership.js'
+import { verifyResult } from './result-verification.js'
+import { Notice } from './pb/network.js'
+import { PRESENCE_TTL_INTERVALS } from './constants.js'
+import type { Messenger, RouteInfo, UploadSink } from './messenger.js'
+import type { Session } from './session-config.js'
+import type { CryptoSuite } from '../protocol/crypto/suite.js'
+import type { Identity } from '../protocol/crypto/identity.js'
+import type { AbortReason } from '../protocol/round/errors.js'
+import type { MessageType, RoundEvent, RoundOutcome, Step } from '../protocol/round/events.js'
+import type { Phase } from '../protocol/round/phases.js'
+import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
+
+/** Where a round is, for applications that show progress. */
+export interface RoundProgress {
+  session: string
+  round: number
+  attempt: number
+  phase: Phase
+  role: 'participant' | 'aggregator'
+  /** The aggregator of this attempt. */
+  aggregator: string
+}
+
+/** What aggregate() resolves with. */
+export interface AggregateResult {
+  session: string
+  round: number
+  attempt: number
+  aggregator: string
+  /** Peers in the round's roster. */
+  participants: string[]
+  /** Peers whose updates are in the sum. */
+  survivors: string[]
+  /** The weighted sum of the survivors' (clipped, quantized) updates. */
+  sum: Float64Array
+  /** The sum of their weights. */
+  weightSum: number
+  /** sum / weightSum. */
+  mean: Float64Array
+}
+
+export interface AggregateOptions {
+  /** The update's weight, such as its sample count; the session's maxWeight by default. */
+  weight?: number
+  signal?: AbortSignal
+}
+
+export interface RunnerContext {
+  self: Identity
+  privateKey: PrivateKey
+  crypto: CryptoSuite
+  messenger: Messenger
+  /** Publishes a notice on the session topic (errors are the caller's to ignore). */
+  publish: (notice: Notice) => Promise<void>
+  progress: (progress: RoundProgress) => void
+  result: (result: AggregateResult) => void
+  log: Logger
+  presenceInterval: number
+}
+
+interface Attempt {
+  round: number
+  number: number
+  /**
+   * The aggregator this peer follows: fixed when it accepts an announcement, or when it starts
+   * aggregating itself. Until then the election is rerun on the current view whenever it matters.
+   */
+  elected?: Identity
+  participant?: Participant
+  aggregator?: Aggregator
+  timers: Array<ReturnType<typeof setTimeout>>
+  /** Aborts this attempt's network operations when it ends. */
+  controller: AbortController
+  lastAbort?: AbortReason | 'no-announcement'
+  /** The announcement this peer made as the attempt's aggregator, repeated for members that get ready late. */
+  announcement?: Uint8Array
+}
+
+interface Pending {
+  round: number
+  update: Float32Array
+  weight: number
+  resolve: (result: AggregateResult) => void
+  reject: (err: Error) => void
+  attempt?: Attempt
+}
+
+export class SessionRunner {
+  private latest: RoundOutcome | undefined
+  private pending: Pending | undefined
+  private readonly membership: Membership
+  private presenceTimer: ReturnType<typeof setInterval> | undefined
+  private fetching = false
+
+  constructor (readonly session: Session, private readonly context: RunnerContext) {
+    const { members } = session.config
+    const allowed = members === 'open' ? () => true : (identity: Identity) => members.includes(identity.id)
+    this.membership = new Membership(context.presenceInterval * PRESENCE_TTL_INTERVALS, allowed)
+  }
+
+  /** Peers a participant accepts in a roster: the session's members. */
+  private readonly isMember = (identity: Identity): boolean => {
+    const { members } = this.session.config
+    return members === 'open' || members.includes(identity.id)
+  }
+
+  get latestResult (): RoundOutcome | undefined {
+    return this.latest
+  }
+
+  private get nextRound (): number {
+    return (this.latest?.round ?? 0) + 1
+  }
+
+  private get beacon (): Uint8Array {
+    return this.latest === undefined ? genesisBeacon(this.session.id) : nextBeacon(this.session.id, this.latest.signedResult)
+  }
+
+  start (): void {
+    this.presenceTimer = setInterval(() => { void this.announcePresence() }, this.context.presenceInterval)
+    void this.announcePresence()
+  }
+
+  stop (): void {
+    clearInterval(this.presenceTimer)
+    this.fail('left', 'the session was left')
+  }
+
+  /** Submits an update for the next round; resolves with that round's result. */
+  async aggregate (update: Float32Array, options: AggregateOptions = {}): Promise<AggregateResult> {
+    if (this.pending !== undefined) throw new UpdatePendingError('an update is already waiting for its round in this session')
+    const { params } = this.session
+    const weight = options.weight ?? params.encoding.maxWeight
+    try {
+      assertValidUpdate(update, params.dimension, weight, params.encoding)
+    } catch (err: any) {
+      throw new InvalidUpdateError(err.message)
+    }
+    options.signal?.throwIfAborted()
+    const result = new Promise<AggregateResult>((resolve, reject) => {
+      this.pending = { round: this.nextRound, update, weight, resolve, reject }
+    })
+    const onAbort = (): void => { this.fail('left', 'aggregate() was aborted', options.signal?.reason) }
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    void this.announcePresence()
+    this.startAttempt(0)
+    try {
+      return await result
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private async announcePresence (): Promise<void> {
+    await this.context.publish({ presence: { latestRound: BigInt(this.latest?.round ?? 0), ready: this.pending !== undefined } })
+    // Members that got ready after the announcement went out hear it again, while keys are still taken.
+    const attempt = this.pending?.attempt
+    if (attempt?.announcement !== undefined && attempt.aggregator?.status === 'advertise-keys') {
+      await this.context.publish({ announcement: attempt.announcement as Uint8Array<ArrayBuffer> })
+    }
+  }
+
+  private readyMembers (): Identity[] {
+    return this.membership.ready(this.latest?.round ?? 0, this.pending === undefined ? undefined : this.context.self, Date.now())
+  }
+
+  private elect (round: number, attempt: number): Identity {
+    return electAggregator(this.session.id, round, attempt, this.beacon, this.readyMembers())
+  }
+
+  private startAttempt (number: number): void {
+    const pending = this.pending
+    if (pending === undefined) return
+    const attempt: Attempt = { round: pending.round, number, timers: [], controller: new AbortController() }
+    pending.attempt = attempt
+    const { announceTimeout } = this.session.config
+    // The members' presence needs a moment to spread: elect the aggregator on the view it gives then.
+    attempt.timers.push(setTimeout(() => {
+      const elected = this.elect(pending.round, number)
+      this.context.log('round %d attempt %d: %s is elected', pending.round, number, elected.id)
+      if (elected.id === this.context.self.id) void this.runAggregator(attempt)
+    }, Math.min(2 * this.context.presenceInterval, announceTimeout / 2)))
+    attempt.timers.push(setTimeout(() => {
+      if (attempt.participant === undefined) this.nextAttempt(attempt, 'no-announcement')
+    }, announceTimeout))
+  }
+
+  private endAttempt (attempt: Attempt): void {
+    for (const timer of attempt.timers) clearTimeout(timer)
+    attempt.controller.abort(new Error('the attempt ended'))
+    void attempt.aggregator?.abort('timeout', 'the attempt ended')
+  }
+
+  private nextAttempt (attempt: Attempt, reason: AbortReason | 'no-announcement'): void {
+    const pending = this.pending
+    if (pending === undefined || pending.attempt !== attempt) return
+    attempt.lastAbort = reason
+    this.endAttempt(attempt)
+    if (attempt.participant?.revealed === true) {
+      this.fail('revealed-without-result', `this peer revealed its shares in attempt ${attempt.number}, which then failed (${reason})`)
+      return
+    }
+    if (attempt.number + 1 >= this.session.config.maxAttempts) {
+      this.fail('max-attempts', `all ${this.session.config.maxAttempts} attempts failed; the last: ${reason}`)
+      return
+    }
+    this.startAttempt(attempt.number + 1)
+  }
+
+  private fail (failure: 'max-attempts' | 'revealed-without-result' | 'left', message: string, cause?: unknown): void {
+    const pending = this.pending
+    if (pending === undefined) return
+    this.pending = undefined
+    if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
+    const error = new RoundFailedError(failure, pending.round, pending.attempt?.lastAbort, message)
+    if (cause !== undefined) error.cause = cause
+    pending.reject(error)
+    void this.announcePresence()
+  }
+
+  private route (attempt: Attempt): RouteInfo {
+    return { session: this.session.id, round: attempt.round, attempt: attempt.number }
+  }
+
+  /** The deadline signal of an attempt's network operations: the phase's deadline, or the attempt's end. */
+  private signalUntil (attempt: Attempt, deadline: number | undefined): AbortSignal {
+    const signals = [attempt.controller.signal]
+    if (deadline !== undefined) signals.push(AbortSignal.timeout(Math.max(0, deadline - Date.now())))
+    return AbortSignal.any(signals)
+  }
+
+  // ---- the aggregator role -------------------------------------------------------------------------
+
+  private async runAggregator (attempt: Attempt): Promise<void> {
+    const pending = this.pending
+    if (pending === undefined || pending.attempt !== attempt) return
+    const expected = this.readyMembers()
+    attempt.elected = this.context.self
+    const aggregator = new Aggregator({
+      params: this.session.params,
+      round: pending.round,
+      attempt: attempt.number,
+      beacon: this.beacon,
+      identity: this.context.self,
+      privateKey: this.context.privateKey,
+      crypto: this.context.crypto,
+      random: systemRandom,
+      now: Date.now,
+      expectedParticipants: expected.length,
+      isMember: this.isMember
+    })
+    attempt.aggregator = aggregator
+    await this.onAggregatorStep(attempt, await aggregator.announce(), expected)
+  }
+
+  private async onAggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {
+    const aggregator = attempt.aggregator
+    if (aggregator === undefined) return
+    this.reportEvents(attempt, step.events, 'aggregator')
+    for (const message of step.messages) {
+      if (message.to !== 'all') {
+        this.deliverFromAggregator(attempt, message.to, message.type, message.bytes)
+      } else if (message.type === 'announcement') {
+        attempt.announcement = message.bytes
+        await this.context.publish({ announcement: message.bytes as Uint8Array<ArrayBuffer> })
+        for (const member of recipients ?? this.readyMembers()) this.deliverFromAggregator(attempt, member.bytes, message.type, message.bytes)
+      } else {
+        const outcome = step.events.find((e): e is Extract<RoundEvent, { type: 'result' }> => e.type === 'result')?.outcome
+        for (const participant of outcome?.participants ?? []) this.deliverFromAggregator(attempt, this.identityOf(participant), message.type, message.bytes)
+        await this.context.publish({ result: { round: BigInt(attempt.round), attempt: attempt.number } })
+      }
+    }
+    const deadline = aggregator.nextDeadline()
+    if (deadline !== undefined) {
+      attempt.timers.push(setTimeout(() => { void aggregator.handleTimeout(Date.now()).then(async s => this.onAggregatorStep(attempt, s)) }, Math.max(0, deadline - Date.now())))
+    }
+  }
+
+  private identityOf (id: string): Uint8Array {
+    return this.readyMembers().find(m => m.id === id)?.bytes ?? peerBytes(id)
+  }
+
+  /** Sends an aggregator message to a participant: over the network, or to this peer's own participant. */
+  private deliverFromAggregator (attempt: Attempt, to: Uint8Array, type: MessageType, bytes: Uint8Array): void {
+    if (equalBytes(to, this.context.self.bytes)) {
+      void this.toParticipant(attempt, this.context.self, type, bytes)
+      return
+    }
+    const peer = peerIdOfBytes(to)
+    // The result outlives the attempt (this peer's own participant may finish first); the rest ends with it.
+    const signal = type === 'result' ? AbortSignal.timeout(this.session.config.announceTimeout) : this.signalUntil(attempt, attempt.aggregator?.nextDeadline())
+    void this.context.messenger.send(peer, this.route(attempt), type, bytes, { signal })
+      .catch((err: Error) => { this.context.log('could not send %s to %p: %s', type, peer, err.message) })
+  }
+
+  private async toAggregator (attempt: Attempt, from: Identity, type: MessageType, bytes: Uint8Array): Promise<void> {
+    const aggregator = attempt.aggregator
+    if (aggregator === undefined) return
+    await this.onAggregatorStep(attempt, await aggregator.handle(from, type, bytes))
+  }
+
+  // ---- the participant role ------------------------------------------------------------------------
+
+  private async toParticipant (attempt: Attempt, from: Identity, type: MessageType, bytes: Uint8Array): Promise<void> {
+    const participant = attempt.participant
+    if (participant === undefined) {
+      if (type === 'announcement') await this.onAnnouncement(attempt, bytes)
+      return
+    }
+    await this.onParticipantStep(attempt, await participant.handle(from, type, bytes))
+  }
+
+  private async onAnnouncement (attempt: Attempt, bytes: Uint8Array): Promise<void> {
+    const pending = this.pending
+    if (pending === undefined || pending.attempt !== attempt || attempt.participant !== undefined) return
+    // Follow only the aggregator this peer's own view elects; another peer's view may differ.
+    let announcer: Uint8Array
+    try {
+      announcer = Announcement.decode(Signed.decode(bytes).body).aggregator
+    } catch {
+      return
+    }
+    const elected = attempt.elected ?? this.elect(pending.round, attempt.number)
+    if (!equalBytes(announcer, elected.bytes)) {
+      this.context.log('ignored an announcement of round %d attempt %d by a peer this view does not elect', pending.round, attempt.number)
+      return
+    }
+    attempt.elected = elected
+    const participant = new Participant({
+      params: this.session.params,
+      round: pending.round,
+      attempt: attempt.number,
+      beacon: this.beacon,
+      aggregator: attempt.elected,
+      identity: this.context.self,
+      privateKey: this.context.privateKey,
+      update: pending.update,
+      weight: pending.weight,
+      crypto: this.context.crypto,
+      random: systemRandom,
+      now: Date.now,
+      isMember: this.isMember
+    })
+    attempt.participant = participant
+    await this.onParticipantStep(attempt, await participant.handle(elected, 'announcement', bytes))
+  }
+
+  private async onParticipantStep (attempt: Attempt, step: Step): Promise<void> {
+    const participant = attempt.participant!
+    this.reportEvents(attempt, step.events, 'participant')
+    for (const message of step.messages) await this.sendToAggregator(attempt, message.type, message.bytes)
+    if (participant.status === 'masked-input') void this.uploadMaskedInput(attempt, participant)
+    for (const event of step.events) {
+      if (event.type === 'result') this.succeed(event.outcome)
+      if (event.type === 'aborted') this.nextAttempt(attempt, event.reason)
+    }
+    const deadline = participant.nextDeadline()
+    if (deadline !== undefined && this.pending?.attempt === attempt) {
+      attempt.timers.push(setTimeout(() => { void this.onParticipantStep(attempt, participant.handleTimeout(Date.now())) }, Math.max(0, deadline - Date.now())))
+    }
+  }
+
+  private async sendToAggregator (attempt: Attempt, type: MessageType, bytes: Uint8Array): Promise<void> {
+    if (attempt.elected!.id === this.context.self.id) {
+      await this.toAggregator(attempt, this.context.self, type, bytes)
+      return
+    }
+    await this.context.messenger.send(attempt.elected!.peerId, this.route(attempt), type, bytes, { signal: this.signalUntil(attempt, attempt.participant?.nextDeadline()) })
+      .catch((err: Error) => { this.context.log('could not send %s to the aggregator: %s', type, err.message) })
+  }
+
+  private uploading = new WeakSet<Participant>()
+
+  private async uploadMaskedInput (attempt: Attempt, participant: Participant): Promise<void> {
+    if (this.uploading.has(participant)) return
+    this.uploading.add(participant)
+    const chunks = (async function * () {
+      for await (const chunk of participant.maskedInput()) yield chunk.bytes
+    })()
+    try {
+      if (attempt.elected!.id === this.context.self.id) {
+        for await (const chunk of chunks) await this.toAggregator(attempt, this.context.self, 'masked-input', chunk)
+      } else {
+        await this.context.messenger.sendMaskedInput(attempt.elected!.peerId, this.route(attempt), chunks, { signal: this.signalUntil(attempt, participant.nextDeadline()) })
+      }
+    } catch (err: any) {
+      this.context.log('masked input did not reach the aggregator: %s', err.message)
+    }
+  }
+
+  private succeed (outcome: RoundOutcome): void {
+    const pending = this.pending
+    if (pending === undefined || pending.round !== outcome.round) {
+      this.adopt(outcome)
+      return
+    }
+    this.pending = undefined
+    this.adopt(outcome)
+    if (pending.attempt !== undefined) {
+      for (const timer of pending.attempt.timers) clearTimeout(timer)
+    }
+    const result = resultOf(this.session, outcome)
+    pending.resolve(result)
+    this.context.result(result)
+    void this.announcePresence()
+  }
+
+  /** Takes a newer result as the session's latest; an update waiting for an older round moves on. */
+  private adopt (outcome: RoundOutcome): void {
+    if (this.latest !== undefined && outcome.round <= this.latest.round) return
+    this.latest = outcome
+    const pending = this.pending
+    if (pending !== undefined && pending.round <= outcome.round) {
+      if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
+      pending.round = outcome.round + 1
+      this.startAttempt(0)
+    }
+  }
+
+  private reportEvents (attempt: Attempt, events: RoundEvent[], role: 'participant' | 'aggregator'): void {
+    const round = this.pending?.round ?? this.nextRound
+    for (const event of events) {
+      if (event.type === 'phase') this.context.progress({ session: this.session.idHex, round, attempt: attempt.number, phase: event.phase, role, aggregator: attempt.elected?.id ?? '' })
+      if (event.type === 'aborted' || event.type === 'excluded') this.context.log('round %d attempt %d %s: %s %s (%s)', round, attempt.number, role, event.type, event.reason, event.message)
+    }
+  }
+
+  // ---- inbound -------------------------------------------------------------------------------------
+
+  /** The attempt a stream's route belongs to, if it is the current one. */
+  private attemptFor (route: RouteInfo): Attempt | undefined {
+    const pending = this.pending
+    if (pending === undefined || route.round !== pending.round) return undefined
+    const attempt = pending.attempt
+    if (attempt === undefined) return undefined
+    if (route.attempt === attempt.number + 1 && attempt.participant?.revealed !== true) {
+      // The next attempt has begun elsewhere before this peer's own deadline: follow it.
+      this.nextAttempt(attempt, attempt.participant === undefined ? 'no-announcement' : 'timeout')
+      return this.pending?.attempt?.number === route.attempt ? this.pending.attempt : undefined
+    }
+    return route.attempt === attempt.number ? attempt : undefined
+  }
+
+  /** The largest message the session takes: a result carries the packed sum and the survivors' signatures. */
+  maxMessageLength (): number {
+    const { encoding, dimension } = this.session.params
+    return packedLength(dimension + 1, encoding.modulusBits) + encoding.maxParticipants * 512 + 65536
+  }
+
+  async deliver (from: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array): Promise<void> {
+    const attempt = this.attemptFor(route)
+    if (attempt === undefined) {
+      if (type === 'result') await this.consider(bytes)
+      return
+    }
+    let sender: Identity
+    try {
+      sender = identityOfPeer(from)
+    } catch {
+      return
+    }
+    if (PARTICIPANT_BOUND.has(type)) {
+      if (type === 'announcement' || sender.id === attempt.elected?.id) await this.toParticipant(attempt, sender, type, bytes)
+    } else {
+      await this.toAggregator(attempt, sender, type, bytes)
+    }
+  }
+
+  /** A masked-input upload, admitted only while this peer aggregates the attempt it is for. */
+  upload (from: PeerId, route: RouteInfo): UploadSink | undefined {
+    const attempt = this.attemptFor(route)
+    const aggregator = attempt?.aggregator
+    if (attempt === undefined || aggregator === undefined || aggregator.status !== 'masked-input') return undefined
+    let sender: Identity
+    try {
+      sender = identityOfPeer(from)
+    } catch {
+      return undefined
+    }
+    return {
+      maxFrameLength: this.maxMessageLength(),
+      deadline: aggregator.nextDeadline() ?? Date.now(),
+      accept: async (chunk) => { await this.toAggregator(attempt, sender, 'masked-input', chunk) },
+      abandon: async () => { await this.onAggregatorStep(attempt, await aggregator.abandonUpload(sender)) }
+    }
+  }
+
+  /** A notice from the session topic, already signed by `from` (gossipsub checks that). */
+  async onNotice (from: PeerId, notice: Notice): Promise<void> {
+    if (notice.presence != null) {
+      this.membership.heard(from, Number(notice.presence.latestRound), notice.presence.ready, Date.now())
+      await this.catchUp()
+    } else if (notice.announcement != null) {
+      await this.onGossipedAnnouncement(notice.announcement)
+    } else if (notice.result != null && Number(notice.result.round) > (this.latest?.round ?? 0)) {
+      // A participant of that round gets the result directly; the others fetch it.
+      const attempt = this.pending?.attempt
+      const taking = attempt?.round === Number(notice.result.round) && attempt.participant !== undefined
+      if (!taking) await this.fetchFrom(from)
+    }
+  }
+
+  private async onGossipedAnnouncement (bytes: Uint8Array): Promise<void> {
+    let route: RouteInfo
+    try {
+      const announcement = Announcement.decode(Signed.decode(bytes).body)
+      route = { session: announcement.ref!.session, round: Number(announcement.ref!.round), attempt: announcement.ref!.attempt }
+    } catch {
+      return
+    }
+    if (!equalBytes(route.session, this.session.id)) return
+    const attempt = this.attemptFor(route)
+    if (attempt !== undefined) await this.onAnnouncement(attempt, bytes)
+  }
+
+  /** Fetches a later result from a member that has one, when this peer falls behind. */
+  private async catchUp (): Promise<void> {
+    const ahead = this.membership.ahead(this.latest?.round ?? 0, Date.now())
+    if (ahead !== undefined && this.pending?.attempt?.participant === undefined) await this.fetchFrom(ahead.peerId)
+  }
+
+  private async fetchFrom (peer: PeerId): Promise<void> {
+    if (this.fetching) return
+    this.fetching = true
+    try {
+      const bytes = await this.context.messenger.fetchResult(peer, this.session.id, this.maxMessageLength(), { signal: AbortSignal.timeout(this.session.config.announceTimeout) })
+      if (bytes !== undefined) await this.consider(bytes)
+    } catch (err: any) {
+      this.context.log('could not fetch the latest result from %p: %s', peer, err.message)
+    } finally {
+      this.fetching = false
+    }
+  }
+
+  /** Adopts a result this peer did not take part in, once it checks out. */
+  private async consider (signedResult: Uint8Array): Promise<void> {
+    try {
+      const outcome = await verifyResult(this.session, signedResult)
+      if (outcome.round > (this.latest?.round ?? 0)) this.adopt(outcome)
+    } catch (err: any) {
+      this.context.log('ignored a result: %s', err.message)
+    }
+  }
+}
+
+/** Message types that flow from the aggregator to participants. */
+const PARTICIPANT_BOUND = new Set<MessageType>(['announcement', 'roster', 'neighbour-keys', 'share-delivery', 'survivor-set', 'consistency-proof', 'result'])
+
+function peerBytes (id: string): Uint8Array {
+  return peerIdFromString(id).toMultihash().bytes
+}
+
+function peerIdOfBytes (bytes: Uint8Array): PeerId {
+  return identityFromBytes(bytes).peerId
+}
+
+function identityOfPeer (peer: PeerId): Identity {
+  return identityOf(peer)
+}
+
+function resultOf (session: Session, outcome: RoundOutcome): AggregateResult {
+  return {
+    session: session.idHex,
+    round: outcome.round,
+    attempt: outcome.attempt,
+    aggregator: outcome.aggregator,
+    participants: outcome.participants,
+    survivors: outcome.survivors,
+    sum: outcome.sum,
+    weightSum: outcome.weightSum,
+    mean: outcome.mean
+  }
+}
