@@ -17,8 +17,6 @@ export class UpdatePendingError extends Error {
 export type RoundFailure =
   /** Every attempt the session allows failed; `lastReason` says how the last one did. */
   | 'max-attempts'
-  /** This peer revealed its shares in an attempt that then failed: its update must not join another. */
-  | 'revealed-without-result'
   /** The session was left, or the node stopped, before the round finished. */
   | 'left'
 

@@ -29,6 +29,8 @@ export interface SecureAggregationInit {
   maxConcurrentUploads?: number
   /** Crypto backend (default node:crypto). */
   crypto?: CryptoSuite
+  /** How far peers' clocks may differ, in ms, before a deadline counts as passed (default 5000). */
+  clockSkew?: number
 }
 
 export interface SecureAggregationComponents {
@@ -65,6 +67,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   private readonly messenger: Messenger
   private readonly log: Logger
   private readonly presenceInterval: number
+  private readonly clockSkew: number | undefined
   private readonly crypto: CryptoSuite
   private readonly pubsubName: string
   private pubsub: GossipSub | undefined
@@ -74,6 +77,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     super()
     this.log = components.logger.forComponent('libp2p:secagg')
     this.presenceInterval = init.presenceInterval ?? DEFAULT_PRESENCE_INTERVAL
+    this.clockSkew = init.clockSkew
     this.crypto = init.crypto ?? nodeCryptoSuite
     this.pubsubName = init.pubsub ?? 'pubsub'
     this.messenger = new Messenger({
@@ -116,7 +120,8 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
         result: (result) => { this.safeDispatchEvent('result', { detail: result }) },
         log: this.log.newScope(session.idHex.slice(0, 8)),
-        presenceInterval: this.presenceInterval
+        presenceInterval: this.presenceInterval,
+        clockSkew: this.clockSkew
       })
       this.runners.set(session.idHex, runner)
       this.pubsub!.topicValidators.set(topic, (_peer, message) => validNotice(message) ? TopicValidatorResult.Accept : TopicValidatorResult.Reject)

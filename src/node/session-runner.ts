@@ -75,6 +75,7 @@ export interface RunnerContext {
   result: (result: AggregateResult) => void
   log: Logger
   presenceInterval: number
+  clockSkew?: number
 }
 
 interface Attempt {
@@ -99,6 +100,10 @@ interface Pending {
   round: number
   update: Float32Array
   weight: number
+  /** The same rounding in every attempt of the round, so their sums differ only by whole inputs. */
+  roundingSeed: Uint8Array
+  /** The survivors a later attempt must have, once this peer revealed shares in one that failed. */
+  requiredSurvivors?: ReadonlySet<string>
   resolve: (result: AggregateResult) => void
   reject: (err: Error) => void
   attempt?: Attempt
@@ -157,7 +162,7 @@ export class SessionRunner {
     }
     options.signal?.throwIfAborted()
     const result = new Promise<AggregateResult>((resolve, reject) => {
-      this.pending = { round: this.nextRound, update, weight, resolve, reject }
+      this.pending = { round: this.nextRound, update, weight, roundingSeed: systemRandom(16), resolve, reject }
     })
     const onAbort = (): void => { this.fail('left', 'aggregate() was aborted', options.signal?.reason) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -215,10 +220,11 @@ export class SessionRunner {
     if (pending === undefined || pending.attempt !== attempt) return
     attempt.lastAbort = reason
     this.endAttempt(attempt)
-    if (attempt.participant?.revealed === true) {
-      this.fail('revealed-without-result', `this peer revealed its shares in attempt ${attempt.number}, which then failed (${reason})`)
-      return
-    }
+    // Shares revealed in a failed attempt may have given its aggregator that attempt's sum: a later
+    // attempt must then sum exactly the same survivors less that aggregator, or the difference of the
+    // two sums would expose single inputs.
+    const revealed = attempt.participant?.revealedSurvivors
+    if (revealed !== undefined) pending.requiredSurvivors = new Set(revealed.filter(id => id !== attempt.elected?.id))
     if (attempt.number + 1 >= this.session.config.maxAttempts) {
       this.fail('max-attempts', `all ${this.session.config.maxAttempts} attempts failed; the last: ${reason}`)
       return
@@ -226,7 +232,7 @@ export class SessionRunner {
     this.startAttempt(attempt.number + 1)
   }
 
-  private fail (failure: 'max-attempts' | 'revealed-without-result' | 'left', message: string, cause?: unknown): void {
+  private fail (failure: 'max-attempts' | 'left', message: string, cause?: unknown): void {
     const pending = this.pending
     if (pending === undefined) return
     this.pending = undefined
@@ -276,6 +282,8 @@ export class SessionRunner {
     const aggregator = attempt.aggregator
     if (aggregator === undefined) return
     this.reportEvents(attempt, step.events, 'aggregator')
+    // The aggregator holds its own result before anyone asks for it.
+    for (const event of step.events) if (event.type === 'result') this.succeed(event.outcome)
     for (const message of step.messages) {
       if (message.to !== 'all') {
         this.deliverFromAggregator(attempt, message.to, message.type, message.bytes)
@@ -355,6 +363,9 @@ export class SessionRunner {
       privateKey: this.context.privateKey,
       update: pending.update,
       weight: pending.weight,
+      roundingSeed: pending.roundingSeed,
+      requiredSurvivors: pending.requiredSurvivors,
+      clockSkew: this.context.clockSkew,
       crypto: this.context.crypto,
       random: systemRandom,
       now: Date.now,

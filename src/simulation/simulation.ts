@@ -42,6 +42,8 @@ export interface SimulationInput {
    * (the same bytes to leave it alone, or a list of messages, empty to suppress it).
    */
   tamper?: (message: { type: MessageType, bytes: Uint8Array }, recipient: number) => Array<{ type: MessageType, bytes: Uint8Array }>
+  /** Each peer's rounding seed (see ParticipantConfig.roundingSeed); random by default. */
+  roundingSeeds?: Uint8Array[]
   /** Who may join; by default exactly the simulated peers. */
   isMember?: (peer: Identity) => boolean
   /** Sees every message as it is delivered, in either direction, before the recipient handles it. */
@@ -115,6 +117,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     weight: input.weights?.[i] ?? params.encoding.maxWeight,
     crypto,
     random: deterministicRandom(`${seed}/participant/${i}`),
+    roundingSeed: input.roundingSeeds?.[i],
     now: clock,
     isMember
   }))

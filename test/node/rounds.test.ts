@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { gridUpdates, exactSum } from '../support/round-fixtures.js'
 import { startNetwork, stopNetwork, testSession, type SecAggNode } from '../support/secagg-network.js'
 import { openSession } from '../../src/node/session-config.js'
+import { electAggregator, genesisBeacon, nextBeacon } from '../../src/protocol/election.js'
+import { identityOf } from '../../src/protocol/crypto/identity.js'
 
 let nodes: SecAggNode[] = []
 afterEach(async () => { await stopNetwork(nodes); nodes = [] })
@@ -21,4 +23,47 @@ describe('secure aggregation over libp2p', () => {
       expect(result.survivors).toHaveLength(5)
     }
   }, 60_000)
+})
+
+describe('members that did not take part', () => {
+  it('fetch the latest result, and check it before adopting it', async () => {
+    nodes = await startNetwork(4, { transport: 'tcp' })
+    const config = testSession(4, { minParticipants: 3 })
+    const updates = gridUpdates(openSession(config).params, 4, 'fetch')
+    const sessions = nodes.map(node => node.services.secagg.join(config))
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    const results = await Promise.all(sessions.slice(0, 3).map(async (s, i) => s.aggregate(updates[i])))
+    for (let i = 0; i < 50 && sessions[3].latestResult() === undefined; i++) await new Promise(resolve => setTimeout(resolve, 100))
+    const fetched = sessions[3].latestResult()
+    expect(fetched?.round).toBe(1)
+    expect(Array.from(fetched!.sum)).toEqual(Array.from(results[0].sum))
+  }, 60_000)
+})
+
+describe('ten peers on TCP over five rounds', () => {
+  it('give every survivor the exact sum each round, with an aggregator no one could name before the previous round ended', async () => {
+    nodes = await startNetwork(10, { transport: 'tcp' })
+    const config = testSession(10)
+    const params = openSession(config).params
+    const sessions = nodes.map(node => node.services.secagg.join(config))
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    const aggregators: string[] = []
+    let previousSignedResult: Uint8Array | undefined
+    for (let round = 1; round <= 5; round++) {
+      const updates = gridUpdates(params, 10, `ten-${round}`)
+      const results = await Promise.all(sessions.map(async (s, i) => s.aggregate(updates[i])))
+      const expected = Array.from(exactSum(updates, [...nodes.keys()]))
+      for (const result of results) {
+        expect(result.round).toBe(round)
+        expect(Array.from(result.sum)).toEqual(expected)
+      }
+      const latest = sessions[0].latestResult()!
+      // the aggregator is elected from a beacon that hashes the previous round's signed result
+      const beacon = previousSignedResult === undefined ? genesisBeacon(openSession(config).id) : nextBeacon(openSession(config).id, previousSignedResult)
+      expect(latest.aggregator).toBe(electAggregator(openSession(config).id, round, latest.attempt, beacon, nodes.map(n => identityOf(n.peerId))).id)
+      aggregators.push(latest.aggregator)
+      previousSignedResult = latest.signedResult
+    }
+    expect(new Set(aggregators).size).toBeGreaterThan(1)
+  }, 120_000)
 })

@@ -29,6 +29,7 @@ import type { CryptoSuite } from '../../src/protocol/crypto/suite.js'
 import type { RoundContext } from '../../src/protocol/crypto/kdf.js'
 import type { MessageType, RoundEvent, Step } from '../../src/protocol/round/events.js'
 import type { ResolvedParams } from '../../src/protocol/round/params.js'
+import type { ParticipantConfig } from '../../src/protocol/round/participant/state.js'
 
 /** The simulator's virtual clock: nothing in a round without dropouts moves it. */
 export const START_TIME = 1_700_000_000_000
@@ -141,7 +142,7 @@ export function newAggregator (fx: Fixture): Aggregator {
 }
 
 /** A fresh participant with exactly the simulator's configuration. */
-export function newParticipant (fx: Fixture, i: number): Participant {
+export function newParticipant (fx: Fixture, i: number, overrides: Partial<ParticipantConfig> = {}): Participant {
   const peer = fx.peers[i]
   return new Participant({
     params: fx.params,
@@ -156,7 +157,8 @@ export function newParticipant (fx: Fixture, i: number): Participant {
     crypto: fx.crypto,
     random: deterministicRandom(`${fx.seed}/participant/${i}`),
     now: () => START_TIME,
-    isMember: (peer) => fx.peers.some(p => p.identity.id === peer.id)
+    isMember: (peer) => fx.peers.some(p => p.identity.id === peer.id),
+    ...overrides
   })
 }
 

@@ -2,6 +2,7 @@
 import { createSecAggNode, type SecAggServices } from '../../src/node/create-node.js'
 import { defineSession, type SessionConfig } from '../../src/node/session-config.js'
 import type { Libp2p } from 'libp2p'
+import type { CryptoSuite } from '../../src/protocol/crypto/suite.js'
 
 export type SecAggNode = Libp2p<SecAggServices>
 
@@ -10,6 +11,8 @@ let memoryCounter = 0
 export interface NetworkOptions {
   transport: 'tcp' | 'memory'
   presenceInterval?: number
+  /** A crypto backend per node (by index), to observe or alter what a node does. */
+  crypto?: (i: number) => CryptoSuite
 }
 
 /** n nodes on loopback TCP or the memory transport, all connected to each other. */
@@ -19,7 +22,7 @@ export async function startNetwork (n: number, options: NetworkOptions): Promise
     nodes.push(await createSecAggNode({
       listen: [options.transport === 'tcp' ? '/ip4/127.0.0.1/tcp/0' : `/memory/secagg-${process.pid}-${memoryCounter++}`],
       mdns: false,
-      secagg: { presenceInterval: options.presenceInterval ?? 250 }
+      secagg: { presenceInterval: options.presenceInterval ?? 250, clockSkew: 300, ...(options.crypto != null ? { crypto: options.crypto(i) } : {}) }
     }))
   }
   for (let i = 0; i < n; i++) {
@@ -43,4 +46,10 @@ export function testSession (n: number, overrides: Partial<SessionConfig> = {}):
     announceTimeout: 3000,
     ...overrides
   })
+}
+
+/** Stops a node the way a crash would: its connections drop first, so it says goodbye to no one. */
+export async function crash (node: SecAggNode): Promise<void> {
+  for (const connection of node.getConnections()) connection.abort(new Error('crashed'))
+  await node.stop()
 }

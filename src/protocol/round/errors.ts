@@ -31,6 +31,11 @@ export type AbortReason =
   | 'invalid-input'
   /** This peer was left out of the roster or the survivors. */
   | 'excluded'
+  /**
+   * The survivors differ from those of an earlier attempt of this round in which this peer revealed its
+   * shares: the two sums together would expose the inputs of the peers in one set and not the other.
+   */
+  | 'survivors-changed'
   /** A failure inside the state machine itself (a bug): reported rather than thrown. */
   | 'internal-error'
 

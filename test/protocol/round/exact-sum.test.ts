@@ -46,3 +46,18 @@ describe('a round among 1000 simulated peers', () => {
     expect(Array.from(report.participants[1].outcome!.sum)).toEqual(Array.from(report.aggregator.outcome!.sum))
   }, 600_000)
 })
+
+describe('rounding across attempts', () => {
+  it('is the same in two attempts with the same rounding seeds, so their sums differ only by whole inputs', async () => {
+    const n = 6
+    const params = testParams({ dimension: 300, encoding: { maxParticipants: n } })
+    const peers = await simulatedPeers(n, 'rounding')
+    // off the fixed-point grid, so rounding matters
+    const updates = peers.map((_, p) => Float32Array.from({ length: 300 }, (_, i) => Math.sin(p * 7 + i) * 3.3))
+    const seeds = peers.map((_, i) => new Uint8Array(16).fill(i + 1))
+    const run = async (attempt: number, roundingSeeds?: Uint8Array[]): Promise<Uint32Array> =>
+      (await simulateRound({ params, peers, updates, aggregator: attempt, attempt, crypto: nodeCryptoSuite, seed: `attempt-${attempt}`, roundingSeeds })).aggregator.outcome!.quantizedSum
+    expect(await run(0, seeds)).toEqual(await run(1, seeds))
+    expect(await run(0)).not.toEqual(await run(1))
+  })
+})

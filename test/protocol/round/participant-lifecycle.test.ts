@@ -69,3 +69,20 @@ describe('a participant aborted while it handles a message', () => {
     expect(participant.status).toBe('aborted')
   })
 })
+
+describe('a participant retrying a round after revealing its shares', () => {
+  it('signs only a survivor set equal to the one it revealed for, less the failed aggregator', async () => {
+    const survivors = fx.roster.identities.map(i => i.id)
+    const run = async (required: string[]): Promise<string[]> => {
+      const participant = newParticipant(fx, 2, { requiredSurvivors: new Set(required) })
+      const events: string[] = []
+      for (const d of fx.toParticipant[2]) {
+        const { step } = await deliverToParticipant(fx, participant, d.type, d.bytes)
+        events.push(...step.events.flatMap(e => e.type === 'aborted' ? [e.reason] : []))
+      }
+      return events
+    }
+    expect(await run(survivors)).toEqual([])
+    expect(await run(survivors.slice(1))).toEqual(['survivors-changed'])
+  })
+})

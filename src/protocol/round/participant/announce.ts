@@ -10,7 +10,7 @@ import { selfMaskCommitment } from '../masks.js'
 import type { Step } from '../events.js'
 import type { ParticipantState } from './state.js'
 
-/** How far a peer's clock may be behind the aggregator's before a deadline counts as passed. */
+/** How far a peer's clock may be behind the aggregator's before a deadline counts as passed, by default. */
 export const CLOCK_SKEW_MS = 5_000
 
 export async function onAnnouncement (state: ParticipantState, bytes: Uint8Array): Promise<Step> {
@@ -30,10 +30,11 @@ export async function onAnnouncement (state: ParticipantState, bytes: Uint8Array
   if (deadlines.length !== TIMED_PHASES.length || deadlines.some((d, i) => !Number.isSafeInteger(d) || (i > 0 && d <= deadlines[i - 1]))) {
     throw new ProtocolViolation('invalid-announcement', 'announcement deadlines are not one increasing time per phase')
   }
-  if (deadlines[0] + CLOCK_SKEW_MS < now) throw new ProtocolViolation('invalid-announcement', 'announcement deadlines have already passed')
+  const skew = config.clockSkew ?? CLOCK_SKEW_MS
+  if (deadlines[0] + skew < now) throw new ProtocolViolation('invalid-announcement', 'announcement deadlines have already passed')
   // An aggregator must not keep peers waiting, holding their keys and shares, for longer than the
   // session allows each phase.
-  let allowed = now + CLOCK_SKEW_MS
+  let allowed = now + skew
   TIMED_PHASES.forEach((phase, i) => {
     allowed += config.params.phaseTimeouts[phase]
     if (deadlines[i] > allowed) throw new ProtocolViolation('invalid-announcement', `the ${phase} deadline is later than the session allows`)

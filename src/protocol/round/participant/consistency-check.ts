@@ -28,6 +28,13 @@ export async function onSurvivorSet (state: ParticipantState, bytes: Uint8Array)
   }
   if (!members.has(toHex(config.identity.bytes))) throw new ProtocolViolation('excluded', 'the survivor set leaves this peer out')
   if (state.status !== 'consistency-check') throw new ProtocolViolation('invalid-survivor-set', 'survivor set includes this peer before it sent its masked input')
+  const required = config.requiredSurvivors
+  if (required !== undefined) {
+    const ids = roster.identities.filter(i => members.has(toHex(i.bytes))).map(i => i.id)
+    if (ids.length !== required.size || ids.some(id => !required.has(id))) {
+      throw new ProtocolViolation('survivors-changed', 'the survivors are not those of the earlier attempt this peer revealed its shares in, less its aggregator')
+    }
+  }
   if (members.size < roster.minSurvivors) {
     throw new ProtocolViolation('too-many-dropouts', `${members.size} survivors, the round needs ${roster.minSurvivors}`)
   }

@@ -27,7 +27,7 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
   const self = config.identity.bytes
   const ref = refOf(context)
   const total = dimension + 1
-  const rounding = config.crypto.prg.open(config.random(PRG_KEY_LENGTH))
+  const rounding = config.crypto.prg.open(config.roundingSeed ?? config.random(PRG_KEY_LENGTH))
   const masks: Array<{ stream: Keystream, mode: PrgMode }> = [
     { stream: config.crypto.prg.open(selfMaskKey(context, state.keys!.selfMaskSeed, self)), mode: 'add' }
   ]

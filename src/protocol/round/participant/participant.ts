@@ -6,7 +6,7 @@
 import { ProtocolViolation, type AbortReason } from '../errors.js'
 import { TIMED_PHASES, type Phase } from '../phases.js'
 import { emptyStep, type MessageType, type Step } from '../events.js'
-import { equalBytes } from '../../crypto/bytes.js'
+import { equalBytes, toHex } from '../../crypto/bytes.js'
 import { SerialQueue } from '../serial-queue.js'
 import { onAnnouncement, CLOCK_SKEW_MS } from './announce.js'
 import { onNeighbourKeys, onRoster } from './advertise-keys.js'
@@ -60,6 +60,13 @@ export class Participant {
    */
   get revealed (): boolean {
     return this.state.revealed
+  }
+
+  /** The survivors (PeerId strings) of the set this peer signed, once it has revealed its shares. */
+  get revealedSurvivors (): string[] | undefined {
+    const signed = this.state.signedSurvivors
+    if (!this.state.revealed || signed === undefined) return undefined
+    return this.state.roster!.identities.filter(i => signed.members.has(toHex(i.bytes))).map(i => i.id)
   }
 
   /** The phase this participant is in, for progress reporting. */
@@ -125,7 +132,7 @@ export class Participant {
     if (index < 0) return undefined
     // The result comes after the unmask deadline, once the aggregator has removed the masks.
     const deadline = status === 'unmask' ? deadlines[last] + (deadlines[last] - deadlines[last - 1]) : deadlines[index]
-    return deadline + CLOCK_SKEW_MS
+    return deadline + (this.state.config.clockSkew ?? CLOCK_SKEW_MS)
   }
 
   handleTimeout (now: number): Step {

@@ -26,6 +26,19 @@ export interface ParticipantConfig {
   random: RandomSource
   /** Unix milliseconds. */
   now: () => number
+  /** How far this peer's clock may lag the aggregator's before a deadline counts as passed (default 5 s). */
+  clockSkew?: number
+  /**
+   * Seeds the stochastic rounding of the update. Keep it the same across the attempts of a round, so
+   * that two attempts' sums differ only by the inputs that differ, never by rounding noise.
+   */
+  roundingSeed?: Uint8Array
+  /**
+   * Set when this peer revealed its shares in an earlier attempt of the same round that then failed:
+   * the survivors of that attempt (PeerId strings) without its aggregator. This attempt's survivors must
+   * be exactly these, so that its sum and the earlier one differ by nothing but the old aggregator's input.
+   */
+  requiredSurvivors?: ReadonlySet<string>
   /**
    * Whether a peer may take part in the session; every roster entry must pass. Required, so that a
    * roster of identities the aggregator made up is refused unless the session chose to be open.
