@@ -67,3 +67,63 @@ describe('an aggregator that stops', () => {
     expect(new Set(keys).size).toBe(keys.length)
   }, 90_000)
 })
+
+describe('a participant that stops', () => {
+  const n = 10
+  // up to two of ten may drop out of a round
+  const config = testSession(n, { graph: { shape: 'harary', dropoutRate: 0.2, corruptRate: 0.05, threatModel: 'malicious' }, minParticipants: 8, maxAttempts: 2 })
+
+  it.each(PHASES.slice(1))('in %s leaves the others the exact sum over the survivors', async (phase) => {
+    nodes = await startNetwork(n, { transport: 'tcp' })
+    const session = openSession(config)
+    const updates = gridUpdates(session.params, n, `drop-${phase}`)
+    const sessions = nodes.map(node => node.services.secagg.join(config))
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    const aggregator = electAggregator(session.id, 1, 0, genesisBeacon(session.id), nodes.map(x => identityOf(x.peerId)))
+    const victim = nodes.findIndex(x => x.peerId.toString() !== aggregator.id)
+    const reached = new Promise<void>(resolve => {
+      nodes.find(x => x.peerId.toString() === aggregator.id)!.services.secagg.addEventListener('progress', (event) => {
+        if (event.detail.role === 'aggregator' && event.detail.phase === phase) resolve()
+      })
+    })
+    const outcomes = sessions.map(async (s, i) => s.aggregate(updates[i]))
+    outcomes[victim].catch(() => {})
+    await reached
+    await crash(nodes[victim])
+    const others = [...nodes.keys()].filter(i => i !== victim)
+    const results = await Promise.all(others.map(async i => outcomes[i]))
+    const byId = new Map(nodes.map((x, i) => [x.peerId.toString(), i]))
+    for (const result of results) {
+      const survivors = result.survivors.map(id => byId.get(id)!)
+      // everyone still running is a survivor; the stopped peer is one only if its input was already in
+      expect(others.every(i => survivors.includes(i))).toBe(true)
+      expect(Array.from(result.sum)).toEqual(Array.from(exactSum(updates, survivors)))
+    }
+  }, 90_000)
+
+  it('one too many, and the round ends with a typed failure, never a partial sum', async () => {
+    nodes = await startNetwork(n, { transport: 'tcp' })
+    const session = openSession(config)
+    const updates = gridUpdates(session.params, n, 'too-many')
+    const sessions = nodes.map(node => node.services.secagg.join(config))
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    const aggregator = electAggregator(session.id, 1, 0, genesisBeacon(session.id), nodes.map(x => identityOf(x.peerId)))
+    const victims = [...nodes.keys()].filter(i => nodes[i].peerId.toString() !== aggregator.id).slice(0, 3)
+    const reached = new Promise<void>(resolve => {
+      nodes.find(x => x.peerId.toString() === aggregator.id)!.services.secagg.addEventListener('progress', (event) => {
+        if (event.detail.role === 'aggregator' && event.detail.phase === 'masked-input') resolve()
+      })
+    })
+    const outcomes = sessions.map(async (s, i) => s.aggregate(updates[i]))
+    for (const v of victims) outcomes[v].catch(() => {})
+    await reached
+    await Promise.all(victims.map(async v => crash(nodes[v])))
+    const others = [...nodes.keys()].filter(i => !victims.includes(i))
+    const settled = await Promise.allSettled(others.map(async i => outcomes[i]))
+    for (const [k, outcome] of settled.entries()) {
+      expect(outcome.status).toBe('rejected')
+      expect(outcome.status === 'rejected' && outcome.reason).toMatchObject({ name: 'RoundFailedError', failure: 'max-attempts' })
+      expect(sessions[others[k]].latestResult()).toBeUndefined()
+    }
+  }, 120_000)
+})
