@@ -43,6 +43,9 @@ export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8
 /** How often a member republishes its presence on the session topic. */
 export const DEFAULT_PRESENCE_INTERVAL = 2_000
 
+/** Addresses a member's presence may carry; more are ignored (a node rarely listens on more). */
+export const MAX_PRESENCE_ADDRESSES = 16
+
 /** A member unheard of for this many presence intervals is no longer counted. */
 export const PRESENCE_TTL_INTERVALS = 3
 

@@ -4,7 +4,9 @@
  * aggregator of a round is elected among the members that are ready for it; views differ while presence
  * spreads, and a peer follows only an announcement from the peer its own view elects.
  */
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { identityOf, type Identity } from '../protocol/crypto/identity.js'
+import { MAX_PRESENCE_ADDRESSES } from './constants.js'
 import type { PeerId } from '@libp2p/interface'
 
 interface MemberState {
@@ -12,6 +14,26 @@ interface MemberState {
   latestRound: number
   ready: boolean
   seenAt: number
+  addresses: Multiaddr[]
+}
+
+/**
+ * The addresses a member gave in its presence, each ending in its own PeerId: malformed ones, and
+ * ones naming another peer, are dropped (a member can only misdirect dials to itself).
+ */
+function addressesOf (peer: PeerId, encoded: Uint8Array[]): Multiaddr[] {
+  const addresses: Multiaddr[] = []
+  for (const bytes of encoded.slice(0, MAX_PRESENCE_ADDRESSES)) {
+    try {
+      const address = multiaddr(bytes)
+      const named = address.getComponents().findLast(c => c.name === 'p2p')?.value
+      if (named === undefined) addresses.push(address.encapsulate(`/p2p/${peer.toString()}`))
+      else if (named === peer.toString()) addresses.push(address)
+    } catch {
+      // not a multiaddr
+    }
+  }
+  return addresses
 }
 
 export class Membership {
@@ -20,7 +42,7 @@ export class Membership {
   constructor (private readonly ttl: number, private readonly allowed: (identity: Identity) => boolean) {}
 
   /** Records a member's presence; ignored for peers the session does not allow. */
-  heard (peer: PeerId, latestRound: number, ready: boolean, now: number): void {
+  heard (peer: PeerId, latestRound: number, ready: boolean, now: number, addresses: Uint8Array[] = []): void {
     let identity: Identity
     try {
       identity = identityOf(peer)
@@ -28,7 +50,12 @@ export class Membership {
       return
     }
     if (!this.allowed(identity)) return
-    this.members.set(identity.id, { identity, latestRound, ready, seenAt: now })
+    this.members.set(identity.id, { identity, latestRound, ready, seenAt: now, addresses: addressesOf(peer, addresses) })
+  }
+
+  /** Where a member said it can be dialled; empty if it is not in the view. */
+  addresses (peer: PeerId): Multiaddr[] {
+    return this.members.get(peer.toString())?.addresses ?? []
   }
 
   forget (peer: string): void {

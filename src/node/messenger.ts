@@ -6,6 +6,7 @@
 import { Queue } from '@libp2p/utils'
 import { DEFAULT_MAX_CONCURRENT_UPLOADS, FETCH_RESULT_PROTOCOL, MAX_INBOUND_STREAMS, MAX_ROUTE_FRAME, protocolFor, READ_HIGH_WATER_MARK, STREAM_TYPES } from './constants.js'
 import { FrameReader, writeFrames } from './framing.js'
+import { toHex } from '../protocol/crypto/bytes.js'
 import { ResultRequest, ResultResponse, Route } from './pb/network.js'
 import type { MessageType } from '../protocol/round/events.js'
 import type { AbortOptions, Connection, Logger, PeerId, Stream } from '@libp2p/interface'
@@ -31,8 +32,8 @@ export interface UploadSink {
 
 /** What the messenger asks of the sessions it serves. */
 export interface MessageRouter {
-  /** The largest message of this type the route's session accepts, or undefined to refuse the stream. */
-  limit: (route: RouteInfo, type: MessageType) => number | undefined
+  /** The largest message of this type the route's session accepts from this peer, or undefined to refuse the stream. */
+  limit: (from: PeerId, route: RouteInfo, type: MessageType) => number | undefined
   deliver: (from: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array) => Promise<void>
   /** A sink for a masked-input upload, or undefined to refuse it. */
   upload: (from: PeerId, route: RouteInfo) => UploadSink | undefined
@@ -70,6 +71,12 @@ const MASKED_INPUT_PROTOCOL = protocolFor('masked-input')
 
 export class Messenger {
   private readonly uploads: Queue<void>
+  /**
+   * The uploads being read or waiting for a read slot, by sender and route. A second one from the same
+   * peer for the same attempt is refused: it could only be a copy, and each one holds a slot that the
+   * other participants' uploads wait for until the phase's deadline.
+   */
+  private readonly uploading = new Set<string>()
   private started = false
 
   constructor (private readonly components: MessengerComponents, private readonly router: MessageRouter, maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS) {
@@ -158,7 +165,7 @@ export class Messenger {
     const reader = new FrameReader(stream, { maxFrameLength: MAX_ROUTE_FRAME })
     const route = await this.readRoute(stream, reader)
     if (route === undefined) return
-    const limit = this.router.limit(route, type)
+    const limit = this.router.limit(connection.remotePeer, route, type)
     if (limit === undefined) {
       stream.abort(new Error('no such session or round'))
       return
@@ -180,6 +187,11 @@ export class Messenger {
     const reader = new FrameReader(stream, { maxFrameLength: MAX_ROUTE_FRAME, highWaterMark: READ_HIGH_WATER_MARK })
     const route = await this.readRoute(stream, reader)
     if (route === undefined) return
+    const key = `${connection.remotePeer.toString()}/${toHex(route.session)}/${route.round}/${route.attempt}`
+    if (this.uploading.has(key)) {
+      stream.abort(new Error('this peer is already uploading its masked input'))
+      return
+    }
     const sink = this.router.upload(connection.remotePeer, route)
     if (sink === undefined) {
       stream.abort(new Error('no masked input is due from this peer'))
@@ -190,6 +202,7 @@ export class Messenger {
     if (stream.readStatus === 'readable') stream.pause()
     const signal = AbortSignal.timeout(Math.max(0, sink.deadline - Date.now()))
     const release = abortWith(stream, signal)
+    this.uploading.add(key)
     try {
       await this.uploads.add(async () => {
         if (stream.readStatus === 'paused') stream.resume()
@@ -200,6 +213,7 @@ export class Messenger {
       stream.abort(err instanceof Error ? err : new Error(String(err)))
       await sink.abandon()
     } finally {
+      this.uploading.delete(key)
       release()
     }
   }

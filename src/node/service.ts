@@ -18,7 +18,8 @@ import { SessionRunner, type AggregateOptions, type AggregateResult, type RoundP
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
 import type { RoundOutcome } from '../protocol/round/events.js'
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 
 export interface SecureAggregationInit {
   /** The name of the node's gossipsub service (default 'pubsub'). */
@@ -31,6 +32,11 @@ export interface SecureAggregationInit {
   crypto?: CryptoSuite
   /** How far peers' clocks may differ, in ms, before a deadline counts as passed (default 5000). */
   clockSkew?: number
+  /**
+   * How long a member waits, once it has an update, for the other members' presence before the round's
+   * aggregator is elected (default two presence intervals).
+   */
+  gatherDelay?: number
 }
 
 export interface SecureAggregationComponents {
@@ -38,6 +44,7 @@ export interface SecureAggregationComponents {
   privateKey: PrivateKey
   registrar: Registrar
   connectionManager: ConnectionManager
+  addressManager: AddressManager
   logger: ComponentLogger
 }
 
@@ -64,10 +71,13 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   readonly [Symbol.toStringTag] = 'libp2p-secagg'
   readonly [serviceDependencies] = ['@libp2p/pubsub']
   private readonly runners = new Map<string, SessionRunner>()
+  /** The members of each joined session that lists them; a peer outside the list is not heard at all. */
+  private readonly closedMembers = new Map<string, ReadonlySet<string>>()
   private readonly messenger: Messenger
   private readonly log: Logger
   private readonly presenceInterval: number
   private readonly clockSkew: number | undefined
+  private readonly gatherDelay: number
   private readonly crypto: CryptoSuite
   private readonly pubsubName: string
   private pubsub: GossipSub | undefined
@@ -78,13 +88,14 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     this.log = components.logger.forComponent('libp2p:secagg')
     this.presenceInterval = init.presenceInterval ?? DEFAULT_PRESENCE_INTERVAL
     this.clockSkew = init.clockSkew
+    this.gatherDelay = init.gatherDelay ?? 2 * this.presenceInterval
     this.crypto = init.crypto ?? nodeCryptoSuite
     this.pubsubName = init.pubsub ?? 'pubsub'
     this.messenger = new Messenger({
       registrar: components.registrar,
       log: this.log,
       dial: async (peer, protocol, options) => {
-        const connection = await components.connectionManager.openConnection(peer, options)
+        const connection = await components.connectionManager.openConnection(this.dialTarget(peer), options)
         return connection.newStream(protocol, options)
       }
     }, this.router, init.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS)
@@ -117,14 +128,18 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         crypto: this.crypto,
         messenger: this.messenger,
         publish: async (notice) => { await this.publish(topic, notice) },
+        addresses: () => this.components.addressManager.getAddresses().map(address => address.bytes),
         progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
         result: (result) => { this.safeDispatchEvent('result', { detail: result }) },
         log: this.log.newScope(session.idHex.slice(0, 8)),
         presenceInterval: this.presenceInterval,
+        gatherDelay: this.gatherDelay,
         clockSkew: this.clockSkew
       })
       this.runners.set(session.idHex, runner)
-      this.pubsub!.topicValidators.set(topic, (_peer, message) => validNotice(message) ? TopicValidatorResult.Accept : TopicValidatorResult.Reject)
+      if (session.config.members !== 'open') this.closedMembers.set(session.idHex, new Set(session.config.members))
+      // Rejected notices are neither delivered nor relayed, and count against the peer that sent them.
+      this.pubsub!.topicValidators.set(topic, (_peer, message) => message.type === 'signed' && validNotice(message) && this.admits(session.idHex, message.from) ? TopicValidatorResult.Accept : TopicValidatorResult.Reject)
       this.pubsub!.subscribe(topic)
       runner.start()
     }
@@ -146,6 +161,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     const runner = this.runners.get(sessionId)
     if (runner === undefined) return
     this.runners.delete(sessionId)
+    this.closedMembers.delete(sessionId)
     runner.stop()
     const topic = sessionTopic(sessionId)
     this.pubsub?.topicValidators.delete(topic)
@@ -173,25 +189,53 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     void runner.onNotice(message.from, Notice.decode(message.data)).catch((err: Error) => { this.log.error('notice failed: %s', err.message) })
   }
 
+  /**
+   * A peer to open a stream to: its connection if there is one, else the addresses it gave in its
+   * presence (peers learn of each other through gossip, often without sharing a connection), else
+   * whatever the peer store knows.
+   */
+  private dialTarget (peer: PeerId): PeerId | Multiaddr[] {
+    if (this.components.connectionManager.getConnections(peer).length > 0) return peer
+    for (const runner of this.runners.values()) {
+      const addresses = runner.addressesOf(peer)
+      if (addresses.length > 0) return addresses
+    }
+    return peer
+  }
+
   private runnerForTopic (topic: string): SessionRunner | undefined {
     for (const [id, runner] of this.runners) if (sessionTopic(id) === topic) return runner
     return undefined
   }
 
+  /** Whether a peer may speak in a session: anyone in an open one, only the listed members in a closed one. */
+  private admits (sessionIdHex: string, peer: PeerId): boolean {
+    return this.closedMembers.get(sessionIdHex)?.has(peer.toString()) ?? true
+  }
+
   private get router (): MessageRouter {
     const runnerOf = (session: Uint8Array): SessionRunner | undefined => this.runners.get(toHex(session))
+    // Streams from peers outside a closed session are refused before the session sees anything of them.
+    const runnerFor = (session: Uint8Array, from: PeerId): SessionRunner | undefined => this.admits(toHex(session), from) ? runnerOf(session) : undefined
     return {
-      limit: (route) => runnerOf(route.session)?.maxMessageLength(),
-      deliver: async (from, route, type, bytes) => { await runnerOf(route.session)?.deliver(from, route, type, bytes) },
-      upload: (from, route) => runnerOf(route.session)?.upload(from, route),
+      limit: (from, route) => runnerFor(route.session, from)?.maxMessageLength(),
+      deliver: async (from, route, type, bytes) => { await runnerFor(route.session, from)?.deliver(from, route, type, bytes) },
+      upload: (from, route) => runnerFor(route.session, from)?.upload(from, route),
       latestResult: (session) => runnerOf(session)?.latestResult?.signedResult
     }
   }
 }
 
-/** A notice is well formed: it decodes, and sets exactly one of its fields. */
+/**
+ * The longest notice accepted. A presence (with its addresses) or a signed announcement takes a few
+ * hundred bytes to a few kilobytes; a longer one is not ours, and accepting it would have every member
+ * relay it to the others.
+ */
+const MAX_NOTICE_LENGTH = 16 * 1024
+
+/** A notice is well formed: short enough, it decodes, and it sets exactly one of its fields. */
 function validNotice (message: Message): boolean {
-  if (message.type !== 'signed') return false
+  if (message.type !== 'signed' || message.data.length > MAX_NOTICE_LENGTH) return false
   try {
     const notice = Notice.decode(message.data)
     return [notice.presence, notice.announcement, notice.result].filter(f => f != null).length === 1

@@ -19,6 +19,7 @@ import { InvalidUpdateError, RoundFailedError, UpdatePendingError } from './erro
 import { Membership } from './membership.js'
 import { verifyResult } from './result-verification.js'
 import { Notice } from './pb/network.js'
+import { EarlyAnnouncements, isAnnouncementBy, type AttemptRef } from './announcements.js'
 import { PRESENCE_TTL_INTERVALS } from './constants.js'
 import type { Messenger, RouteInfo, UploadSink } from './messenger.js'
 import type { Session } from './session-config.js'
@@ -28,6 +29,7 @@ import type { AbortReason } from '../protocol/round/errors.js'
 import type { MessageType, RoundEvent, RoundOutcome, Step } from '../protocol/round/events.js'
 import type { Phase } from '../protocol/round/phases.js'
 import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Where a round is, for applications that show progress. */
 export interface RoundProgress {
@@ -71,10 +73,14 @@ export interface RunnerContext {
   messenger: Messenger
   /** Publishes a notice on the session topic (errors are the caller's to ignore). */
   publish: (notice: Notice) => Promise<void>
+  /** This node's addresses, for its presence. */
+  addresses: () => Uint8Array[]
   progress: (progress: RoundProgress) => void
   result: (result: AggregateResult) => void
   log: Logger
   presenceInterval: number
+  /** How long a member that got ready waits for the others' presence before electing the aggregator. */
+  gatherDelay: number
   clockSkew?: number
 }
 
@@ -82,10 +88,11 @@ interface Attempt {
   round: number
   number: number
   /**
-   * The aggregator this peer follows: fixed when it accepts an announcement, or when it starts
-   * aggregating itself. Until then the election is rerun on the current view whenever it matters.
+   * The aggregator this peer follows, elected on its view when it has gathered the members' presence.
+   * Announcements that come before are kept in `early` until then.
    */
   elected?: Identity
+  early: EarlyAnnouncements
   participant?: Participant
   aggregator?: Aggregator
   timers: Array<ReturnType<typeof setTimeout>>
@@ -128,6 +135,11 @@ export class SessionRunner {
     return members === 'open' || members.includes(identity.id)
   }
 
+  /** Where a member of this session said it can be dialled. */
+  addressesOf (peer: PeerId): Multiaddr[] {
+    return this.membership.addresses(peer)
+  }
+
   get latestResult (): RoundOutcome | undefined {
     return this.latest
   }
@@ -142,7 +154,6 @@ export class SessionRunner {
 
   start (): void {
     this.presenceTimer = setInterval(() => { void this.announcePresence() }, this.context.presenceInterval)
-    void this.announcePresence()
   }
 
   stop (): void {
@@ -176,7 +187,7 @@ export class SessionRunner {
   }
 
   private async announcePresence (): Promise<void> {
-    await this.context.publish({ presence: { latestRound: BigInt(this.latest?.round ?? 0), ready: this.pending !== undefined } })
+    await this.context.publish({ presence: { latestRound: BigInt(this.latest?.round ?? 0), ready: this.pending !== undefined, addresses: this.context.addresses() as Array<Uint8Array<ArrayBuffer>> } })
     // Members that got ready after the announcement went out hear it again, while keys are still taken.
     const attempt = this.pending?.attempt
     if (attempt?.announcement !== undefined && attempt.aggregator?.status === 'advertise-keys') {
@@ -195,15 +206,22 @@ export class SessionRunner {
   private startAttempt (number: number): void {
     const pending = this.pending
     if (pending === undefined) return
-    const attempt: Attempt = { round: pending.round, number, timers: [], controller: new AbortController() }
+    const attempt: Attempt = { round: pending.round, number, timers: [], controller: new AbortController(), early: new EarlyAnnouncements() }
     pending.attempt = attempt
     const { announceTimeout } = this.session.config
     // The members' presence needs a moment to spread: elect the aggregator on the view it gives then.
     attempt.timers.push(setTimeout(() => {
+      if (attempt.elected !== undefined) return
       const elected = this.elect(pending.round, number)
+      attempt.elected = elected
       this.context.log('round %d attempt %d: %s is elected', pending.round, number, elected.id)
-      if (elected.id === this.context.self.id) void this.runAggregator(attempt)
-    }, Math.min(2 * this.context.presenceInterval, announceTimeout / 2)))
+      if (elected.id === this.context.self.id) {
+        void this.runAggregator(attempt)
+        return
+      }
+      const early = attempt.early.take(elected)
+      if (early !== undefined) void this.onAnnouncement(attempt, early)
+    }, Math.min(this.context.gatherDelay, announceTimeout / 2)))
     attempt.timers.push(setTimeout(() => {
       if (attempt.participant === undefined) this.nextAttempt(attempt, 'no-announcement')
     }, announceTimeout))
@@ -260,7 +278,6 @@ export class SessionRunner {
     const pending = this.pending
     if (pending === undefined || pending.attempt !== attempt) return
     const expected = this.readyMembers()
-    attempt.elected = this.context.self
     const aggregator = new Aggregator({
       params: this.session.params,
       round: pending.round,
@@ -337,28 +354,31 @@ export class SessionRunner {
     await this.onParticipantStep(attempt, await participant.handle(from, type, bytes))
   }
 
+  private attemptRef (attempt: Attempt): AttemptRef {
+    return { session: this.session.id, round: attempt.round, attempt: attempt.number, beacon: this.beacon }
+  }
+
   private async onAnnouncement (attempt: Attempt, bytes: Uint8Array): Promise<void> {
     const pending = this.pending
     if (pending === undefined || pending.attempt !== attempt || attempt.participant !== undefined) return
-    // Follow only the aggregator this peer's own view elects; another peer's view may differ.
-    let announcer: Uint8Array
-    try {
-      announcer = Announcement.decode(Signed.decode(bytes).body).aggregator
-    } catch {
+    const elected = attempt.elected
+    if (elected === undefined) {
+      await attempt.early.keep(bytes, this.attemptRef(attempt), this.readyMembers())
       return
     }
-    const elected = attempt.elected ?? this.elect(pending.round, attempt.number)
-    if (!equalBytes(announcer, elected.bytes)) {
-      this.context.log('ignored an announcement of round %d attempt %d by a peer this view does not elect', pending.round, attempt.number)
+    // Follow only the aggregator this peer's own view elects (another peer's view may differ), and only
+    // an announcement it signed for this attempt: anything else is dropped, not a reason to abort.
+    if (!await isAnnouncementBy(bytes, elected, this.attemptRef(attempt))) {
+      this.context.log('ignored an announcement of round %d attempt %d not signed for it by %s, whom this view elects', pending.round, attempt.number, elected.id)
       return
     }
-    attempt.elected = elected
+    if (this.pending !== pending || pending.attempt !== attempt || attempt.participant !== undefined) return
     const participant = new Participant({
       params: this.session.params,
       round: pending.round,
       attempt: attempt.number,
       beacon: this.beacon,
-      aggregator: attempt.elected,
+      aggregator: elected,
       identity: this.context.self,
       privateKey: this.context.privateKey,
       update: pending.update,
@@ -457,18 +477,30 @@ export class SessionRunner {
 
   // ---- inbound -------------------------------------------------------------------------------------
 
-  /** The attempt a stream's route belongs to, if it is the current one. */
+  /** The attempt a message's route belongs to, if it is the current one. */
   private attemptFor (route: RouteInfo): Attempt | undefined {
-    const pending = this.pending
-    if (pending === undefined || route.round !== pending.round) return undefined
-    const attempt = pending.attempt
-    if (attempt === undefined) return undefined
-    if (route.attempt === attempt.number + 1 && attempt.participant?.revealed !== true) {
-      // The next attempt has begun elsewhere before this peer's own deadline: follow it.
-      this.nextAttempt(attempt, attempt.participant === undefined ? 'no-announcement' : 'timeout')
-      return this.pending?.attempt?.number === route.attempt ? this.pending.attempt : undefined
-    }
-    return route.attempt === attempt.number ? attempt : undefined
+    const attempt = this.pending?.attempt
+    return attempt !== undefined && route.round === attempt.round && route.attempt === attempt.number ? attempt : undefined
+  }
+
+  /**
+   * An announcement for the attempt after this peer's current one: the next attempt began elsewhere
+   * before this peer's own deadline (its aggregator went silent here first). Follow it only when the
+   * peer this view elects for it signed it, so no one else can end attempts early; and never after
+   * revealing shares in the current one, whose deadline must pass first.
+   */
+  private async followNextAttempt (route: RouteInfo, bytes: Uint8Array): Promise<void> {
+    const attempt = this.pending?.attempt
+    if (attempt === undefined || route.round !== attempt.round || route.attempt !== attempt.number + 1 || attempt.participant?.revealed === true) return
+    const elected = this.elect(route.round, route.attempt)
+    const ref = { ...this.attemptRef(attempt), attempt: route.attempt }
+    if (elected.id === this.context.self.id || !await isAnnouncementBy(bytes, elected, ref)) return
+    if (this.pending?.attempt !== attempt) return
+    this.nextAttempt(attempt, attempt.participant === undefined ? 'no-announcement' : 'timeout')
+    const next = this.pending?.attempt
+    if (next?.number !== route.attempt) return
+    next.elected = elected
+    await this.onAnnouncement(next, bytes)
   }
 
   /** The largest message the session takes: a result carries the packed sum and the survivors' signatures. */
@@ -481,6 +513,7 @@ export class SessionRunner {
     const attempt = this.attemptFor(route)
     if (attempt === undefined) {
       if (type === 'result') await this.consider(bytes)
+      if (type === 'announcement') await this.followNextAttempt(route, bytes)
       return
     }
     let sender: Identity
@@ -500,13 +533,14 @@ export class SessionRunner {
   upload (from: PeerId, route: RouteInfo): UploadSink | undefined {
     const attempt = this.attemptFor(route)
     const aggregator = attempt?.aggregator
-    if (attempt === undefined || aggregator === undefined || aggregator.status !== 'masked-input') return undefined
+    if (attempt === undefined || aggregator === undefined) return undefined
     let sender: Identity
     try {
       sender = identityOfPeer(from)
     } catch {
       return undefined
     }
+    if (!aggregator.awaitsMaskedInput(sender)) return undefined
     return {
       maxFrameLength: this.maxMessageLength(),
       deadline: aggregator.nextDeadline() ?? Date.now(),
@@ -518,14 +552,14 @@ export class SessionRunner {
   /** A notice from the session topic, already signed by `from` (gossipsub checks that). */
   async onNotice (from: PeerId, notice: Notice): Promise<void> {
     if (notice.presence != null) {
-      this.membership.heard(from, Number(notice.presence.latestRound), notice.presence.ready, Date.now())
+      this.membership.heard(from, Number(notice.presence.latestRound), notice.presence.ready, Date.now(), notice.presence.addresses)
       await this.catchUp()
     } else if (notice.announcement != null) {
       await this.onGossipedAnnouncement(notice.announcement)
     } else if (notice.result != null && Number(notice.result.round) > (this.latest?.round ?? 0)) {
-      // A participant of that round gets the result directly; the others fetch it.
+      // A participant of that round under that aggregator gets the result directly; the others fetch it.
       const attempt = this.pending?.attempt
-      const taking = attempt?.round === Number(notice.result.round) && attempt.participant !== undefined
+      const taking = attempt?.round === Number(notice.result.round) && attempt.participant !== undefined && attempt.elected?.peerId.equals(from) === true
       if (!taking) await this.fetchFrom(from)
     }
   }
@@ -541,6 +575,7 @@ export class SessionRunner {
     if (!equalBytes(route.session, this.session.id)) return
     const attempt = this.attemptFor(route)
     if (attempt !== undefined) await this.onAnnouncement(attempt, bytes)
+    else await this.followNextAttempt(route, bytes)
   }
 
   /** Fetches a later result from a member that has one, when this peer falls behind. */

@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -255,6 +255,12 @@ export namespace Notice {
     value: boolean
   }
 
+  export interface NoticePresenceAddressesFieldEvent {
+    field: '$.presence.addresses[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface NoticeAnnouncementFieldEvent {
     field: '$.announcement'
     value: Uint8Array<ArrayBuffer>
@@ -278,7 +284,7 @@ export namespace Notice {
     return decodeMessage(buf, Notice.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent> {
     return streamMessage(buf, Notice.codec(), opts)
   }
 }
@@ -286,6 +292,7 @@ export namespace Notice {
 export interface Presence {
   latestRound: bigint
   ready: boolean
+  addresses: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Presence {
@@ -308,13 +315,21 @@ export namespace Presence {
           w.bool(obj.ready)
         }
 
+        if (obj.addresses != null && obj.addresses.length > 0) {
+          for (const value of obj.addresses) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           latestRound: 0n,
-          ready: false
+          ready: false,
+          addresses: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -331,6 +346,14 @@ export namespace Presence {
               obj.ready = reader.bool()
               break
             }
+            case 3: {
+              if (opts.limits?.addresses != null && obj.addresses.length === opts.limits.addresses) {
+                throw new MaxLengthError('Decode error - repeated field "addresses" had too many elements')
+              }
+
+              obj.addresses.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -340,6 +363,10 @@ export namespace Presence {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addresses: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -358,6 +385,21 @@ export namespace Presence {
                 field: `${prefix}.ready`,
                 value: reader.bool()
               }
+              break
+            }
+            case 3: {
+              if (opts.limits?.addresses != null && obj.addresses === opts.limits.addresses) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addresses" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addresses[]`,
+                index: obj.addresses,
+                value: reader.bytes()
+              }
+
+              obj.addresses++
+
               break
             }
             default: {
@@ -382,6 +424,12 @@ export namespace Presence {
     value: boolean
   }
 
+  export interface PresenceAddressesFieldEvent {
+    field: '$.addresses[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Presence>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Presence.codec())
   }
@@ -390,7 +438,7 @@ export namespace Presence {
     return decodeMessage(buf, Presence.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceLatestRoundFieldEvent | PresenceReadyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Presence>): Generator<PresenceLatestRoundFieldEvent | PresenceReadyFieldEvent | PresenceAddressesFieldEvent> {
     return streamMessage(buf, Presence.codec(), opts)
   }
 }

@@ -68,6 +68,16 @@ export class Aggregator {
     return this.state.excluded
   }
 
+  /**
+   * Whether a masked input from this peer is due: the phase is open, the peer shared keys, and its
+   * vector is not in yet. The network layer admits uploads only from these peers, so no one else can
+   * hold its bounded upload slots.
+   */
+  awaitsMaskedInput (from: Identity): boolean {
+    const { state } = this
+    return state.status === 'masked-input' && state.shareKeys.has(from.id) && !state.completed.has(from.id) && !state.excluded.has(from.id)
+  }
+
   /** Opens the attempt: the signed announcement for every session member. */
   async announce (): Promise<Step> {
     return this.serial.run(async () => {

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+/** The slow tests: hundreds to a thousand peers in one process. `npm run test:slow`. */
+export default defineConfig({
+  test: {
+    include: ['test/**/*.slow.test.ts'],
+    // one at a time: each takes both cores and gigabytes
+    fileParallelism: false,
+    testTimeout: 30 * 60_000,
+    hookTimeout: 5 * 60_000
+  }
+})
