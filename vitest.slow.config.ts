@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.slow.test.ts'],
     // one at a time: each takes both cores and gigabytes
     fileParallelism: false,
+    // hundreds of libp2p nodes in one process can outgrow the default heap of about 4 GB
+    execArgv: ['--max-old-space-size=16384'],
     testTimeout: 30 * 60_000,
     hookTimeout: 5 * 60_000
   }

@@ -1,7 +1,14 @@
 /**
- * libp2p-secagg: secure aggregation over libp2p. This entry point is the protocol core (sans-I/O state
- * machines and their primitives) for Node; the libp2p service and the daemon build on it.
+ * libp2p-secagg: secure aggregation over libp2p. This entry point has the js-libp2p service and a
+ * complete node (docs/network.md), and the protocol core they run: sans-I/O state machines and their
+ * primitives.
  */
+export { secureAggregation, SecureAggregation, type SecureAggregationInit, type SecureAggregationComponents, type SecureAggregationEvents, type JoinedSession } from './node/service.js'
+export { createSecAggNode, DEFAULT_LISTEN, type SecAggNodeOptions, type SecAggServices } from './node/create-node.js'
+export { defineSession, parseSessionConfig, openSession, DEFAULT_SESSION, InvalidSessionConfigError, type SessionConfig, type Session } from './node/session-config.js'
+export { InvalidUpdateError, UpdatePendingError, RoundFailedError, NotJoinedError, type RoundFailure } from './node/errors.js'
+export type { AggregateResult, AggregateOptions, RoundProgress } from './node/session-runner.js'
+export { PROTOCOL_PREFIX, protocolFor, sessionTopic, FETCH_RESULT_PROTOCOL } from './node/constants.js'
 export { Participant } from './protocol/round/participant/participant.js'
 export type { ParticipantConfig } from './protocol/round/participant/state.js'
 export { Aggregator } from './protocol/round/aggregator/aggregator.js'

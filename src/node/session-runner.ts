@@ -452,7 +452,8 @@ export class SessionRunner {
     const result = resultOf(this.session, outcome)
     pending.resolve(result)
     this.context.result(result)
-    void this.announcePresence()
+    // No presence now: every member checks it against n others, and the round's members learn the new
+    // round from its result anyway; the next periodic one says this peer is no longer ready.
   }
 
   /** Takes a newer result as the session's latest; an update waiting for an older round moves on. */

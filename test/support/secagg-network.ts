@@ -123,7 +123,9 @@ async function memoryNode (secagg: SecureAggregationInit, n: number): Promise<Se
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }),
+      // Every node's heartbeat takes CPU each interval; a thousand nodes sharing one thread at the default
+      // second would leave little time for anything else.
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, heartbeatInterval: n > 300 ? 5000 : 1000 }),
       secagg: secureAggregation(secagg)
     }
   }) as Promise<SecAggNode>

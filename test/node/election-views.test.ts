@@ -1,0 +1,58 @@
+/**
+ * When members' views differ: a peer follows only the aggregator its own view elects, so a peer whose
+ * view is out of step takes part in no one else's round. Its input is in no sum; it adopts the others'
+ * signed result once it checks out, and its update waits for the next round.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { RoundFailedError } from '../../src/node/errors.js'
+import { openSession } from '../../src/node/session-config.js'
+import { electAggregator, genesisBeacon } from '../../src/protocol/election.js'
+import { identityOf } from '../../src/protocol/crypto/identity.js'
+import { exactSum, gridUpdates } from '../support/round-fixtures.js'
+import { joinAll, startNetwork, stopNetwork, testSession, type SecAggNode } from '../support/secagg-network.js'
+import type { RoundProgress } from '../../src/node/session-runner.js'
+
+let nodes: SecAggNode[] = []
+afterEach(async () => { await stopNetwork(nodes); nodes = [] })
+
+const N = 5
+const GATHER = 1000
+
+describe('members whose views elect different aggregators', () => {
+  it('follow only their own: the odd one out is in no one else\'s round, then adopts its checked result', async () => {
+    nodes = await startNetwork(N, { transport: 'tcp', gatherDelay: GATHER })
+    const config = testSession(N, { minParticipants: 3, maxAttempts: 2, announceTimeout: 6000 })
+    const session = openSession(config)
+    const identities = nodes.map(node => identityOf(node.peerId))
+    const elected = (attempt: number): string => electAggregator(session.id, 1, attempt, genesisBeacon(session.id), identities).id
+    // The odd one out is elected by the full view in neither attempt, so only a view of its own makes it aggregate.
+    const odd = identities.findIndex(identity => identity.id !== elected(0) && identity.id !== elected(1))
+    const others = [...nodes.keys()].filter(i => i !== odd)
+    const updates = gridUpdates(session.params, N, 'views')
+    const sessions = await joinAll(nodes, config)
+    const oddRoles: RoundProgress[] = []
+    nodes[odd].services.secagg.addEventListener('progress', (event) => { oddRoles.push(event.detail) })
+
+    // It gets ready alone: when it has gathered, its view holds only itself, and it elects itself.
+    const oddResult = sessions[odd].aggregate(updates[odd]).then(() => undefined, (err: unknown) => err)
+    await new Promise(resolve => setTimeout(resolve, GATHER + 500))
+    // The others get ready after: their views hold all five, and elect the peer the full view ranks first.
+    const results = await Promise.all(others.map(async i => sessions[i].aggregate(updates[i])))
+
+    expect(oddRoles.some(p => p.round === 1 && p.attempt === 0 && p.role === 'aggregator')).toBe(true)
+    const expected = Array.from(exactSum(updates, others))
+    for (const result of results) {
+      expect(result.aggregator).toBe(elected(0))
+      expect(result.attempt).toBe(0)
+      expect(result.survivors).not.toContain(identities[odd].id)
+      expect(Array.from(result.sum)).toEqual(expected)
+    }
+    // It never followed that aggregator, took round 1's result once it checked out, and its update moved
+    // on to round 2, which fails when no one else is ready for it.
+    expect(oddRoles.filter(p => p.round === 1).every(p => p.aggregator !== elected(0))).toBe(true)
+    const error = await oddResult
+    expect(error).toBeInstanceOf(RoundFailedError)
+    expect(error).toMatchObject({ failure: 'max-attempts', round: 2 })
+    expect(sessions[odd].latestResult()?.round).toBe(1)
+  }, 60_000)
+})
