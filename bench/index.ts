@@ -3,11 +3,14 @@
  * {"name", "value", "unit", "floor", "ratio"}. Ratios, not absolute times, are what to compare across
  * runs: these machines are shared and noisy, and each floor is measured in the same run.
  */
+import { aggregatorRss } from './aggregator-rss.js'
 import { roundCosts } from './round-costs.js'
+import { roundVsPlaintext } from './round-vs-plaintext.js'
 import type { BenchResult } from './result.js'
 
 const json = process.argv.includes('--json')
-const results: BenchResult[] = await roundCosts()
+// One after another: each needs the machine to itself.
+const results: BenchResult[] = [...await roundCosts(), ...await roundVsPlaintext(), ...await aggregatorRss()]
 
 if (json) {
   for (const r of results) {

@@ -70,6 +70,9 @@ export async function createSecAggNode (options: SecAggNodeOptions = {}): Promis
     // A paused stream holds what its window let in, up to a 4 MiB read buffer: keep the window below it.
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW } })],
     peerDiscovery,
+    // A peer busy masking or unmasking a large vector can stall its event loop for seconds; the default
+    // monitor would then abort its connections, uploads and all, after one missed ping.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionManager: {
       // An aggregator holds a connection to every participant at once (the default is 300).
       maxConnections: options.maxConnections ?? 1000,
@@ -81,7 +84,13 @@ export async function createSecAggNode (options: SecAggNodeOptions = {}): Promis
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        // Gossipsub scores down peers that share an IP address (-5 per extra peer beyond 10, squared),
+        // so 16 or more nodes on one host or behind one NAT would ignore each other entirely. Sybil
+        // resistance here comes from session membership, not from addresses.
+        scoreParams: { IPColocationFactorWeight: 0 }
+      }),
       secagg: secureAggregation(options.secagg),
       ...(options.relay === true ? { relay: circuitRelayServer({ reservations: { maxReservations: 1024 } }) } : {})
     }

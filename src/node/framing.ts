@@ -121,6 +121,9 @@ export class FrameReader implements AsyncIterableIterator<Uint8Array> {
   }
 
   private pauseIfFull (): void {
+    // A reader waiting has no whole frame to take: the frame it waits for is longer than the high-water
+    // mark, and pausing now would stop the very bytes that complete it (maxFrameLength bounds it).
+    if (this.wake !== undefined) return
     if (this.buffer.byteLength > this.highWaterMark && this.stream.readStatus === 'readable') this.stream.pause()
   }
 

@@ -49,6 +49,26 @@ describe.each(['tcp', 'memory'] as const)('length-prefixed frames over %s', (tra
     expect(peakWrite).toBeLessThan(8 * 1024 * 1024)
   })
 
+  it('carries a frame several times the reader\'s high-water mark while the sender keeps the stream open', async () => {
+    const [a, b] = nodes = [await testNode(transport), await testNode(transport)]
+    const size = 9 * 1024 * 1024
+    const received = new Promise<Uint8Array>((resolve, reject) => {
+      void b.handle(PROTOCOL, async (stream) => {
+        try {
+          resolve(await new FrameReader(stream, { maxFrameLength: size, highWaterMark: 1024 * 1024 }).read())
+        } catch (err) { reject(err) }
+      })
+    })
+    const stream = await a.dialProtocol(b.getMultiaddrs()[0], PROTOCOL)
+    const frame = Uint8Array.from({ length: size }, (_, i) => i % 251)
+    await writeFrames(stream, [frame])
+    // the stream stays open until the frame is in: a reader that paused for good would never get it
+    const got = await received
+    await stream.close()
+    expect(got.length).toBe(size)
+    expect(got.every((v, i) => v === i % 251)).toBe(true)
+  })
+
   it('refuses a frame longer than the reader allows, and resets the stream', async () => {
     const [a, b] = nodes = [await testNode(transport), await testNode(transport)]
     const outcome = new Promise<unknown>((resolve) => {

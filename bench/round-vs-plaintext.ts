@@ -1,0 +1,105 @@
+/**
+ * One secure round of n real libp2p nodes (TCP on loopback, one process) at d = 1,000,000, against a
+ * plaintext round over the same nodes and the same star: the secure round's aggregator receives the
+ * raw vectors and sends back their sum. Both are warmed up first with a small round, so neither pays
+ * for JIT compilation or connection setup.
+ */
+import { median } from './floors.js'
+import { plaintextRound } from './plaintext-round.js'
+import { benchSession, connect, joinSession, startNode, syntheticUpdate, type BenchNode } from './secagg-nodes.js'
+import type { AggregateResult, RoundProgress } from '../src/node/session-runner.js'
+import type { SessionConfig } from '../src/node/session-config.js'
+import type { BenchResult } from './result.js'
+
+const REPEATS = 3
+const WARM_UP_DIMENSION = 1000
+
+// Long enough for every member's presence to reach every other node in one process; the library's
+// default (two presence intervals, 4 s) is sized for real networks and would be most of the round.
+const GATHER_DELAY = 500
+
+export async function roundVsPlaintext (n = 20, dimension = 1_000_000): Promise<BenchResult[]> {
+  const nodes: BenchNode[] = []
+  try {
+    for (let i = 0; i < n; i++) nodes.push(await startNode(GATHER_DELAY))
+    await connect(nodes, Array.from({ length: n >> 1 }, (_, s) => s + 1))
+    const small = nodes.map((_, p) => syntheticUpdate(p, WARM_UP_DIMENSION))
+    await plaintextAgainst(await secureRound(nodes, 'round-vs-plaintext warm-up', small), nodes, small)
+    const updates = nodes.map((_, p) => syntheticUpdate(p, dimension))
+    // Each secure round next to its plaintext round, so both see the same load on this shared machine.
+    const runs: Array<{ secure: SecureRound, plain: number }> = []
+    for (let r = 0; r < REPEATS; r++) {
+      const secure = await secureRound(nodes, `round-vs-plaintext ${r}`, updates)
+      runs.push({ secure, plain: await plaintextAgainst(secure, nodes, updates) })
+    }
+    const typical = [...runs].sort((a, b) => a.secure.ms - b.secure.ms)[REPEATS >> 1].secure
+    const phases = typical.phases.map(([phase, ms]) => `${phase} ${Math.round(ms)}`).join(', ')
+    return [{
+      name: 'round-vs-plaintext',
+      value: median(runs.map(run => run.secure.ms)),
+      unit: 'ms',
+      floor: median(runs.map(run => run.plain)),
+      detail: `n = ${n}, d = ${dimension}, one process, TCP loopback; the median secure round by phase (ms): ${phases}`
+    }]
+  } finally {
+    await Promise.all(nodes.map(async node => node.stop()))
+  }
+}
+
+interface SecureRound {
+  config: SessionConfig
+  ms: number
+  result: AggregateResult
+  /** Milliseconds from one mark to the next, as the aggregator saw them. */
+  phases: Array<[string, number]>
+}
+
+/** Every node aggregates its update in a fresh session; timed from the calls until all resolve. */
+async function secureRound (nodes: BenchNode[], name: string, updates: Float32Array[]): Promise<SecureRound> {
+  const config = benchSession(name, nodes.length, updates[0].length)
+  const sessions = await joinSession(nodes, config)
+  // The aggregator reports entering each phase; the first 'result' anywhere is its own, before delivery.
+  const marks: Array<[string, number]> = []
+  const onProgress = (event: CustomEvent<RoundProgress>): void => {
+    if (event.detail.role === 'aggregator') marks.push([event.detail.phase, performance.now()])
+  }
+  const onResult = (): void => {
+    if (!marks.some(([mark]) => mark === 'result')) marks.push(['result', performance.now()])
+  }
+  for (const node of nodes) {
+    node.services.secagg.addEventListener('progress', onProgress)
+    node.services.secagg.addEventListener('result', onResult)
+  }
+  try {
+    const started = performance.now()
+    const results = await Promise.all(sessions.map(async (session, i) => session.aggregate(updates[i])))
+    const ended = performance.now()
+    if (results[0].survivors.length !== nodes.length) throw new Error(`${results[0].survivors.length} of ${nodes.length} peers survived the secure round`)
+    // Each span is named for what fills it: the wait before the announcement, each phase, the delivery.
+    const times = [started, ...marks.map(([, at]) => at), ended]
+    const names = ['gather', ...marks.map(([mark]) => mark === 'result' ? 'delivery' : mark)]
+    return { config, ms: ended - started, result: results[0], phases: names.map((mark, i) => [mark, times[i + 1] - times[i]]) }
+  } finally {
+    for (const node of nodes) {
+      node.services.secagg.removeEventListener('progress', onProgress)
+      node.services.secagg.removeEventListener('result', onResult)
+    }
+    for (const session of sessions) session.leave()
+  }
+}
+
+/**
+ * The plaintext round through the secure round's aggregator. Its sum must match the secure one within
+ * the stochastic rounding of the encoding (under one step per peer and coordinate), or the benchmark
+ * timed a round that went wrong.
+ */
+async function plaintextAgainst (secure: SecureRound, nodes: BenchNode[], updates: Float32Array[]): Promise<number> {
+  const a = nodes.findIndex(node => node.peerId.toString() === secure.result.aggregator)
+  const { ms, sum } = await plaintextRound(nodes, a, updates)
+  const { clip, bits } = secure.config.encoding
+  const tolerance = nodes.length * clip / 2 ** (bits - 1)
+  for (let i = 0; i < sum.length; i++) {
+    if (Math.abs(sum[i] - secure.result.sum[i]) > tolerance) throw new Error(`the secure and plaintext sums differ at ${i}: ${secure.result.sum[i]} against ${sum[i]}`)
+  }
+  return ms
+}
