@@ -8,6 +8,7 @@
  * everywhere: sending the result to every member is part of the aggregator's work.
  */
 import { on } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { connect, joinSession, startNode, syntheticUpdate, type BenchNode } from './secagg-nodes.js'
@@ -72,5 +73,19 @@ Promise.all(sessions.map(async (session, i) => session.aggregate(updates[i]))).t
 )
 await receive('stop')
 await Promise.all(nodes.map(async node => node.stop()))
-// ru_maxrss: the kernel's high-water mark of this process's resident set, in KiB
-send({ type: 'peak', rssBytes: process.resourceUsage().maxRSS * 1024 }, () => process.exit(0))
+send({ type: 'peak', rssBytes: peakRss() }, () => process.exit(0))
+
+/**
+ * The high-water mark of this process's resident set. On Linux, VmHWM of its own memory map: ru_maxrss
+ * would not do, since Linux carries it over from the parent across fork and exec, and the benchmark
+ * process has been far bigger than any of its children by the time it starts them.
+ */
+function peakRss (): number {
+  try {
+    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find(l => l.startsWith('VmHWM:'))
+    if (line !== undefined) return Number(line.split(/\s+/)[1]) * 1024
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024
+}

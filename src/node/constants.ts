@@ -40,6 +40,13 @@ export const MAX_INBOUND_STREAMS = 8
  */
 export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8
 
+/**
+ * Messages at least this long (results, which carry the packed sum) go out a few at a time: sent to
+ * every participant at once, each would hold up to a yamux window of encrypted bytes in flight, and the
+ * aggregator's memory would grow with the number of peers.
+ */
+export const BULK_MESSAGE_LENGTH = 256 * 1024
+
 /** How often a member republishes its presence on the session topic. */
 export const DEFAULT_PRESENCE_INTERVAL = 2_000
 

@@ -4,7 +4,7 @@
  * chunks on one stream with backpressure, and the aggregator reads a bounded number of them at once.
  */
 import { Queue } from '@libp2p/utils'
-import { DEFAULT_MAX_CONCURRENT_UPLOADS, FETCH_RESULT_PROTOCOL, MAX_INBOUND_STREAMS, MAX_ROUTE_FRAME, protocolFor, READ_HIGH_WATER_MARK, STREAM_TYPES } from './constants.js'
+import { BULK_MESSAGE_LENGTH, DEFAULT_MAX_CONCURRENT_UPLOADS, FETCH_RESULT_PROTOCOL, MAX_INBOUND_STREAMS, MAX_ROUTE_FRAME, protocolFor, READ_HIGH_WATER_MARK, STREAM_TYPES } from './constants.js'
 import { FrameReader, writeFrames } from './framing.js'
 import { toHex } from '../protocol/crypto/bytes.js'
 import { ResultRequest, ResultResponse, Route } from './pb/network.js'
@@ -71,6 +71,8 @@ const MASKED_INPUT_PROTOCOL = protocolFor('masked-input')
 
 export class Messenger {
   private readonly uploads: Queue<void>
+  /** Long messages being sent, a few at a time (BULK_MESSAGE_LENGTH). */
+  private readonly bulk: Queue<void>
   /**
    * The uploads being read or waiting for a read slot, by sender and route. A second one from the same
    * peer for the same attempt is refused: it could only be a copy, and each one holds a slot that the
@@ -81,6 +83,7 @@ export class Messenger {
 
   constructor (private readonly components: MessengerComponents, private readonly router: MessageRouter, maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS) {
     this.uploads = new Queue({ concurrency: maxConcurrentUploads })
+    this.bulk = new Queue({ concurrency: maxConcurrentUploads })
   }
 
   async start (): Promise<void> {
@@ -99,11 +102,20 @@ export class Messenger {
     const { registrar } = this.components
     for (const protocol of [...STREAM_TYPES.map(protocolFor), MASKED_INPUT_PROTOCOL, FETCH_RESULT_PROTOCOL]) await registrar.unhandle(protocol)
     this.uploads.abort()
+    this.bulk.abort()
     this.started = false
   }
 
-  /** Sends one round message to a peer. */
+  /** Sends one round message to a peer; long ones wait for one of a few sending slots. */
   async send (peer: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array, options: AbortOptions): Promise<void> {
+    if (bytes.byteLength < BULK_MESSAGE_LENGTH) {
+      await this.sendNow(peer, route, type, bytes, options)
+      return
+    }
+    await this.bulk.add(async () => { await this.sendNow(peer, route, type, bytes, options) }, options)
+  }
+
+  private async sendNow (peer: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array, options: AbortOptions): Promise<void> {
     const stream = await this.components.dial(peer, protocolFor(type), options)
     const release = abortWith(stream, options.signal)
     try {
