@@ -71,8 +71,6 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   readonly [Symbol.toStringTag] = 'libp2p-secagg'
   readonly [serviceDependencies] = ['@libp2p/pubsub']
   private readonly runners = new Map<string, SessionRunner>()
-  /** The members of each joined session that lists them; a peer outside the list is not heard at all. */
-  private readonly closedMembers = new Map<string, ReadonlySet<string>>()
   private readonly messenger: Messenger
   private readonly log: Logger
   private readonly presenceInterval: number
@@ -137,9 +135,9 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         clockSkew: this.clockSkew
       })
       this.runners.set(session.idHex, runner)
-      if (session.config.members !== 'open') this.closedMembers.set(session.idHex, new Set(session.config.members))
+      const joined = runner
       // Rejected notices are neither delivered nor relayed, and count against the peer that sent them.
-      this.pubsub!.topicValidators.set(topic, (_peer, message) => message.type === 'signed' && validNotice(message) && this.admits(session.idHex, message.from) ? TopicValidatorResult.Accept : TopicValidatorResult.Reject)
+      this.pubsub!.topicValidators.set(topic, (_peer, message) => message.type === 'signed' && validNotice(message) && joined.admits(message.from) ? TopicValidatorResult.Accept : TopicValidatorResult.Reject)
       this.pubsub!.subscribe(topic)
       runner.start()
     }
@@ -161,7 +159,6 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     const runner = this.runners.get(sessionId)
     if (runner === undefined) return
     this.runners.delete(sessionId)
-    this.closedMembers.delete(sessionId)
     runner.stop()
     const topic = sessionTopic(sessionId)
     this.pubsub?.topicValidators.delete(topic)
@@ -208,15 +205,13 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     return undefined
   }
 
-  /** Whether a peer may speak in a session: anyone in an open one, only the listed members in a closed one. */
-  private admits (sessionIdHex: string, peer: PeerId): boolean {
-    return this.closedMembers.get(sessionIdHex)?.has(peer.toString()) ?? true
-  }
-
   private get router (): MessageRouter {
     const runnerOf = (session: Uint8Array): SessionRunner | undefined => this.runners.get(toHex(session))
     // Streams from peers outside a closed session are refused before the session sees anything of them.
-    const runnerFor = (session: Uint8Array, from: PeerId): SessionRunner | undefined => this.admits(toHex(session), from) ? runnerOf(session) : undefined
+    const runnerFor = (session: Uint8Array, from: PeerId): SessionRunner | undefined => {
+      const runner = runnerOf(session)
+      return runner?.admits(from) === true ? runner : undefined
+    }
     return {
       limit: (from, route) => runnerFor(route.session, from)?.maxMessageLength(),
       deliver: async (from, route, type, bytes) => { await runnerFor(route.session, from)?.deliver(from, route, type, bytes) },

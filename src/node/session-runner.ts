@@ -120,19 +120,23 @@ export class SessionRunner {
   private latest: RoundOutcome | undefined
   private pending: Pending | undefined
   private readonly membership: Membership
+  /** The members of a closed session; undefined when it is open. */
+  private readonly members: ReadonlySet<string> | undefined
   private presenceTimer: ReturnType<typeof setInterval> | undefined
   private fetching = false
 
   constructor (readonly session: Session, private readonly context: RunnerContext) {
     const { members } = session.config
-    const allowed = members === 'open' ? () => true : (identity: Identity) => members.includes(identity.id)
-    this.membership = new Membership(context.presenceInterval * PRESENCE_TTL_INTERVALS, allowed)
+    this.members = members === 'open' ? undefined : new Set(members)
+    this.membership = new Membership(context.presenceInterval * PRESENCE_TTL_INTERVALS, this.isMember)
   }
 
-  /** Peers a participant accepts in a roster: the session's members. */
-  private readonly isMember = (identity: Identity): boolean => {
-    const { members } = this.session.config
-    return members === 'open' || members.includes(identity.id)
+  /** Peers a participant accepts in a roster, and whose presence counts: the session's members. */
+  private readonly isMember = (identity: Identity): boolean => this.members?.has(identity.id) ?? true
+
+  /** Whether a peer may speak in this session at all: anyone in an open one, only members in a closed one. */
+  admits (peer: PeerId): boolean {
+    return this.members?.has(peer.toString()) ?? true
   }
 
   /** Where a member of this session said it can be dialled. */

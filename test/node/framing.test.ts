@@ -10,6 +10,18 @@ afterEach(async () => {
   nodes = []
 })
 
+/** What reading one frame on the next inbound stream of `node` gives: 'read', or the error. */
+async function firstFrameOutcome (node: Libp2p, maxFrameLength: number): Promise<unknown> {
+  return new Promise<unknown>((resolve) => {
+    void node.handle(PROTOCOL, async (stream) => {
+      try {
+        await new FrameReader(stream, { maxFrameLength }).read()
+        resolve('read')
+      } catch (err) { resolve(err) }
+    })
+  })
+}
+
 describe.each(['tcp', 'memory'] as const)('length-prefixed frames over %s', (transport) => {
   it('carry 32 MiB in order while a slow reader keeps what is buffered bounded', async () => {
     const [a, b] = nodes = [await testNode(transport), await testNode(transport)]
@@ -71,14 +83,7 @@ describe.each(['tcp', 'memory'] as const)('length-prefixed frames over %s', (tra
 
   it('refuses a frame longer than the reader allows, and resets the stream', async () => {
     const [a, b] = nodes = [await testNode(transport), await testNode(transport)]
-    const outcome = new Promise<unknown>((resolve) => {
-      void b.handle(PROTOCOL, async (stream) => {
-        try {
-          await new FrameReader(stream, { maxFrameLength: 1000 }).read()
-          resolve('read')
-        } catch (err) { resolve(err) }
-      })
-    })
+    const outcome = firstFrameOutcome(b, 1000)
     const stream = await a.dialProtocol(b.getMultiaddrs()[0], PROTOCOL)
     await writeFrames(stream, [new Uint8Array(5000)]).catch(() => {})
     expect(await outcome).toMatchObject({ name: 'InvalidFrameError' })
@@ -86,14 +91,7 @@ describe.each(['tcp', 'memory'] as const)('length-prefixed frames over %s', (tra
 
   it('reports a stream that ends in the middle of a frame', async () => {
     const [a, b] = nodes = [await testNode(transport), await testNode(transport)]
-    const outcome = new Promise<unknown>((resolve) => {
-      void b.handle(PROTOCOL, async (stream) => {
-        try {
-          await new FrameReader(stream, { maxFrameLength: 1000 }).read()
-          resolve('read')
-        } catch (err) { resolve(err) }
-      })
-    })
+    const outcome = firstFrameOutcome(b, 1000)
     const stream = await a.dialProtocol(b.getMultiaddrs()[0], PROTOCOL)
     stream.send(new Uint8Array([100, 1, 2, 3]))
     await stream.close()
