@@ -5,7 +5,12 @@ import type { Encoding } from './params.js'
 // floor(x) for |x| < 2^30 as ((x + 2^30) | 0) - 2^30: truncation of a positive number is its floor,
 // and this is twice as fast as Math.floor here (notes/limits.md, section 6).
 const FLOOR_OFFSET = 2 ** 30
-const UNIFORM = 2 ** -32
+// The rounding uniform keeps 22 of the word's 32 bits: beside the 2^30 offset a double has 22 fractional
+// bits left, and with all 32 a word near 2^32 rounded k + 0.9999999 up to k + 1, so a value already on the
+// grid came out one step too high (about once in 8 million coordinates). A 2^-22 resolution of the rounding
+// probability is far below a quantum's own noise.
+const UNIFORM_SHIFT = 10
+const UNIFORM = 2 ** -22
 
 /** Throws InvalidInputError unless the update has `dimension` finite values and the weight is in [0, maxWeight]. */
 export function assertValidUpdate (update: Float32Array, dimension: number, weight: number, encoding: Encoding): void {
@@ -22,7 +27,7 @@ export function assertValidUpdate (update: Float32Array, dimension: number, weig
 /**
  * Quantizes `input` into `out` (two's complement mod 2^32) as clip(v) * weight/maxWeight * scale,
  * rounded up with probability equal to the fractional part (so E[q] is the exact scaled value), with
- * one uniform 32-bit word per coordinate from `uniforms`. Returns how many values were clipped.
+ * one uniform 32-bit word per coordinate from `uniforms` (its top 22 bits). Returns how many values were clipped.
  */
 export function quantizeInto (input: Float32Array, weight: number, encoding: Encoding, uniforms: Uint32Array, out: Uint32Array): number {
   const clip = encoding.clip
@@ -37,12 +42,12 @@ export function quantizeInto (input: Float32Array, weight: number, encoding: Enc
       v = -clip
       clipped++
     }
-    out[i] = ((v * multiplier + uniforms[i] * UNIFORM + FLOOR_OFFSET) | 0) - FLOOR_OFFSET
+    out[i] = ((v * multiplier + (uniforms[i] >>> UNIFORM_SHIFT) * UNIFORM + FLOOR_OFFSET) | 0) - FLOOR_OFFSET
   }
   return clipped
 }
 
 /** The weight coordinate: weight/maxWeight in fixed point, stochastically rounded with one uniform word. */
 export function quantizeWeight (weight: number, encoding: Encoding, uniform: number): number {
-  return (Math.floor(weight / encoding.maxWeight * encoding.weightScale + uniform * UNIFORM)) >>> 0
+  return (Math.floor(weight / encoding.maxWeight * encoding.weightScale + (uniform >>> UNIFORM_SHIFT) * UNIFORM)) >>> 0
 }

@@ -64,6 +64,23 @@ describe('quantization', () => {
     expect(Array.from(out, v => toSigned(v, 32))).toEqual([16384, -8192, 32768, -32768, 32768, -32768, 1, 0])
   })
 
+  it('stays exact on the grid for every uniform word, the largest included, at every resolution', () => {
+    // Regression: with the word's 32 bits beside the 2^30 floor offset, 0xffffffff rounded a grid value up.
+    const words = Uint32Array.from([0, 1, 0x7fffffff, 0xfffffbff, 0xfffffc00, 0xfffffffe, 0xffffffff])
+    for (const bits of [2, 16, 24]) {
+      const enc = resolveEncoding({ clip: 4, bits, maxParticipants: 1, maxWeight: 1 })
+      const top = 2 ** (bits - 1)
+      const grid = Float32Array.from([top, top - 1, 1, 0, -1, 1 - top, -top, Math.floor(top / 3)], k => k / enc.scale)
+      const out = new Uint32Array(grid.length)
+      for (const word of words) {
+        quantizeInto(grid, 1, enc, new Uint32Array(grid.length).fill(word), out)
+        expect(Array.from(out, v => toSigned(v, 32))).toEqual(Array.from(grid, v => v * enc.scale))
+        expect(quantizeWeight(1, enc, word)).toBe(top)
+        expect(quantizeWeight(0, enc, word)).toBe(0)
+      }
+    }
+  })
+
   it('rounds without bias: the mean of many roundings converges to the scaled value', () => {
     const trials = 20000
     const values = new Float32Array([0.3, -0.7, 1e-5, 0.123456])
