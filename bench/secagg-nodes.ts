@@ -16,15 +16,15 @@ export type BenchNode = Libp2p<SecAggServices>
 // slowest phase seen, masked input at n = 100, took under a minute).
 const GENEROUS = 120_000
 
-/** A node on 127.0.0.1 only; `gatherDelay` is how long members wait for each other's presence before electing. */
-export async function startNode (gatherDelay: number, privateKey?: PrivateKey): Promise<BenchNode> {
+/** A node on 127.0.0.1 only; `gatherDelay` is how long members of an open session wait for each other's presence before electing. */
+export async function startNode (gatherDelay?: number, privateKey?: PrivateKey): Promise<BenchNode> {
   return createSecAggNode({
     ...(privateKey != null ? { privateKey } : {}),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     mdns: false,
     // Presence only when a member gets ready or gives up: repeating it is O(n^2) gossip that
     // would compete for the same two cores as the round being measured.
-    secagg: { presenceInterval: 3_600_000, gatherDelay }
+    secagg: { presenceInterval: 3_600_000, ...(gatherDelay !== undefined ? { gatherDelay } : {}) }
   })
 }
 
@@ -50,10 +50,11 @@ export async function connect (nodes: BenchNode[], steps: number[]): Promise<voi
 /**
  * A session of n peers at this dimension, with the default 16-bit encoding for sums of up to
  * `maxParticipants` peers (which is also the session size the graph plans corrupt peers against), and
- * deadlines no benchmark round comes near.
+ * deadlines no benchmark round comes near. Open unless `members` lists them.
  */
-export function benchSession (name: string, n: number, dimension: number, maxParticipants = n): SessionConfig {
+export function benchSession (name: string, n: number, dimension: number, maxParticipants = n, members: SessionConfig['members'] = 'open'): SessionConfig {
   return defineSession({
+    members,
     name,
     dimension,
     encoding: { ...DEFAULT_ENCODING, maxParticipants },

@@ -228,12 +228,12 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
  */
 const MAX_NOTICE_LENGTH = 16 * 1024
 
-/** A notice is well formed: short enough, it decodes, and it sets exactly one of its fields. */
+/** A notice is well formed: short enough, it decodes, and it is a presence, an announcement (perhaps with its aggregator's presence) or a result notice. */
 function validNotice (message: Message): boolean {
   if (message.type !== 'signed' || message.data.length > MAX_NOTICE_LENGTH) return false
   try {
     const notice = Notice.decode(message.data)
-    return [notice.presence, notice.announcement, notice.result].filter(f => f != null).length === 1
+    return notice.result != null ? notice.presence == null && notice.announcement == null : notice.presence != null || notice.announcement != null
   } catch {
     return false
   }

@@ -18,7 +18,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidUpdateError, RoundFailedError, UpdatePendingError } from './errors.js'
 import { Membership } from './membership.js'
 import { verifyResult } from './result-verification.js'
-import { Notice } from './pb/network.js'
+import { Notice, type Presence } from './pb/network.js'
 import { EarlyAnnouncements, isAnnouncementBy, type AttemptRef } from './announcements.js'
 import { PRESENCE_TTL_INTERVALS } from './constants.js'
 import type { Messenger, RouteInfo, UploadSink } from './messenger.js'
@@ -122,12 +122,19 @@ export class SessionRunner {
   private readonly membership: Membership
   /** The members of a closed session; undefined when it is open. */
   private readonly members: ReadonlySet<string> | undefined
+  /**
+   * A closed session's members, the peers its aggregators are elected from: every member's view of
+   * them is the same, so no presence has to spread before an election. Undefined in an open session,
+   * whose aggregators are elected from the members heard ready.
+   */
+  private readonly listed: Identity[] | undefined
   private presenceTimer: ReturnType<typeof setInterval> | undefined
   private fetching = false
 
   constructor (readonly session: Session, private readonly context: RunnerContext) {
     const { members } = session.config
     this.members = members === 'open' ? undefined : new Set(members)
+    this.listed = members === 'open' ? undefined : members.map(id => identityOf(peerIdFromString(id)))
     this.membership = new Membership(context.presenceInterval * PRESENCE_TTL_INTERVALS, this.isMember)
   }
 
@@ -181,7 +188,9 @@ export class SessionRunner {
     })
     const onAbort = (): void => { this.fail('left', 'aggregate() was aborted', options.signal?.reason) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
-    void this.announcePresence()
+    // An open session elects among the members heard ready, so say so now. A closed one elects from its
+    // list: n members each telling n others would be n^2 messages a round for nothing.
+    if (this.listed === undefined) void this.announcePresence()
     this.startAttempt(0)
     try {
       return await result
@@ -190,21 +199,28 @@ export class SessionRunner {
     }
   }
 
+  private presence (): Presence {
+    return { latestRound: BigInt(this.latest?.round ?? 0), ready: this.pending !== undefined, addresses: this.context.addresses() as Array<Uint8Array<ArrayBuffer>> }
+  }
+
   private async announcePresence (): Promise<void> {
-    await this.context.publish({ presence: { latestRound: BigInt(this.latest?.round ?? 0), ready: this.pending !== undefined, addresses: this.context.addresses() as Array<Uint8Array<ArrayBuffer>> } })
     // Members that got ready after the announcement went out hear it again, while keys are still taken.
     const attempt = this.pending?.attempt
-    if (attempt?.announcement !== undefined && attempt.aggregator?.status === 'advertise-keys') {
-      await this.context.publish({ announcement: attempt.announcement as Uint8Array<ArrayBuffer> })
-    }
+    const repeat = attempt?.announcement !== undefined && attempt.aggregator?.status === 'advertise-keys'
+    await this.context.publish({ presence: this.presence(), ...(repeat ? { announcement: attempt.announcement as Uint8Array<ArrayBuffer> } : {}) })
   }
 
   private readyMembers (): Identity[] {
     return this.membership.ready(this.latest?.round ?? 0, this.pending === undefined ? undefined : this.context.self, Date.now())
   }
 
+  /** The peers an attempt's aggregator is elected from. */
+  private eligible (): Identity[] {
+    return this.listed ?? this.readyMembers()
+  }
+
   private elect (round: number, attempt: number): Identity {
-    return electAggregator(this.session.id, round, attempt, this.beacon, this.readyMembers())
+    return electAggregator(this.session.id, round, attempt, this.beacon, this.eligible())
   }
 
   private startAttempt (number: number): void {
@@ -213,7 +229,9 @@ export class SessionRunner {
     const attempt: Attempt = { round: pending.round, number, timers: [], controller: new AbortController(), early: new EarlyAnnouncements() }
     pending.attempt = attempt
     const { announceTimeout } = this.session.config
-    // The members' presence needs a moment to spread: elect the aggregator on the view it gives then.
+    // In an open session the members' presence needs a moment to spread: elect the aggregator on the
+    // view it gives then. A closed session's list is the same everywhere already.
+    const gatherDelay = this.listed === undefined ? Math.min(this.context.gatherDelay, announceTimeout / 2) : 0
     attempt.timers.push(setTimeout(() => {
       if (attempt.elected !== undefined) return
       const elected = this.elect(pending.round, number)
@@ -225,7 +243,7 @@ export class SessionRunner {
       }
       const early = attempt.early.take(elected)
       if (early !== undefined) void this.onAnnouncement(attempt, early)
-    }, Math.min(this.context.gatherDelay, announceTimeout / 2)))
+    }, gatherDelay))
     attempt.timers.push(setTimeout(() => {
       if (attempt.participant === undefined) this.nextAttempt(attempt, 'no-announcement')
     }, announceTimeout))
@@ -292,7 +310,8 @@ export class SessionRunner {
       crypto: this.context.crypto,
       random: systemRandom,
       now: Date.now,
-      expectedParticipants: expected.length,
+      // Keys are taken until all the peers that may come have advertised, or the phase's deadline.
+      expectedParticipants: (this.listed ?? expected).length,
       isMember: this.isMember
     })
     attempt.aggregator = aggregator
@@ -310,7 +329,8 @@ export class SessionRunner {
         this.deliverFromAggregator(attempt, message.to, message.type, message.bytes)
       } else if (message.type === 'announcement') {
         attempt.announcement = message.bytes
-        await this.context.publish({ announcement: message.bytes as Uint8Array<ArrayBuffer> })
+        // With this peer's presence, so members that have never heard of it can dial it with their keys.
+        await this.context.publish({ presence: this.presence(), announcement: message.bytes as Uint8Array<ArrayBuffer> })
         for (const member of recipients ?? this.readyMembers()) this.deliverFromAggregator(attempt, member.bytes, message.type, message.bytes)
       } else {
         const outcome = step.events.find((e): e is Extract<RoundEvent, { type: 'result' }> => e.type === 'result')?.outcome
@@ -367,7 +387,7 @@ export class SessionRunner {
     if (pending === undefined || pending.attempt !== attempt || attempt.participant !== undefined) return
     const elected = attempt.elected
     if (elected === undefined) {
-      await attempt.early.keep(bytes, this.attemptRef(attempt), this.readyMembers())
+      await attempt.early.keep(bytes, this.attemptRef(attempt), this.eligible())
       return
     }
     // Follow only the aggregator this peer's own view elects (another peer's view may differ), and only
@@ -556,11 +576,11 @@ export class SessionRunner {
 
   /** A notice from the session topic, already signed by `from` (gossipsub checks that). */
   async onNotice (from: PeerId, notice: Notice): Promise<void> {
-    if (notice.presence != null) {
-      this.membership.heard(from, Number(notice.presence.latestRound), notice.presence.ready, Date.now(), notice.presence.addresses)
-      await this.catchUp()
-    } else if (notice.announcement != null) {
+    if (notice.presence != null) this.membership.heard(from, Number(notice.presence.latestRound), notice.presence.ready, Date.now(), notice.presence.addresses)
+    if (notice.announcement != null) {
       await this.onGossipedAnnouncement(notice.announcement)
+    } else if (notice.presence != null) {
+      await this.catchUp()
     } else if (notice.result != null && Number(notice.result.round) > (this.latest?.round ?? 0)) {
       // A participant of that round under that aggregator gets the result directly; the others fetch it.
       const attempt = this.pending?.attempt

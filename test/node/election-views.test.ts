@@ -1,11 +1,14 @@
 /**
  * When members' views differ: a peer follows only the aggregator its own view elects, so a peer whose
  * view is out of step takes part in no one else's round. Its input is in no sum; it adopts the others'
- * signed result once it checks out, and its update waits for the next round.
+ * signed result once it checks out, and its update waits for the next round. A closed session's views
+ * never differ: it elects from its member list.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { RoundFailedError } from '../../src/node/errors.js'
 import { openSession } from '../../src/node/session-config.js'
+import { sessionTopic } from '../../src/node/constants.js'
+import { Notice } from '../../src/node/pb/network.js'
 import { electAggregator, genesisBeacon } from '../../src/protocol/election.js'
 import { identityOf } from '../../src/protocol/crypto/identity.js'
 import { exactSum, gridUpdates } from '../support/round-fixtures.js'
@@ -54,5 +57,45 @@ describe('members whose views elect different aggregators', () => {
     expect(error).toBeInstanceOf(RoundFailedError)
     expect(error).toMatchObject({ failure: 'max-attempts', round: 2 })
     expect(sessions[odd].latestResult()?.round).toBe(1)
+  }, 60_000)
+})
+
+describe('a closed session', () => {
+  it('elects from its list without presence: a listed member that is down costs one attempt, and members that share no connection still meet', async () => {
+    // Six listed members on a ring (each connected to four others, not to the one opposite), presence
+    // only once a minute, and the member ranked first for attempt 0 down before the round.
+    nodes = await startNetwork(6, { transport: 'tcp', topology: 'ring', presenceInterval: 60_000 })
+    const config = testSession(6, { minParticipants: 4, members: nodes.map(node => node.peerId.toString()) })
+    const session = openSession(config)
+    const identities = nodes.map(node => identityOf(node.peerId))
+    const elected = (attempt: number): string => electAggregator(session.id, 1, attempt, genesisBeacon(session.id), identities).id
+    const down = identities.findIndex(identity => identity.id === elected(0))
+    const live = [...nodes.keys()].filter(i => i !== down)
+    let attempt = 1
+    while (elected(attempt) === identities[down].id) attempt++
+    const updates = gridUpdates(session.params, 6, 'closed')
+    const sessions = await joinAll(nodes, config)
+    await nodes[down].stop()
+
+    // What one member hears on the topic during the round: only the aggregator's own presence, which
+    // comes with its announcement (an open session would have every member's).
+    const observer = live.find(i => identities[i].id !== elected(attempt))!
+    const presences: Array<{ from: string, notice: Notice }> = []
+    nodes[observer].services.pubsub.addEventListener('message', ({ detail }) => {
+      if (detail.topic !== sessionTopic(session.idHex) || detail.type !== 'signed') return
+      const notice = Notice.decode(detail.data)
+      if (notice.presence != null) presences.push({ from: detail.from.toString(), notice })
+    })
+    const results = await Promise.all(live.map(async i => sessions[i].aggregate(updates[i])))
+
+    const expected = Array.from(exactSum(updates, live))
+    for (const result of results) {
+      expect(result.attempt).toBe(attempt)
+      expect(result.aggregator).toBe(elected(attempt))
+      expect(Array.from(result.sum)).toEqual(expected)
+    }
+    expect(presences).toHaveLength(1)
+    expect(presences[0].from).toBe(elected(attempt))
+    expect(presences[0].notice.announcement).toBeDefined()
   }, 60_000)
 })

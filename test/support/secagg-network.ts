@@ -119,7 +119,10 @@ async function memoryNode (secagg: SecureAggregationInit, n: number): Promise<Se
     transports: [memory()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW } })],
-    connectionManager: { maxConnections: n + 100 },
+    // As createSecAggNode: an aggregator takes a connection from every participant, many at once, and a
+    // thousand nodes in one thread stall each other's event loops past a ping's timeout.
+    connectionManager: { maxConnections: n + 100, maxIncomingPendingConnections: 1000 },
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     services: {
       identify: identify(),
       ping: ping(),
