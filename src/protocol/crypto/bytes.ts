@@ -63,6 +63,10 @@ export function constantTimeEqual (a: Uint8Array, b: Uint8Array): boolean {
 /** Equality that stops at the first difference: for public data only, such as spotting a repeated message. */
 export function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
+  // Results run to megabytes: where there is a Buffer (Node), its memcmp is ten times the loop's speed.
+  if (a.length > 1024 && typeof globalThis.Buffer === 'function') {
+    return globalThis.Buffer.from(a.buffer, a.byteOffset, a.length).equals(b)
+  }
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }

@@ -127,6 +127,17 @@ describe('quantization', () => {
       }), { numRuns: 200 })
   })
 
+  it('decodes every modulus\'s extreme words to the signed integers they stand for', () => {
+    for (const [bits, maxParticipants] of [[2, 1], [16, 100], [20, 1000], [24, 255]]) {
+      const enc = resolveEncoding({ clip: 1, bits, maxParticipants, maxWeight: 1 })
+      const m = enc.modulusBits
+      const words = Uint32Array.from([0, 1, 2 ** (m - 1) - 1, 2 ** (m - 1), 2 ** m - 1, 2 ** m - 2, 1])
+      const expected = [0, 1, 2 ** (m - 1) - 1, -(2 ** (m - 1)), -1, -2]
+      expect(Array.from(decodeAggregate(words, enc).sum)).toEqual(expected.map(v => v / enc.scale))
+      expect(expected.map((_, i) => toSigned(words[i], m))).toEqual(expected)
+    }
+  })
+
   it('computes a weighted mean from pre-multiplied values and the weight coordinate', () => {
     const enc = resolveEncoding({ clip: 1, bits: 20, maxParticipants: 100, maxWeight: 64 })
     const updates = [new Float32Array([0.5, -0.5]), new Float32Array([0.25, 1])]
