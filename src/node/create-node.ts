@@ -17,7 +17,7 @@ import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { MAX_STREAM_WINDOW } from './constants.js'
 import { secureAggregation, type SecureAggregation, type SecureAggregationInit } from './service.js'
-import type { PeerDiscovery, PrivateKey } from '@libp2p/interface'
+import type { Metrics, PeerDiscovery, PrivateKey } from '@libp2p/interface'
 
 export interface SecAggNodeOptions {
   /** The node's identity; a fresh one if absent (a daemon should keep one, so its PeerId stays). */
@@ -37,6 +37,8 @@ export interface SecAggNodeOptions {
   iceServers?: RTCIceServer[]
   /** The most connections to hold (default 1000: an aggregator talks to every participant at once). */
   maxConnections?: number
+  /** libp2p's metrics implementation, such as @libp2p/prometheus-metrics (none by default). */
+  metrics?: (components: any) => Metrics
   secagg?: SecureAggregationInit
 }
 
@@ -58,6 +60,7 @@ export async function createSecAggNode (options: SecAggNodeOptions = {}): Promis
   if (options.mdns !== false) peerDiscovery.push(mdns())
   const node = await createLibp2p({
     ...(options.privateKey != null ? { privateKey: options.privateKey } : {}),
+    ...(options.metrics != null ? { metrics: options.metrics } : {}),
     addresses: { listen },
     transports: [
       tcp(),

@@ -1,0 +1,34 @@
+/** `secagg session create` flags: the session config's fields, defaults from the library. */
+import { DEFAULT_SESSION } from '../../../node/session-config.js'
+import { list } from '../../global-options.js'
+import type { Options } from 'yargs'
+
+export const sessionCreateOptions = {
+  name: { type: 'string', demandOption: true, description: 'The session\'s name (part of its id)' },
+  dimension: { type: 'number', demandOption: true, description: 'Values in every update' },
+  members: { type: 'array', string: true, coerce: list, description: 'PeerIds that may take part (default: open to anyone with the file)' },
+  'min-participants': { type: 'number', default: DEFAULT_SESSION.minParticipants, description: 'The fewest peers a round may start with' },
+  clip: { type: 'number', default: DEFAULT_SESSION.encoding.clip, description: 'Each value is clipped to [-clip, clip]', group: 'Encoding:' },
+  bits: { type: 'number', default: DEFAULT_SESSION.encoding.bits, description: 'Bits per value before summing', group: 'Encoding:' },
+  'max-participants': { type: 'number', default: DEFAULT_SESSION.encoding.maxParticipants, description: 'Most peers a sum is sized for', group: 'Encoding:' },
+  'max-weight': { type: 'number', default: DEFAULT_SESSION.encoding.maxWeight, description: 'Largest weight (such as a sample count) an update may carry', group: 'Encoding:' },
+  'announce-timeout': { type: 'number', default: DEFAULT_SESSION.announceTimeout, description: 'Milliseconds to wait for an aggregator before the next one takes over', group: 'Rounds:' },
+  'max-attempts': { type: 'number', default: DEFAULT_SESSION.maxAttempts, description: 'Attempts per round before it fails', group: 'Rounds:' },
+  out: { type: 'string', description: 'Where to write the session file (default: <name>.session.json)' },
+  force: { type: 'boolean', default: false, description: 'Overwrite an existing file' }
+} satisfies Record<string, Options>
+
+export interface SessionCreateArgs {
+  name: string
+  dimension: number
+  members?: string[]
+  minParticipants: number
+  clip: number
+  bits: number
+  maxParticipants: number
+  maxWeight: number
+  announceTimeout: number
+  maxAttempts: number
+  out?: string
+  force: boolean
+}

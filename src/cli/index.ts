@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * The `secagg` command. Every flag also works as a SECAGG_ environment variable (--api-port is
+ * SECAGG_API_PORT) and from a JSON config file given with --config; flags win over the environment,
+ * which wins over the file.
+ */
+import yargs from 'yargs'
+import { hideBin } from 'yargs/helpers'
+import { EXIT_BAD_INPUT, reportError } from './cli-error.js'
+import { keygenCommand } from './cmds/keygen/index.js'
+import { nodeCommand } from './cmds/node/index.js'
+import { resultCommand } from './cmds/result/index.js'
+import { sessionCommand } from './cmds/session/index.js'
+import { statusCommand } from './cmds/status/index.js'
+import { submitCommand } from './cmds/submit/index.js'
+
+await yargs(hideBin(process.argv))
+  .scriptName('secagg')
+  .usage('$0 <command> [options]\n\nSecure aggregation for federated learning, peer to peer over libp2p.')
+  .env('SECAGG')
+  .config('config', 'A JSON file of options, such as {"session": ["a.session.json"], "api-port": 7341}')
+  .command(nodeCommand as any)
+  .command(keygenCommand as any)
+  .command(sessionCommand as any)
+  .command(statusCommand as any)
+  .command(submitCommand as any)
+  .command(resultCommand as any)
+  .demandCommand(1, 'name a command; see --help')
+  .strict()
+  .help()
+  .alias('help', 'h')
+  .version(false)
+  .wrap(Math.min(120, process.stdout.columns ?? 100))
+  .fail((message, err, y) => {
+    // a handler's own error goes on to the catch below
+    if (err !== undefined && err !== null) throw err
+    process.stderr.write(`${y.help().toString()}\n\nsecagg: ${message}\n`)
+    process.exit(EXIT_BAD_INPUT)
+  })
+  .parseAsync()
+  .catch(reportError)

@@ -1,0 +1,210 @@
+/**
+ * The edge-node daemon as a library: a libp2p node with a persistent identity, the sessions it was
+ * given, the updates trainers hand it (kept on disk until aggregated), a local HTTP API, Prometheus
+ * metrics and structured logs. It knows nothing of the command line; `secagg node` builds its options.
+ */
+import { createServer, type Server } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { createSecAggNode, type SecAggServices } from '../node/create-node.js'
+import { parseSessionConfig, type SessionConfig } from '../node/session-config.js'
+import { ensureDataDir, loadOrCreateIdentity, loadOrCreateToken, removeRuntimeInfo, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
+import { DaemonInputError } from './errors.js'
+import { createApi } from './http-api.js'
+import { createMetrics, observeWorker, type DaemonMetrics } from './metrics.js'
+import { SessionWorker } from './session-worker.js'
+import { UpdateStore } from './update-store.js'
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import type { Libp2p } from 'libp2p'
+import type { RoundProgress } from '../node/session-runner.js'
+import type { Logger } from './logger.js'
+import type { DaemonOptions } from './options.js'
+
+export class SecAggDaemon {
+  private node: Libp2p<SecAggServices> | undefined
+  private api: FastifyInstance | undefined
+  private metricsServer: Server | undefined
+  private readonly workers = new Map<string, SessionWorker>()
+  private readonly metrics: DaemonMetrics | undefined
+  private readonly store: UpdateStore
+  private stopped: Promise<void> | undefined
+  /** The local API's base URL, once started. */
+  apiUrl = ''
+  metricsUrl: string | undefined
+
+  constructor (private readonly options: DaemonOptions, private readonly log: Logger) {
+    this.metrics = options.metrics ? createMetrics() : undefined
+    this.store = new UpdateStore(join(options.dataDir, UPDATES_DIR))
+  }
+
+  get peerId (): string {
+    return this.node?.peerId.toString() ?? ''
+  }
+
+  /** Dialable addresses, each ending in /p2p/<PeerId>. */
+  addresses (): string[] {
+    return this.node?.getMultiaddrs().map(address => address.toString()) ?? []
+  }
+
+  /**
+   * Starts in order: data directory and identity, session files (all checked before anything listens),
+   * the network, the sessions and the updates stored on disk, then the API and the metrics.
+   */
+  async start (): Promise<void> {
+    const { options, log } = this
+    await ensureDataDir(options.dataDir)
+    const privateKey = await loadOrCreateIdentity(options.dataDir)
+    const token = await loadOrCreateToken(options.dataDir)
+    const configs = await Promise.all(options.sessions.map(loadSessionFile))
+    this.node = await createSecAggNode({
+      privateKey,
+      listen: options.listen,
+      bootstrap: options.bootstrap,
+      mdns: options.mdns,
+      relay: options.relay,
+      ...(this.metrics !== undefined ? { metrics: prometheusMetrics({ registry: this.metrics.registry }) } : {})
+    })
+    this.node.services.secagg.addEventListener('progress', this.onProgress)
+    for (const config of configs) this.join(config)
+    await this.restoreUpdates()
+    this.api = await createApi({
+      peerId: this.peerId,
+      addresses: () => this.addresses(),
+      connections: () => this.node?.getConnections().length ?? 0,
+      workers: () => [...this.workers.values()],
+      submit: async (worker, values, weight) => this.submit(worker, values, weight),
+      update: (id) => {
+        for (const worker of this.workers.values()) {
+          const status = worker.status(id)
+          if (status !== undefined) return { worker, status }
+        }
+        return undefined
+      }
+    }, { token, log, ...(this.metrics !== undefined ? { metrics: this.metrics } : {}) })
+    await this.api.listen({ host: options.apiHost, port: options.apiPort })
+    this.apiUrl = urlOf(this.api.server.address() as AddressInfo)
+    if (this.metrics !== undefined) this.metricsUrl = await this.serveMetrics(this.metrics)
+    await writeRuntimeInfo(options.dataDir, { pid: process.pid, peerId: this.peerId, api: this.apiUrl, ...(this.metricsUrl !== undefined ? { metrics: this.metricsUrl } : {}), addresses: this.addresses() })
+    log.info({ peerId: this.peerId, addresses: this.addresses() }, 'node started')
+    log.info({ api: this.apiUrl, metrics: this.metricsUrl ?? 'off', sessions: [...this.workers.values()].map(w => `${w.name} (${w.session.idHex.slice(0, 12)})`) }, 'listening for trainers')
+  }
+
+  /**
+   * Stops in a fixed order: the API (no new updates), the sessions (a round in progress may finish
+   * within shutdownTimeout, else its update stays on disk for the next start), the network, the
+   * metrics, and last the runtime note in the data directory. Safe to call more than once.
+   */
+  async stop (): Promise<void> {
+    this.stopped ??= this.shutdown()
+    return this.stopped
+  }
+
+  private async shutdown (): Promise<void> {
+    const { log } = this
+    log.info('stopping: local API')
+    await this.api?.close()
+    log.info('stopping: sessions')
+    await Promise.all([...this.workers.values()].map(async worker => worker.stop(this.options.shutdownTimeout)))
+    log.info('stopping: network')
+    this.node?.services.secagg.removeEventListener('progress', this.onProgress)
+    await this.node?.stop()
+    if (this.metricsServer !== undefined) {
+      log.info('stopping: metrics')
+      await new Promise(resolve => this.metricsServer!.close(resolve))
+    }
+    await removeRuntimeInfo(this.options.dataDir)
+    log.info('stopped')
+  }
+
+  private join (config: SessionConfig): void {
+    const joined = this.node!.services.secagg.join(config)
+    if (this.workers.has(joined.id)) return
+    const worker = new SessionWorker(joined, this.store, this.options)
+    this.workers.set(joined.id, worker)
+    if (this.metrics !== undefined) observeWorker(this.metrics, worker)
+    const session = worker.name
+    worker.on('update', status => { this.log.info({ session, update: status.id, state: status.state, round: status.round, error: status.error }, 'update') })
+    worker.on('progress', p => { this.log.debug({ session, round: p.round, attempt: p.attempt, phase: p.phase, role: p.role, aggregator: p.aggregator }, 'phase') })
+    worker.on('result', r => { this.log.info({ session, round: r.round, attempt: r.attempt, aggregator: r.aggregator, participants: r.participants.length, survivors: r.survivors.length }, 'round completed') })
+    worker.on('failure', f => { this.log.warn({ session, round: f.round, reason: f.reason }, 'round failed') })
+    this.log.info({ session, id: joined.id, dimension: config.dimension, members: config.members === 'open' ? 'open' : config.members.length }, 'joined session')
+  }
+
+  private async submit (worker: SessionWorker, values: Float32Array, weight: number | undefined) {
+    worker.check(values, weight)
+    const update = { id: this.store.newId(), session: worker.session.idHex, weight, acceptedAt: Date.now(), values }
+    await this.store.put(update)
+    return worker.enqueue(update)
+  }
+
+  /** Requeues the updates a previous run accepted and did not see aggregated. */
+  private async restoreUpdates (): Promise<void> {
+    const { updates, rejected } = await this.store.load()
+    for (const { file, reason } of rejected) this.log.error({ file, reason }, 'a stored update is unusable; it was renamed with .corrupt')
+    for (const update of updates) {
+      const worker = this.workers.get(update.session)
+      if (worker === undefined) {
+        this.log.warn({ update: update.id, session: update.session }, 'a stored update belongs to a session not loaded now; it stays on disk')
+        continue
+      }
+      try {
+        worker.check(update.values, update.weight)
+      } catch (err: any) {
+        this.log.error({ update: update.id, reason: err.message }, 'a stored update no longer fits its session; it stays on disk')
+        continue
+      }
+      worker.enqueue(update)
+      this.log.info({ session: worker.name, update: update.id }, 'restored an update accepted before the last stop')
+    }
+  }
+
+  private async serveMetrics (metrics: DaemonMetrics): Promise<string> {
+    this.metricsServer = createServer((request, response) => {
+      if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('metrics are at /metrics\n')
+        return
+      }
+      metrics.registry.metrics().then(
+        (text) => { response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text) },
+        (err: Error) => { response.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`) }
+      )
+    })
+    await new Promise<void>((resolve, reject) => {
+      this.metricsServer!.once('error', reject)
+      this.metricsServer!.listen(this.options.metricsPort, this.options.metricsHost, resolve)
+    })
+    return `${urlOf(this.metricsServer.address() as AddressInfo)}/metrics`
+  }
+
+  private readonly onProgress = (event: CustomEvent<RoundProgress>): void => {
+    this.workers.get(event.detail.session)?.onProgress(event.detail)
+  }
+}
+
+/** Reads and checks a session file; the error names the file and the field. */
+export async function loadSessionFile (path: string): Promise<SessionConfig> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err: any) {
+    throw new DaemonInputError('bad-session-file', `cannot read session file ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err: any) {
+    throw new DaemonInputError('bad-session-file', `session file ${path} is not JSON: ${err.message}`)
+  }
+  try {
+    return parseSessionConfig(json)
+  } catch (err: any) {
+    throw new DaemonInputError('bad-session-file', `session file ${path}: ${err.message}`)
+  }
+}
+
+function urlOf (address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `http://${host}:${address.port}`
+}

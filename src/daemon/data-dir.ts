@@ -1,0 +1,119 @@
+/**
+ * The daemon's data directory: its identity key and API token (each readable by its owner alone), the
+ * updates it accepted, and a note of where its API listens for the CLI and trainers to find.
+ */
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { DaemonInputError } from './errors.js'
+import type { PrivateKey } from '@libp2p/interface'
+
+export const KEY_FILE = 'peer.key'
+export const TOKEN_FILE = 'api-token'
+export const RUNTIME_FILE = 'daemon.json'
+export const UPDATES_DIR = 'updates'
+
+/** What a running daemon tells its clients through the data directory. */
+export interface RuntimeInfo {
+  pid: number
+  peerId: string
+  /** Base URL of the local API, such as http://127.0.0.1:7341. */
+  api: string
+  metrics?: string
+  addresses: string[]
+}
+
+/** Creates the directory, readable by its owner alone, if it does not exist. */
+export async function ensureDataDir (dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await mkdir(join(dir, UPDATES_DIR), { recursive: true, mode: 0o700 })
+}
+
+/** Reads a secret file, refusing one that others could read: they could then act as this node. */
+async function readSecret (path: string, what: string): Promise<Buffer> {
+  const { mode } = await stat(path)
+  if ((mode & 0o077) !== 0) {
+    throw new DaemonInputError('secret-file-mode', `${what} ${path} is readable by others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}`)
+  }
+  return readFile(path)
+}
+
+/** Writes a new secret file with mode 0600; never overwrites one unless `force`. */
+async function writeSecret (path: string, bytes: Uint8Array | string, force: boolean): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`
+  await writeFile(temporary, bytes, { mode: 0o600, flag: 'wx' })
+  // the mode given to open() is narrowed by the umask, never widened; this only makes it exact
+  await chmod(temporary, 0o600)
+  if (!force && await exists(path)) {
+    await rm(temporary)
+    throw new DaemonInputError('exists', `${path} already exists (use --force to replace it)`)
+  }
+  await rename(temporary, path)
+}
+
+async function exists (path: string): Promise<boolean> {
+  try {
+    await stat(path)
+    return true
+  } catch (err: any) {
+    if (err.code === 'ENOENT') return false
+    throw err
+  }
+}
+
+/** The node's Ed25519 identity: the key in the data directory, created on first use. */
+export async function loadOrCreateIdentity (dir: string): Promise<PrivateKey> {
+  const path = join(dir, KEY_FILE)
+  if (!await exists(path)) return createIdentity(path)
+  const bytes = await readSecret(path, 'key file')
+  let key: PrivateKey
+  try {
+    key = privateKeyFromProtobuf(bytes)
+  } catch (err: any) {
+    throw new DaemonInputError('bad-key-file', `key file ${path} is not a libp2p private key: ${err.message}`)
+  }
+  if (key.type !== 'Ed25519') throw new DaemonInputError('bad-key-file', `key file ${path} holds a ${key.type} key; secagg signs with Ed25519`)
+  return key
+}
+
+/** Writes a fresh Ed25519 key to `path` (mode 0600). */
+export async function createIdentity (path: string, force = false): Promise<PrivateKey> {
+  const key = await generateKeyPair('Ed25519')
+  await writeSecret(path, privateKeyToProtobuf(key), force)
+  return key
+}
+
+/** The bearer token every API request must carry, created on first use. */
+export async function loadOrCreateToken (dir: string): Promise<string> {
+  const path = join(dir, TOKEN_FILE)
+  if (!await exists(path)) await writeSecret(path, randomBytes(32).toString('base64url'), false)
+  const token = (await readSecret(path, 'API token file')).toString('utf8').trim()
+  if (token.length < 16) throw new DaemonInputError('bad-token-file', `API token file ${path} holds no usable token (under 16 characters); delete it to have a new one made`)
+  return token
+}
+
+/** Reads the token of the daemon whose data directory this is, for a client on the same machine. */
+export async function readToken (dir: string): Promise<string> {
+  return (await readSecret(join(dir, TOKEN_FILE), 'API token file')).toString('utf8').trim()
+}
+
+export async function writeRuntimeInfo (dir: string, info: RuntimeInfo): Promise<void> {
+  const path = join(dir, RUNTIME_FILE)
+  await writeFile(`${path}.tmp`, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 })
+  await rename(`${path}.tmp`, path)
+}
+
+export async function removeRuntimeInfo (dir: string): Promise<void> {
+  await rm(join(dir, RUNTIME_FILE), { force: true })
+}
+
+/** Where the daemon of this data directory listens; an error that says so when none is running. */
+export async function readRuntimeInfo (dir: string): Promise<RuntimeInfo> {
+  try {
+    return JSON.parse(await readFile(join(dir, RUNTIME_FILE), 'utf8')) as RuntimeInfo
+  } catch (err: any) {
+    if (err.code === 'ENOENT') throw new DaemonInputError('not-running', `no daemon is running with data directory ${dir} (no ${RUNTIME_FILE} there)`)
+    throw new DaemonInputError('bad-runtime-file', `${join(dir, RUNTIME_FILE)} is unreadable: ${err.message}`)
+  }
+}

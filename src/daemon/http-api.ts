@@ -1,0 +1,265 @@
+/**
+ * The local HTTP API a trainer talks to (described in openapi.json, served at /openapi.json): submit an
+ * update, wait for its round, fetch results, follow a session's rounds as server-sent events, check
+ * health. Every request carries the bearer token from the data directory; every error is a JSON body
+ * `{ statusCode, code, message }` naming what was wrong.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import openapi from './openapi.json' with { type: 'json' }
+import { DaemonInputError } from './errors.js'
+import { parseNpy } from './npy.js'
+import type { DaemonMetrics } from './metrics.js'
+import type { Logger } from './logger.js'
+import type { RoundRecord, SessionWorker, UpdateStatus } from './session-worker.js'
+
+/** What the API needs of the daemon. */
+export interface ApiBackend {
+  peerId: string
+  addresses: () => string[]
+  connections: () => number
+  workers: () => SessionWorker[]
+  /** Stores and queues an update; resolves once it is on disk. */
+  submit: (worker: SessionWorker, values: Float32Array, weight: number | undefined) => Promise<UpdateStatus>
+  /** The status of an update in any session. */
+  update: (id: string) => { worker: SessionWorker, status: UpdateStatus } | undefined
+}
+
+export interface ApiOptions {
+  token: string
+  log: Logger
+  metrics?: DaemonMetrics
+}
+
+// Long polls end after this long at most, so that proxies and clients with their own timeouts cope.
+const MAX_WAIT_SECONDS = 300
+// A .npy header takes at most 10 KiB more than the values; float64 doubles the values.
+const NPY_SLACK = 16 * 1024
+
+const waitQuery = { type: 'object', additionalProperties: false, properties: { wait: { type: 'number', minimum: 0, maximum: MAX_WAIT_SECONDS } } } as const
+
+export async function createApi (backend: ApiBackend, options: ApiOptions): Promise<FastifyInstance> {
+  const maxDimension = Math.max(1, ...backend.workers().map(worker => worker.session.config.dimension))
+  const bodyLimit = maxDimension * 8 + NPY_SLACK
+  const app = fastify({ logger: false, bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' })
+  const expected = digest(options.token)
+
+  // Long polls and event streams do not end on their own: closing the API ends them, or it would wait
+  // for them (a long poll answers with what it has, as when its wait runs out).
+  const closing = new AbortController()
+  const streams = new Set<FastifyReply>()
+  app.addHook('preClose', async () => {
+    closing.abort()
+    for (const reply of streams) reply.raw.end()
+  })
+
+  app.addContentTypeParser(['application/octet-stream', 'application/x-npy'], { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
+
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers.authorization
+    const token = header?.startsWith('Bearer ') === true ? header.slice(7).trim() : undefined
+    if (token === undefined || !timingSafeEqual(digest(token), expected)) {
+      await reply.code(401).header('www-authenticate', 'Bearer').send(errorBody(401, 'unauthorized', token === undefined
+        ? 'missing bearer token: send "Authorization: Bearer <token>", the token is in the data directory\'s api-token file'
+        : 'wrong bearer token'))
+    }
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown'
+    options.metrics?.apiRequestsTotal.inc({ route, status: String(reply.statusCode) })
+    options.log.debug({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'api request')
+  })
+
+  app.setErrorHandler(async (err: any, request, reply) => {
+    if (err instanceof DaemonInputError) return reply.code(err.statusCode).send(errorBody(err.statusCode, err.code, err.message))
+    // fastify's own refusals of a body, in this API's words
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(errorBody(415, 'bad-content-type', contentTypeMessage(request)))
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send(errorBody(413, 'body-too-large', `the body is larger than the ${bodyLimit} bytes this daemon takes (the largest session's update as a float64 .npy file)`))
+    }
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+    if (status >= 500) options.log.error({ route: request.routeOptions.url, err: err.message }, 'api request failed')
+    const code = err.validation !== undefined ? 'bad-request' : typeof err.code === 'string' ? err.code : 'internal'
+    return reply.code(status).send(errorBody(status, code, status >= 500 && err.statusCode === undefined ? 'internal error' : err.message))
+  })
+  app.setNotFoundHandler(async (request, reply) => reply.code(404).send(errorBody(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}; see /openapi.json`)))
+
+  app.get('/health', async () => ({ status: 'ok', peerId: backend.peerId, sessions: backend.workers().length, connections: backend.connections() }))
+
+  app.get('/openapi.json', async () => openapi)
+
+  app.get('/v1/node', async () => ({
+    peerId: backend.peerId,
+    addresses: backend.addresses(),
+    connections: backend.connections(),
+    sessions: backend.workers().map(summary)
+  }))
+
+  app.get('/v1/sessions', async () => ({ sessions: backend.workers().map(summary) }))
+
+  app.get<{ Params: { session: string } }>('/v1/sessions/:session', async (request) => {
+    const worker = find(backend, request.params.session)
+    return { ...summary(worker), config: worker.session.config }
+  })
+
+  app.post<{ Params: { session: string }, Querystring: { weight?: number } }>('/v1/sessions/:session/updates', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { weight: { type: 'number', minimum: 0 } } } }
+  }, async (request, reply) => {
+    const worker = find(backend, request.params.session)
+    const values = updateFrom(request, worker.session.config.dimension)
+    const status = await backend.submit(worker, values, request.query.weight)
+    return reply.code(202).send(status)
+  })
+
+  app.get<{ Params: { update: string }, Querystring: { wait?: number } }>('/v1/updates/:update', { schema: { querystring: waitQuery } }, async (request, reply) => {
+    const found = backend.update(request.params.update)
+    if (found === undefined) throw new DaemonInputError('unknown-update', `no update ${request.params.update} (ids come from POST /v1/sessions/{session}/updates; finished ones are kept for a while only)`, 404)
+    const settled = (status: UpdateStatus): boolean => status.state === 'aggregated' || status.state === 'failed'
+    if (!settled(found.status) && (request.query.wait ?? 0) > 0) {
+      await waitFor(found.worker, 'update', (status: UpdateStatus) => status.id === found.status.id && settled(status), request.query.wait!, reply, closing.signal)
+    }
+    return found.worker.status(found.status.id)
+  })
+
+  app.get<{ Params: { session: string } }>('/v1/sessions/:session/rounds', async (request) => {
+    const worker = find(backend, request.params.session)
+    worker.result('latest')
+    return { nextRound: worker.nextRound, ...worker.state(), rounds: worker.rounds().map(roundSummary) }
+  })
+
+  app.get<{ Params: { session: string, round: string }, Querystring: { wait?: number } }>('/v1/sessions/:session/rounds/:round', { schema: { querystring: waitQuery } }, async (request, reply) => {
+    const worker = find(backend, request.params.session)
+    const round = request.params.round === 'latest' ? 'latest' : Number(request.params.round)
+    if (round !== 'latest' && !(Number.isInteger(round) && round >= 1)) throw new DaemonInputError('bad-round', `round must be a positive integer or 'latest', got '${request.params.round}'`)
+    let record = worker.result(round)
+    if (record === undefined && (request.query.wait ?? 0) > 0 && (round === 'latest' || round >= worker.nextRound)) {
+      record = await waitFor(worker, 'result', (r: RoundRecord) => round === 'latest' || r.round === round, request.query.wait!, reply, closing.signal)
+    }
+    if (record === undefined) {
+      const why = round !== 'latest' && round < worker.nextRound ? 'is no longer held here' : 'has no result yet'
+      throw new DaemonInputError('no-result', `round ${request.params.round} of session ${worker.name} ${why}`, 404)
+    }
+    if (request.headers.accept?.includes('application/octet-stream') === true) {
+      const mean = new Float32Array(record.mean)
+      return reply.type('application/octet-stream')
+        .header('x-secagg-round', String(record.round))
+        .header('x-secagg-weight-sum', String(record.weightSum))
+        .header('x-secagg-survivors', String(record.survivors.length))
+        .send(Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength))
+    }
+    return { ...roundSummary(record), mean: Array.from(record.mean), sum: Array.from(record.sum) }
+  })
+
+  app.get<{ Params: { session: string } }>('/v1/sessions/:session/events', async (request, reply) => {
+    const worker = find(backend, request.params.session)
+    reply.hijack()
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+    const send = (event: string, data: unknown): void => { reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
+    const onProgress = (progress: unknown): void => { send('progress', progress) }
+    const onUpdate = (status: UpdateStatus): void => { send('update', status) }
+    const onResult = (record: RoundRecord): void => { send('result', roundSummary(record)) }
+    worker.on('progress', onProgress)
+    worker.on('update', onUpdate)
+    worker.on('result', onResult)
+    // a comment line now and then keeps idle connections open through proxies
+    const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000)
+    send('state', { nextRound: worker.nextRound, ...worker.state() })
+    const close = (): void => {
+      clearInterval(keepAlive)
+      worker.off('progress', onProgress)
+      worker.off('update', onUpdate)
+      worker.off('result', onResult)
+    }
+    reply.raw.once('close', close)
+    streams.add(reply)
+    reply.raw.once('close', () => streams.delete(reply))
+  })
+
+  return app
+}
+
+function digest (token: string): Buffer {
+  return createHash('sha256').update(token).digest()
+}
+
+function errorBody (statusCode: number, code: string, message: string): { statusCode: number, code: string, message: string } {
+  return { statusCode, code, message }
+}
+
+/** A session by its hex id or its name. */
+function find (backend: ApiBackend, key: string): SessionWorker {
+  const workers = backend.workers()
+  const byId = workers.find(worker => worker.session.idHex === key)
+  if (byId !== undefined) return byId
+  const byName = workers.filter(worker => worker.name === key)
+  if (byName.length === 1) return byName[0]
+  if (byName.length > 1) throw new DaemonInputError('ambiguous-session', `${byName.length} sessions are named '${key}'; use the session id`, 409)
+  throw new DaemonInputError('unknown-session', `this node has not joined a session '${key}' (it has: ${workers.map(w => w.name).join(', ') || 'none'})`, 404)
+}
+
+/** The update in a request body: raw little-endian float32, or a .npy file. */
+function updateFrom (request: FastifyRequest, dimension: number): Float32Array {
+  const body = request.body
+  const type = request.headers['content-type']?.split(';')[0].trim()
+  if (!Buffer.isBuffer(body)) throw new DaemonInputError('bad-content-type', contentTypeMessage(request), 415)
+  if (type === 'application/x-npy') return parseNpy(body)
+  if (body.length !== dimension * 4) {
+    throw new DaemonInputError('bad-update', `a raw update of this session is ${dimension} float32 values (${dimension * 4} bytes), got ${body.length} bytes`)
+  }
+  const values = new Float32Array(dimension)
+  new Uint8Array(values.buffer).set(body)
+  return values
+}
+
+function contentTypeMessage (request: FastifyRequest): string {
+  const given = request.headers['content-type'] ?? 'none'
+  return `content type ${given} is not an update: send application/octet-stream (raw little-endian float32) or application/x-npy`
+}
+
+function summary (worker: SessionWorker): object {
+  const { config } = worker.session
+  return {
+    id: worker.session.idHex,
+    name: worker.name,
+    dimension: config.dimension,
+    members: config.members === 'open' ? 'open' : config.members.length,
+    nextRound: worker.nextRound,
+    ...worker.state()
+  }
+}
+
+function roundSummary (record: RoundRecord): object {
+  return {
+    round: record.round,
+    attempt: record.attempt,
+    aggregator: record.aggregator,
+    participants: record.participants,
+    survivors: record.survivors,
+    weightSum: record.weightSum,
+    completedAt: new Date(record.completedAt).toISOString(),
+    ...(record.update !== undefined ? { update: record.update } : {})
+  }
+}
+
+/** The first event of this kind that matches, or undefined after `seconds` or when the client goes away. */
+async function waitFor<T> (worker: SessionWorker, event: 'update' | 'result', match: (value: T) => boolean, seconds: number, reply: FastifyReply, closing: AbortSignal): Promise<T | undefined> {
+  return new Promise(resolve => {
+    if (closing.aborted) {
+      resolve(undefined)
+      return
+    }
+    const listener = (value: T): void => { if (match(value)) finish(value) }
+    const finish = (value: T | undefined): void => {
+      clearTimeout(timer)
+      worker.off(event, listener as any)
+      reply.raw.off('close', onClose)
+      closing.removeEventListener('abort', onClose)
+      resolve(value)
+    }
+    const onClose = (): void => { finish(undefined) }
+    const timer = setTimeout(() => { finish(undefined) }, seconds * 1000)
+    worker.on(event, listener as any)
+    reply.raw.once('close', onClose)
+    closing.addEventListener('abort', onClose, { once: true })
+  })
+}

@@ -1,0 +1,241 @@
+/**
+ * One session as the daemon runs it: the updates trainers handed in, queued in order and fed one per
+ * round to the service; the round each is in and its phase; and the last results, for trainers to
+ * fetch. An update leaves the disk only when its round has a result (or it can never have one).
+ */
+import { EventEmitter } from 'node:events'
+import { InvalidUpdateError, RoundFailedError } from '../node/errors.js'
+import { openSession, type Session } from '../node/session-config.js'
+import { assertValidUpdate } from '../protocol/encoding/quantize.js'
+import { DaemonInputError } from './errors.js'
+import type { JoinedSession } from '../node/service.js'
+import type { AggregateResult, RoundProgress } from '../node/session-runner.js'
+import type { Phase } from '../protocol/round/phases.js'
+import type { StoredUpdate, UpdateStore } from './update-store.js'
+
+export type UpdateState = 'queued' | 'in-round' | 'retrying' | 'aggregated' | 'failed'
+
+export interface UpdateStatus {
+  id: string
+  session: string
+  state: UpdateState
+  acceptedAt: number
+  /** The round the update is in or was aggregated in. */
+  round?: number
+  /** Why it failed, or why its last round did. */
+  error?: string
+  /** Rounds it has been submitted to so far. */
+  tries: number
+}
+
+export interface RoundRecord {
+  round: number
+  attempt: number
+  aggregator: string
+  participants: string[]
+  survivors: string[]
+  weightSum: number
+  sum: Float64Array
+  mean: Float64Array
+  completedAt: number
+  /** The update of this node that the round aggregated, if any. */
+  update?: string
+}
+
+export interface WorkerSettings {
+  retryFailedRounds: boolean
+  retryDelay: number
+  maxQueuedUpdates: number
+  keepResults: number
+}
+
+export interface WorkerEvents {
+  update: [UpdateStatus]
+  progress: [RoundProgress]
+  result: [RoundRecord]
+  failure: [{ round: number, reason: string }]
+}
+
+export class SessionWorker extends EventEmitter<WorkerEvents> {
+  readonly session: Session
+  private readonly queue: StoredUpdate[] = []
+  private readonly statuses = new Map<string, UpdateStatus>()
+  private readonly results: RoundRecord[] = []
+  private current: { update: StoredUpdate, abort: AbortController, done: Promise<void>, progress?: RoundProgress } | undefined
+  private retryTimer: NodeJS.Timeout | undefined
+  private stopping = false
+
+  constructor (private readonly joined: JoinedSession, private readonly store: UpdateStore, private readonly settings: WorkerSettings) {
+    super()
+    this.session = openSession(joined.config)
+  }
+
+  get name (): string {
+    return this.session.config.name
+  }
+
+  /** Checks an update against the session before anything is stored; throws DaemonInputError naming the problem. */
+  check (values: Float32Array, weight: number | undefined): void {
+    const { params } = this.session
+    try {
+      assertValidUpdate(values, params.dimension, weight ?? params.encoding.maxWeight, params.encoding)
+    } catch (err: any) {
+      throw new DaemonInputError('bad-update', err.message)
+    }
+    if (this.stopping) throw new DaemonInputError('stopping', 'the daemon is shutting down', 503)
+    if (this.queue.length >= this.settings.maxQueuedUpdates) {
+      throw new DaemonInputError('queue-full', `session ${this.name} already holds ${this.queue.length} updates waiting for their rounds`, 429)
+    }
+  }
+
+  /** Takes a stored update (new, or found on disk at start) into the queue. */
+  enqueue (update: StoredUpdate): UpdateStatus {
+    const status: UpdateStatus = { id: update.id, session: update.session, state: 'queued', acceptedAt: update.acceptedAt, tries: 0 }
+    this.queue.push(update)
+    this.setStatus(status)
+    this.next()
+    return status
+  }
+
+  status (id: string): UpdateStatus | undefined {
+    return this.statuses.get(id)
+  }
+
+  /** What the session is doing now, for listings. */
+  state (): { queued: number, current?: { update: string, round?: number, attempt?: number, phase?: Phase, role?: string, aggregator?: string } } {
+    const progress = this.current?.progress
+    return {
+      queued: this.queue.length,
+      ...(this.current === undefined
+        ? {}
+        : { current: { update: this.current.update.id, ...(progress === undefined ? {} : { round: progress.round, attempt: progress.attempt, phase: progress.phase, role: progress.role, aggregator: progress.aggregator }) } })
+    }
+  }
+
+  /** Results held, newest last. */
+  rounds (): RoundRecord[] {
+    return [...this.results]
+  }
+
+  /** The result of a round, if this node holds it: one it took part in, or the latest one it fetched. */
+  result (round: number | 'latest'): RoundRecord | undefined {
+    const latest = this.joined.latestResult()
+    if (latest !== undefined && (round === 'latest' || round === latest.round) && !this.results.some(r => r.round === latest.round)) {
+      this.remember({ ...latest, completedAt: Date.now() })
+    }
+    if (round === 'latest') return this.results.at(-1)
+    return this.results.find(r => r.round === round)
+  }
+
+  /** The round number the next update would go into. */
+  get nextRound (): number {
+    return (this.joined.latestResult()?.round ?? 0) + 1
+  }
+
+  /** Progress of this session's rounds, from the service. */
+  onProgress (progress: RoundProgress): void {
+    if (this.current === undefined) return
+    this.current.progress = progress
+    const status = this.statuses.get(this.current.update.id)
+    if (status !== undefined && (status.state !== 'in-round' || status.round !== progress.round)) this.setStatus({ ...status, state: 'in-round', round: progress.round })
+    this.emit('progress', progress)
+  }
+
+  /**
+   * Stops taking updates. A round whose keys this node has shared may run to its end within `timeout`
+   * (its update then counts, and the others need not recover its masks); then, or at once if no such
+   * round is under way, the pending update is abandoned, still stored for the next start.
+   */
+  async stop (timeout: number): Promise<void> {
+    this.stopping = true
+    clearTimeout(this.retryTimer)
+    const current = this.current
+    if (current !== undefined) {
+      const phase = current.progress?.phase
+      if (phase !== undefined && phase !== 'announce' && phase !== 'advertise-keys') await Promise.race([current.done, new Promise(resolve => setTimeout(resolve, timeout).unref())])
+      current.abort.abort()
+      await current.done
+    }
+    this.joined.leave()
+  }
+
+  private setStatus (status: UpdateStatus): void {
+    this.statuses.set(status.id, status)
+    // statuses of finished updates are kept as long as results are
+    if (this.statuses.size > this.settings.maxQueuedUpdates + this.settings.keepResults * 4) {
+      for (const [id, old] of this.statuses) {
+        if (old.state === 'aggregated' || old.state === 'failed') { this.statuses.delete(id); break }
+      }
+    }
+    this.emit('update', status)
+  }
+
+  private remember (record: RoundRecord): RoundRecord {
+    this.results.push(record)
+    this.results.sort((a, b) => a.round - b.round)
+    while (this.results.length > this.settings.keepResults) this.results.shift()
+    return record
+  }
+
+  private next (): void {
+    if (this.current !== undefined || this.stopping || this.retryTimer !== undefined) return
+    const update = this.queue[0]
+    if (update === undefined) return
+    const abort = new AbortController()
+    const status = this.statuses.get(update.id)!
+    this.setStatus({ ...status, state: 'in-round', round: this.nextRound, tries: status.tries + 1 })
+    const done = this.joined.aggregate(update.values, { ...(update.weight !== undefined ? { weight: update.weight } : {}), signal: abort.signal }).then(
+      async (result) => { await this.completed(update, result) },
+      async (err: Error) => { await this.failed(update, err) }
+    ).catch((err: Error) => {
+      // the store could not remove a finished update: it is aggregated again after a restart, never lost
+      this.emit('failure', { round: this.statuses.get(update.id)?.round ?? 0, reason: 'store-error' })
+    }).finally(() => {
+      this.current = undefined
+      this.next()
+    })
+    this.current = { update, abort, done }
+  }
+
+  private async completed (update: StoredUpdate, result: AggregateResult): Promise<void> {
+    this.queue.shift()
+    const record = this.remember({
+      round: result.round,
+      attempt: result.attempt,
+      aggregator: result.aggregator,
+      participants: result.participants,
+      survivors: result.survivors,
+      weightSum: result.weightSum,
+      sum: result.sum,
+      mean: result.mean,
+      completedAt: Date.now(),
+      update: update.id
+    })
+    await this.store.remove(update.id)
+    this.setStatus({ ...this.statuses.get(update.id)!, state: 'aggregated', round: result.round })
+    this.emit('result', record)
+  }
+
+  private async failed (update: StoredUpdate, err: Error): Promise<void> {
+    const status = this.statuses.get(update.id)!
+    const round = status.round ?? this.nextRound
+    if (err instanceof RoundFailedError && err.failure === 'left') {
+      // shutting down: the update stays on disk and goes into a round after the next start
+      this.setStatus({ ...status, state: 'queued', error: 'the daemon stopped before its round ended' })
+      return
+    }
+    this.emit('failure', { round, reason: err instanceof RoundFailedError ? String(err.lastReason ?? err.failure) : err.name })
+    const retry = err instanceof RoundFailedError && this.settings.retryFailedRounds && !this.stopping
+    if (retry) {
+      this.setStatus({ ...status, state: 'retrying', error: err.message })
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined
+        this.next()
+      }, this.settings.retryDelay)
+      return
+    }
+    this.queue.shift()
+    await this.store.remove(update.id)
+    this.setStatus({ ...status, state: 'failed', error: err instanceof InvalidUpdateError || err instanceof RoundFailedError ? err.message : `${err.name}: ${err.message}` })
+  }
+}

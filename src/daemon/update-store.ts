@@ -1,0 +1,92 @@
+/**
+ * Accepted updates, kept on disk until their round completes, so that none is lost when the daemon
+ * stops or crashes. Each is two files in the updates directory: the values (raw little-endian float32)
+ * and, written last and atomically, a small JSON record that makes the update count. A record whose
+ * values are missing or the wrong size is moved aside and reported, never half-used.
+ */
+import { randomBytes } from 'node:crypto'
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+
+export interface StoredUpdate {
+  /** Time-ordered id: the order of ids is the order of acceptance. */
+  id: string
+  /** The session id, in hex. */
+  session: string
+  weight: number | undefined
+  /** Milliseconds since the epoch. */
+  acceptedAt: number
+  values: Float32Array
+}
+
+type Record = Omit<StoredUpdate, 'values'> & { dimension: number }
+
+export interface LoadReport {
+  updates: StoredUpdate[]
+  /** Records that could not be used, each with why; they are renamed with a .corrupt suffix. */
+  rejected: Array<{ file: string, reason: string }>
+}
+
+export class UpdateStore {
+  constructor (private readonly dir: string) {}
+
+  /** A fresh, time-ordered update id. */
+  newId (): string {
+    return `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`
+  }
+
+  /** Writes an update durably (data, then record; each flushed) before the caller says it is accepted. */
+  async put (update: StoredUpdate): Promise<void> {
+    const { values, ...rest } = update
+    await writeDurably(join(this.dir, `${update.id}.f32`), new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+    const record: Record = { ...rest, dimension: values.length }
+    await writeDurably(join(this.dir, `${update.id}.json`), JSON.stringify(record))
+  }
+
+  /** Forgets an update whose round completed: the record first, so a crash between leaves no record without data. */
+  async remove (id: string): Promise<void> {
+    await rm(join(this.dir, `${id}.json`), { force: true })
+    await rm(join(this.dir, `${id}.f32`), { force: true })
+  }
+
+  /** Every stored update, oldest first. */
+  async load (): Promise<LoadReport> {
+    const report: LoadReport = { updates: [], rejected: [] }
+    const files = (await readdir(this.dir)).filter(file => file.endsWith('.json')).sort()
+    for (const file of files) {
+      try {
+        report.updates.push(await this.read(file))
+      } catch (err: any) {
+        report.rejected.push({ file, reason: err.message })
+        await rename(join(this.dir, file), join(this.dir, `${file}.corrupt`))
+      }
+    }
+    return report
+  }
+
+  private async read (file: string): Promise<StoredUpdate> {
+    const record = JSON.parse(await readFile(join(this.dir, file), 'utf8')) as Record
+    if (typeof record.id !== 'string' || `${record.id}.json` !== file) throw new Error('the record names another update')
+    if (typeof record.session !== 'string' || !/^[0-9a-f]{64}$/.test(record.session)) throw new Error('the record has no session id')
+    if (!Number.isInteger(record.dimension) || record.dimension < 1) throw new Error('the record has no dimension')
+    if (record.weight !== undefined && (typeof record.weight !== 'number' || !Number.isFinite(record.weight))) throw new Error('the record has a bad weight')
+    const bytes = await readFile(join(this.dir, `${record.id}.f32`))
+    if (bytes.length !== record.dimension * 4) throw new Error(`the values file has ${bytes.length} bytes, not ${record.dimension * 4}`)
+    const values = new Float32Array(record.dimension)
+    new Uint8Array(values.buffer).set(bytes)
+    return { id: record.id, session: record.session, weight: record.weight, acceptedAt: record.acceptedAt, values }
+  }
+}
+
+/** Writes a file through a temporary name and fsyncs it, so a crash leaves the old file or the new one. */
+async function writeDurably (path: string, data: Uint8Array | string): Promise<void> {
+  const temporary = `${path}.tmp`
+  const handle = await open(temporary, 'w', 0o600)
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  await rename(temporary, path)
+}

@@ -1,0 +1,180 @@
+/**
+ * Three `secagg node` processes on loopback, each fed its update over the local API the way a
+ * trainer would (the Python example, plain HTTP, and `secagg submit`), each result checked against
+ * the plaintext weighted mean; an update accepted before a restart is aggregated after it.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { toNpy } from '../../src/daemon/npy.js'
+import { secagg, startDaemon, type DaemonProcess } from '../support/daemon-process.js'
+
+const DIMENSION = 1000
+const CLIP = 1
+const BITS = 16
+const MAX_WEIGHT = 100
+const PYTHON_CLIENT = fileURLToPath(new URL('../../examples/python/secagg_client.py', import.meta.url))
+
+let root: string
+let sessionFile: string
+const daemons: DaemonProcess[] = []
+const peerIds: string[] = []
+
+function update (seed: number): Float32Array {
+  // some values beyond the clip, so clipping is part of what is checked
+  return Float32Array.from({ length: DIMENSION }, (_, i) => 1.3 * Math.sin(seed * 97 + i * 0.37))
+}
+
+/** The weighted mean of the clipped updates, and the most a correct secure mean may differ from it. */
+function plaintextMean (updates: Float32Array[], weights: number[]): { mean: number[], tolerance: number } {
+  const total = weights.reduce((a, b) => a + b, 0)
+  const mean = Array.from({ length: DIMENSION }, (_, i) => updates.reduce((sum, u, p) => sum + weights[p] * Math.max(-CLIP, Math.min(CLIP, u[i])), 0) / total)
+  // Stochastic rounding moves each peer's weighted value by under one step, maxWeight * clip / 2^(bits - 1)
+  // in units of the sum; the mean divides by the total weight (itself quantized, hence the margin).
+  return { mean, tolerance: 1.5 * updates.length * MAX_WEIGHT * CLIP / 2 ** (BITS - 1) / total }
+}
+
+function expectClose (actual: number[], expected: { mean: number[], tolerance: number }): void {
+  expect(actual).toHaveLength(DIMENSION)
+  const worst = Math.max(...actual.map((v, i) => Math.abs(v - expected.mean[i])))
+  expect(worst).toBeLessThan(expected.tolerance)
+}
+
+async function rawPost (daemon: DaemonProcess, values: Float32Array, weight: number): Promise<{ id: string, state: string }> {
+  const response = await daemon.api(`/v1/sessions/e2e/updates?weight=${weight}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(values.buffer as ArrayBuffer) })
+  expect(response.status).toBe(202)
+  return await response.json() as { id: string, state: string }
+}
+
+async function resultOf (daemon: DaemonProcess, updateId: string): Promise<{ round: number, survivors: string[], mean: number[] }> {
+  const status = await (await daemon.api(`/v1/updates/${updateId}?wait=120`)).json() as { state: string, round: number }
+  expect(status.state).toBe('aggregated')
+  return await (await daemon.api(`/v1/sessions/e2e/rounds/${status.round}`)).json() as { round: number, survivors: string[], mean: number[] }
+}
+
+async function python (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const child = spawn('python3', [PYTHON_CLIENT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
+  return { code, stdout, stderr }
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'secagg-e2e-'))
+  for (let i = 0; i < 3; i++) {
+    const made = await secagg(['keygen', '--data-dir', join(root, `d${i}`)])
+    expect(made.code).toBe(0)
+    peerIds.push(made.stdout.trim())
+  }
+  sessionFile = join(root, 'e2e.session.json')
+  const created = await secagg(['session', 'create', '--name', 'e2e', '--dimension', String(DIMENSION), '--members', ...peerIds,
+    '--min-participants', '3', '--max-participants', '3', '--max-weight', String(MAX_WEIGHT), '--clip', String(CLIP), '--bits', String(BITS), '--out', sessionFile])
+  expect(created.code).toBe(0)
+  daemons.push(await startDaemon(join(root, 'd0'), ['--session', sessionFile]))
+  const first = daemons[0].info.addresses[0]
+  for (const i of [1, 2]) daemons.push(await startDaemon(join(root, `d${i}`), ['--session', sessionFile, '--bootstrap', first]))
+}, 90_000)
+
+afterAll(async () => {
+  for (const daemon of daemons) daemon.child.kill('SIGKILL')
+  await rm(root, { recursive: true, force: true })
+})
+
+describe('three secagg daemons on loopback', () => {
+  it('print their PeerId and dialable addresses on start, the same PeerId as the key made beforehand', () => {
+    daemons.forEach((daemon, i) => {
+      expect(daemon.info.peerId).toBe(peerIds[i])
+      expect(daemon.logs()).toContain(peerIds[i])
+      expect(daemon.info.addresses[0]).toMatch(new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${peerIds[i]}$`))
+    })
+  })
+
+  it('aggregate updates handed in by the Python example, by plain HTTP and by secagg submit, and give each the plaintext weighted mean', async () => {
+    const updates = [update(1), update(2), update(3)]
+    const weights = [30, 50, 20]
+    const npy0 = join(root, 'u0.npy')
+    const npy2 = join(root, 'u2.npy')
+    await writeFile(npy0, toNpy(updates[0]))
+    await writeFile(npy2, toNpy(updates[2]))
+    const [viaPython, viaHttp, viaCli] = await Promise.all([
+      python(['--session', 'e2e', '--file', npy0, '--weight', String(weights[0]), '--data-dir', daemons[0].dataDir, '--timeout', '120']),
+      rawPost(daemons[1], updates[1], weights[1]).then(async status => resultOf(daemons[1], status.id)),
+      secagg(['submit', '--data-dir', daemons[2].dataDir, '--session', 'e2e', '--file', npy2, '--weight', String(weights[2]), '--wait', '120', '--json'])
+    ])
+    expect(viaPython.stderr).toBe('')
+    expect(viaPython.code).toBe(0)
+    expect(viaCli.code).toBe(0)
+    const fromPython = JSON.parse(viaPython.stdout) as { round: number, survivors: number, mean: number[] }
+    const fromCli = JSON.parse(viaCli.stdout) as { round: number, survivors: string[], mean: number[] }
+    const expected = plaintextMean(updates, weights)
+    for (const result of [fromPython, viaHttp, fromCli]) {
+      expect(result.round).toBe(1)
+      expectClose(result.mean, expected)
+    }
+    expect(fromPython.survivors).toBe(3)
+    expect([...viaHttp.survivors].sort()).toEqual([...peerIds].sort())
+    // one round, one result, whichever way it was fetched
+    expect(fromCli.mean).toEqual(viaHttp.mean)
+  }, 120_000)
+
+  it('keep an update accepted before a restart on disk, and aggregate it after the restart', async () => {
+    const updates = [update(4), update(5), update(6)]
+    const weights = [10, 20, 30]
+    const accepted = await rawPost(daemons[0], updates[0], weights[0])
+    daemons[0].child.kill('SIGTERM')
+    expect(await daemons[0].exited).toBe(0)
+    expect(await readdir(join(daemons[0].dataDir, 'updates'))).toEqual(expect.arrayContaining([`${accepted.id}.json`, `${accepted.id}.f32`]))
+    // the restarted node listens on a new port: it dials a member it knows
+    daemons[0] = await startDaemon(daemons[0].dataDir, ['--session', sessionFile, '--bootstrap', daemons[1].info.addresses[0]])
+    expect(daemons[0].info.peerId).toBe(peerIds[0])
+    expect(daemons[0].logs()).toContain('restored an update accepted before the last stop')
+    const [restarted, second, third] = await Promise.all([
+      resultOf(daemons[0], accepted.id),
+      rawPost(daemons[1], updates[1], weights[1]).then(async status => resultOf(daemons[1], status.id)),
+      rawPost(daemons[2], updates[2], weights[2]).then(async status => resultOf(daemons[2], status.id))
+    ])
+    expect(restarted.round).toBe(2)
+    expect([...second.survivors].sort()).toEqual([...peerIds].sort())
+    for (const result of [restarted, second, third]) expectClose(result.mean, plaintextMean(updates, weights))
+    expect(await readdir(join(daemons[0].dataDir, 'updates'))).toEqual([])
+  }, 150_000)
+
+  it('count rounds, phases, participants and libp2p traffic by protocol in Prometheus metrics', async () => {
+    const text = await (await fetch(daemons[1].info.metrics!)).text()
+    expect(text).toMatch(/^secagg_rounds_total\{session="e2e",outcome="completed"\} 2$/m)
+    expect(text).toMatch(/^secagg_round_survivors\{session="e2e"\} 3$/m)
+    expect(text).toMatch(/^secagg_phase_duration_seconds_count\{session="e2e",phase="masked-input",role="participant"\} 2$/m)
+    expect(text).toMatch(/^secagg_updates_total\{session="e2e",state="aggregated"\} 2$/m)
+    expect(text).toMatch(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/1\.0\.0\/[a-z-]+ sent"\} \d+$/m)
+    expect(text).toMatch(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/1\.0\.0\/[a-z-]+ received"\} \d+$/m)
+  })
+
+  it('log as JSON lines with no token, key or update value in them', async () => {
+    for (const daemon of daemons) {
+      const lines = daemon.logs().trim().split('\n')
+      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow()
+      expect(lines.some(line => line.includes('"round completed"'))).toBe(true)
+      const key = await readFile(join(daemon.dataDir, 'peer.key'))
+      for (const secret of [daemon.token, key.toString('base64'), key.toString('hex'), key.subarray(-32).toString('base64')]) {
+        expect(daemon.logs()).not.toContain(secret)
+      }
+      // a value of an update, as printed in full precision, would be a leak
+      expect(daemon.logs()).not.toContain(String(update(1)[7]))
+    }
+  })
+
+  it('stop cleanly on SIGINT: the API closes, the runtime note goes, the exit code is 0', async () => {
+    const extra = await startDaemon(join(root, 'extra'), ['--session', sessionFile, '--no-metrics'])
+    extra.child.kill('SIGINT')
+    expect(await extra.exited).toBe(0)
+    const order = ['stopping: local API', 'stopping: sessions', 'stopping: network', 'stopped'].map(step => extra.logs().indexOf(`"${step}"`))
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true)
+    await expect(readFile(join(extra.dataDir, 'daemon.json'))).rejects.toThrow(/ENOENT/)
+  })
+})

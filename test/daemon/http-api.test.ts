@@ -1,0 +1,166 @@
+/**
+ * The local API of a real daemon (a libp2p node on loopback TCP, a real HTTP server) against bad
+ * input: each gets its status code and a JSON error naming the problem, and the daemon keeps running
+ * and keeps what it accepted.
+ */
+import { Writable } from 'node:stream'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SecAggDaemon } from '../../src/daemon/daemon.js'
+import { createLogger } from '../../src/daemon/logger.js'
+import { toNpy } from '../../src/daemon/npy.js'
+import { DEFAULT_DAEMON_OPTIONS } from '../../src/daemon/options.js'
+import { defineSession } from '../../src/node/session-config.js'
+import openapi from '../../src/daemon/openapi.json' with { type: 'json' }
+
+const DIMENSION = 8
+let root: string
+let daemon: SecAggDaemon
+let token: string
+let logs = ''
+
+async function api (path: string, init: RequestInit & { auth?: string | null } = {}): Promise<Response> {
+  const { auth, ...rest } = init
+  const headers: Record<string, string> = { ...rest.headers as Record<string, string> }
+  if (auth !== null) headers.authorization = `Bearer ${auth ?? token}`
+  return fetch(`${daemon.apiUrl}${path}`, { ...rest, headers })
+}
+
+async function post (body: Uint8Array, contentType = 'application/octet-stream', query = '', session = 'api-test'): Promise<Response> {
+  return api(`/v1/sessions/${session}/updates${query}`, { method: 'POST', headers: { 'content-type': contentType }, body: body as Uint8Array<ArrayBuffer> })
+}
+
+function raw (values: number[]): Uint8Array {
+  return new Uint8Array(Float32Array.from(values).buffer)
+}
+
+async function expectError (response: Response, status: number, code: string, message: RegExp): Promise<void> {
+  const body = await response.json() as { statusCode: number, code: string, message: string }
+  expect({ status: response.status, code: body.code }).toEqual({ status, code })
+  expect(body.statusCode).toBe(status)
+  expect(body.message).toMatch(message)
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'secagg-api-'))
+  const sessionFile = join(root, 'session.json')
+  // three members needed, one present: accepted updates wait in the queue for the whole test
+  await writeFile(sessionFile, JSON.stringify(defineSession({ name: 'api-test', dimension: DIMENSION, minParticipants: 3, encoding: { clip: 1, bits: 16, maxParticipants: 3, maxWeight: 10 } })))
+  const sink = new Writable({ write (chunk, _encoding, done) { logs += chunk.toString(); done() } })
+  daemon = new SecAggDaemon({
+    ...DEFAULT_DAEMON_OPTIONS,
+    dataDir: join(root, 'data'),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    mdns: false,
+    sessions: [sessionFile],
+    apiPort: 0,
+    metricsPort: 0,
+    maxQueuedUpdates: 2
+  }, createLogger('debug', 'json', sink))
+  await daemon.start()
+  token = (await readFile(join(root, 'data', 'api-token'), 'utf8')).trim()
+})
+
+afterAll(async () => {
+  await daemon.stop()
+  await rm(root, { recursive: true, force: true })
+})
+
+describe('the local API', () => {
+  it('refuses requests without the bearer token, or with a wrong one', async () => {
+    await expectError(await api('/health', { auth: null }), 401, 'unauthorized', /missing bearer token.*api-token/)
+    await expectError(await api('/health', { auth: 'x'.repeat(43) }), 401, 'unauthorized', /wrong bearer token/)
+    await expectError(await api('/v1/sessions', { auth: '' }), 401, 'unauthorized', /bearer token/)
+    expect((await api('/health')).status).toBe(200)
+  })
+
+  it('names a wrong vector length, NaN and infinity, and a weight out of range', async () => {
+    await expectError(await post(raw([1, 2, 3])), 400, 'bad-update', /8 float32 values \(32 bytes\), got 12 bytes/)
+    const withNaN = new Array(DIMENSION).fill(0.1)
+    withNaN[5] = NaN
+    await expectError(await post(raw(withNaN)), 400, 'bad-update', /value 5 is not a finite number/)
+    const withInfinity = new Array(DIMENSION).fill(0.1)
+    withInfinity[2] = -Infinity
+    await expectError(await post(raw(withInfinity)), 400, 'bad-update', /value 2 is not a finite number/)
+    await expectError(await post(raw(new Array(DIMENSION).fill(0)), 'application/octet-stream', '?weight=11'), 400, 'bad-update', /weight must be a number in \[0, 10\], got 11/)
+    await expectError(await post(raw(new Array(DIMENSION).fill(0)), 'application/octet-stream', '?weight=-1'), 400, 'bad-request', /weight/)
+    await expectError(await post(raw(new Array(DIMENSION).fill(0)), 'application/octet-stream', '?weight=lots'), 400, 'bad-request', /weight/)
+  })
+
+  it('names an unknown session, a wrong content type, an oversized body and a broken .npy file', async () => {
+    await expectError(await post(raw(new Array(DIMENSION).fill(0)), 'application/octet-stream', '', 'no-such-session'), 404, 'unknown-session', /no-such-session.*it has: api-test/)
+    await expectError(await post(new TextEncoder().encode('[1,2,3]'), 'application/json'), 415, 'bad-content-type', /content type application\/json is not an update/)
+    await expectError(await post(new TextEncoder().encode('1 2 3'), 'text/plain'), 415, 'bad-content-type', /content type text\/plain is not an update/)
+    await expectError(await post(new Uint8Array(1024 * 1024)), 413, 'body-too-large', /larger than the 16448 bytes this daemon takes/)
+    await expectError(await post(new TextEncoder().encode('not numpy at all'), 'application/x-npy'), 400, 'bad-npy', /\\x93NUMPY/)
+    await expectError(await post(toNpy(new Float32Array(DIMENSION + 1)), 'application/x-npy'), 400, 'bad-update', /9 values, the session expects 8/)
+  })
+
+  it('names an unknown update, a bad round, a wait too long and an unknown route', async () => {
+    await expectError(await api('/v1/updates/nope'), 404, 'unknown-update', /no update nope/)
+    await expectError(await api('/v1/sessions/api-test/rounds/zero'), 400, 'bad-round', /positive integer or 'latest'/)
+    await expectError(await api('/v1/sessions/api-test/rounds/1'), 404, 'no-result', /round 1 of session api-test has no result yet/)
+    await expectError(await api('/v1/updates/nope?wait=301'), 400, 'bad-request', /wait/)
+    await expectError(await api('/v2/anything'), 404, 'not-found', /no route GET \/v2\/anything/)
+  })
+
+  it('stores an accepted update on disk before answering, queues it, and refuses more than the queue holds', async () => {
+    const response = await post(toNpy(Float32Array.from({ length: DIMENSION }, (_, i) => i / 10)), 'application/x-npy', '?weight=2')
+    expect(response.status).toBe(202)
+    const accepted = await response.json() as { id: string, state: string, session: string }
+    expect(['queued', 'in-round']).toContain(accepted.state)
+    const files = await readdir(join(root, 'data', 'updates'))
+    expect(files).toEqual(expect.arrayContaining([`${accepted.id}.json`, `${accepted.id}.f32`]))
+    const stored = new Float32Array(new Uint8Array(await readFile(join(root, 'data', 'updates', `${accepted.id}.f32`))).buffer)
+    expect(Array.from(stored)).toEqual(Array.from(Float32Array.from({ length: DIMENSION }, (_, i) => i / 10)))
+    const status = await (await api(`/v1/updates/${accepted.id}`)).json() as { id: string }
+    expect(status.id).toBe(accepted.id)
+    expect((await post(raw(new Array(DIMENSION).fill(0.5)))).status).toBe(202)
+    // the queue holds two
+    await expectError(await post(raw(new Array(DIMENSION).fill(0))), 429, 'queue-full', /already holds 2 updates/)
+    const sessions = await (await api('/v1/sessions')).json() as { sessions: Array<{ name: string, queued: number, nextRound: number }> }
+    expect(sessions.sessions).toMatchObject([{ name: 'api-test', queued: 2, nextRound: 1 }])
+  })
+
+  it('answers a long poll when its wait runs out, with the update still waiting', async () => {
+    const { sessions } = await (await api('/v1/sessions')).json() as { sessions: Array<{ current?: { update: string } }> }
+    const started = Date.now()
+    const status = await (await api(`/v1/updates/${sessions[0].current!.update}?wait=0.5`)).json() as { state: string }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450)
+    expect(['in-round', 'retrying']).toContain(status.state)
+  })
+
+  it('streams a session\'s state and changes as server-sent events', async () => {
+    const controller = new AbortController()
+    const response = await api('/v1/sessions/api-test/events', { signal: controller.signal })
+    expect(response.headers.get('content-type')).toBe('text/event-stream')
+    const reader = response.body!.getReader()
+    const { value } = await reader.read()
+    const text = new TextDecoder().decode(value)
+    expect(text).toMatch(/^event: state\ndata: \{"nextRound":1,"queued":2/)
+    controller.abort()
+  })
+
+  it('keeps running after all of that, secrets out of its logs', async () => {
+    const health = await (await api('/health')).json() as { status: string, peerId: string }
+    expect(health).toMatchObject({ status: 'ok', peerId: daemon.peerId })
+    expect(logs).toContain('"api request"')
+    expect(logs).not.toContain(token)
+  })
+
+  it('serves its OpenAPI 3.1 document, and routes every operation the document describes', async () => {
+    const served = await (await api('/openapi.json')).json() as typeof openapi
+    expect(served).toEqual(openapi)
+    expect(served.openapi).toBe('3.1.0')
+    for (const [path, item] of Object.entries(served.paths)) {
+      for (const method of Object.keys(item).filter(key => ['get', 'post', 'put', 'delete'].includes(key))) {
+        const concrete = path.replace('{session}', 'api-test').replace('{update}', 'nope').replace('{round}', '1')
+        const response = await api(concrete, { method: method.toUpperCase(), ...(method === 'post' ? { headers: { 'content-type': 'text/plain' }, body: 'x' } : {}) })
+        const body = response.headers.get('content-type')?.startsWith('application/json') === true ? await response.json() as { code?: string } : (await response.body?.cancel(), {})
+        expect({ path, method, code: body.code }).not.toEqual({ path, method, code: 'not-found' })
+      }
+    }
+  })
+})

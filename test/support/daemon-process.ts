@@ -1,0 +1,64 @@
+/**
+ * Real `secagg` processes for the daemon's end-to-end tests: the built CLI (dist/, which `npm test`
+ * builds first) run by the same Node as the tests, with their output kept for assertions.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { RuntimeInfo } from '../../src/daemon/data-dir.js'
+
+export const CLI = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url))
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs a `secagg` command to its end. */
+export async function secagg (args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
+  return { code, stdout, stderr }
+}
+
+export interface DaemonProcess {
+  child: ChildProcess
+  dataDir: string
+  info: RuntimeInfo
+  token: string
+  /** Everything it logged so far (JSON lines). */
+  logs: () => string
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>
+  /** An authenticated request to its API. */
+  api: (path: string, init?: RequestInit) => Promise<Response>
+}
+
+/** Starts `secagg node` on loopback with free ports, and waits until its API is up. */
+export async function startDaemon (dataDir: string, args: string[]): Promise<DaemonProcess> {
+  const child = spawn(process.execPath, [CLI, 'node', '--data-dir', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns',
+    '--api-port', '0', '--metrics-port', '0', '--log-format', 'json', '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+  const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`secagg node exited with ${child.exitCode}: ${output}`)
+    if (Date.now() > deadline) throw new Error(`secagg node did not start within 30 s: ${output}`)
+    const found = await readFile(join(dataDir, 'daemon.json'), 'utf8').then(text => JSON.parse(text) as RuntimeInfo, () => undefined)
+    if (found !== undefined && found.pid === child.pid) {
+      const info = found
+      const token = (await readFile(join(dataDir, 'api-token'), 'utf8')).trim()
+      const api = async (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${info.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } })
+      return { child, dataDir, info, token, logs: () => output, exited, api }
+    }
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+}
