@@ -6,10 +6,13 @@
 import { createServer, type Server } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { KEEP_ALIVE } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { FsDatastore } from 'datastore-fs'
 import { createSecAggNode, type SecAggServices } from '../node/create-node.js'
 import { parseSessionConfig, type SessionConfig } from '../node/session-config.js'
-import { ensureDataDir, loadOrCreateIdentity, loadOrCreateToken, removeRuntimeInfo, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
+import { ensureDataDir, loadLatestResult, loadOrCreateIdentity, loadOrCreateToken, PEER_STORE_DIR, removeRuntimeInfo, saveLatestResult, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
 import { DaemonInputError } from './errors.js'
 import { createApi } from './http-api.js'
 import { createMetrics, observeWorker, type DaemonMetrics } from './metrics.js'
@@ -26,6 +29,7 @@ export class SecAggDaemon {
   private node: Libp2p<SecAggServices> | undefined
   private api: FastifyInstance | undefined
   private metricsServer: Server | undefined
+  private datastore: FsDatastore | undefined
   private readonly workers = new Map<string, SessionWorker>()
   private readonly metrics: DaemonMetrics | undefined
   private readonly store: UpdateStore
@@ -58,8 +62,13 @@ export class SecAggDaemon {
     const privateKey = await loadOrCreateIdentity(options.dataDir)
     const token = await loadOrCreateToken(options.dataDir)
     const configs = await Promise.all(options.sessions.map(loadSessionFile))
+    // The peer store on disk: a node back from a restart, perhaps on another port, redials the members
+    // it knew, who could not know where to find it.
+    this.datastore = new FsDatastore(join(options.dataDir, PEER_STORE_DIR))
+    await this.datastore.open()
     this.node = await createSecAggNode({
       privateKey,
+      datastore: this.datastore,
       listen: options.listen,
       bootstrap: options.bootstrap,
       mdns: options.mdns,
@@ -67,7 +76,7 @@ export class SecAggDaemon {
       ...(this.metrics !== undefined ? { metrics: prometheusMetrics({ registry: this.metrics.registry }) } : {})
     })
     this.node.services.secagg.addEventListener('progress', this.onProgress)
-    for (const config of configs) this.join(config)
+    for (const config of configs) await this.join(config)
     await this.restoreUpdates()
     this.api = await createApi({
       peerId: this.peerId,
@@ -110,6 +119,7 @@ export class SecAggDaemon {
     log.info('stopping: network')
     this.node?.services.secagg.removeEventListener('progress', this.onProgress)
     await this.node?.stop()
+    await this.datastore?.close()
     if (this.metricsServer !== undefined) {
       log.info('stopping: metrics')
       await new Promise(resolve => this.metricsServer!.close(resolve))
@@ -118,18 +128,55 @@ export class SecAggDaemon {
     log.info('stopped')
   }
 
-  private join (config: SessionConfig): void {
+  private async join (config: SessionConfig): Promise<void> {
     const joined = this.node!.services.secagg.join(config)
     if (this.workers.has(joined.id)) return
     const worker = new SessionWorker(joined, this.store, this.options)
     this.workers.set(joined.id, worker)
+    await this.resume(worker)
     if (this.metrics !== undefined) observeWorker(this.metrics, worker)
     const session = worker.name
     worker.on('update', status => { this.log.info({ session, update: status.id, state: status.state, round: status.round, error: status.error }, 'update') })
     worker.on('progress', p => { this.log.debug({ session, round: p.round, attempt: p.attempt, phase: p.phase, role: p.role, aggregator: p.aggregator }, 'phase') })
-    worker.on('result', r => { this.log.info({ session, round: r.round, attempt: r.attempt, aggregator: r.aggregator, participants: r.participants.length, survivors: r.survivors.length }, 'round completed') })
+    worker.on('result', r => {
+      this.log.info({ session, round: r.round, attempt: r.attempt, aggregator: r.aggregator, participants: r.participants.length, survivors: r.survivors.length }, 'round completed')
+      void this.keepConnected(config)
+      const signed = worker.latestSignedResult()
+      if (signed !== undefined) {
+        saveLatestResult(this.options.dataDir, joined.id, signed).catch((err: Error) => { this.log.warn({ session, err: err.message }, 'could not keep the latest result') })
+      }
+    })
     worker.on('failure', f => { this.log.warn({ session, round: f.round, reason: f.reason }, 'round failed') })
     this.log.info({ session, id: joined.id, dimension: config.dimension, members: config.members === 'open' ? 'open' : config.members.length }, 'joined session')
+    void this.keepConnected(config)
+  }
+
+  /** Resumes a session at the round after the last result this node kept, if it kept one that checks out. */
+  private async resume (worker: SessionWorker): Promise<void> {
+    const session = worker.name
+    try {
+      const signed = await loadLatestResult(this.options.dataDir, worker.session.idHex)
+      if (signed !== undefined) this.log.info({ session, round: await worker.restore(signed) }, 'resumed after the last result kept')
+    } catch (err: any) {
+      this.log.warn({ session, err: err.message }, 'the kept result is unusable; catching up from the other members instead')
+    }
+  }
+
+  /**
+   * Marks a closed session's members keep-alive: libp2p redials them when a connection drops and, from
+   * the peer store on disk, when this node starts. (After five failed redials libp2p drops the mark; a
+   * round's end sets it again.)
+   */
+  private async keepConnected (config: SessionConfig): Promise<void> {
+    if (config.members === 'open' || this.node === undefined) return
+    for (const member of config.members) {
+      if (member === this.peerId) continue
+      try {
+        await this.node.peerStore.merge(peerIdFromString(member), { tags: { [KEEP_ALIVE]: { value: 1 } } })
+      } catch (err: any) {
+        this.log.debug({ member, err: err.message }, 'could not mark a member keep-alive')
+      }
+    }
   }
 
   private async submit (worker: SessionWorker, values: Float32Array, weight: number | undefined) {

@@ -13,6 +13,8 @@ export const KEY_FILE = 'peer.key'
 export const TOKEN_FILE = 'api-token'
 export const RUNTIME_FILE = 'daemon.json'
 export const UPDATES_DIR = 'updates'
+export const PEER_STORE_DIR = 'peerstore'
+export const RESULTS_DIR = 'results'
 
 /** What a running daemon tells its clients through the data directory. */
 export interface RuntimeInfo {
@@ -28,6 +30,7 @@ export interface RuntimeInfo {
 export async function ensureDataDir (dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 })
   await mkdir(join(dir, UPDATES_DIR), { recursive: true, mode: 0o700 })
+  await mkdir(join(dir, RESULTS_DIR), { recursive: true, mode: 0o700 })
 }
 
 /** Reads a secret file, refusing one that others could read: they could then act as this node. */
@@ -96,6 +99,21 @@ export async function loadOrCreateToken (dir: string): Promise<string> {
 /** Reads the token of the daemon whose data directory this is, for a client on the same machine. */
 export async function readToken (dir: string): Promise<string> {
   return (await readSecret(join(dir, TOKEN_FILE), 'API token file')).toString('utf8').trim()
+}
+
+/** Keeps a session's latest signed result, from which a restarted node knows its next round and beacon. */
+export async function saveLatestResult (dir: string, sessionId: string, signedResult: Uint8Array): Promise<void> {
+  const path = join(dir, RESULTS_DIR, `${sessionId}.result`)
+  await writeFile(`${path}.tmp`, signedResult, { mode: 0o600 })
+  await rename(`${path}.tmp`, path)
+}
+
+/** The signed result kept for a session, if any. */
+export async function loadLatestResult (dir: string, sessionId: string): Promise<Uint8Array | undefined> {
+  return readFile(join(dir, RESULTS_DIR, `${sessionId}.result`)).catch((err: any) => {
+    if (err.code === 'ENOENT') return undefined
+    throw err
+  })
 }
 
 export async function writeRuntimeInfo (dir: string, info: RuntimeInfo): Promise<void> {

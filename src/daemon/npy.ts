@@ -30,7 +30,7 @@ export function parseNpy (bytes: Uint8Array): Float32Array {
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(8 + lengthSize, dataStart))
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1]
   if (descr === undefined) bad('the header has no descr')
-  if (!(descr in DTYPES)) bad(`dtype '${descr}' is not little-endian float32 ('<f4') or float64 ('<f8')`)
+  if (!Object.hasOwn(DTYPES, descr)) bad(`dtype '${descr}' is not little-endian float32 ('<f4') or float64 ('<f8')`)
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1]
   if (fortran === undefined) bad('the header has no fortran_order')
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1]

@@ -18,6 +18,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { MAX_STREAM_WINDOW } from './constants.js'
 import { secureAggregation, type SecureAggregation, type SecureAggregationInit } from './service.js'
 import type { Metrics, PeerDiscovery, PrivateKey } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
 
 export interface SecAggNodeOptions {
   /** The node's identity; a fresh one if absent (a daemon should keep one, so its PeerId stays). */
@@ -37,6 +38,8 @@ export interface SecAggNodeOptions {
   iceServers?: RTCIceServer[]
   /** The most connections to hold (default 1000: an aggregator talks to every participant at once). */
   maxConnections?: number
+  /** Where libp2p keeps its peer store; in memory by default, a datastore on disk lets a restarted node redial the peers it knew. */
+  datastore?: Datastore
   /** libp2p's metrics implementation, such as @libp2p/prometheus-metrics (none by default). */
   metrics?: (components: any) => Metrics
   secagg?: SecureAggregationInit
@@ -61,6 +64,7 @@ export async function createSecAggNode (options: SecAggNodeOptions = {}): Promis
   const node = await createLibp2p({
     ...(options.privateKey != null ? { privateKey: options.privateKey } : {}),
     ...(options.metrics != null ? { metrics: options.metrics } : {}),
+    ...(options.datastore != null ? { datastore: options.datastore } : {}),
     addresses: { listen },
     transports: [
       tcp(),

@@ -79,9 +79,9 @@ export class Membership {
   }
 
   /** A member that holds a later result than `latestRound`, to fetch it from. */
-  ahead (latestRound: number, now: number): Identity | undefined {
+  ahead (latestRound: number, now: number): { identity: Identity, latestRound: number } | undefined {
     let best: MemberState | undefined
     for (const member of this.fresh(now)) if (member.latestRound > latestRound && (best === undefined || member.latestRound > best.latestRound)) best = member
-    return best?.identity
+    return best === undefined ? undefined : { identity: best.identity, latestRound: best.latestRound }
   }
 }

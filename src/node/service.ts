@@ -64,6 +64,11 @@ export interface JoinedSession {
   aggregate: (update: Float32Array, options?: AggregateOptions) => Promise<AggregateResult>
   /** The latest result this peer holds (from a round it took part in, or fetched and checked). */
   latestResult: () => RoundOutcome | undefined
+  /**
+   * Adopts a signed result kept from an earlier run (its `signedResult`), checked as a fetched one is,
+   * so that a restarted peer resumes at the next round with the right beacon instead of catching up.
+   */
+  restoreResult: (signedResult: Uint8Array) => Promise<RoundOutcome>
   leave: () => void
 }
 
@@ -150,6 +155,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         return active.aggregate(update, options)
       },
       latestResult: () => active.latestResult,
+      restoreResult: async (signedResult) => active.restore(signedResult),
       leave: () => { this.leave(session.idHex) }
     }
   }

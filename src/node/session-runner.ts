@@ -315,7 +315,9 @@ export class SessionRunner {
       isMember: this.isMember
     })
     attempt.aggregator = aggregator
-    await this.onAggregatorStep(attempt, await aggregator.announce(), expected)
+    // A closed session's aggregator tells every listed member directly: gossip alone misses members it
+    // has no mesh with yet, as after a restart.
+    await this.onAggregatorStep(attempt, await aggregator.announce(), this.listed ?? expected)
   }
 
   private async onAggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {
@@ -603,10 +605,16 @@ export class SessionRunner {
     else await this.followNextAttempt(route, bytes)
   }
 
-  /** Fetches a later result from a member that has one, when this peer falls behind. */
+  /**
+   * Fetches a later result from a member that has one, when this peer falls behind. In the middle of an
+   * attempt only when the member is past this peer's round: a member that has the result of this very
+   * round may simply have received it first, and this peer's own copy is on its way.
+   */
   private async catchUp (): Promise<void> {
     const ahead = this.membership.ahead(this.latest?.round ?? 0, Date.now())
-    if (ahead !== undefined && this.pending?.attempt?.participant === undefined) await this.fetchFrom(ahead.peerId)
+    if (ahead === undefined) return
+    const pending = this.pending
+    if (pending?.attempt?.participant === undefined || ahead.latestRound > pending.round) await this.fetchFrom(ahead.identity.peerId)
   }
 
   private async fetchFrom (peer: PeerId): Promise<void> {
@@ -620,6 +628,13 @@ export class SessionRunner {
     } finally {
       this.fetching = false
     }
+  }
+
+  /** Takes a signed result kept from an earlier run as the latest, once it checks out as a fetched one must. */
+  async restore (signedResult: Uint8Array): Promise<RoundOutcome> {
+    const outcome = await verifyResult(this.session, signedResult)
+    this.adopt(outcome)
+    return outcome
   }
 
   /** Adopts a result this peer did not take part in, once it checks out. */

@@ -130,10 +130,13 @@ describe('three secagg daemons on loopback', () => {
     daemons[0].child.kill('SIGTERM')
     expect(await daemons[0].exited).toBe(0)
     expect(await readdir(join(daemons[0].dataDir, 'updates'))).toEqual(expect.arrayContaining([`${accepted.id}.json`, `${accepted.id}.f32`]))
-    // the restarted node listens on a new port: it dials a member it knows
-    daemons[0] = await startDaemon(daemons[0].dataDir, ['--session', sessionFile, '--bootstrap', daemons[1].info.addresses[0]])
+    // The restarted node listens on another port, where no one would look for it, and has no bootstrap
+    // list: it redials the members it knew from the peer store in its data directory.
+    daemons[0] = await startDaemon(daemons[0].dataDir, ['--session', sessionFile])
     expect(daemons[0].info.peerId).toBe(peerIds[0])
     expect(daemons[0].logs()).toContain('restored an update accepted before the last stop')
+    // it kept round 1's signed result, so it goes straight to round 2 with the right beacon
+    expect(daemons[0].logs()).toMatch(/"round":1,"msg":"resumed after the last result kept"/)
     const [restarted, second, third] = await Promise.all([
       resultOf(daemons[0], accepted.id),
       rawPost(daemons[1], updates[1], weights[1]).then(async status => resultOf(daemons[1], status.id)),
@@ -144,6 +147,16 @@ describe('three secagg daemons on loopback', () => {
     for (const result of [restarted, second, third]) expectClose(result.mean, plaintextMean(updates, weights))
     expect(await readdir(join(daemons[0].dataDir, 'updates'))).toEqual([])
   }, 150_000)
+
+  it('list the rounds each took part in, and the session\'s next round', async () => {
+    for (const daemon of daemons) {
+      const listing = await (await daemon.api('/v1/sessions/e2e/rounds')).json() as { nextRound: number, queued: number, rounds: Array<{ round: number, survivors: string[] }> }
+      expect(listing.nextRound).toBe(3)
+      expect(listing.queued).toBe(0)
+      expect(listing.rounds.map(r => r.round)).toEqual(daemon === daemons[0] ? [2] : [1, 2])
+      expect(listing.rounds.every(r => r.survivors.length === 3)).toBe(true)
+    }
+  })
 
   it('count rounds, phases, participants and libp2p traffic by protocol in Prometheus metrics', async () => {
     const text = await (await fetch(daemons[1].info.metrics!)).text()

@@ -31,7 +31,8 @@ describe('many peers on one host', () => {
     // ignore each other's subscriptions, so no session could form
     const n = 17
     nodes = await startNetwork(n, { transport: 'tcp', topology: 'mesh' })
-    const config = testSession(n)
+    // 17 nodes in one process share two cores with the other test files: deadlines twice the usual
+    const config = testSession(n, { phaseTimeouts: { 'advertise-keys': 6000, 'share-keys': 6000, 'masked-input': 10_000, 'consistency-check': 6000, unmask: 6000 }, announceTimeout: 6000 })
     const updates = gridUpdates(openSession(config).params, n, 'one-host')
     const sessions = await joinAll(nodes, config, 30_000)
     const results = await Promise.all(sessions.map(async (s, i) => s.aggregate(updates[i])))
