@@ -27,10 +27,17 @@ class SecAggError(Exception):
 
 
 class SecAggClient:
-    def __init__(self, data_dir=None, api=None, token=None):
+    def __init__(self, data_dir=None, api=None, token=None, start_timeout=30):
+        """Finds the daemon through its data directory, waiting up to start_timeout seconds for it to start."""
         data_dir = data_dir or os.environ.get("SECAGG_DATA_DIR") or os.path.expanduser("~/.secagg")
         if api is None:
-            with open(os.path.join(data_dir, "daemon.json")) as f:
+            runtime = os.path.join(data_dir, "daemon.json")
+            deadline = time.time() + start_timeout
+            while not os.path.exists(runtime):
+                if time.time() >= deadline:
+                    raise SecAggError("no daemon is running with data directory %s (no daemon.json there)" % data_dir)
+                time.sleep(0.2)
+            with open(runtime) as f:
                 api = json.load(f)["api"]
         if token is None:
             with open(os.path.join(data_dir, "api-token")) as f:
@@ -106,8 +113,8 @@ def main():
         update = array.array("f", update)
         if sys.byteorder == "big":
             update.byteswap()
-    client = SecAggClient(data_dir=args.data_dir)
     try:
+        client = SecAggClient(data_dir=args.data_dir)
         update_id = client.submit(args.session, update, args.weight)
         round_number = client.wait(update_id, args.timeout)
         result = client.result(args.session, round_number)
