@@ -14,16 +14,22 @@ or from the shell, with an update stored as raw little-endian float32 or as a .n
 """
 import argparse
 import array
+import http.client
 import json
 import os
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 
 class SecAggError(Exception):
     """The daemon refused a request; the message is its own, naming what was wrong."""
+
+
+class DaemonUnreachable(SecAggError):
+    """The daemon did not answer (it may be restarting: accepted updates survive that)."""
 
 
 class SecAggClient:
@@ -59,6 +65,8 @@ class SecAggClient:
             except Exception:
                 message = err.reason
             raise SecAggError("%d: %s" % (err.code, message)) from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
+            raise DaemonUnreachable("cannot reach the daemon at %s: %s" % (self.api, getattr(err, "reason", err))) from None
 
     def submit(self, session, update, weight=None):
         """Queues an update (a sequence of floats, a numpy array, or .npy bytes); returns its id."""
@@ -74,14 +82,21 @@ class SecAggClient:
                 body = values.tobytes()
             content_type = "application/octet-stream"
         query = "" if weight is None else "?weight=%s" % weight
-        return self._request("POST", "/v1/sessions/%s/updates%s" % (session, query), body, content_type)["id"]
+        return self._request("POST", "/v1/sessions/%s/updates%s" % (_quote(session), query), body, content_type)["id"]
 
     def wait(self, update_id, timeout=600):
         """Waits until the update is aggregated; returns the round it went into."""
         deadline = time.time() + timeout
         while True:
             left = max(0.0, min(300.0, deadline - time.time()))
-            status = self._request("GET", "/v1/updates/%s?wait=%.1f" % (update_id, left))
+            try:
+                status = self._request("GET", "/v1/updates/%s?wait=%.1f" % (_quote(update_id), left))
+            except DaemonUnreachable:
+                # a restarting daemon keeps the update on disk: ask again until the deadline
+                if time.time() >= deadline:
+                    raise
+                time.sleep(1)
+                continue
             if status["state"] == "aggregated":
                 return status["round"]
             if status["state"] == "failed":
@@ -91,12 +106,16 @@ class SecAggClient:
 
     def result(self, session, round_number="latest"):
         """The round's result: a dict with round, survivors, weightSum, mean and sum."""
-        return self._request("GET", "/v1/sessions/%s/rounds/%s" % (session, round_number))
+        return self._request("GET", "/v1/sessions/%s/rounds/%s" % (_quote(session), _quote(str(round_number))))
 
     def aggregate(self, session, update, weight=None, timeout=600):
         """Submits an update, waits for its round, and returns the weighted mean of the survivors."""
         round_number = self.wait(self.submit(session, update, weight), timeout)
         return self.result(session, round_number)["mean"]
+
+
+def _quote(part):
+    return urllib.parse.quote(part, safe="")
 
 
 def main():
@@ -107,9 +126,16 @@ def main():
     parser.add_argument("--data-dir", help="the daemon's data directory (default ~/.secagg)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the round")
     args = parser.parse_args()
-    with open(args.file, "rb") as f:
-        update = f.read()
+    try:
+        with open(args.file, "rb") as f:
+            update = f.read()
+    except OSError as err:
+        print("secagg: cannot read %s: %s" % (args.file, err.strerror), file=sys.stderr)
+        return 2
     if update[:6] != b"\x93NUMPY":
+        if len(update) % 4 != 0:
+            print("secagg: %s is neither .npy nor raw float32 (%d bytes, not a multiple of 4)" % (args.file, len(update)), file=sys.stderr)
+            return 2
         update = array.array("f", update)
         if sys.byteorder == "big":
             update.byteswap()

@@ -34,7 +34,9 @@ export class ApiClient {
     }
     if (!response.ok) {
       const body = await response.json().catch(() => undefined) as { message?: string } | undefined
-      throw new CliError(`the daemon answered ${response.status}: ${body?.message ?? response.statusText}`, response.status < 500 ? EXIT_BAD_INPUT : 1)
+      // what the caller sent was wrong (exit 2), or the daemon cannot do it now: no result yet, a full queue (exit 1)
+      const badInput = [400, 401, 413, 415].includes(response.status)
+      throw new CliError(`the daemon answered ${response.status}: ${body?.message ?? response.statusText}`, badInput ? EXIT_BAD_INPUT : 1)
     }
     return response
   }

@@ -13,6 +13,7 @@ import { resultCommand } from './cmds/result/index.js'
 import { sessionCommand } from './cmds/session/index.js'
 import { statusCommand } from './cmds/status/index.js'
 import { submitCommand } from './cmds/submit/index.js'
+import { testnetCommand } from './cmds/testnet/index.js'
 
 await yargs(hideBin(process.argv))
   .scriptName('secagg')
@@ -25,6 +26,7 @@ await yargs(hideBin(process.argv))
   .command(statusCommand as any)
   .command(submitCommand as any)
   .command(resultCommand as any)
+  .command(testnetCommand as any)
   .demandCommand(1, 'name a command; see --help')
   .strict()
   .help()

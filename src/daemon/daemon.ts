@@ -12,7 +12,7 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { FsDatastore } from 'datastore-fs'
 import { createSecAggNode, type SecAggServices } from '../node/create-node.js'
 import { parseSessionConfig, type SessionConfig } from '../node/session-config.js'
-import { ensureDataDir, loadLatestResult, loadOrCreateIdentity, loadOrCreateToken, PEER_STORE_DIR, removeRuntimeInfo, saveLatestResult, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
+import { ensureDataDir, loadLatestResult, loadOrCreateIdentity, loadOrCreateToken, PEER_STORE_DIR, readRuntimeInfo, removeRuntimeInfo, saveLatestResult, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
 import { DaemonInputError } from './errors.js'
 import { createApi } from './http-api.js'
 import { createMetrics, observeWorker, type DaemonMetrics } from './metrics.js'
@@ -34,6 +34,7 @@ export class SecAggDaemon {
   private readonly metrics: DaemonMetrics | undefined
   private readonly store: UpdateStore
   private stopped: Promise<void> | undefined
+  private wroteRuntimeInfo = false
   /** The local API's base URL, once started. */
   apiUrl = ''
   metricsUrl: string | undefined
@@ -59,6 +60,7 @@ export class SecAggDaemon {
   async start (): Promise<void> {
     const { options, log } = this
     await ensureDataDir(options.dataDir)
+    await refuseIfRunning(options.dataDir)
     const privateKey = await loadOrCreateIdentity(options.dataDir)
     const token = await loadOrCreateToken(options.dataDir)
     const configs = await Promise.all(options.sessions.map(loadSessionFile))
@@ -95,6 +97,7 @@ export class SecAggDaemon {
     await this.api.listen({ host: options.apiHost, port: options.apiPort })
     this.apiUrl = urlOf(this.api.server.address() as AddressInfo)
     if (this.metrics !== undefined) this.metricsUrl = await this.serveMetrics(this.metrics)
+    this.wroteRuntimeInfo = true
     await writeRuntimeInfo(options.dataDir, { pid: process.pid, peerId: this.peerId, api: this.apiUrl, ...(this.metricsUrl !== undefined ? { metrics: this.metricsUrl } : {}), addresses: this.addresses() })
     log.info({ peerId: this.peerId, addresses: this.addresses() }, 'node started')
     log.info({ api: this.apiUrl, metrics: this.metricsUrl ?? 'off', sessions: [...this.workers.values()].map(w => `${w.name} (${w.session.idHex.slice(0, 12)})`) }, 'listening for trainers')
@@ -124,7 +127,8 @@ export class SecAggDaemon {
       log.info('stopping: metrics')
       await new Promise(resolve => this.metricsServer!.close(resolve))
     }
-    await removeRuntimeInfo(this.options.dataDir)
+    // only this daemon's note: one refused for a data directory in use leaves the other's alone
+    if (this.wroteRuntimeInfo) await removeRuntimeInfo(this.options.dataDir)
     log.info('stopped')
   }
 
@@ -181,9 +185,15 @@ export class SecAggDaemon {
 
   private async submit (worker: SessionWorker, values: Float32Array, weight: number | undefined) {
     worker.check(values, weight)
-    const update = { id: this.store.newId(), session: worker.session.idHex, weight, acceptedAt: Date.now(), values }
-    await this.store.put(update)
-    return worker.enqueue(update)
+    const release = worker.reserve()
+    try {
+      const update = { id: this.store.newId(), session: worker.session.idHex, weight, acceptedAt: Date.now(), values }
+      await this.store.put(update)
+      release()
+      return worker.enqueue(update)
+    } finally {
+      release()
+    }
   }
 
   /** Requeues the updates a previous run accepted and did not see aggregated. */
@@ -197,7 +207,7 @@ export class SecAggDaemon {
         continue
       }
       try {
-        worker.check(update.values, update.weight)
+        worker.check(update.values, update.weight, true)
       } catch (err: any) {
         this.log.error({ update: update.id, reason: err.message }, 'a stored update no longer fits its session; it stays on disk')
         continue
@@ -228,6 +238,25 @@ export class SecAggDaemon {
   private readonly onProgress = (event: CustomEvent<RoundProgress>): void => {
     this.workers.get(event.detail.session)?.onProgress(event.detail)
   }
+}
+
+/**
+ * Refuses a data directory whose daemon is still running: two daemons with one identity and one set of
+ * stored updates would aggregate the same updates twice.
+ */
+async function refuseIfRunning (dataDir: string): Promise<void> {
+  let pid: number
+  try {
+    pid = (await readRuntimeInfo(dataDir)).pid
+  } catch {
+    return
+  }
+  try {
+    process.kill(pid, 0)
+  } catch (err: any) {
+    if (err.code === 'ESRCH') return // left behind by a daemon that crashed
+  }
+  if (pid !== process.pid) throw new DaemonInputError('data-dir-in-use', `another daemon (pid ${pid}) is running with data directory ${dataDir}`)
 }
 
 /** Reads and checks a session file; the error names the file and the field. */

@@ -41,16 +41,20 @@ const waitQuery = { type: 'object', additionalProperties: false, properties: { w
 export async function createApi (backend: ApiBackend, options: ApiOptions): Promise<FastifyInstance> {
   const maxDimension = Math.max(1, ...backend.workers().map(worker => worker.session.config.dimension))
   const bodyLimit = maxDimension * 8 + NPY_SLACK
-  const app = fastify({ logger: false, bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' })
+  // removeAdditional off: a misspelt parameter (?wieght=) is refused, not silently dropped
+  const app = fastify({ logger: false, bodyLimit, ajv: { customOptions: { removeAdditional: false } }, return503OnClosing: true, forceCloseConnections: 'idle' })
   const expected = digest(options.token)
 
   // Long polls and event streams do not end on their own: closing the API ends them, or it would wait
   // for them (a long poll answers with what it has, as when its wait runs out).
   const closing = new AbortController()
-  const streams = new Set<FastifyReply>()
+  const streams = new Map<FastifyReply, () => void>()
   app.addHook('preClose', async () => {
     closing.abort()
-    for (const reply of streams) reply.raw.end()
+    for (const [reply, close] of streams) {
+      close()
+      reply.raw.end()
+    }
   })
 
   app.addContentTypeParser(['application/octet-stream', 'application/x-npy'], { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
@@ -154,7 +158,7 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     const worker = find(backend, request.params.session)
     reply.hijack()
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
-    const send = (event: string, data: unknown): void => { reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
+    const send = (event: string, data: unknown): void => { if (!reply.raw.writableEnded) reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
     const onProgress = (progress: unknown): void => { send('progress', progress) }
     const onUpdate = (status: UpdateStatus): void => { send('update', status) }
     const onResult = (record: RoundRecord): void => { send('result', roundSummary(record)) }
@@ -162,7 +166,7 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     worker.on('update', onUpdate)
     worker.on('result', onResult)
     // a comment line now and then keeps idle connections open through proxies
-    const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000)
+    const keepAlive = setInterval(() => { if (!reply.raw.writableEnded) reply.raw.write(': keep-alive\n\n') }, 15_000)
     send('state', { nextRound: worker.nextRound, ...worker.state() })
     const close = (): void => {
       clearInterval(keepAlive)
@@ -171,7 +175,7 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
       worker.off('result', onResult)
     }
     reply.raw.once('close', close)
-    streams.add(reply)
+    streams.set(reply, close)
     reply.raw.once('close', () => streams.delete(reply))
   })
 

@@ -64,6 +64,8 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
   private current: { update: StoredUpdate, abort: AbortController, done: Promise<void>, progress?: RoundProgress } | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private stopping = false
+  /** Places in the queue held by updates being written to disk, so concurrent submissions respect the limit. */
+  private reserved = 0
 
   constructor (private readonly joined: JoinedSession, private readonly store: UpdateStore, private readonly settings: WorkerSettings) {
     super()
@@ -74,17 +76,31 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     return this.session.config.name
   }
 
-  /** Checks an update against the session before anything is stored; throws DaemonInputError naming the problem. */
-  check (values: Float32Array, weight: number | undefined): void {
+  /**
+   * Checks an update against the session before anything is stored; throws DaemonInputError naming the
+   * problem. Updates restored from disk were accepted once already: the queue's limit does not apply.
+   */
+  check (values: Float32Array, weight: number | undefined, restoring = false): void {
     const { params } = this.session
     try {
       assertValidUpdate(values, params.dimension, weight ?? params.encoding.maxWeight, params.encoding)
     } catch (err: any) {
       throw new DaemonInputError('bad-update', err.message)
     }
+    if (restoring) return
     if (this.stopping) throw new DaemonInputError('stopping', 'the daemon is shutting down', 503)
-    if (this.queue.length >= this.settings.maxQueuedUpdates) {
+    if (this.queue.length + this.reserved >= this.settings.maxQueuedUpdates) {
       throw new DaemonInputError('queue-full', `session ${this.name} already holds ${this.queue.length} updates waiting for their rounds`, 429)
+    }
+  }
+
+  /** Holds a place in the queue while an update is written to disk; release it with the returned function. */
+  reserve (): () => void {
+    this.reserved++
+    let released = false
+    return () => {
+      if (!released) this.reserved--
+      released = true
     }
   }
 
@@ -221,21 +237,28 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
       completedAt: Date.now(),
       update: update.id
     })
-    await this.store.remove(update.id)
     this.setStatus({ ...this.statuses.get(update.id)!, state: 'aggregated', round: result.round })
     this.emit('result', record)
+    await this.store.remove(update.id)
   }
 
   private async failed (update: StoredUpdate, err: Error): Promise<void> {
     const status = this.statuses.get(update.id)!
     const round = status.round ?? this.nextRound
-    if (err instanceof RoundFailedError && err.failure === 'left') {
+    if (this.stopping || (err instanceof RoundFailedError && err.failure === 'left')) {
       // shutting down: the update stays on disk and goes into a round after the next start
       this.setStatus({ ...status, state: 'queued', error: 'the daemon stopped before its round ended' })
       return
     }
     this.emit('failure', { round, reason: err instanceof RoundFailedError ? String(err.lastReason ?? err.failure) : err.name })
-    const retry = err instanceof RoundFailedError && this.settings.retryFailedRounds && !this.stopping
+    if (err instanceof RoundFailedError && err.sharesRevealed) {
+      // Its round's aggregator may hold a sum with it: the same update in another sum could be exposed.
+      this.queue.shift()
+      await this.store.remove(update.id)
+      this.setStatus({ ...status, state: 'failed', error: `${err.message}; this node had revealed shares in it, so the same update is not sent again: submit a fresh one` })
+      return
+    }
+    const retry = this.settings.retryFailedRounds && !(err instanceof InvalidUpdateError)
     if (retry) {
       this.setStatus({ ...status, state: 'retrying', error: err.message })
       this.retryTimer = setTimeout(() => {

@@ -23,7 +23,7 @@ type Record = Omit<StoredUpdate, 'values'> & { dimension: number }
 
 export interface LoadReport {
   updates: StoredUpdate[]
-  /** Records that could not be used, each with why; they are renamed with a .corrupt suffix. */
+  /** Records that could not be used, each with why; they and their values are renamed with a .corrupt suffix. */
   rejected: Array<{ file: string, reason: string }>
 }
 
@@ -59,6 +59,8 @@ export class UpdateStore {
       } catch (err: any) {
         report.rejected.push({ file, reason: err.message })
         await rename(join(this.dir, file), join(this.dir, `${file}.corrupt`))
+        const values = file.replace(/\.json$/, '.f32')
+        await rename(join(this.dir, values), join(this.dir, `${values}.corrupt`)).catch(() => {})
       }
     }
     return report

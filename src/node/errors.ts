@@ -25,7 +25,12 @@ export class RoundFailedError extends Error {
   static override name = 'RoundFailedError'
   override name = RoundFailedError.name
 
-  constructor (readonly failure: RoundFailure, readonly round: number, readonly lastReason: AbortReason | 'no-announcement' | undefined, message: string) {
+  /**
+   * `sharesRevealed`: this peer revealed unmasking shares in an attempt that then failed, so that
+   * attempt's aggregator may hold a sum with this update in it. Submitting the same update again in
+   * another round could let two sums differ by single inputs: submit a fresh one instead.
+   */
+  constructor (readonly failure: RoundFailure, readonly round: number, readonly lastReason: AbortReason | 'no-announcement' | undefined, message: string, readonly sharesRevealed = false) {
     super(message)
   }
 }

@@ -277,7 +277,7 @@ export class SessionRunner {
     if (pending === undefined) return
     this.pending = undefined
     if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
-    const error = new RoundFailedError(failure, pending.round, pending.attempt?.lastAbort, message)
+    const error = new RoundFailedError(failure, pending.round, pending.attempt?.lastAbort, message, pending.requiredSurvivors !== undefined)
     if (cause !== undefined) error.cause = cause
     pending.reject(error)
     void this.announcePresence()
@@ -606,15 +606,15 @@ export class SessionRunner {
   }
 
   /**
-   * Fetches a later result from a member that has one, when this peer falls behind. In the middle of an
-   * attempt only when the member is past this peer's round: a member that has the result of this very
-   * round may simply have received it first, and this peer's own copy is on its way.
+   * Fetches a later result from a member that has one, when this peer falls behind: between attempts,
+   * or in the middle of one when the member already holds the result of this peer's round (see
+   * consider() for when that result is this peer's own).
    */
   private async catchUp (): Promise<void> {
     const ahead = this.membership.ahead(this.latest?.round ?? 0, Date.now())
     if (ahead === undefined) return
     const pending = this.pending
-    if (pending?.attempt?.participant === undefined || ahead.latestRound > pending.round) await this.fetchFrom(ahead.identity.peerId)
+    if (pending?.attempt?.participant === undefined || ahead.latestRound >= pending.round) await this.fetchFrom(ahead.identity.peerId)
   }
 
   private async fetchFrom (peer: PeerId): Promise<void> {
@@ -641,12 +641,24 @@ export class SessionRunner {
   private async consider (signedResult: Uint8Array): Promise<void> {
     try {
       const outcome = await verifyResult(this.session, signedResult)
-      if (outcome.round > (this.latest?.round ?? 0)) this.adopt(outcome)
+      if (outcome.round <= (this.latest?.round ?? 0)) return
+      // The result of the very attempt this peer sent its masked input in, with it among the survivors,
+      // is its own result arriving by another way: its update is in that sum and must not go on to the
+      // next round. Any other result of its round means its update is in no sum yet.
+      const pending = this.pending
+      const attempt = pending?.attempt
+      const ours = pending?.round === outcome.round && attempt?.number === outcome.attempt &&
+        MASKED_INPUT_SENT.has(attempt.participant?.status ?? 'announce') && outcome.survivors.includes(this.context.self.id)
+      if (ours) this.succeed(outcome)
+      else this.adopt(outcome)
     } catch (err: any) {
       this.context.log('ignored a result: %s', err.message)
     }
   }
 }
+
+/** Participant states from which its masked input may be in the attempt's sum. */
+const MASKED_INPUT_SENT = new Set(['masked-input', 'consistency-check', 'unmask', 'done'])
 
 /** Message types that flow from the aggregator to participants. */
 const PARTICIPANT_BOUND = new Set<MessageType>(['announcement', 'roster', 'neighbour-keys', 'share-delivery', 'survivor-set', 'consistency-proof', 'result'])

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseSessionConfig } from '../../src/node/session-config.js'
-import { secagg } from '../support/daemon-process.js'
+import { secagg } from '../../src/testnet/daemon-process.js'
 
 let root: string
 

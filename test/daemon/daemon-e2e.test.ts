@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toNpy } from '../../src/daemon/npy.js'
-import { secagg, startDaemon, type DaemonProcess } from '../support/daemon-process.js'
+import { secagg, startDaemon, type DaemonProcess } from '../../src/testnet/daemon-process.js'
 
 const DIMENSION = 1000
 const CLIP = 1

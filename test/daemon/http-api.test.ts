@@ -87,6 +87,7 @@ describe('the local API', () => {
     await expectError(await post(raw(new Array(DIMENSION).fill(0)), 'application/octet-stream', '?weight=11'), 400, 'bad-update', /weight must be a number in \[0, 10\], got 11/)
     await expectError(await post(raw(new Array(DIMENSION).fill(0)), 'application/octet-stream', '?weight=-1'), 400, 'bad-request', /weight/)
     await expectError(await post(raw(new Array(DIMENSION).fill(0)), 'application/octet-stream', '?weight=lots'), 400, 'bad-request', /weight/)
+    await expectError(await post(raw(new Array(DIMENSION).fill(0)), 'application/octet-stream', '?wieght=3'), 400, 'bad-request', /must NOT have additional properties/)
   })
 
   it('names an unknown session, a wrong content type, an oversized body and a broken .npy file', async () => {

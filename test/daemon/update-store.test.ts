@@ -164,6 +164,9 @@ describe('UpdateStore.load with damaged records', () => {
     for (const id of [short.id, garbled, misnamed]) {
       expect(files).toContain(`${id}.json.corrupt`)
       expect(files).not.toContain(`${id}.json`)
+      // their values go aside with them, so nothing is left behind for good
+      expect(files).toContain(`${id}.f32.corrupt`)
+      expect(files).not.toContain(`${id}.f32`)
     }
     for (const id of [good1.id, good2.id]) expect(files).toContain(`${id}.json`)
 

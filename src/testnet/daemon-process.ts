@@ -1,14 +1,16 @@
 /**
- * Real `secagg` processes for the daemon's end-to-end tests: the built CLI (dist/, which `npm test`
- * builds first) run by the same Node as the tests, with their output kept for assertions.
+ * Real `secagg` processes, for the local testnet and the daemon's end-to-end tests: the built CLI
+ * (dist/, which `npm start` and `npm test` build first) run by this process's Node, output kept.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { RuntimeInfo } from '../../src/daemon/data-dir.js'
+import type { RuntimeInfo } from '../daemon/data-dir.js'
 
-export const CLI = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url))
+// From src/testnet (under vitest) or dist/src/testnet (built), the built CLI
+const BUILT = import.meta.url.includes('/dist/src/') ? '../cli/index.js' : '../../dist/src/cli/index.js'
+export const CLI = fileURLToPath(new URL(BUILT, import.meta.url))
 
 export interface CliRun {
   code: number | null
@@ -41,9 +43,9 @@ export interface DaemonProcess {
 }
 
 /** Starts `secagg node` on loopback with free ports, and waits until its API is up. */
-export async function startDaemon (dataDir: string, args: string[]): Promise<DaemonProcess> {
+export async function startDaemon (dataDir: string, args: string[], env: Record<string, string> = {}): Promise<DaemonProcess> {
   const child = spawn(process.execPath, [CLI, 'node', '--data-dir', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns',
-    '--api-port', '0', '--metrics-port', '0', '--log-format', 'json', '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    '--api-port', '0', '--metrics-port', '0', '--log-format', 'json', '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
   child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString() })
