@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 export interface StoredUpdate {
   /** Time-ordered id: the order of ids is the order of acceptance. */
@@ -80,7 +80,7 @@ export class UpdateStore {
   }
 }
 
-/** Writes a file through a temporary name and fsyncs it, so a crash leaves the old file or the new one. */
+/** Writes a file through a temporary name and fsyncs it and its directory, so a crash leaves the old file or the new one. */
 async function writeDurably (path: string, data: Uint8Array | string): Promise<void> {
   const temporary = `${path}.tmp`
   const handle = await open(temporary, 'w', 0o600)
@@ -91,4 +91,11 @@ async function writeDurably (path: string, data: Uint8Array | string): Promise<v
     await handle.close()
   }
   await rename(temporary, path)
+  // the rename itself lives in the directory: flush it too, or a power loss could undo it
+  const directory = await open(dirname(path), 'r')
+  try {
+    await directory.sync()
+  } finally {
+    await directory.close()
+  }
 }

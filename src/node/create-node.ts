@@ -102,6 +102,13 @@ export async function createSecAggNode (options: SecAggNodeOptions = {}): Promis
       ...(options.relay === true ? { relay: circuitRelayServer({ reservations: { maxReservations: 1024 } }) } : {})
     }
   })
+  // libp2p redials its keep-alive peers (from a peer store on disk, say) while its services are still
+  // starting: a connection identified before gossipsub registered its topology never gets a gossip
+  // stream, and its peer would miss every presence and announcement. Dial those again, now that all listen.
+  const gossiping = new Set(node.services.pubsub.getPeers().map(peer => peer.toString()))
+  for (const connection of node.getConnections()) {
+    if (!gossiping.has(connection.remotePeer.toString())) void connection.close().then(async () => node.dial(connection.remotePeer)).catch(() => {})
+  }
   // mDNS finds peers but does not connect to them (notes/libp2p-v3.md section 2): dial them here.
   node.addEventListener('peer:discovery', (event) => {
     void node.dial(event.detail.id).catch(() => {})

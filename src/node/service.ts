@@ -132,7 +132,6 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         messenger: this.messenger,
         publish: async (notice) => { await this.publish(topic, notice) },
         addresses: () => this.components.addressManager.getAddresses().map(address => address.bytes),
-        connected: (peer) => this.components.connectionManager.getConnections(peer).length > 0,
         progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
         result: (result) => { this.safeDispatchEvent('result', { detail: result }) },
         log: this.log.newScope(session.idHex.slice(0, 8)),

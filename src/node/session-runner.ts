@@ -75,8 +75,6 @@ export interface RunnerContext {
   publish: (notice: Notice) => Promise<void>
   /** This node's addresses, for its presence. */
   addresses: () => Uint8Array[]
-  /** Whether this node holds a connection to the peer now. */
-  connected: (peer: PeerId) => boolean
   progress: (progress: RoundProgress) => void
   result: (result: AggregateResult) => void
   log: Logger
@@ -317,11 +315,7 @@ export class SessionRunner {
       isMember: this.isMember
     })
     attempt.aggregator = aggregator
-    // A closed session's aggregator also tells the listed members it is connected to directly: gossip
-    // alone misses a member it has no mesh with yet, as one that just restarted and redialled it. (Not
-    // every listed member: dialling a thousand at once stalls the round it is announcing.)
-    const connected = this.listed?.filter(member => !member.peerId.equals(this.context.self.peerId) && this.context.connected(member.peerId))
-    await this.onAggregatorStep(attempt, await aggregator.announce(), connected === undefined ? expected : [...new Set([...expected, ...connected])])
+    await this.onAggregatorStep(attempt, await aggregator.announce(), expected)
   }
 
   private async onAggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {

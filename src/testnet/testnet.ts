@@ -21,10 +21,6 @@ export interface TestnetOptions {
   drop: DropSpec
   killAggregator?: Phase
   seed: string
-  /** Leave the peers running at the end. */
-  keep: boolean
-  /** Where the peers' data directories go (a fresh temporary directory by default). */
-  dir?: string
 }
 
 export interface RoundReport {
@@ -74,7 +70,7 @@ export class Testnet {
   private stopped = false
 
   constructor (private readonly options: TestnetOptions, private readonly on: TestnetEvents = {}) {
-    this.dir = options.dir !== undefined ? Promise.resolve(options.dir) : mkdtemp(join(tmpdir(), 'secagg-testnet-'))
+    this.dir = mkdtemp(join(tmpdir(), 'secagg-testnet-'))
   }
 
   /** Peer names as the reports give them. */
@@ -113,8 +109,8 @@ export class Testnet {
     return reports
   }
 
-  /** Stops every peer (SIGTERM, then SIGKILL after 10 s) and removes their directories unless kept. */
-  async stop (removeFiles = true): Promise<void> {
+  /** Stops every peer (SIGTERM, then SIGKILL after 10 s) and removes their data directories. */
+  async stop (): Promise<void> {
     this.stopped = true
     await Promise.all(this.peers.map(async peer => {
       if (peer.child.exitCode !== null || peer.child.signalCode !== null) return
@@ -123,7 +119,7 @@ export class Testnet {
       await peer.exited
       clearTimeout(timer)
     }))
-    if (removeFiles && this.options.dir === undefined) await rm(await this.dir, { recursive: true, force: true })
+    await rm(await this.dir, { recursive: true, force: true })
   }
 
   /** The running peers, for --keep. */

@@ -33,7 +33,7 @@ describe('the local testnet', () => {
 
   it('runs five daemons through three rounds with a dropout each and a killed aggregator, every sum exact', async () => {
     const reports: RoundReport[] = []
-    testnet = new Testnet({ peers: 5, rounds: 3, dimension: 10_000, drop: { count: 1 }, killAggregator: 'masked-input', seed: 'ci', keep: false }, { round: r => reports.push(r) })
+    testnet = new Testnet({ peers: 5, rounds: 3, dimension: 10_000, drop: { count: 1 }, killAggregator: 'masked-input', seed: 'ci' }, { round: r => reports.push(r) })
     await testnet.start()
     await testnet.run()
     expect(reports.map(r => r.problems)).toEqual([[], [], []])

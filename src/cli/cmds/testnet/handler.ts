@@ -41,8 +41,7 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
     dimension: count(args.dim, '--dim', 1, 10_000_000),
     drop,
     ...(killAggregator !== undefined ? { killAggregator } : {}),
-    seed,
-    keep: args.keep
+    seed
   }, {
     peer: (i, peerId, api) => { say(`  peer-${i}  ${peerId}  ${api}`) },
     phase: (round, attempt, p, aggregator) => { say(`  round ${round} attempt ${attempt}: ${p} (aggregator ${aggregator})`) },
