@@ -36,6 +36,8 @@ const MAX_WAIT_SECONDS = 300
 // A .npy header takes at most 10 KiB more than the values; float64 doubles the values.
 const NPY_SLACK = 16 * 1024
 
+interface RoundRequest { Params: { session: string, round: string }, Querystring: { wait?: number } }
+
 const waitQuery = { type: 'object', additionalProperties: false, properties: { wait: { type: 'number', minimum: 0, maximum: MAX_WAIT_SECONDS } } } as const
 
 export async function createApi (backend: ApiBackend, options: ApiOptions): Promise<FastifyInstance> {
@@ -131,7 +133,8 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     return { nextRound: worker.nextRound, ...worker.state(), rounds: worker.rounds().map(roundSummary) }
   })
 
-  app.get<{ Params: { session: string, round: string }, Querystring: { wait?: number } }>('/v1/sessions/:session/rounds/:round', { schema: { querystring: waitQuery } }, async (request, reply) => {
+  /** A round's record, waited for up to ?wait seconds when it is still to come. */
+  async function roundRecord (request: FastifyRequest<RoundRequest>, reply: FastifyReply): Promise<RoundRecord> {
     const worker = find(backend, request.params.session)
     const round = request.params.round === 'latest' ? 'latest' : Number(request.params.round)
     if (round !== 'latest' && !(Number.isInteger(round) && round >= 1)) throw new DaemonInputError('bad-round', `round must be a positive integer or 'latest', got '${request.params.round}'`)
@@ -143,6 +146,11 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
       const why = round !== 'latest' && round < worker.nextRound ? 'is no longer held here' : 'has no result yet'
       throw new DaemonInputError('no-result', `round ${request.params.round} of session ${worker.name} ${why}`, 404)
     }
+    return record
+  }
+
+  app.get<RoundRequest>('/v1/sessions/:session/rounds/:round', { schema: { querystring: waitQuery } }, async (request, reply) => {
+    const record = await roundRecord(request, reply)
     if (request.headers.accept?.includes('application/octet-stream') === true) {
       const mean = new Float32Array(record.mean)
       return reply.type('application/octet-stream')
@@ -152,6 +160,12 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
         .send(Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength))
     }
     return { ...roundSummary(record), mean: Array.from(record.mean), sum: Array.from(record.sum) }
+  })
+
+  app.get<RoundRequest>('/v1/sessions/:session/rounds/:round/signed', { schema: { querystring: waitQuery } }, async (request, reply) => {
+    const record = await roundRecord(request, reply)
+    return reply.type('application/octet-stream').header('x-secagg-round', String(record.round))
+      .send(Buffer.from(record.signedResult.buffer, record.signedResult.byteOffset, record.signedResult.byteLength))
   })
 
   app.get<{ Params: { session: string } }>('/v1/sessions/:session/events', async (request, reply) => {

@@ -38,6 +38,8 @@ export interface RoundRecord {
   sum: Float64Array
   mean: Float64Array
   completedAt: number
+  /** The result as its aggregator signed it, for anyone who wants to check it. */
+  signedResult: Uint8Array
   /** The update of this node that the round aggregated, if any. */
   update?: string
 }
@@ -234,6 +236,7 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
       weightSum: result.weightSum,
       sum: result.sum,
       mean: result.mean,
+      signedResult: result.signedResult,
       completedAt: Date.now(),
       update: update.id
     })

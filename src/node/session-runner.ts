@@ -58,6 +58,11 @@ export interface AggregateResult {
   weightSum: number
   /** sum / weightSum. */
   mean: Float64Array
+  /**
+   * The round's result as its aggregator signed it, with the survivors' consistency signatures: anyone
+   * holding the session can check it (`verifyResult`), and the next round's beacon is its hash.
+   */
+  signedResult: Uint8Array
 }
 
 export interface AggregateOptions {
@@ -683,6 +688,7 @@ function resultOf (session: Session, outcome: RoundOutcome): AggregateResult {
     survivors: outcome.survivors,
     sum: outcome.sum,
     weightSum: outcome.weightSum,
-    mean: outcome.mean
+    mean: outcome.mean,
+    signedResult: outcome.signedResult
   }
 }

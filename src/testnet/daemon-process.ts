@@ -42,9 +42,10 @@ export interface DaemonProcess {
   api: (path: string, init?: RequestInit) => Promise<Response>
 }
 
-/** Starts `secagg node` on loopback with free ports, and waits until its API is up. */
+/** Starts `secagg node` on loopback with free ports (TCP unless args give --listen), and waits until its API is up. */
 export async function startDaemon (dataDir: string, args: string[], env: Record<string, string> = {}): Promise<DaemonProcess> {
-  const child = spawn(process.execPath, [CLI, 'node', '--data-dir', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns',
+  const listen = args.includes('--listen') ? [] : ['--listen', '/ip4/127.0.0.1/tcp/0']
+  const child = spawn(process.execPath, [CLI, 'node', '--data-dir', dataDir, ...listen, '--no-mdns',
     '--api-port', '0', '--metrics-port', '0', '--log-format', 'json', '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })

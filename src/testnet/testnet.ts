@@ -8,14 +8,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createIdentity, ensureDataDir, KEY_FILE, UPDATES_DIR } from '../daemon/data-dir.js'
-import { defineSession, type SessionConfig } from '../node/session-config.js'
+import { defineSession, openSession, type Session, type SessionConfig } from '../node/session-config.js'
+import { auditRound } from './audit.js'
 import { startDaemon, type DaemonProcess } from './daemon-process.js'
 import { followEvents } from './event-stream.js'
 import { gridInputs, planRounds, type DropSpec, type RoundPlan } from './schedule.js'
 import type { Phase } from '../protocol/round/phases.js'
 
+/** How the peers listen: all on TCP, all on WebRTC (webrtc-direct over UDP), or every other one on each. */
+export type TestnetTransport = 'tcp' | 'webrtc' | 'mixed'
+
+export const TRANSPORTS: readonly TestnetTransport[] = ['tcp', 'webrtc', 'mixed']
+
 export interface TestnetOptions {
   peers: number
+  transport: TestnetTransport
   rounds: number
   dimension: number
   drop: DropSpec
@@ -31,6 +38,8 @@ export interface RoundReport {
   survivors: number
   /** Peers killed this round, with the phase, as `peer-3@share-keys`; the aggregator as `peer-5@unmask (aggregator)`. */
   dropped: string[]
+  /** Peers that stayed up but are not in the sum (too late for the round); their updates go into the next. */
+  excluded: string[]
   /** The result's sum equals the exact sum of the survivors' inputs, bit for bit. */
   exact: boolean
   /** The largest difference between the result's mean and the plaintext mean of the survivors' inputs. */
@@ -39,7 +48,12 @@ export interface RoundReport {
   phaseMs: Partial<Record<Phase, number>>
   /** Bytes of secure-aggregation protocols sent and received this round, over all peers. */
   bytes: { sent: number, received: number }
+  /** The whole round: from the inputs going in to the last surviving peer holding the result. */
   ms: number
+  /** Of which: before the completing attempt's first phase (the election, and any failed attempts). */
+  beforeMs: number
+  /** And after its aggregator held the result, until every surviving peer did. */
+  deliveryMs: number
   /** What went wrong, if anything. */
   problems: string[]
 }
@@ -56,9 +70,14 @@ export interface TestnetEvents {
 
 const CLIP = 1
 const BITS = 16
-// Generous for two shared cores, short enough that a killed aggregator costs seconds, not minutes.
-const PHASE_TIMEOUT = 8_000
-const ANNOUNCE_TIMEOUT = 5_000
+// Generous for two shared cores, short enough that a killed aggregator costs seconds, not minutes;
+// every extra process on those cores slows each phase, so the deadlines grow with the peers.
+const phaseTimeout = (peers: number): number => 8_000 + 250 * peers
+const announceTimeout = (peers: number): number => 5_000 + 100 * peers
+// A round of 50 processes on two cores, with faults, takes about three minutes
+const RESULT_TIMEOUT = 600_000
+// Peers started at once after the first: enough to start 50 in well under a minute on two cores.
+const START_CONCURRENCY = 4
 
 export class Testnet {
   readonly dir: Promise<string>
@@ -66,6 +85,16 @@ export class Testnet {
   private readonly peerIds: string[] = []
   private readonly names = new Map<string, string>()
   private sessionFile = ''
+  private session: Session | undefined
+  /**
+   * Each peer's update not yet aggregated, if any: one excluded from a round (too late with its keys,
+   * say) keeps its update for the next, so it gets no new one until that is settled.
+   */
+  private readonly outstanding: Array<string | undefined> = []
+  /** The input behind each update id. */
+  private readonly inputs = new Map<string, Float32Array>()
+  /** The last round's signed result, the beacon of the next election; undefined before round 1, null once a round left none. */
+  private lastSigned: Uint8Array | undefined | null
   private root = ''
   private stopped = false
 
@@ -91,9 +120,15 @@ export class Testnet {
     // Rounds must survive the planned drops and, in one round, the aggregator as well.
     const lost = this.options.drop.count + (this.options.killAggregator !== undefined ? 1 : 0)
     const config = testnetSession(this.peerIds, this.options.dimension, Math.max(3, peers - lost - 1), lost / peers)
+    this.session = openSession(config)
     this.sessionFile = join(this.root, 'testnet.session.json')
     await writeFile(this.sessionFile, JSON.stringify(config, null, 2))
-    for (let i = 0; i < peers; i++) await this.startPeer(i)
+    // the first on its own, so that the others have a peer to bootstrap from
+    await this.startPeer(0)
+    let next = 1
+    await Promise.all(Array.from({ length: START_CONCURRENCY }, async () => {
+      while (next < peers && !this.stopped) await this.startPeer(next++)
+    }))
   }
 
   /** Runs every round of the schedule; the reports, one per round. */
@@ -131,11 +166,17 @@ export class Testnet {
     return join(this.root, `peer-${i}`)
   }
 
+  /** Where peer i listens: on loopback, over the testnet's transport. */
+  private listenAddress (i: number): string {
+    const { transport } = this.options
+    return transport === 'webrtc' || (transport === 'mixed' && i % 2 === 1) ? '/ip4/127.0.0.1/udp/0/webrtc-direct' : '/ip4/127.0.0.1/tcp/0'
+  }
+
   private async startPeer (i: number): Promise<void> {
     // any peer already up will do: from it the others are found through the session
     const known = this.running().find(peer => peer !== this.peers[i])
     const bootstrap = known === undefined ? [] : ['--bootstrap', known.info.addresses[0]]
-    this.peers[i] = await startDaemon(this.dataDir(i), ['--session', this.sessionFile, ...bootstrap, '--retry-delay', '1000'])
+    this.peers[i] = await startDaemon(this.dataDir(i), ['--session', this.sessionFile, '--listen', this.listenAddress(i), ...bootstrap, '--retry-delay', '1000'])
     this.on.peer?.(i, this.peerIds[i], this.peers[i].info.api)
   }
 
@@ -148,6 +189,7 @@ export class Testnet {
     const dropped: string[] = []
     const killed = new Set<number>()
     const marks: Array<{ attempt: number, phase: Phase, at: number }> = []
+    let resultAt: number | undefined
     const kill = (i: number, phase: Phase, aggregator: boolean): void => {
       if (killed.has(i)) return
       killed.add(i)
@@ -169,39 +211,58 @@ export class Testnet {
       void followEvents(`${this.peers[i].info.api}/v1/sessions/testnet/events`, this.peers[i].token, ({ event, data }) => {
         const progress = data as { round: number, attempt: number, phase: Phase, role: string }
         if (event === 'progress' && progress.role === 'aggregator' && progress.round === plan.round) onAggregatorPhase(i, progress.attempt, progress.phase)
+        // the aggregator holds the result first: its last phase ends there, not when the last peer has it
+        if (event === 'result' && progress.round === plan.round) resultAt ??= performance.now()
       }, watching.signal)
     }
     // the event streams are open before any update goes in
     await new Promise(resolve => setTimeout(resolve, 200))
-    const submitted = await Promise.all(this.peers.map(async (peer, i) => this.submit(peer, inputs[i])))
+    await Promise.all(this.peers.map(async (peer, i) => {
+      if (this.outstanding[i] !== undefined) return
+      const id = await this.submit(peer, inputs[i])
+      this.inputs.set(id, inputs[i])
+      this.outstanding[i] = id
+    }))
     for (const drop of plan.drops) if (drop.phase === 'announce') kill(drop.peer, 'announce', false)
 
     const problems: string[] = []
-    const results = await Promise.all(this.peers.map(async (peer, i) => killed.has(i) ? undefined : this.resultOf(peer, submitted[i], () => killed.has(i)).catch((err: Error) => { problems.push(`peer-${i}: ${err.message}`); return undefined })))
+    const results = await Promise.all(this.peers.map(async (peer, i) => killed.has(i) ? undefined : this.resultOf(peer, plan.round, () => killed.has(i)).catch((err: Error) => { problems.push(`peer-${i}: ${err.message}`); return undefined })))
     watching.abort()
-    const ms = performance.now() - started
+    const ended = performance.now()
+    const ms = ended - started
     const got = results.filter((r): r is RoundResult => r !== undefined)
-    const report: RoundReport = { round: plan.round, attempt: -1, aggregator: '', participants: 0, survivors: 0, dropped, exact: false, maxAbsError: Infinity, phaseMs: {}, bytes: { sent: 0, received: 0 }, ms, problems }
+    const report: RoundReport = { round: plan.round, attempt: -1, aggregator: '', participants: 0, survivors: 0, dropped, excluded: [], exact: false, maxAbsError: Infinity, phaseMs: {}, bytes: { sent: 0, received: 0 }, ms, beforeMs: 0, deliveryMs: 0, problems }
     if (got.length === 0) {
       problems.push('no peer got a result')
+      this.lastSigned = null
     } else {
       const result = got[0]
+      problems.push(...await this.audit(this.peers[results.indexOf(result)], result))
       Object.assign(report, { attempt: result.attempt, aggregator: this.nameOf(result.aggregator), participants: result.participants.length, survivors: result.survivors.length })
-      if (got.some(r => r.round !== plan.round)) problems.push(`a peer's update went into round ${got.find(r => r.round !== plan.round)!.round}`)
       if (got.some(r => r.sum.some((v, j) => v !== result.sum[j]))) problems.push('peers got different results')
       const survivors = result.survivors.map(id => this.peerIds.indexOf(id))
       if (survivors.includes(-1)) problems.push('a survivor is not a testnet peer')
-      for (let i = 0; i < peers; i++) if (!killed.has(i) && !survivors.includes(i)) problems.push(`peer-${i} stayed up but is not a survivor`)
+      // A surviving peer that is still up names the update of its own that the round took: it must be
+      // the one this testnet handed it and has not seen aggregated yet.
+      results.forEach((r, i) => {
+        if (r !== undefined && survivors.includes(i) && r.update !== this.outstanding[i]) problems.push(`peer-${i}'s update ${r.update ?? '(none)'} is in the sum, not its outstanding ${this.outstanding[i] ?? '(none)'}`)
+      })
+      report.excluded = this.peers.map((_, i) => i).filter(i => !killed.has(i) && !survivors.includes(i)).map(i => `peer-${i}`)
       const exactSum = new Float64Array(dimension)
-      for (const s of survivors) if (s >= 0) inputs[s].forEach((v, j) => { exactSum[j] += v })
+      for (const s of survivors) this.inputs.get(this.outstanding[s] ?? '')?.forEach((v, j) => { exactSum[j] += v })
+      for (const s of survivors) this.outstanding[s] = undefined
       report.exact = result.sum.every((v, j) => v === exactSum[j])
       if (!report.exact) problems.push('the sum is not the exact sum of the survivors\' inputs')
       report.maxAbsError = result.mean.reduce((worst, v, j) => Math.max(worst, Math.abs(v - exactSum[j] / survivors.length)), 0)
-      report.phaseMs = phaseDurations(marks.filter(m => m.attempt === result.attempt))
+      const completing = marks.filter(m => m.attempt === result.attempt)
+      report.phaseMs = phaseDurations(completing, resultAt ?? ended)
+      report.beforeMs = Math.round((completing[0]?.at ?? started) - started)
+      report.deliveryMs = Math.round(ended - (resultAt ?? ended))
     }
     const after = await this.bytes()
     report.bytes = { sent: after.sent - before.sent, received: after.received - before.received }
     // Killed peers come back for the next round, without the update they held (a new one is coming).
+    for (const i of killed) this.outstanding[i] = undefined
     for (const i of killed) {
       await this.peers[i].exited
       await rm(join(this.dataDir(i), UPDATES_DIR), { recursive: true, force: true })
@@ -210,26 +271,40 @@ export class Testnet {
     return report
   }
 
+  /**
+   * Checks the round's signed result as an outsider would, and that the previous round's result elected
+   * its aggregator; keeps it for the next round's check.
+   */
+  private async audit (holder: DaemonProcess, result: RoundResult): Promise<string[]> {
+    const response = await holder.api(`/v1/sessions/testnet/rounds/${result.round}/signed`)
+    if (response.status !== 200) {
+      this.lastSigned = null
+      return [`no signed result for round ${result.round}: ${response.status}`]
+    }
+    const signed = new Uint8Array(await response.arrayBuffer())
+    // after a round that left no result, the chain of beacons is not known here: check nothing of it
+    const problems = this.lastSigned === null ? [] : await auditRound(this.session!, this.peerIds, this.lastSigned, signed, result)
+    this.lastSigned = signed
+    return problems
+  }
+
   private async submit (peer: DaemonProcess, values: Float32Array): Promise<string> {
     const response = await peer.api('/v1/sessions/testnet/updates', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(values.buffer as ArrayBuffer) })
     if (response.status !== 202) throw new Error(`a peer refused its update: ${response.status} ${await response.text()}`)
     return ((await response.json()) as { id: string }).id
   }
 
-  /** Waits for the update's round and fetches its result; undefined if the peer is killed meanwhile. */
-  private async resultOf (peer: DaemonProcess, update: string, gone: () => boolean): Promise<RoundResult | undefined> {
-    const deadline = Date.now() + 180_000
+  /** Waits for the round's result at a peer; undefined if the peer is killed meanwhile. */
+  private async resultOf (peer: DaemonProcess, round: number, gone: () => boolean): Promise<RoundResult | undefined> {
+    const deadline = Date.now() + RESULT_TIMEOUT
     while (Date.now() < deadline) {
       if (gone()) return undefined
-      const status = await peer.api(`/v1/updates/${update}?wait=2`).then(async r => await r.json() as { state: string, round?: number, error?: string }).catch(() => undefined)
-      if (status === undefined) return undefined
-      if (status.state === 'aggregated') {
-        const body = await (await peer.api(`/v1/sessions/testnet/rounds/${status.round}`)).json() as RoundResult & { sum: number[], mean: number[] }
-        return body
-      }
-      if (status.state === 'failed') throw new Error(`its update failed: ${status.error}`)
+      const response = await peer.api(`/v1/sessions/testnet/rounds/${round}?wait=2`).catch(() => undefined)
+      if (response === undefined) return undefined
+      if (response.status === 200) return await response.json() as RoundResult
+      await response.body?.cancel()
     }
-    throw new Error('no result within 3 minutes')
+    throw new Error(`no result of round ${round} within ${RESULT_TIMEOUT / 60_000} minutes`)
   }
 
   /** Bytes of /secagg/ protocols sent and received so far, over the running peers. */
@@ -255,6 +330,8 @@ interface RoundResult {
   survivors: string[]
   sum: number[]
   mean: number[]
+  /** This peer's update in the sum, if any. */
+  update?: string
 }
 
 /**
@@ -263,6 +340,7 @@ interface RoundResult {
  */
 function testnetSession (members: string[], dimension: number, minParticipants: number, dropouts: number): SessionConfig {
   let lastError: unknown
+  const phase = phaseTimeout(members.length)
   for (const dropoutRate of [Math.min(0.5, dropouts + 0.1), 0.4, 0.3, 0.2, 0.1]) {
     try {
       return defineSession({
@@ -272,8 +350,8 @@ function testnetSession (members: string[], dimension: number, minParticipants: 
         minParticipants,
         encoding: { clip: CLIP, bits: BITS, maxParticipants: members.length, maxWeight: 1 },
         graph: { shape: 'harary', dropoutRate, corruptRate: 0, threatModel: 'semi-honest' },
-        phaseTimeouts: { 'advertise-keys': PHASE_TIMEOUT, 'share-keys': PHASE_TIMEOUT, 'masked-input': PHASE_TIMEOUT, 'consistency-check': PHASE_TIMEOUT, unmask: PHASE_TIMEOUT },
-        announceTimeout: ANNOUNCE_TIMEOUT,
+        phaseTimeouts: { 'advertise-keys': phase, 'share-keys': phase, 'masked-input': phase, 'consistency-check': phase, unmask: phase },
+        announceTimeout: announceTimeout(members.length),
         maxAttempts: 4
       })
     } catch (err) {
@@ -283,10 +361,9 @@ function testnetSession (members: string[], dimension: number, minParticipants: 
   throw lastError
 }
 
-/** Milliseconds from each phase mark to the next (the last phase runs to now). */
-function phaseDurations (marks: Array<{ phase: Phase, at: number }>): Partial<Record<Phase, number>> {
+/** Milliseconds from each phase mark to the next (the last phase runs to the end). */
+function phaseDurations (marks: Array<{ phase: Phase, at: number }>, end: number): Partial<Record<Phase, number>> {
   const out: Partial<Record<Phase, number>> = {}
-  const end = performance.now()
   marks.forEach((mark, i) => { out[mark.phase] = Math.round((marks[i + 1]?.at ?? end) - mark.at) })
   return out
 }

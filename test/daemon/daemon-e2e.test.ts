@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadSessionFile } from '../../src/daemon/daemon.js'
 import { toNpy } from '../../src/daemon/npy.js'
+import { openSession } from '../../src/node/session-config.js'
+import { auditRound } from '../../src/testnet/audit.js'
 import { secagg, startDaemon, type DaemonProcess } from '../../src/testnet/daemon-process.js'
 
 const DIMENSION = 1000
@@ -156,6 +159,28 @@ describe('three secagg daemons on loopback', () => {
       expect(listing.rounds.map(r => r.round)).toEqual(daemon === daemons[0] ? [2] : [1, 2])
       expect(listing.rounds.every(r => r.survivors.length === 3)).toBe(true)
     }
+  })
+
+  it('serve each round\'s signed result, which verifies and names the aggregator the round before elected', async () => {
+    const session = openSession(await loadSessionFile(sessionFile))
+    const signed = async (round: number): Promise<Uint8Array> => {
+      const response = await daemons[1].api(`/v1/sessions/e2e/rounds/${round}/signed`)
+      expect(response.headers.get('content-type')).toBe('application/octet-stream')
+      expect(response.headers.get('x-secagg-round')).toBe(String(round))
+      return new Uint8Array(await response.arrayBuffer())
+    }
+    const [first, second] = [await signed(1), await signed(2)]
+    const reported = await (await daemons[1].api('/v1/sessions/e2e/rounds/2')).json() as { round: number, attempt: number, aggregator: string, survivors: string[] }
+    expect(await auditRound(session, peerIds, first, second, reported)).toEqual([])
+    // the same bytes from the restarted member, which fetched nothing but took part in round 2
+    expect(new Uint8Array(await (await daemons[0].api('/v1/sessions/e2e/rounds/2/signed')).arrayBuffer())).toEqual(second)
+    const tampered = second.slice()
+    tampered[tampered.length - 1] ^= 1
+    expect(await auditRound(session, peerIds, first, tampered, reported)).toEqual([expect.stringMatching(/^the signed result does not verify/)])
+    expect(await auditRound(session, peerIds, first, second, { ...reported, survivors: reported.survivors.slice(1) })).toEqual(['the signed survivor set is not the one the peers reported'])
+    // an election among other members cannot have chosen this aggregator
+    expect(await auditRound(session, peerIds.filter(id => id !== reported.aggregator), first, second, reported)).toEqual([expect.stringMatching(/was aggregated by .* but the previous result elects/)])
+    expect((await daemons[1].api('/v1/sessions/e2e/rounds/3/signed')).status).toBe(404)
   })
 
   it('count rounds, phases, participants and libp2p traffic by protocol in Prometheus metrics', async () => {

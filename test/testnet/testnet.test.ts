@@ -1,6 +1,6 @@
 /**
- * The local testnet at CI size: five `secagg node` processes, three rounds at d = 10,000, one peer
- * killed per round and the aggregator killed in round 2; every result must be the exact sum of its
+ * The local testnet at CI size: five `secagg node` processes, over TCP and WebRTC, three rounds at
+ * d = 10,000, one peer killed per round and the aggregator killed in round 2; every result must be the exact sum of its
  * survivors' inputs, and the same seed must give the same schedule.
  */
 import { afterAll, describe, expect, it } from 'vitest'
@@ -33,10 +33,16 @@ describe('the local testnet', () => {
 
   it('runs five daemons through three rounds with a dropout each and a killed aggregator, every sum exact', async () => {
     const reports: RoundReport[] = []
-    testnet = new Testnet({ peers: 5, rounds: 3, dimension: 10_000, drop: { count: 1 }, killAggregator: 'masked-input', seed: 'ci' }, { round: r => reports.push(r) })
+    testnet = new Testnet({ peers: 5, transport: 'mixed', rounds: 3, dimension: 10_000, drop: { count: 1 }, killAggregator: 'masked-input', seed: 'ci' }, { round: r => reports.push(r) })
     await testnet.start()
+    // mixed: every other peer listens on WebRTC only, so rounds cross both transports
+    const listening = testnet.running().map(peer => peer.info.addresses[0])
+    expect(listening.filter(a => a.includes('/udp/') && a.includes('/webrtc-direct/'))).toHaveLength(2)
+    expect(listening.filter(a => a.includes('/tcp/'))).toHaveLength(3)
     await testnet.run()
+    // no problem: every sum exact, every signed result verified and its aggregator the elected one
     expect(reports.map(r => r.problems)).toEqual([[], [], []])
+    expect(reports.map(r => r.excluded)).toEqual([[], [], []])
     for (const report of reports) {
       expect(report.exact).toBe(true)
       expect(report.maxAbsError).toBeLessThan(1e-9)

@@ -3,8 +3,10 @@
  * phase, a table row per round and PASS or FAIL; with --json, one JSON object per round instead.
  */
 import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
 import { PHASES, type Phase } from '../../../protocol/round/phases.js'
-import { Testnet, type RoundReport } from '../../../testnet/testnet.js'
+import { renderReport } from '../../../testnet/report.js'
+import { Testnet, type RoundReport, type TestnetTransport } from '../../../testnet/testnet.js'
 import { CliError, EXIT_BAD_INPUT } from '../../cli-error.js'
 
 export interface TestnetArgs {
@@ -13,9 +15,12 @@ export interface TestnetArgs {
   dim: number
   drop: string
   killAggregator?: string
+  /** One of TRANSPORTS: yargs checks it. */
+  transport: TestnetTransport
   seed?: string
   json: boolean
   keep: boolean
+  report?: string
 }
 
 function phase (value: string, flag: string): Phase {
@@ -33,11 +38,14 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
   const [dropCount, dropPhase] = args.drop.split(':')
   const drop = { count: count(Number(dropCount), '--drop', 0, peers - 3), ...(dropPhase !== undefined ? { phase: phase(dropPhase, '--drop') } : {}) }
   const killAggregator = args.killAggregator === undefined || args.killAggregator === 'none' ? undefined : phase(args.killAggregator, '--kill-aggregator')
+  const transport = args.transport
   const seed = args.seed ?? randomBytes(8).toString('hex')
   const say = (line: string): void => { if (!args.json) process.stdout.write(`${line}\n`) }
+  const rounds = count(args.rounds, '--rounds', 1, 1000)
   const testnet = new Testnet({
     peers,
-    rounds: count(args.rounds, '--rounds', 1, 1000),
+    transport,
+    rounds,
     dimension: count(args.dim, '--dim', 1, 10_000_000),
     drop,
     ...(killAggregator !== undefined ? { killAggregator } : {}),
@@ -60,8 +68,10 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  say(`libp2p-secagg testnet: ${peers} secagg node processes on loopback, ${args.rounds} rounds at d = ${args.dim.toLocaleString('en')}, seed ${seed}`)
-  say(`faults: ${drop.count} peer(s) killed per round${drop.phase !== undefined ? ` in ${drop.phase}` : ' at a random phase'}${killAggregator !== undefined ? `; the aggregator killed in ${killAggregator} in one round` : ''}`)
+  const faults = `${drop.count} peer(s) killed per round${drop.phase !== undefined ? ` in ${drop.phase}` : ' at a random phase'}${killAggregator !== undefined ? `; the aggregator killed in ${killAggregator} in round ${rounds > 1 ? 2 : 1}` : ''}`
+  const startedAt = new Date()
+  say(`libp2p-secagg testnet: ${peers} secagg node processes on loopback over ${transport}, ${rounds} rounds at d = ${args.dim.toLocaleString('en')}, seed ${seed}`)
+  say(`faults: ${faults}`)
   let reports: RoundReport[] = []
   try {
     await testnet.start()
@@ -75,24 +85,29 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
     }
   }
   const failed = reports.filter(r => r.problems.length > 0)
+  const passed = failed.length === 0 && reports.length === rounds
+  if (args.report !== undefined) {
+    await writeFile(args.report, renderReport({ peers, rounds, dimension: args.dim, seed, transport, faults, startedAt, passed }, reports))
+    say(`\nreport: ${args.report}`)
+  }
   if (!args.json) {
     say('')
     say(table(reports))
     for (const r of failed) for (const problem of r.problems) say(`round ${r.round}: ${problem}`)
-    say(failed.length === 0 && reports.length === args.rounds
-      ? `\nPASS: ${reports.length} rounds, every result the exact sum of its survivors' inputs`
-      : `\nFAIL: ${failed.length} of ${args.rounds} rounds went wrong`)
+    say(passed
+      ? `\nPASS: ${reports.length} rounds, every result the exact sum of its survivors' inputs, every aggregator the one the round before elected (${new Set(reports.map(r => r.aggregator)).size} different)`
+      : `\nFAIL: ${rounds - reports.length + failed.length} of ${rounds} rounds went wrong or did not run`)
   }
-  if (failed.length > 0 || reports.length < args.rounds) process.exitCode = 1
+  if (!passed) process.exitCode = 1
   if (args.keep) await new Promise(() => {})
 }
 
 /** Rows of round reports under a header. */
 export function table (reports: RoundReport[]): string {
-  const header = ['round', 'attempt', 'aggregator', 'partic.', 'surv.', 'dropped', 'exact', 'max |err|', 'ms', ...PHASES.slice(1).map(p => p.replace('consistency-check', 'consistency')), 'KB sent', 'KB recv']
+  const header = ['round', 'attempt', 'aggregator', 'partic.', 'surv.', 'dropped', 'excl.', 'exact', 'max |err|', 'ms', 'before', ...PHASES.slice(1).map(p => p.replace('consistency-check', 'consistency')), 'delivery', 'KB sent', 'KB recv']
   const rows = reports.map(r => [
-    r.round, r.attempt, r.aggregator, r.participants, r.survivors, r.dropped.join(' ') || '-', r.exact ? 'yes' : 'NO', r.maxAbsError.toExponential(1), Math.round(r.ms),
-    ...PHASES.slice(1).map(p => r.phaseMs[p] ?? '-'), Math.round(r.bytes.sent / 1024), Math.round(r.bytes.received / 1024)
+    r.round, r.attempt, r.aggregator, r.participants, r.survivors, r.dropped.join(' ') || '-', r.excluded.length, r.exact ? 'yes' : 'NO', r.maxAbsError.toExponential(1), Math.round(r.ms), r.beforeMs,
+    ...PHASES.slice(1).map(p => r.phaseMs[p] ?? '-'), r.deliveryMs, Math.round(r.bytes.sent / 1024), Math.round(r.bytes.received / 1024)
   ].map(String))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)))
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ')
