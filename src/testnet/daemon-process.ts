@@ -18,15 +18,20 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs a `secagg` command to its end. */
-export async function secagg (args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+/** Runs a program to its end, collecting what it printed. */
+export async function runToEnd (command: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   const code = await new Promise<number | null>(resolve => child.once('close', resolve))
   return { code, stdout, stderr }
+}
+
+/** Runs a `secagg` command to its end. */
+export async function secagg (args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runToEnd(process.execPath, [CLI, ...args], env)
 }
 
 export interface DaemonProcess {

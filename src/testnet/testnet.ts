@@ -251,7 +251,10 @@ export class Testnet {
       report.excluded = this.peers.map((_, i) => i).filter(i => !killed.has(i) && !survivors.includes(i)).map(i => `peer-${i}`)
       const exactSum = new Float64Array(dimension)
       for (const s of survivors) this.inputs.get(this.outstanding[s] ?? '')?.forEach((v, j) => { exactSum[j] += v })
-      for (const s of survivors) this.outstanding[s] = undefined
+      for (const s of survivors) {
+        this.inputs.delete(this.outstanding[s] ?? '')
+        this.outstanding[s] = undefined
+      }
       report.exact = result.sum.every((v, j) => v === exactSum[j])
       if (!report.exact) problems.push('the sum is not the exact sum of the survivors\' inputs')
       report.maxAbsError = result.mean.reduce((worst, v, j) => Math.max(worst, Math.abs(v - exactSum[j] / survivors.length)), 0)
@@ -263,8 +266,8 @@ export class Testnet {
     const after = await this.bytes()
     report.bytes = { sent: after.sent - before.sent, received: after.received - before.received }
     // Killed peers come back for the next round, without the update they held (a new one is coming).
-    for (const i of killed) this.outstanding[i] = undefined
     for (const i of killed) {
+      this.outstanding[i] = undefined
       await this.peers[i].exited
       await rm(join(this.dataDir(i), UPDATES_DIR), { recursive: true, force: true })
       if (!this.stopped) await this.startPeer(i)

@@ -3,7 +3,6 @@
  * trainer would (the Python example, plain HTTP, and `secagg submit`), each result checked against
  * the plaintext weighted mean; an update accepted before a restart is aggregated after it.
  */
-import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +12,7 @@ import { loadSessionFile } from '../../src/daemon/daemon.js'
 import { toNpy } from '../../src/daemon/npy.js'
 import { openSession } from '../../src/node/session-config.js'
 import { auditRound } from '../../src/testnet/audit.js'
-import { secagg, startDaemon, type DaemonProcess } from '../../src/testnet/daemon-process.js'
+import { runToEnd, secagg, startDaemon, type CliRun, type DaemonProcess } from '../../src/testnet/daemon-process.js'
 
 const DIMENSION = 1000
 const CLIP = 1
@@ -58,14 +57,8 @@ async function resultOf (daemon: DaemonProcess, updateId: string): Promise<{ rou
   return await (await daemon.api(`/v1/sessions/e2e/rounds/${status.round}`)).json() as { round: number, survivors: string[], mean: number[] }
 }
 
-async function python (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = spawn('python3', [PYTHON_CLIENT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-  const code = await new Promise<number | null>(resolve => child.once('close', resolve))
-  return { code, stdout, stderr }
+async function python (args: string[]): Promise<CliRun> {
+  return runToEnd('python3', [PYTHON_CLIENT, ...args])
 }
 
 beforeAll(async () => {
