@@ -28,6 +28,16 @@ export function announcerOf (bytes: Uint8Array, ref: AttemptRef): Uint8Array | u
   }
 }
 
+/** Until when (Unix ms) an announcement's aggregator takes keys: its advertise-keys deadline. */
+export function keysTakenUntil (bytes: Uint8Array): number | undefined {
+  try {
+    const deadline = Announcement.decode(Signed.decode(bytes).body).deadlines[0]
+    return deadline === undefined ? undefined : Number(deadline)
+  } catch {
+    return undefined
+  }
+}
+
 /** True when `aggregator` signed this announcement for this attempt. */
 export async function isAnnouncementBy (bytes: Uint8Array, aggregator: Identity, ref: AttemptRef): Promise<boolean> {
   const announcer = announcerOf(bytes, ref)

@@ -19,7 +19,7 @@ import { InvalidUpdateError, RoundFailedError, UpdatePendingError } from './erro
 import { Membership } from './membership.js'
 import { verifyResult } from './result-verification.js'
 import { Notice, type Presence } from './pb/network.js'
-import { EarlyAnnouncements, isAnnouncementBy, type AttemptRef } from './announcements.js'
+import { EarlyAnnouncements, isAnnouncementBy, keysTakenUntil, type AttemptRef } from './announcements.js'
 import { PRESENCE_TTL_INTERVALS } from './constants.js'
 import type { Messenger, RouteInfo, UploadSink } from './messenger.js'
 import type { Session } from './session-config.js'
@@ -116,6 +116,10 @@ interface Pending {
   roundingSeed: Uint8Array
   /** The survivors a later attempt must have, once this peer revealed shares in one that failed. */
   requiredSurvivors?: ReadonlySet<string>
+  /** The round's attempts this peer made keys in: it never takes part in one twice. */
+  joined: Set<number>
+  /** Announcements of later attempts, kept for when this peer's own deadlines bring it there. */
+  ahead: Map<number, Uint8Array>
   resolve: (result: AggregateResult) => void
   reject: (err: Error) => void
   attempt?: Attempt
@@ -189,7 +193,7 @@ export class SessionRunner {
     }
     options.signal?.throwIfAborted()
     const result = new Promise<AggregateResult>((resolve, reject) => {
-      this.pending = { round: this.nextRound, update, weight, roundingSeed: systemRandom(16), resolve, reject }
+      this.pending = { round: this.nextRound, update, weight, roundingSeed: systemRandom(16), joined: new Set(), ahead: new Map(), resolve, reject }
     })
     const onAbort = (): void => { this.fail('left', 'aggregate() was aborted', options.signal?.reason) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -246,7 +250,7 @@ export class SessionRunner {
         void this.runAggregator(attempt)
         return
       }
-      const early = attempt.early.take(elected)
+      const early = attempt.early.take(elected) ?? pending.ahead.get(number)
       if (early !== undefined) void this.onAnnouncement(attempt, early)
     }, gatherDelay))
     attempt.timers.push(setTimeout(() => {
@@ -270,11 +274,13 @@ export class SessionRunner {
     // two sums would expose single inputs.
     const revealed = attempt.participant?.revealedSurvivors
     if (revealed !== undefined) pending.requiredSurvivors = new Set(revealed.filter(id => id !== attempt.elected?.id))
-    if (attempt.number + 1 >= this.session.config.maxAttempts) {
+    let next = attempt.number + 1
+    while (pending.joined.has(next)) next++
+    if (next >= this.session.config.maxAttempts) {
       this.fail('max-attempts', `all ${this.session.config.maxAttempts} attempts failed; the last: ${reason}`)
       return
     }
-    this.startAttempt(attempt.number + 1)
+    this.startAttempt(next)
   }
 
   private fail (failure: 'max-attempts' | 'left', message: string, cause?: unknown): void {
@@ -421,6 +427,7 @@ export class SessionRunner {
       isMember: this.isMember
     })
     attempt.participant = participant
+    pending.joined.add(attempt.number)
     await this.onParticipantStep(attempt, await participant.handle(elected, 'announcement', bytes))
   }
 
@@ -493,6 +500,8 @@ export class SessionRunner {
     if (pending !== undefined && pending.round <= outcome.round) {
       if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
       pending.round = outcome.round + 1
+      pending.joined = new Set()
+      pending.ahead = new Map()
       this.startAttempt(0)
     }
   }
@@ -514,21 +523,38 @@ export class SessionRunner {
   }
 
   /**
-   * An announcement for the attempt after this peer's current one: the next attempt began elsewhere
-   * before this peer's own deadline (its aggregator went silent here first). Follow it only when the
-   * peer this view elects for it signed it, so no one else can end attempts early; and never after
-   * revealing shares in the current one, whose deadline must pass first.
+   * An announcement for another attempt of this peer's round, signed by the peer this view elects for
+   * it (so no one else can move peers between attempts). Members move to the next attempt on their own
+   * deadlines, counted from when each got its update, so on a loaded network they drift apart across
+   * attempts, none with enough participants. These rules bring them back together in the earliest
+   * attempt still taking keys:
+   * - an earlier attempt this peer made no keys in, still taking keys: go back to it, unless this
+   *   peer's masked input may already be in the current one, or it aggregates one past taking keys;
+   * - a later attempt: go now if the current one has heard no announcement (its aggregator may be
+   *   gone), else keep it for when this peer's own deadlines bring it there.
+   * An attempt is never joined twice: its aggregator would hold two sets of keys from one peer.
    */
-  private async followNextAttempt (route: RouteInfo, bytes: Uint8Array): Promise<void> {
-    const attempt = this.pending?.attempt
-    if (attempt === undefined || route.round !== attempt.round || route.attempt !== attempt.number + 1 || attempt.participant?.revealed === true) return
+  private async otherAttempt (route: RouteInfo, bytes: Uint8Array): Promise<void> {
+    const pending = this.pending
+    const current = pending?.attempt
+    if (pending === undefined || current === undefined || route.round !== current.round || route.attempt === current.number) return
+    if (route.attempt >= this.session.config.maxAttempts || pending.joined.has(route.attempt)) return
     const elected = this.elect(route.round, route.attempt)
-    const ref = { ...this.attemptRef(attempt), attempt: route.attempt }
-    if (elected.id === this.context.self.id || !await isAnnouncementBy(bytes, elected, ref)) return
-    if (this.pending?.attempt !== attempt) return
-    this.nextAttempt(attempt, attempt.participant === undefined ? 'no-announcement' : 'timeout')
-    const next = this.pending?.attempt
-    if (next?.number !== route.attempt) return
+    if (elected.id === this.context.self.id || !await isAnnouncementBy(bytes, elected, { ...this.attemptRef(current), attempt: route.attempt })) return
+    if (this.pending !== pending || pending.attempt !== current) return
+    const move = route.attempt < current.number
+      ? (keysTakenUntil(bytes) ?? 0) > Date.now() && mayLeave(current)
+      : current.participant === undefined && current.aggregator === undefined
+    if (!move) {
+      if (route.attempt > current.number) pending.ahead.set(route.attempt, bytes)
+      return
+    }
+    this.context.log('round %d: from attempt %d to attempt %d, announced by %s', route.round, current.number, route.attempt, elected.id)
+    current.lastAbort = current.participant === undefined ? 'no-announcement' : 'timeout'
+    this.endAttempt(current)
+    this.startAttempt(route.attempt)
+    const next = pending.attempt
+    if (next === undefined || next === current) return
     next.elected = elected
     await this.onAnnouncement(next, bytes)
   }
@@ -543,7 +569,7 @@ export class SessionRunner {
     const attempt = this.attemptFor(route)
     if (attempt === undefined) {
       if (type === 'result') await this.consider(bytes)
-      if (type === 'announcement') await this.followNextAttempt(route, bytes)
+      if (type === 'announcement') await this.otherAttempt(route, bytes)
       return
     }
     let sender: Identity
@@ -605,7 +631,7 @@ export class SessionRunner {
     if (!equalBytes(route.session, this.session.id)) return
     const attempt = this.attemptFor(route)
     if (attempt !== undefined) await this.onAnnouncement(attempt, bytes)
-    else await this.followNextAttempt(route, bytes)
+    else await this.otherAttempt(route, bytes)
   }
 
   /**
@@ -658,6 +684,18 @@ export class SessionRunner {
       this.context.log('ignored a result: %s', err.message)
     }
   }
+}
+
+/** Participant states before any of its masked input is sent. */
+const BEFORE_MASKED_INPUT = new Set(['announce', 'advertise-keys', 'share-keys'])
+
+/**
+ * Whether a peer may leave an attempt for another: none of its masked input went out in it (so it has
+ * revealed no shares there either), and if it aggregates the attempt, it is still only taking keys.
+ */
+function mayLeave (attempt: Attempt): boolean {
+  return BEFORE_MASKED_INPUT.has(attempt.participant?.status ?? 'announce') &&
+    (attempt.aggregator === undefined || attempt.aggregator.status === 'advertise-keys')
 }
 
 /** Participant states from which its masked input may be in the attempt's sum. */

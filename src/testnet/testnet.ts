@@ -263,8 +263,14 @@ export class Testnet {
       report.beforeMs = Math.round((completing[0]?.at ?? started) - started)
       report.deliveryMs = Math.round(ended - (resultAt ?? ended))
     }
-    const after = await this.bytes()
-    report.bytes = { sent: after.sent - before.sent, received: after.received - before.received }
+    // Over the peers up at both ends of the round: a killed peer's counters die with it, and a restarted
+    // one's start again from zero.
+    for (const [peer, counts] of await this.bytes()) {
+      const start = before.get(peer)
+      if (start === undefined) continue
+      report.bytes.sent += counts.sent - start.sent
+      report.bytes.received += counts.received - start.received
+    }
     // Killed peers come back for the next round, without the update they held (a new one is coming).
     for (const i of killed) {
       this.outstanding[i] = undefined
@@ -311,18 +317,18 @@ export class Testnet {
     throw new Error(`no result of round ${round} within ${RESULT_TIMEOUT / 60_000} minutes`)
   }
 
-  /** Bytes of /secagg/ protocols sent and received so far, over the running peers. */
-  private async bytes (): Promise<{ sent: number, received: number }> {
-    let sent = 0
-    let received = 0
+  /** Bytes of /secagg/ protocols each running peer (by its process) has sent and received so far. */
+  private async bytes (): Promise<Map<DaemonProcess, { sent: number, received: number }>> {
+    const counts = new Map<DaemonProcess, { sent: number, received: number }>()
     for (const peer of this.running()) {
       const text = await fetch(peer.info.metrics!).then(async r => r.text()).catch(() => '')
+      const count = { sent: 0, received: 0 }
       for (const [, direction, value] of text.matchAll(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/[^"]* (sent|received)"\} (\d+)$/gm)) {
-        if (direction === 'sent') sent += Number(value)
-        else received += Number(value)
+        count[direction as 'sent' | 'received'] += Number(value)
       }
+      counts.set(peer, count)
     }
-    return { sent, received }
+    return counts
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * When members' views differ: a peer follows only the aggregator its own view elects, so a peer whose
+ * When members' views differ, or their attempts: a peer follows only the aggregator its own view elects, so a peer whose
  * view is out of step takes part in no one else's round. Its input is in no sum; it adopts the others'
  * signed result once it checks out, and its update waits for the next round. A closed session's views
  * never differ: it elects from its member list.
@@ -97,5 +97,52 @@ describe('a closed session', () => {
     expect(presences).toHaveLength(1)
     expect(presences[0].from).toBe(elected(attempt))
     expect(presences[0].notice.announcement).toBeDefined()
+  }, 60_000)
+})
+
+describe('members whose attempts drift apart', () => {
+  it('come back together in the earliest attempt still taking keys, and it completes with everyone', async () => {
+    // Three members get their updates early. Attempt 0's aggregator is not among them, so they give up
+    // on it and start attempt 1, whose aggregator is one of them. Only then do the other three get
+    // theirs, and attempt 0's aggregator announces: the early three must come back to attempt 0.
+    const n = 6
+    nodes = await startNetwork(n, { transport: 'tcp' })
+    const config = testSession(n, {
+      members: nodes.map(node => node.peerId.toString()),
+      minParticipants: n,
+      maxAttempts: 4,
+      announceTimeout: 1500,
+      phaseTimeouts: { 'advertise-keys': 8000, 'share-keys': 3000, 'masked-input': 5000, 'consistency-check': 3000, unmask: 3000 }
+    })
+    const session = openSession(config)
+    const identities = nodes.map(node => identityOf(node.peerId))
+    const elected = (attempt: number): number => identities.findIndex(i => i.id === electAggregator(session.id, 1, attempt, genesisBeacon(session.id), identities).id)
+    // (attempt 1 is elected from the same list, so its aggregator is another member than attempt 0's)
+    const early = [elected(1), ...[...nodes.keys()].filter(i => i !== elected(0) && i !== elected(1)).slice(0, 2)]
+    const late = [...nodes.keys()].filter(i => !early.includes(i))
+    const updates = gridUpdates(session.params, n, 'drift')
+    const sessions = await joinAll(nodes, config)
+    const earlyAttempts = new Set<number>()
+    for (const i of early) {
+      nodes[i].services.secagg.addEventListener('progress', ({ detail }) => { if (detail.phase === 'advertise-keys') earlyAttempts.add(detail.attempt) })
+    }
+
+    const earlyResults = early.map(async i => sessions[i].aggregate(updates[i]))
+    // Until attempt 1 takes keys among the early members: they have left attempt 0 behind.
+    const deadline = Date.now() + 10_000
+    while (!earlyAttempts.has(1)) {
+      if (Date.now() > deadline) throw new Error('the early members never reached attempt 1')
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    const results = await Promise.all([...earlyResults, ...late.map(async i => sessions[i].aggregate(updates[i]))])
+
+    const expected = Array.from(exactSum(updates, [...nodes.keys()]))
+    for (const result of results) {
+      expect(result.round).toBe(1)
+      expect(result.attempt).toBe(0)
+      expect(result.aggregator).toBe(identities[elected(0)].id)
+      expect(result.survivors).toHaveLength(n)
+      expect(Array.from(result.sum)).toEqual(expected)
+    }
   }, 60_000)
 })
