@@ -255,7 +255,7 @@ function roundSummary (record: RoundRecord): object {
     survivors: record.survivors,
     weightSum: record.weightSum,
     completedAt: new Date(record.completedAt).toISOString(),
-    ...(record.update !== undefined ? { update: record.update } : {})
+    ...(record.update !== undefined ? { update: record.update, clipped: record.clipped } : {})
   }
 }
 

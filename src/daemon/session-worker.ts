@@ -42,6 +42,8 @@ export interface RoundRecord {
   signedResult: Uint8Array
   /** The update of this node that the round aggregated, if any. */
   update?: string
+  /** How many of that update's coordinates were clipped to the session's range. */
+  clipped?: number
 }
 
 export interface WorkerSettings {
@@ -238,7 +240,8 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
       mean: result.mean,
       signedResult: result.signedResult,
       completedAt: Date.now(),
-      update: update.id
+      update: update.id,
+      clipped: result.clipped
     })
     this.setStatus({ ...this.statuses.get(update.id)!, state: 'aggregated', round: result.round })
     this.emit('result', record)

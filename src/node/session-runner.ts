@@ -59,6 +59,11 @@ export interface AggregateResult {
   /** sum / weightSum. */
   mean: Float64Array
   /**
+   * Coordinates of this peer's update that lay outside the session's [-clip, clip] and were clipped to
+   * it: many, round after round, mean the clip range is too narrow for the updates (docs/parameters.md).
+   */
+  clipped: number
+  /**
    * The round's result as its aggregator signed it, with the survivors' consistency signatures: anyone
    * holding the session can check it (`verifyResult`), and the next round's beacon is its hash.
    */
@@ -106,6 +111,8 @@ interface Attempt {
   lastAbort?: AbortReason | 'no-announcement'
   /** The announcement this peer made as the attempt's aggregator, repeated for members that get ready late. */
   announcement?: Uint8Array
+  /** Coordinates of this peer's update clipped when its masked input was encoded. */
+  clipped: number
 }
 
 interface Pending {
@@ -235,7 +242,7 @@ export class SessionRunner {
   private startAttempt (number: number): void {
     const pending = this.pending
     if (pending === undefined) return
-    const attempt: Attempt = { round: pending.round, number, timers: [], controller: new AbortController(), early: new EarlyAnnouncements() }
+    const attempt: Attempt = { round: pending.round, number, timers: [], controller: new AbortController(), early: new EarlyAnnouncements(), clipped: 0 }
     pending.attempt = attempt
     const { announceTimeout } = this.session.config
     // In an open session the members' presence needs a moment to spread: elect the aggregator on the
@@ -461,7 +468,10 @@ export class SessionRunner {
     if (this.uploading.has(participant)) return
     this.uploading.add(participant)
     const chunks = (async function * () {
-      for await (const chunk of participant.maskedInput()) yield chunk.bytes
+      for await (const chunk of participant.maskedInput()) {
+        attempt.clipped = chunk.clipped
+        yield chunk.bytes
+      }
     })()
     try {
       if (attempt.elected!.id === this.context.self.id) {
@@ -485,7 +495,7 @@ export class SessionRunner {
     if (pending.attempt !== undefined) {
       for (const timer of pending.attempt.timers) clearTimeout(timer)
     }
-    const result = resultOf(this.session, outcome)
+    const result = resultOf(this.session, outcome, pending.attempt?.clipped ?? 0)
     pending.resolve(result)
     this.context.result(result)
     // No presence now: every member checks it against n others, and the round's members learn the new
@@ -716,7 +726,7 @@ function identityOfPeer (peer: PeerId): Identity {
   return identityOf(peer)
 }
 
-function resultOf (session: Session, outcome: RoundOutcome): AggregateResult {
+function resultOf (session: Session, outcome: RoundOutcome, clipped: number): AggregateResult {
   return {
     session: session.idHex,
     round: outcome.round,
@@ -727,6 +737,7 @@ function resultOf (session: Session, outcome: RoundOutcome): AggregateResult {
     sum: outcome.sum,
     weightSum: outcome.weightSum,
     mean: outcome.mean,
+    clipped,
     signedResult: outcome.signedResult
   }
 }

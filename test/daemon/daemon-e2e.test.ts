@@ -51,10 +51,10 @@ async function rawPost (daemon: DaemonProcess, values: Float32Array, weight: num
   return await response.json() as { id: string, state: string }
 }
 
-async function resultOf (daemon: DaemonProcess, updateId: string): Promise<{ round: number, survivors: string[], mean: number[] }> {
+async function resultOf (daemon: DaemonProcess, updateId: string): Promise<{ round: number, survivors: string[], mean: number[], clipped: number }> {
   const status = await (await daemon.api(`/v1/updates/${updateId}?wait=120`)).json() as { state: string, round: number }
   expect(status.state).toBe('aggregated')
-  return await (await daemon.api(`/v1/sessions/e2e/rounds/${status.round}`)).json() as { round: number, survivors: string[], mean: number[] }
+  return await (await daemon.api(`/v1/sessions/e2e/rounds/${status.round}`)).json() as { round: number, survivors: string[], mean: number[], clipped: number }
 }
 
 async function python (args: string[]): Promise<CliRun> {
@@ -115,6 +115,8 @@ describe('three secagg daemons on loopback', () => {
     }
     expect(fromPython.survivors).toBe(3)
     expect([...viaHttp.survivors].sort()).toEqual([...peerIds].sort())
+    expect(viaHttp.clipped).toBe(updates[1].filter(v => Math.abs(v) > CLIP).length)
+    expect(viaHttp.clipped).toBeGreaterThan(0)
     // one round, one result, whichever way it was fetched
     expect(fromCli.mean).toEqual(viaHttp.mean)
   }, 120_000)
@@ -141,7 +143,8 @@ describe('three secagg daemons on loopback', () => {
     expect(restarted.round).toBe(2)
     expect([...second.survivors].sort()).toEqual([...peerIds].sort())
     for (const result of [restarted, second, third]) expectClose(result.mean, plaintextMean(updates, weights))
-    expect(await readdir(join(daemons[0].dataDir, 'updates'))).toEqual([])
+    // the update leaves the disk once its round has a result, just after the status says so
+    await expect.poll(async () => readdir(join(daemons[0].dataDir, 'updates')), { timeout: 5_000 }).toEqual([])
   }, 150_000)
 
   it('list the rounds each took part in, and the session\'s next round', async () => {

@@ -83,3 +83,22 @@ describe('ten peers on TCP over five rounds', () => {
     expect(new Set(aggregators).size).toBeGreaterThan(1)
   }, 120_000)
 })
+
+describe('clipping', () => {
+  it('tells each peer how many coordinates of its update were clipped, and sums the clipped values', async () => {
+    nodes = await startNetwork(4, { transport: 'memory' })
+    const config = testSession(4)
+    const { params } = openSession(config)
+    const { clip } = params.encoding
+    const updates = gridUpdates(params, 4, 'clipping')
+    // peer i has 3i coordinates beyond the range, on both sides
+    updates.forEach((update, i) => { for (let j = 0; j < 3 * i; j++) update[j] = (j % 2 === 0 ? 1 : -1) * (clip + 1 + j) })
+    const sessions = await joinAll(nodes, config)
+    const results = await Promise.all(sessions.map(async (s, i) => s.aggregate(updates[i])))
+    const clipped = updates.map(update => update.map(v => Math.max(-clip, Math.min(clip, v))))
+    results.forEach((result, i) => {
+      expect(result.clipped).toBe(3 * i)
+      expect(Array.from(result.sum)).toEqual(Array.from(exactSum(clipped, [0, 1, 2, 3])))
+    })
+  }, 60_000)
+})
