@@ -1,0 +1,93 @@
+/**
+ * The example's chart: test accuracy per round of the three ways of training, as one self-contained
+ * HTML page with an inline SVG line chart, and a table with the dropouts and clipping of each round.
+ */
+import type { FederatedOptions, FederatedRound } from './federated.js'
+
+const WIDTH = 900
+const HEIGHT = 420
+const PLOT = { left: 64, right: 24, top: 40, bottom: 84 }
+
+const LINES: Array<{ key: 'secure' | 'plaintext' | 'central', name: string, colour: string, dash: string }> = [
+  { key: 'central', name: 'central (all data pooled)', colour: '#9e9e9e', dash: '6 4' },
+  { key: 'plaintext', name: 'FedAvg, plaintext averaging', colour: '#f28e2b', dash: '' },
+  { key: 'secure', name: 'FedAvg through secure aggregation', colour: '#4e79a7', dash: '2 3' }
+]
+
+function percent (value: number): string {
+  return `${(100 * value).toFixed(1)}%`
+}
+
+function lineChart (rounds: FederatedRound[]): string {
+  const all = rounds.flatMap(r => [r.secure, r.plaintext, r.central])
+  // the accuracy axis starts at the lowest tenth any curve reaches, so the curves fill the plot
+  const bottom = Math.floor(10 * Math.min(...all)) / 10
+  const x = (round: number): number => PLOT.left + (WIDTH - PLOT.left - PLOT.right) * (rounds.length === 1 ? 0.5 : (round - 1) / (rounds.length - 1))
+  const y = (value: number): number => PLOT.top + (HEIGHT - PLOT.top - PLOT.bottom) * (1 - (value - bottom) / (1 - bottom))
+  const ticks: string[] = []
+  for (let v = bottom; v <= 1.0001; v += 0.1) {
+    ticks.push(`<line x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e0e0e0"/><text x="${PLOT.left - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(100 * v)}%</text>`)
+  }
+  for (const r of rounds) ticks.push(`<text x="${x(r.round)}" y="${HEIGHT - PLOT.bottom + 18}" text-anchor="middle">${r.round}</text>`)
+  const lines = LINES.map(line => {
+    const points = rounds.map(r => `${x(r.round).toFixed(1)},${y(r[line.key]).toFixed(1)}`).join(' ')
+    return `<polyline points="${points}" fill="none" stroke="${line.colour}" stroke-width="2.5" stroke-dasharray="${line.dash}"/>`
+  })
+  const legend = LINES.map((line, i) => {
+    const lx = PLOT.left + i * 280
+    return `<line x1="${lx}" x2="${lx + 28}" y1="${HEIGHT - 22}" y2="${HEIGHT - 22}" stroke="${line.colour}" stroke-width="2.5" stroke-dasharray="${line.dash}"/><text x="${lx + 34}" y="${HEIGHT - 18}">${line.name}</text>`
+  })
+  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="Test accuracy per round">
+<text x="${PLOT.left}" y="22" class="title">Test accuracy after each round</text>
+${ticks.join('\n')}
+<text x="${(PLOT.left + WIDTH - PLOT.right) / 2}" y="${HEIGHT - PLOT.bottom + 40}" text-anchor="middle">round</text>
+${lines.join('\n')}
+${legend.join('\n')}
+</svg>`
+}
+
+function table (rounds: FederatedRound[]): string {
+  const header = ['round', 'attempt', 'secure', 'plaintext', 'difference', 'central', 'survivors', 'dropped (phase)', 'clipped', 'largest |update|', 'secure round']
+  const rows = rounds.map(r => [
+    String(r.round), String(r.attempt), percent(r.secure), percent(r.plaintext), `${(100 * (r.secure - r.plaintext)).toFixed(2)} pp`, percent(r.central),
+    String(r.survivors), r.dropped.map(d => `peer ${d.peer} (${d.phase})`).join(', ') || '-',
+    `${r.clipped} of ${r.coordinates}`, r.largestUpdate.toFixed(3), `${(r.secureMs / 1000).toFixed(2)} s`
+  ])
+  return `<table>
+<thead><tr>${header.map(h => `<th>${h}</th>`).join('')}</tr></thead>
+<tbody>
+${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('\n')}
+</tbody>
+</table>`
+}
+
+/** The whole page. */
+export function renderChart (options: FederatedOptions, rounds: FederatedRound[]): string {
+  const worst = Math.max(...rounds.map(r => Math.abs(r.secure - r.plaintext)))
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>libp2p-secagg: federated MNIST</title>
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 960px; color: #222; padding: 0 1em; }
+svg { display: block; margin: 1.5em 0; max-width: 100%; height: auto; font-size: 12px; fill: #333; }
+svg .title { font-size: 15px; font-weight: 600; }
+table { border-collapse: collapse; font-size: 12px; }
+th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; white-space: nowrap; }
+th { background: #f4f4f4; }
+td:nth-child(8) { text-align: left; white-space: normal; }
+</style>
+</head>
+<body>
+<h1>Federated averaging on MNIST, through secure aggregation</h1>
+<p>Softmax regression, ${options.peers} peers on libp2p (TCP, loopback), each holding mostly two digit classes;
+${options.training.epochs} local epoch(s) per round, updates weighted by sample count, ${options.dropsPerRound} peers dropping out of every second round.
+Encoding: clip ±${options.clip}, ${options.bits} bits. Seed ${options.seed}.</p>
+<p>Secure and plaintext averaging differ by at most <strong>${(100 * worst).toFixed(2)} percentage points</strong> over ${rounds.length} rounds.</p>
+${lineChart(rounds)}
+${table(rounds)}
+</body>
+</html>
+`
+}

@@ -1,0 +1,199 @@
+/**
+ * Federated averaging (FedAvg) of a softmax-regression model on non-IID MNIST, three ways in one run:
+ *
+ * - **secure**: every peer is a libp2p node (TCP on loopback) in one closed secure-aggregation session,
+ *   and the new model is the old one plus `aggregate()`'s weighted mean of the peers' updates;
+ * - **plaintext**: the same peers, data, dropouts and survivors, averaging the same kind of updates in
+ *   the clear (the reference secure aggregation must match: quantization is the only difference);
+ * - **central**: one model trained on everyone's data pooled, as if privacy did not matter.
+ *
+ * A peer's update is the change local training made to the round's model, weighted by its number of
+ * examples. In some rounds some peers drop out in the middle of the protocol: their updates are in
+ * neither average, and the round completes without them.
+ */
+import { createSecAggNode, defineSession, RoundFailedError, sessionTopic, type AggregateResult, type JoinedSession, type Phase, type SecAggServices } from 'libp2p-secagg'
+import { multiaddr } from '@multiformats/multiaddr'
+import { seededUniform, splitData, type SplitOptions } from './data.js'
+import { PARAMETERS, accuracy, train, type TrainingOptions } from './model.js'
+import type { Libp2p } from '@libp2p/interface'
+
+export interface FederatedOptions {
+  peers: number
+  rounds: number
+  seed: string
+  /** Local training each round, at each peer. */
+  training: Omit<TrainingOptions, 'seed'>
+  split: Omit<SplitOptions, 'peers' | 'seed'>
+  /** The session's clip range: an update's coordinates beyond [-clip, clip] are clipped to it. */
+  clip: number
+  /** Bits per coordinate in the session's fixed-point encoding. */
+  bits: number
+  /** Peers that drop out of every second round, each in a phase chosen at random. */
+  dropsPerRound: number
+}
+
+export const DEFAULT_FEDERATED: FederatedOptions = {
+  peers: 12,
+  rounds: 20,
+  seed: 'fedavg',
+  training: { epochs: 1, batchSize: 20, learningRate: 0.1 },
+  split: { testPerClass: 200, concentration: 0.8 },
+  clip: 0.5,
+  bits: 16,
+  dropsPerRound: 2
+}
+
+/** The most secure and plaintext accuracy may differ: quantization is the only difference between them. */
+export const PARITY = 0.005
+
+/** The phases a peer may drop out in: before its masked input is in, so the round must recover it. */
+const DROP_PHASES: Phase[] = ['advertise-keys', 'share-keys', 'masked-input']
+
+export interface FederatedRound {
+  round: number
+  /** The attempt that completed the secure round (later than 0 when a dropout was its aggregator). */
+  attempt: number
+  /** Test accuracy in [0, 1] after the round, of each way of training. */
+  secure: number
+  plaintext: number
+  central: number
+  survivors: number
+  dropped: Array<{ peer: number, phase: Phase }>
+  /** Coordinates clipped over the survivors' updates, as their nodes reported, out of `coordinates`. */
+  clipped: number
+  coordinates: number
+  /** The largest |coordinate| of any survivor's update: what the clip range must cover. */
+  largestUpdate: number
+  /** Milliseconds the secure aggregation took. */
+  secureMs: number
+}
+
+type Node = Libp2p<SecAggServices>
+
+/** Connects n nodes to each other on loopback and joins them to one closed session. */
+async function startPeers (options: FederatedOptions, maxWeight: number): Promise<{ nodes: Node[], sessions: JoinedSession[] }> {
+  const nodes: Node[] = []
+  for (let i = 0; i < options.peers; i++) nodes.push(await createSecAggNode({ listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }))
+  for (const [i, node] of nodes.entries()) {
+    for (const other of nodes.slice(i + 1)) await node.dial(multiaddr(other.getMultiaddrs()[0]))
+  }
+  const session = defineSession({
+    name: `federated-mnist/${options.seed}`,
+    dimension: PARAMETERS,
+    encoding: { clip: options.clip, bits: options.bits, maxParticipants: options.peers, maxWeight },
+    // a round must survive its planned dropouts (and any rounding of the rate)
+    graph: { shape: 'harary', dropoutRate: (options.dropsPerRound + 0.5) / options.peers, corruptRate: 0.05, threatModel: 'malicious' },
+    minParticipants: options.peers - options.dropsPerRound,
+    members: nodes.map(node => node.peerId.toString()),
+    // on one host a phase takes milliseconds; a peer that drops holds its phase until the deadline
+    phaseTimeouts: { 'advertise-keys': 2_000, 'share-keys': 2_000, 'masked-input': 3_000, 'consistency-check': 2_000, unmask: 2_000 },
+    announceTimeout: 2_000
+  })
+  const sessions = nodes.map(node => node.services.secagg.join(session))
+  // every node hears the session's topic from someone before the first announcement goes out
+  const topic = sessionTopic(sessions[0].id)
+  while (nodes.some(node => node.services.pubsub.getSubscribers(topic).length === 0)) await new Promise(resolve => setTimeout(resolve, 100))
+  return { nodes, sessions }
+}
+
+/** In every second round, `dropsPerRound` different peers, each with a phase to drop out in. */
+function plannedDrops (options: FederatedOptions, round: number): Array<{ peer: number, phase: Phase }> {
+  if (round % 2 === 1) return []
+  const { below } = seededUniform(`${options.seed}/drops/${round}`)
+  const drops: Array<{ peer: number, phase: Phase }> = []
+  while (drops.length < options.dropsPerRound) {
+    const peer = below(options.peers)
+    if (!drops.some(d => d.peer === peer)) drops.push({ peer, phase: DROP_PHASES[below(DROP_PHASES.length)] })
+  }
+  return drops
+}
+
+function difference (after: Float32Array, before: Float32Array): Float32Array {
+  return after.map((v, i) => v - before[i])
+}
+
+/**
+ * One secure round: each peer hands its update and weight to aggregate(); the planned dropouts abort
+ * theirs when their node reaches their phase, as a peer that crashes or loses its network would.
+ */
+async function secureRound (sessions: JoinedSession[], nodes: Node[], updates: Float32Array[], weights: number[], drops: Array<{ peer: number, phase: Phase }>, round: number): Promise<Array<AggregateResult | undefined>> {
+  return Promise.all(sessions.map(async (session, i) => {
+    const drop = drops.find(d => d.peer === i)
+    const leave = new AbortController()
+    const onProgress = ({ detail }: CustomEvent<{ round: number, phase: Phase }>): void => {
+      if (detail.round === round && detail.phase === drop?.phase) leave.abort()
+    }
+    nodes[i].services.secagg.addEventListener('progress', onProgress)
+    try {
+      return await session.aggregate(updates[i], { weight: weights[i], signal: leave.signal })
+    } catch (err) {
+      // only a planned dropout may fail: it left the round
+      if (drop !== undefined && err instanceof RoundFailedError && err.failure === 'left') return undefined
+      throw err
+    } finally {
+      nodes[i].services.secagg.removeEventListener('progress', onProgress)
+    }
+  }))
+}
+
+/** Waits until every node holds round `round`'s result, so the next round starts everywhere together. */
+async function allHoldResult (sessions: JoinedSession[], round: number): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (sessions.some(s => (s.latestResult()?.round ?? 0) < round)) {
+    if (Date.now() > deadline) throw new Error(`not every peer got round ${round}'s result within 30 s`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+/** Trains the three ways for `options.rounds` rounds; `onRound` hears each round as it ends. */
+export async function trainFederated (options: FederatedOptions, onRound: (round: FederatedRound) => void = () => {}): Promise<FederatedRound[]> {
+  const data = splitData({ ...options.split, peers: options.peers, seed: options.seed })
+  const weights = data.peers.map(d => d.size)
+  const { nodes, sessions } = await startPeers(options, Math.max(...weights))
+  const models: Record<'secure' | 'plaintext' | 'central', Float32Array> = { secure: new Float32Array(PARAMETERS), plaintext: new Float32Array(PARAMETERS), central: new Float32Array(PARAMETERS) }
+  const rounds: FederatedRound[] = []
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      const drops = plannedDrops(options, round)
+      // Each peer trains from each model with the same seed: the two federated runs differ only by
+      // what secure aggregation does to the average.
+      const local = (model: Float32Array, peer: number): Float32Array =>
+        difference(train(model, data.peers[peer], { ...options.training, seed: `${options.seed}/peer-${peer}/round-${round}` }), model)
+      const secureUpdates = data.peers.map((_, i) => local(models.secure, i))
+      const plainUpdates = data.peers.map((_, i) => local(models.plaintext, i))
+
+      const started = performance.now()
+      const results = await secureRound(sessions, nodes, secureUpdates, weights, drops, round)
+      const secureMs = performance.now() - started
+      const result = results.find(r => r !== undefined)
+      if (result === undefined) throw new Error(`round ${round}: no peer got a result`)
+      await allHoldResult(sessions, result.round)
+      result.mean.forEach((v, j) => { models.secure[j] += v })
+
+      const survivors = result.survivors.map(id => nodes.findIndex(node => node.peerId.toString() === id))
+      const total = survivors.reduce((sum, i) => sum + weights[i], 0)
+      for (const i of survivors) plainUpdates[i].forEach((v, j) => { models.plaintext[j] += v * weights[i] / total })
+
+      models.central = train(models.central, data.pooled, { ...options.training, seed: `${options.seed}/central/round-${round}` })
+
+      const record: FederatedRound = {
+        round,
+        attempt: result.attempt,
+        secure: accuracy(models.secure, data.test),
+        plaintext: accuracy(models.plaintext, data.test),
+        central: accuracy(models.central, data.test),
+        survivors: survivors.length,
+        dropped: drops,
+        clipped: survivors.reduce((sum, i) => sum + (results[i]?.clipped ?? 0), 0),
+        coordinates: survivors.length * PARAMETERS,
+        largestUpdate: Math.max(...survivors.map(i => secureUpdates[i].reduce((m, v) => Math.max(m, Math.abs(v)), 0))),
+        secureMs
+      }
+      rounds.push(record)
+      onRound(record)
+    }
+    return rounds
+  } finally {
+    await Promise.all(nodes.map(async node => node.stop()))
+  }
+}
