@@ -8,7 +8,7 @@ export { createSecAggNode, DEFAULT_LISTEN, type SecAggNodeOptions, type SecAggSe
 export { defineSession, parseSessionConfig, openSession, DEFAULT_SESSION, InvalidSessionConfigError, type SessionConfig, type Session } from './node/session-config.js'
 export { InvalidUpdateError, UpdatePendingError, RoundFailedError, NotJoinedError, type RoundFailure } from './node/errors.js'
 export type { AggregateResult, AggregateOptions, RoundProgress } from './node/session-runner.js'
-export { PROTOCOL_PREFIX, protocolFor, sessionTopic, FETCH_RESULT_PROTOCOL } from './node/constants.js'
+export { PROTOCOL_PREFIX, protocolFor, sessionTopic, FETCH_RESULT_PROTOCOL, MAX_STREAM_WINDOW } from './node/constants.js'
 export { Participant } from './protocol/round/participant/participant.js'
 export type { ParticipantConfig } from './protocol/round/participant/state.js'
 export { Aggregator } from './protocol/round/aggregator/aggregator.js'

@@ -50,7 +50,7 @@ function table (rounds: FederatedRound[]): string {
   const header = ['round', 'attempt', 'secure', 'plaintext', 'difference', 'central', 'survivors', 'dropped (phase)', 'clipped', 'largest |update|', 'secure round']
   const rows = rounds.map(r => [
     String(r.round), String(r.attempt), percent(r.secure), percent(r.plaintext), `${(100 * (r.secure - r.plaintext)).toFixed(2)} pp`, percent(r.central),
-    String(r.survivors), r.dropped.map(d => `peer ${d.peer} (${d.phase})`).join(', ') || '-',
+    String(r.survivors), [...r.dropped.map(d => `peer ${d.peer} (${d.phase})`), ...r.failed.map(peer => `peer ${peer} (failed)`)].join(', ') || '-',
     `${r.clipped} of ${r.coordinates}`, r.largestUpdate.toFixed(3), `${(r.secureMs / 1000).toFixed(2)} s`
   ])
   return `<table>

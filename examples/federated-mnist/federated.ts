@@ -59,6 +59,8 @@ export interface FederatedRound {
   central: number
   survivors: number
   dropped: Array<{ peer: number, phase: Phase }>
+  /** Peers whose round failed though they did not drop out (a machine too busy for the deadlines). */
+  failed: number[]
   /** Coordinates clipped over the survivors' updates, as their nodes reported, out of `coordinates`. */
   clipped: number
   coordinates: number
@@ -85,9 +87,10 @@ async function startPeers (options: FederatedOptions, maxWeight: number): Promis
     graph: { shape: 'harary', dropoutRate: (options.dropsPerRound + 0.5) / options.peers, corruptRate: 0.05, threatModel: 'malicious' },
     minParticipants: options.peers - options.dropsPerRound,
     members: nodes.map(node => node.peerId.toString()),
-    // on one host a phase takes milliseconds; a peer that drops holds its phase until the deadline
-    phaseTimeouts: { 'advertise-keys': 2_000, 'share-keys': 2_000, 'masked-input': 3_000, 'consistency-check': 2_000, unmask: 2_000 },
-    announceTimeout: 2_000
+    // On one host a phase takes milliseconds, but a peer that drops out holds its phase until the
+    // deadline; these leave room for a busy machine.
+    phaseTimeouts: { 'advertise-keys': 3_000, 'share-keys': 3_000, 'masked-input': 4_000, 'consistency-check': 3_000, unmask: 3_000 },
+    announceTimeout: 3_000
   })
   const sessions = nodes.map(node => node.services.secagg.join(session))
   // every node hears the session's topic from someone before the first announcement goes out
@@ -127,8 +130,8 @@ async function secureRound (sessions: JoinedSession[], nodes: Node[], updates: F
     try {
       return await session.aggregate(updates[i], { weight: weights[i], signal: leave.signal })
     } catch (err) {
-      // only a planned dropout may fail: it left the round
-      if (drop !== undefined && err instanceof RoundFailedError && err.failure === 'left') return undefined
+      // The update is in no sum: as a trainer would, train on and send a fresh one next round.
+      if (err instanceof RoundFailedError) return undefined
       throw err
     } finally {
       nodes[i].services.secagg.removeEventListener('progress', onProgress)
@@ -184,6 +187,7 @@ export async function trainFederated (options: FederatedOptions, onRound: (round
         central: accuracy(models.central, data.test),
         survivors: survivors.length,
         dropped: drops,
+        failed: results.flatMap((r, i) => r === undefined && !drops.some(d => d.peer === i) ? [i] : []),
         clipped: survivors.reduce((sum, i) => sum + (results[i]?.clipped ?? 0), 0),
         coordinates: survivors.length * PARAMETERS,
         largestUpdate: Math.max(...survivors.map(i => secureUpdates[i].reduce((m, v) => Math.max(m, Math.abs(v)), 0))),

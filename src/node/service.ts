@@ -60,7 +60,17 @@ export interface JoinedSession {
   /** The session id, in hex. */
   readonly id: string
   readonly config: SessionConfig
-  /** Submits an update for the next round and resolves with that round's result. */
+  /**
+   * Submits an update for the next round and resolves with that round's result: the weighted mean and
+   * sum of the survivors' updates. Rejects with `InvalidUpdateError` (fix the update),
+   * `UpdatePendingError` (await the earlier call), `RoundFailedError` (the update is in no sum: send a
+   * fresh one next round, and never this one again when `sharesRevealed`) or `NotJoinedError`.
+   *
+   * @example
+   * ```ts
+   * const { mean, weightSum, survivors } = await session.aggregate(update, { weight: samples, signal: AbortSignal.timeout(120_000) })
+   * ```
+   */
   aggregate: (update: Float32Array, options?: AggregateOptions) => Promise<AggregateResult>
   /** The latest result this peer holds (from a round it took part in, or fetched and checked). */
   latestResult: () => RoundOutcome | undefined
@@ -245,7 +255,22 @@ function validNotice (message: Message): boolean {
   }
 }
 
-/** The service factory for js-libp2p's `services`. */
+/**
+ * The service factory for js-libp2p's `services`. It needs a gossipsub service (named `pubsub`, or as
+ * `init.pubsub` says) for presence and announcements. A complete runnable node is in
+ * `examples/embed/existing-node.ts`.
+ *
+ * @example
+ * ```ts
+ * const node = await createLibp2p({
+ *   // transports, connectionEncrypters: [noise()], and:
+ *   streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: MAX_STREAM_WINDOW } })],
+ *   services: { identify: identify(), pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }), secagg: secureAggregation() }
+ * })
+ * const session = node.services.secagg.join(parseSessionConfig(JSON.parse(await readFile('session.json', 'utf8'))))
+ * const { mean, survivors, clipped } = await session.aggregate(update, { weight: sampleCount })
+ * ```
+ */
 export function secureAggregation (init: SecureAggregationInit = {}): (components: SecureAggregationComponents) => SecureAggregation {
   return (components) => new SecureAggregation(components as SecureAggregationComponents & Record<string, unknown>, init)
 }

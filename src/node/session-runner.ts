@@ -467,9 +467,12 @@ export class SessionRunner {
   private async uploadMaskedInput (attempt: Attempt, participant: Participant): Promise<void> {
     if (this.uploading.has(participant)) return
     this.uploading.add(participant)
+    // The core enters consistency-check with its last chunk, which is no Step with events: say so here.
+    const checking = (): void => { this.reportEvents(attempt, [{ type: 'phase', phase: 'consistency-check' }], 'participant') }
     const chunks = (async function * () {
       for await (const chunk of participant.maskedInput()) {
         attempt.clipped = chunk.clipped
+        if (chunk.last) checking()
         yield chunk.bytes
       }
     })()

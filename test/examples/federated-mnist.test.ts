@@ -28,6 +28,7 @@ describe('the federated MNIST example', () => {
     expect(rounds).toHaveLength(4)
     for (const r of rounds) {
       expect(Math.abs(r.secure - r.plaintext)).toBeLessThanOrEqual(PARITY)
+      expect(r.failed).toEqual([])
       expect(r.survivors).toBe(r.round % 2 === 0 ? 5 : 6)
       // the clip range covers these updates
       expect(r.largestUpdate).toBeLessThan(options.clip)
