@@ -123,8 +123,8 @@ interface Pending {
   roundingSeed: Uint8Array
   /** The survivors a later attempt must have, once this peer revealed shares in one that failed. */
   requiredSurvivors?: ReadonlySet<string>
-  /** The round's attempts this peer made keys in: it never takes part in one twice. */
-  joined: Set<number>
+  /** The last attempt this call of aggregate() may take part in: maxAttempts from its first. */
+  lastAttempt: number
   /** Announcements of later attempts, kept for when this peer's own deadlines bring it there. */
   ahead: Map<number, Uint8Array>
   resolve: (result: AggregateResult) => void
@@ -146,6 +146,7 @@ export class SessionRunner {
   private readonly listed: Identity[] | undefined
   private presenceTimer: ReturnType<typeof setInterval> | undefined
   private fetching = false
+  private attempts = { round: 0, joined: new Set<number>(), next: 0 }
 
   constructor (readonly session: Session, private readonly context: RunnerContext) {
     const { members } = session.config
@@ -200,14 +201,14 @@ export class SessionRunner {
     }
     options.signal?.throwIfAborted()
     const result = new Promise<AggregateResult>((resolve, reject) => {
-      this.pending = { round: this.nextRound, update, weight, roundingSeed: systemRandom(16), joined: new Set(), ahead: new Map(), resolve, reject }
+      this.pending = { round: this.nextRound, update, weight, roundingSeed: systemRandom(16), lastAttempt: 0, ahead: new Map(), resolve, reject }
     })
     const onAbort = (): void => { this.fail('left', 'aggregate() was aborted', options.signal?.reason) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
     // An open session elects among the members heard ready, so say so now. A closed one elects from its
     // list: n members each telling n others would be n^2 messages a round for nothing.
     if (this.listed === undefined) void this.announcePresence()
-    this.startAttempt(0)
+    this.beginRound(this.pending!)
     try {
       return await result
     } finally {
@@ -239,9 +240,29 @@ export class SessionRunner {
     return electAggregator(this.session.id, round, attempt, this.beacon, this.eligible())
   }
 
+  /**
+   * The attempts of a round this peer has started, and those it made keys in, over every call of
+   * aggregate(): an update retried after a failed round goes on from the attempts it has used, and never
+   * joins one twice (that attempt's aggregator would hold two sets of its keys).
+   */
+  private attemptsIn (round: number): { joined: Set<number>, next: number } {
+    if (this.attempts.round !== round) this.attempts = { round, joined: new Set(), next: 0 }
+    return this.attempts
+  }
+
+  /** Starts the pending update's round, at the first attempt this peer has not started in it. */
+  private beginRound (pending: Pending): void {
+    const first = this.attemptsIn(pending.round).next
+    pending.lastAttempt = first + this.session.config.maxAttempts - 1
+    pending.ahead = new Map()
+    this.startAttempt(first)
+  }
+
   private startAttempt (number: number): void {
     const pending = this.pending
     if (pending === undefined) return
+    const started = this.attemptsIn(pending.round)
+    started.next = Math.max(started.next, number + 1)
     const attempt: Attempt = { round: pending.round, number, timers: [], controller: new AbortController(), early: new EarlyAnnouncements(), clipped: 0 }
     pending.attempt = attempt
     const { announceTimeout } = this.session.config
@@ -282,8 +303,8 @@ export class SessionRunner {
     const revealed = attempt.participant?.revealedSurvivors
     if (revealed !== undefined) pending.requiredSurvivors = new Set(revealed.filter(id => id !== attempt.elected?.id))
     let next = attempt.number + 1
-    while (pending.joined.has(next)) next++
-    if (next >= this.session.config.maxAttempts) {
+    while (this.attemptsIn(pending.round).joined.has(next)) next++
+    if (next > pending.lastAttempt) {
       this.fail('max-attempts', `all ${this.session.config.maxAttempts} attempts failed; the last: ${reason}`)
       return
     }
@@ -434,7 +455,7 @@ export class SessionRunner {
       isMember: this.isMember
     })
     attempt.participant = participant
-    pending.joined.add(attempt.number)
+    this.attemptsIn(pending.round).joined.add(attempt.number)
     await this.onParticipantStep(attempt, await participant.handle(elected, 'announcement', bytes))
   }
 
@@ -513,9 +534,7 @@ export class SessionRunner {
     if (pending !== undefined && pending.round <= outcome.round) {
       if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
       pending.round = outcome.round + 1
-      pending.joined = new Set()
-      pending.ahead = new Map()
-      this.startAttempt(0)
+      this.beginRound(pending)
     }
   }
 
@@ -551,7 +570,7 @@ export class SessionRunner {
     const pending = this.pending
     const current = pending?.attempt
     if (pending === undefined || current === undefined || route.round !== current.round || route.attempt === current.number) return
-    if (route.attempt >= this.session.config.maxAttempts || pending.joined.has(route.attempt)) return
+    if (route.attempt > pending.lastAttempt || this.attemptsIn(route.round).joined.has(route.attempt)) return
     const elected = this.elect(route.round, route.attempt)
     if (elected.id === this.context.self.id || !await isAnnouncementBy(bytes, elected, { ...this.attemptRef(current), attempt: route.attempt })) return
     if (this.pending !== pending || pending.attempt !== current) return

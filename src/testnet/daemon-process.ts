@@ -64,7 +64,15 @@ export async function startDaemon (dataDir: string, args: string[], env: Record<
     if (found !== undefined && found.pid === child.pid) {
       const info = found
       const token = (await readFile(join(dataDir, 'api-token'), 'utf8')).trim()
-      const api = async (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${info.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } })
+      const request = async (path: string, init: RequestInit): Promise<Response> => fetch(`${info.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } })
+        .catch((err: Error & { cause?: Error }) => { throw new Error(`${init.method ?? 'GET'} ${path} at secagg node ${child.pid}: ${err.cause?.message ?? err.message}`, { cause: err }) })
+      const api = async (path: string, init: RequestInit = {}): Promise<Response> => request(path, init).catch(async (err: Error) => {
+        // A request may meet a kept-alive connection the daemon is just closing, more often the busier
+        // the machine: one that changes nothing is safe to send again, to a daemon still running.
+        if ((init.method ?? 'GET') !== 'GET' || child.exitCode !== null || child.signalCode !== null) throw err
+        await new Promise(resolve => setTimeout(resolve, 200))
+        return request(path, init)
+      })
       return { child, dataDir, info, token, logs: () => output, exited, api }
     }
     await new Promise(resolve => setTimeout(resolve, 100))

@@ -286,7 +286,11 @@ export class Testnet {
    * its aggregator; keeps it for the next round's check.
    */
   private async audit (holder: DaemonProcess, result: RoundResult): Promise<string[]> {
-    const response = await holder.api(`/v1/sessions/testnet/rounds/${result.round}/signed`)
+    const response = await holder.api(`/v1/sessions/testnet/rounds/${result.round}/signed`).catch((err: Error) => err)
+    if (response instanceof Error) {
+      this.lastSigned = null
+      return [`could not fetch the signed result of round ${result.round}: ${response.message}`]
+    }
     if (response.status !== 200) {
       this.lastSigned = null
       return [`no signed result for round ${result.round}: ${response.status}`]

@@ -146,3 +146,40 @@ describe('members whose attempts drift apart', () => {
     }
   }, 60_000)
 })
+
+describe('an update retried after its round failed', () => {
+  it('goes on from the attempts it used, so it never takes part in one attempt twice', async () => {
+    const n = 4
+    nodes = await startNetwork(n, { transport: 'memory' })
+    const config = testSession(n, {
+      members: nodes.map(node => node.peerId.toString()),
+      minParticipants: 3,
+      maxAttempts: 2,
+      announceTimeout: 1500,
+      phaseTimeouts: { 'advertise-keys': 2000, 'share-keys': 3000, 'masked-input': 5000, 'consistency-check': 3000, unmask: 3000 }
+    })
+    const session = openSession(config)
+    const identities = nodes.map(node => identityOf(node.peerId))
+    const elected = (attempt: number): number => identities.findIndex(i => i.id === electAggregator(session.id, 1, attempt, genesisBeacon(session.id), identities).id)
+    // the peer attempt 0 elects gets ready alone: it announces attempt 0 and makes keys in it, then fails
+    const early = elected(0)
+    const updates = gridUpdates(session.params, n, 'retry')
+    const sessions = await joinAll(nodes, config)
+    const joined: number[] = []
+    nodes[early].services.secagg.addEventListener('progress', ({ detail }) => {
+      if (detail.role === 'participant' && detail.phase === 'advertise-keys') joined.push(detail.attempt)
+    })
+    await expect(sessions[early].aggregate(updates[early])).rejects.toMatchObject({ failure: 'max-attempts', round: 1 })
+    expect(joined).toEqual([0])
+
+    // Retried with everyone ready, it starts at attempt 2: it does not announce attempt 0 again, and
+    // goes back to attempt 1, whose aggregator is up now and in which it made no keys.
+    const results = await Promise.all(sessions.map(async (s, i) => s.aggregate(updates[i])))
+    expect(joined).toEqual([0, 1])
+    for (const result of results) {
+      expect(result.attempt).toBe(1)
+      expect(result.survivors).toHaveLength(n)
+      expect(Array.from(result.sum)).toEqual(Array.from(exactSum(updates, [...nodes.keys()])))
+    }
+  }, 60_000)
+})
