@@ -36,7 +36,8 @@ export const MAX_INBOUND_STREAMS = 8
 /**
  * Masked vectors the aggregator reads at once. Each unfinished upload holds a packed copy of its vector
  * (so a broken-off one can be taken back out of the sum), so this bounds the aggregator's memory at
- * about this many vectors whatever the number of peers; the other uploads wait, paused, for a slot.
+ * about this many vectors whatever the number of peers; the other uploads wait for a slot, and their
+ * senders for its go-ahead, holding nothing.
  */
 export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8
 

@@ -69,6 +69,9 @@ function decodeRoute (frame: Uint8Array): RouteInfo {
 
 const MASKED_INPUT_PROTOCOL = protocolFor('masked-input')
 
+/** The aggregator's empty frame that admits an upload: only then does its sender stream its chunks. */
+const GO_AHEAD = new Uint8Array(0)
+
 export class Messenger {
   private readonly uploads: Queue<void>
   /** Long messages being sent, a few at a time (BULK_MESSAGE_LENGTH). */
@@ -129,12 +132,16 @@ export class Messenger {
     }
   }
 
-  /** Streams a masked input's chunks to the aggregator, as fast as it reads them. */
+  /** Streams a masked input's chunks to the aggregator, once it is admitted and as fast as it reads them. */
   async sendMaskedInput (peer: PeerId, route: RouteInfo, chunks: AsyncIterable<Uint8Array>, options: AbortOptions): Promise<void> {
     const stream = await this.components.dial(peer, MASKED_INPUT_PROTOCOL, options)
     const release = abortWith(stream, options.signal)
     try {
+      const reader = new FrameReader(stream, { maxFrameLength: 0 })
       await writeFrames(stream, [encodeRoute(route)], options)
+      // Nothing before the aggregator's go-ahead: whatever a waiting upload sent would sit in the
+      // aggregator's memory until its turn (see onUpload).
+      await reader.read()
       await writeFrames(stream, chunks, options)
       await stream.close(options)
     } catch (err: any) {
@@ -210,15 +217,21 @@ export class Messenger {
       return
     }
     reader.maxFrameLength = sink.maxFrameLength
-    // Uploads beyond the concurrency limit wait here with their streams paused, so their senders wait too.
+    // Uploads beyond the concurrency limit wait here for a slot. Their senders send no chunk before the
+    // go-ahead, as a paused stream would still hold the first yamux window of each (256 KiB or more, so
+    // the memory would grow with the number of peers); the pause stops any that do not wait.
     if (stream.readStatus === 'readable') stream.pause()
     const signal = AbortSignal.timeout(Math.max(0, sink.deadline - Date.now()))
     const release = abortWith(stream, signal)
     this.uploading.add(key)
     try {
       await this.uploads.add(async () => {
+        await writeFrames(stream, [GO_AHEAD], { signal })
         if (stream.readStatus === 'paused') stream.resume()
         for await (const chunk of reader) await sink.accept(chunk)
+        // The sender has closed its side, and the vector is in: closing ours ends the stream (the
+        // connection would keep it otherwise), and a failure to is no reason to take the vector out.
+        await stream.close({ signal }).catch(() => {})
       }, { signal })
     } catch (err: any) {
       this.components.log('masked input from %p broke off: %s', connection.remotePeer, err.message)
