@@ -3,8 +3,8 @@
  * complete node (docs/network.md), and the protocol core they run: sans-I/O state machines and their
  * primitives.
  */
-export { secureAggregation, SecureAggregation, type SecureAggregationInit, type SecureAggregationComponents, type SecureAggregationEvents, type JoinedSession } from './node/service.js'
-export { createSecAggNode, DEFAULT_LISTEN, type SecAggNodeOptions, type SecAggServices } from './node/create-node.js'
+export { secureAggregation, SecureAggregation, type SecureAggregationInit, type SecureAggregationComponents, type SecureAggregationEvents, type JoinedSession, type FetchedResult } from './node/service.js'
+export { createSecAggNode, DEFAULT_LISTEN, fastMessageId, type SecAggNodeOptions, type SecAggServices } from './node/create-node.js'
 export { defineSession, parseSessionConfig, openSession, DEFAULT_SESSION, InvalidSessionConfigError, type SessionConfig, type Session } from './node/session-config.js'
 export { InvalidUpdateError, UpdatePendingError, RoundFailedError, NotJoinedError, type RoundFailure } from './node/errors.js'
 export type { AggregateResult, AggregateOptions, RoundProgress } from './node/session-runner.js'

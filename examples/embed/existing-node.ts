@@ -12,7 +12,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
 import { fileURLToPath } from 'node:url'
 import {
-  InvalidUpdateError, MAX_STREAM_WINDOW, RoundFailedError, UpdatePendingError, defineSession, secureAggregation,
+  InvalidUpdateError, MAX_STREAM_WINDOW, RoundFailedError, UpdatePendingError, defineSession, fastMessageId, secureAggregation,
   type AggregateResult, type JoinedSession, type SessionConfig
 } from 'libp2p-secagg'
 
@@ -28,8 +28,9 @@ export async function createNode () {
     connectionMonitor: { abortConnectionOnPingFailure: false },
     services: {
       identify: identify(),
-      // presence and announcements travel on the session's topic
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true }),
+      // presence and announcements travel on the session's topic; fastMessageId spares checking the
+      // signature of every copy of a message again (with many peers, a large share of a node's CPU)
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, fastMsgIdFn: fastMessageId }),
       secagg: secureAggregation()
     }
   })

@@ -21,6 +21,7 @@ import { UpdateStore } from './update-store.js'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Libp2p } from 'libp2p'
+import type { FetchedResult } from '../node/service.js'
 import type { RoundProgress } from '../node/session-runner.js'
 import type { Logger } from './logger.js'
 import type { DaemonOptions } from './options.js'
@@ -78,6 +79,7 @@ export class SecAggDaemon {
       ...(this.metrics !== undefined ? { metrics: prometheusMetrics({ registry: this.metrics.registry }) } : {})
     })
     this.node.services.secagg.addEventListener('progress', this.onProgress)
+    this.node.services.secagg.addEventListener('fetched-result', this.onFetchedResult)
     for (const config of configs) await this.join(config)
     await this.restoreUpdates()
     this.api = await createApi({
@@ -121,6 +123,7 @@ export class SecAggDaemon {
     await Promise.all([...this.workers.values()].map(async worker => worker.stop(this.options.shutdownTimeout)))
     log.info('stopping: network')
     this.node?.services.secagg.removeEventListener('progress', this.onProgress)
+    this.node?.services.secagg.removeEventListener('fetched-result', this.onFetchedResult)
     await this.node?.stop()
     await this.datastore?.close()
     if (this.metricsServer !== undefined) {
@@ -237,6 +240,10 @@ export class SecAggDaemon {
 
   private readonly onProgress = (event: CustomEvent<RoundProgress>): void => {
     this.workers.get(event.detail.session)?.onProgress(event.detail)
+  }
+
+  private readonly onFetchedResult = (event: CustomEvent<FetchedResult>): void => {
+    this.workers.get(event.detail.session)?.onFetchedResult(event.detail.outcome)
   }
 }
 

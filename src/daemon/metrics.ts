@@ -53,6 +53,8 @@ export function observeWorker (metrics: DaemonMetrics, worker: SessionWorker): v
     entered.set(progress.role, { phase: progress.phase, at: now })
   })
   worker.on('result', (record: RoundRecord) => {
+    // a result fetched after falling behind is of a round this node took no part in
+    if (record.update === undefined) return
     const now = performance.now()
     for (const role of [...entered.keys()]) closePhase(role, now)
     metrics.roundsTotal.inc({ session, outcome: 'completed' })

@@ -10,6 +10,7 @@ import { assertValidUpdate } from '../protocol/encoding/quantize.js'
 import { DaemonInputError } from './errors.js'
 import type { JoinedSession } from '../node/service.js'
 import type { AggregateResult, RoundProgress } from '../node/session-runner.js'
+import type { RoundOutcome } from '../protocol/round/events.js'
 import type { Phase } from '../protocol/round/phases.js'
 import type { StoredUpdate, UpdateStore } from './update-store.js'
 
@@ -137,14 +138,21 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     return [...this.results]
   }
 
-  /** The result of a round, if this node holds it: one it took part in, or the latest one it fetched. */
+  /** The result of a round, if this node holds it: one it took part in, or one it fetched. */
   result (round: number | 'latest'): RoundRecord | undefined {
     const latest = this.joined.latestResult()
-    if (latest !== undefined && (round === 'latest' || round === latest.round) && !this.results.some(r => r.round === latest.round)) {
-      this.remember({ ...latest, completedAt: Date.now() })
-    }
+    if (latest !== undefined && (round === 'latest' || round === latest.round)) this.onFetchedResult(latest)
     if (round === 'latest') return this.results.at(-1)
     return this.results.find(r => r.round === round)
+  }
+
+  /**
+   * Keeps the result of a round this node took no part in (it fell behind and fetched it), and tells
+   * whoever waits for that round, as for a round it took part in.
+   */
+  onFetchedResult (outcome: RoundOutcome): void {
+    if (this.results.some(r => r.round === outcome.round)) return
+    this.emit('result', this.remember({ ...outcome, completedAt: Date.now() }))
   }
 
   /** The session's latest signed result, to keep across restarts. */
@@ -201,6 +209,9 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
   }
 
   private remember (record: RoundRecord): RoundRecord {
+    // this node's own record of a round replaces one it fetched just before its update settled
+    const known = this.results.findIndex(r => r.round === record.round)
+    if (known >= 0) this.results.splice(known, 1)
     this.results.push(record)
     this.results.sort((a, b) => a.round - b.round)
     while (this.results.length > this.settings.keepResults) this.results.shift()

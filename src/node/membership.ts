@@ -77,11 +77,4 @@ export class Membership {
   known (now: number): Identity[] {
     return this.fresh(now).map(m => m.identity)
   }
-
-  /** A member that holds a later result than `latestRound`, to fetch it from. */
-  ahead (latestRound: number, now: number): { identity: Identity, latestRound: number } | undefined {
-    let best: MemberState | undefined
-    for (const member of this.fresh(now)) if (member.latestRound > latestRound && (best === undefined || member.latestRound > best.latestRound)) best = member
-    return best === undefined ? undefined : { identity: best.identity, latestRound: best.latestRound }
-  }
 }

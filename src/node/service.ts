@@ -53,6 +53,14 @@ export interface SecureAggregationEvents {
   progress: CustomEvent<RoundProgress>
   /** A round this peer took part in has its result. */
   result: CustomEvent<AggregateResult>
+  /** A session's latest result is now one of a round this peer took no part in, fetched from a member and checked. */
+  'fetched-result': CustomEvent<FetchedResult>
+}
+
+export interface FetchedResult {
+  /** The session id, in hex. */
+  session: string
+  outcome: RoundOutcome
 }
 
 /** A session this peer has joined. */
@@ -144,6 +152,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         addresses: () => this.components.addressManager.getAddresses().map(address => address.bytes),
         progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
         result: (result) => { this.safeDispatchEvent('result', { detail: result }) },
+        fetched: (outcome) => { this.safeDispatchEvent('fetched-result', { detail: { session: session.idHex, outcome } }) },
         log: this.log.newScope(session.idHex.slice(0, 8)),
         presenceInterval: this.presenceInterval,
         gatherDelay: this.gatherDelay,

@@ -87,6 +87,8 @@ export interface RunnerContext {
   addresses: () => Uint8Array[]
   progress: (progress: RoundProgress) => void
   result: (result: AggregateResult) => void
+  /** The session's latest result is now one this peer took no part in, fetched from a member and checked. */
+  fetched: (outcome: RoundOutcome) => void
   log: Logger
   presenceInterval: number
   /** How long a member that got ready waits for the others' presence before electing the aggregator. */
@@ -145,7 +147,8 @@ export class SessionRunner {
    */
   private readonly listed: Identity[] | undefined
   private presenceTimer: ReturnType<typeof setInterval> | undefined
-  private fetching = false
+  /** Members a result is being fetched from now (FETCHES_AT_ONCE at most, one each). */
+  private readonly fetching = new Set<string>()
   private attempts = { round: 0, joined: new Set<number>(), next: 0 }
 
   constructor (readonly session: Session, private readonly context: RunnerContext) {
@@ -643,7 +646,7 @@ export class SessionRunner {
     if (notice.announcement != null) {
       await this.onGossipedAnnouncement(notice.announcement)
     } else if (notice.presence != null) {
-      await this.catchUp()
+      await this.catchUp(from, Number(notice.presence.latestRound))
     } else if (notice.result != null && Number(notice.result.round) > (this.latest?.round ?? 0)) {
       // A participant of that round under that aggregator gets the result directly; the others fetch it.
       const attempt = this.pending?.attempt
@@ -667,27 +670,28 @@ export class SessionRunner {
   }
 
   /**
-   * Fetches a later result from a member that has one, when this peer falls behind: between attempts,
-   * or in the middle of one when the member already holds the result of this peer's round (see
-   * consider() for when that result is this peer's own).
+   * Fetches a later result from the member whose presence says it has one, when this peer falls behind:
+   * between attempts, or in the middle of one when the member already holds the result of this peer's
+   * round (see consider() for when that result is this peer's own). Asking whoever speaks next, rather
+   * than one member chosen from the view, means one busy or lying member cannot keep a peer behind.
    */
-  private async catchUp (): Promise<void> {
-    const ahead = this.membership.ahead(this.latest?.round ?? 0, Date.now())
-    if (ahead === undefined) return
+  private async catchUp (from: PeerId, theirRound: number): Promise<void> {
+    if (theirRound <= (this.latest?.round ?? 0)) return
     const pending = this.pending
-    if (pending?.attempt?.participant === undefined || ahead.latestRound >= pending.round) await this.fetchFrom(ahead.identity.peerId)
+    if (pending?.attempt?.participant === undefined || theirRound >= pending.round) await this.fetchFrom(from)
   }
 
   private async fetchFrom (peer: PeerId): Promise<void> {
-    if (this.fetching) return
-    this.fetching = true
+    const id = peer.toString()
+    if (this.fetching.has(id) || this.fetching.size >= FETCHES_AT_ONCE) return
+    this.fetching.add(id)
     try {
       const bytes = await this.context.messenger.fetchResult(peer, this.session.id, this.maxMessageLength(), { signal: AbortSignal.timeout(this.session.config.announceTimeout) })
       if (bytes !== undefined) await this.consider(bytes)
     } catch (err: any) {
       this.context.log('could not fetch the latest result from %p: %s', peer, err.message)
     } finally {
-      this.fetching = false
+      this.fetching.delete(id)
     }
   }
 
@@ -710,13 +714,23 @@ export class SessionRunner {
       const attempt = pending?.attempt
       const ours = pending?.round === outcome.round && attempt?.number === outcome.attempt &&
         MASKED_INPUT_SENT.has(attempt.participant?.status ?? 'announce') && outcome.survivors.includes(this.context.self.id)
-      if (ours) this.succeed(outcome)
-      else this.adopt(outcome)
+      if (ours) {
+        this.succeed(outcome)
+      } else {
+        this.adopt(outcome)
+        this.context.fetched(outcome)
+      }
     } catch (err: any) {
       this.context.log('ignored a result: %s', err.message)
     }
   }
 }
+
+/**
+ * Results fetched at once, from different members: a member that says it is ahead and then never
+ * answers holds up one fetch until its timeout, not the peer's catching up.
+ */
+const FETCHES_AT_ONCE = 2
 
 /** Participant states before any of its masked input is sent. */
 const BEFORE_MASKED_INPUT = new Set(['announce', 'advertise-keys', 'share-keys'])

@@ -47,6 +47,12 @@ export interface DaemonProcess {
   api: (path: string, init?: RequestInit) => Promise<Response>
 }
 
+/**
+ * How long a request to a daemon's API may take: long polls ask for a few seconds at most, so a daemon
+ * that takes this long is stuck, and the testnet reports it instead of waiting with it.
+ */
+const API_TIMEOUT = 60_000
+
 /** Starts `secagg node` on loopback with free ports (TCP unless args give --listen), and waits until its API is up. */
 export async function startDaemon (dataDir: string, args: string[], env: Record<string, string> = {}): Promise<DaemonProcess> {
   const listen = args.includes('--listen') ? [] : ['--listen', '/ip4/127.0.0.1/tcp/0']
@@ -64,7 +70,7 @@ export async function startDaemon (dataDir: string, args: string[], env: Record<
     if (found !== undefined && found.pid === child.pid) {
       const info = found
       const token = (await readFile(join(dataDir, 'api-token'), 'utf8')).trim()
-      const request = async (path: string, init: RequestInit): Promise<Response> => fetch(`${info.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } })
+      const request = async (path: string, init: RequestInit): Promise<Response> => fetch(`${info.api}${path}`, { signal: AbortSignal.timeout(API_TIMEOUT), ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } })
         .catch((err: Error & { cause?: Error }) => { throw new Error(`${init.method ?? 'GET'} ${path} at secagg node ${child.pid}: ${err.cause?.message ?? err.message}`, { cause: err }) })
       const api = async (path: string, init: RequestInit = {}): Promise<Response> => request(path, init).catch(async (err: Error) => {
         // A request may meet a kept-alive connection the daemon is just closing, more often the busier

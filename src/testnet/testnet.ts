@@ -324,14 +324,18 @@ export class Testnet {
   /** Bytes of /secagg/ protocols each running peer (by its process) has sent and received so far. */
   private async bytes (): Promise<Map<DaemonProcess, { sent: number, received: number }>> {
     const counts = new Map<DaemonProcess, { sent: number, received: number }>()
-    for (const peer of this.running()) {
-      const text = await fetch(peer.info.metrics!).then(async r => r.text()).catch(() => '')
-      const count = { sent: 0, received: 0 }
-      for (const [, direction, value] of text.matchAll(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/[^"]* (sent|received)"\} (\d+)$/gm)) {
-        count[direction as 'sent' | 'received'] += Number(value)
+    await Promise.all(this.running().map(async peer => {
+      try {
+        const text = await fetch(peer.info.metrics!, { signal: AbortSignal.timeout(10_000) }).then(async r => r.text())
+        const count = { sent: 0, received: 0 }
+        for (const [, direction, value] of text.matchAll(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/[^"]* (sent|received)"\} (\d+)$/gm)) {
+          count[direction as 'sent' | 'received'] += Number(value)
+        }
+        counts.set(peer, count)
+      } catch {
+        // a peer too busy to answer in time is left out of this round's count, as a killed one is
       }
-      counts.set(peer, count)
-    }
+    }))
     return counts
   }
 }

@@ -10,9 +10,12 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SessionWorker, type UpdateStatus } from '../../src/daemon/session-worker.js'
 import { UpdateStore } from '../../src/daemon/update-store.js'
+import { createMetrics, observeWorker } from '../../src/daemon/metrics.js'
 import { RoundFailedError } from '../../src/node/errors.js'
 import { defineSession } from '../../src/node/session-config.js'
 import type { JoinedSession } from '../../src/node/service.js'
+import type { AggregateResult } from '../../src/node/session-runner.js'
+import type { RoundOutcome } from '../../src/protocol/round/events.js'
 
 const config = defineSession({ name: 'worker', dimension: 4, minParticipants: 3, encoding: { clip: 1, bits: 16, maxParticipants: 3, maxWeight: 1 } })
 let dir: string
@@ -36,6 +39,14 @@ const failedRound = (sharesRevealed: boolean) => async (): Promise<never> => { t
 const never = async (signal: AbortSignal): Promise<never> => new Promise((_resolve, reject) => {
   signal.addEventListener('abort', () => { reject(new RoundFailedError('left', 1, undefined, 'aggregate() was aborted')) })
 })
+
+/** What a round of this session ends with; the worker only keeps and passes it on. */
+function outcome (round: number): RoundOutcome {
+  const sum = new Float64Array([1, 2, 3, 4])
+  return { round, attempt: 0, aggregator: 'peer-a', participants: ['peer-a', 'peer-b', 'peer-c'], survivors: ['peer-a', 'peer-b', 'peer-c'], sum, weightSum: 3, mean: sum.map(v => v / 3), quantizedSum: new Uint32Array(5), signedResult: new Uint8Array([round]) }
+}
+
+const completedRound = (round: number) => async (): Promise<never> => ({ ...outcome(round), session: 'a'.repeat(64), clipped: 0 } satisfies AggregateResult) as never
 
 async function submit (worker: SessionWorker): Promise<string> {
   const update = { id: store.newId(), session: 'a'.repeat(64), weight: undefined, acceptedAt: Date.now(), values: new Float32Array([0.1, 0.2, 0.3, 0.4]) }
@@ -96,5 +107,31 @@ describe('a session worker', () => {
     const id = await submit(worker)
     expect((await settled(worker, id, 'failed')).error).toMatch(/all 5 attempts failed/)
     expect(await readdir(dir)).toEqual([])
+  })
+
+  it('passes a result it fetched after falling behind to whoever waits for that round, once, without counting it as its own round', async () => {
+    const { joined } = session([never])
+    const worker = new SessionWorker(joined, store, { retryFailedRounds: true, retryDelay: 10, maxQueuedUpdates: 4, keepResults: 4 })
+    const metrics = createMetrics()
+    observeWorker(metrics, worker)
+    const heard: number[] = []
+    worker.on('result', record => heard.push(record.round))
+    worker.onFetchedResult(outcome(3))
+    worker.onFetchedResult(outcome(3))
+    expect(heard).toEqual([3])
+    expect(worker.result(3)).toMatchObject({ round: 3, aggregator: 'peer-a', weightSum: 3 })
+    expect(worker.result(3)?.update).toBeUndefined()
+    expect((await metrics.roundsTotal.get()).values).toEqual([])
+    await worker.stop(0)
+  })
+
+  it('keeps its own record of a round in place of the one it fetched just before its update settled', async () => {
+    const { joined } = session([completedRound(3)])
+    const worker = new SessionWorker(joined, store, { retryFailedRounds: true, retryDelay: 10, maxQueuedUpdates: 4, keepResults: 4 })
+    worker.onFetchedResult(outcome(3))
+    const id = await submit(worker)
+    await settled(worker, id, 'aggregated')
+    expect(worker.rounds().map(r => [r.round, r.update])).toEqual([[3, id]])
+    await worker.stop(0)
   })
 })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEFAULT_MAX_CONCURRENT_UPLOADS, protocolFor } from '../../src/node/constants.js'
+import { DEFAULT_MAX_CONCURRENT_UPLOADS, FETCH_RESULT_PROTOCOL, protocolFor } from '../../src/node/constants.js'
 import { writeFrames } from '../../src/node/framing.js'
 import { openSession, type Session } from '../../src/node/session-config.js'
 import { identityOf } from '../../src/protocol/crypto/identity.js'
@@ -283,5 +283,23 @@ describe('a member that misbehaves on the wire', () => {
     ]))
     expectExactAndOnTime(net, await outcome, net.updates, net.honest)
   })
-})
 
+  // A member that fell behind fetches the result from whoever says it has one, a few at once.
+  it('claiming a later round and never answering a fetch does not keep a member that fell behind from the result', async () => {
+    const net = await network('lying-ahead')
+    const { members, session } = net
+    const liar = members[net.cheat]
+    await liar.unhandle(FETCH_RESULT_PROTOCOL)
+    await liar.handle(FETCH_RESULT_PROTOCOL, (stream) => { held.push(stream) })
+    const behind = net.honest.find(i => i !== net.aggregator)!
+    const lying = setInterval(() => { void publishNotice(liar, session, { presence: { latestRound: 99n, ready: false, addresses: [] } }) }, 50)
+    try {
+      const [{ result }] = await round(net, net.updates, everyone.filter(i => i !== behind))
+      const ended = Date.now()
+      while (net.sessions[behind].latestResult() === undefined && Date.now() - ended < 2500) await new Promise(resolve => setTimeout(resolve, 20))
+      expect(Array.from(net.sessions[behind].latestResult()?.signedResult ?? [])).toEqual(Array.from(result.signedResult))
+    } finally {
+      clearInterval(lying)
+    }
+  })
+})

@@ -4,6 +4,7 @@ import { joinAll, startNetwork, stopNetwork, testSession, type SecAggNode } from
 import { openSession } from '../../src/node/session-config.js'
 import { electAggregator, genesisBeacon, nextBeacon } from '../../src/protocol/election.js'
 import { identityOf } from '../../src/protocol/crypto/identity.js'
+import type { FetchedResult } from '../../src/node/service.js'
 
 let nodes: SecAggNode[] = []
 afterEach(async () => { await stopNetwork(nodes); nodes = [] })
@@ -47,12 +48,17 @@ describe('members that did not take part', () => {
     const config = testSession(4, { minParticipants: 3 })
     const updates = gridUpdates(openSession(config).params, 4, 'fetch')
     const sessions = nodes.map(node => node.services.secagg.join(config))
+    const told = new Promise<FetchedResult>(resolve => {
+      nodes[3].services.secagg.addEventListener('fetched-result', event => { resolve(event.detail) }, { once: true })
+    })
     await new Promise(resolve => setTimeout(resolve, 1000))
     const results = await Promise.all(sessions.slice(0, 3).map(async (s, i) => s.aggregate(updates[i])))
-    for (let i = 0; i < 50 && sessions[3].latestResult() === undefined; i++) await new Promise(resolve => setTimeout(resolve, 100))
+    const event = await told
     const fetched = sessions[3].latestResult()
     expect(fetched?.round).toBe(1)
     expect(Array.from(fetched!.sum)).toEqual(Array.from(results[0].sum))
+    expect(event.session).toBe(sessions[3].id)
+    expect(Array.from(event.outcome.signedResult)).toEqual(Array.from(results[0].signedResult))
   }, 60_000)
 })
 
