@@ -96,7 +96,8 @@ export class Testnet {
   /** The last round's signed result, the beacon of the next election; undefined before round 1, null once a round left none. */
   private lastSigned: Uint8Array | undefined | null
   private root = ''
-  private stopped = false
+  /** Aborted by stop(): no round or daemon starts after it, and a daemon starting then is killed. */
+  private readonly stopping = new AbortController()
 
   constructor (private readonly options: TestnetOptions, private readonly on: TestnetEvents = {}) {
     this.dir = mkdtemp(join(tmpdir(), 'secagg-testnet-'))
@@ -128,7 +129,7 @@ export class Testnet {
     await this.startPeer(0)
     let next = 1
     await Promise.all(Array.from({ length: START_CONCURRENCY }, async () => {
-      while (next < peers && !this.stopped) await this.startPeer(next++)
+      while (next < peers && !this.stopping.signal.aborted) await this.startPeer(next++)
     }))
   }
 
@@ -137,7 +138,7 @@ export class Testnet {
     const plans = planRounds({ peers: this.options.peers, rounds: this.options.rounds, drop: this.options.drop, seed: this.options.seed, ...(this.options.killAggregator !== undefined ? { killAggregator: this.options.killAggregator } : {}) })
     const reports: RoundReport[] = []
     for (const plan of plans) {
-      if (this.stopped) break
+      if (this.stopping.signal.aborted) break
       const report = await this.runRound(plan)
       reports.push(report)
       this.on.round?.(report)
@@ -147,7 +148,7 @@ export class Testnet {
 
   /** Stops every peer (SIGTERM, then SIGKILL after 10 s) and removes their data directories. */
   async stop (): Promise<void> {
-    this.stopped = true
+    this.stopping.abort(new Error('the testnet is stopping'))
     await Promise.all(this.peers.map(async peer => {
       if (peer.child.exitCode !== null || peer.child.signalCode !== null) return
       peer.child.kill('SIGTERM')
@@ -177,8 +178,11 @@ export class Testnet {
     // any peer already up will do: from it the others are found through the session
     const known = this.running().find(peer => peer !== this.peers[i])
     const bootstrap = known === undefined ? [] : ['--bootstrap', known.info.addresses[0]]
-    this.peers[i] = await startDaemon(this.dataDir(i), ['--session', this.sessionFile, '--listen', this.listenAddress(i), ...bootstrap, '--retry-delay', '1000'])
-    this.on.peer?.(i, this.peerIds[i], this.peers[i].info.api)
+    const peer = await startDaemon(this.dataDir(i), ['--session', this.sessionFile, '--listen', this.listenAddress(i), ...bootstrap, '--retry-delay', '1000'], { signal: this.stopping.signal })
+    this.peers[i] = peer
+    // a stop() that came as the start finished did not see this process
+    if (this.stopping.signal.aborted) peer.child.kill('SIGKILL')
+    else this.on.peer?.(i, this.peerIds[i], peer.info.api)
   }
 
   private async runRound (plan: RoundPlan): Promise<RoundReport> {
@@ -276,7 +280,7 @@ export class Testnet {
       this.outstanding[i] = undefined
       await this.peers[i].exited
       await rm(join(this.dataDir(i), UPDATES_DIR), { recursive: true, force: true })
-      if (!this.stopped) await this.startPeer(i)
+      if (!this.stopping.signal.aborted) await this.startPeer(i)
     }
     return report
   }
