@@ -1,10 +1,11 @@
 /**
- * Screening of aggregators' announcements before a participant acts on them. A participant aborts its
- * attempt on a bad announcement from its aggregator, so anything that merely names that aggregator (a
- * forgery on the session topic, a replay from an earlier round or attempt) must be dropped here, or any
- * peer could end attempts at will.
+ * Screening of aggregators' announcements and results before a participant acts on them. A participant
+ * aborts its attempt on a bad announcement from its aggregator, and on a result that comes before its
+ * unmask phase (the round ended without it), so anything that merely names that aggregator (a forgery
+ * on the session topic, a replay from an earlier round or attempt) must be dropped here, or any peer
+ * could end attempts at will.
  */
-import { Announcement, Signed } from '../protocol/pb/messages.js'
+import { Announcement, RoundResult, Signed } from '../protocol/pb/messages.js'
 import { equalBytes } from '../protocol/crypto/bytes.js'
 import { SignatureDomain, verify, type Identity } from '../protocol/crypto/identity.js'
 
@@ -25,6 +26,16 @@ export function announcerOf (bytes: Uint8Array, ref: AttemptRef): Uint8Array | u
     return announcement.aggregator
   } catch {
     return undefined
+  }
+}
+
+/** Whether a signed result names this attempt (its signature and contents are the participant's to check). */
+export function isResultFor (bytes: Uint8Array, ref: Omit<AttemptRef, 'beacon'>): boolean {
+  try {
+    const r = RoundResult.decode(Signed.decode(bytes).body).ref
+    return r != null && equalBytes(r.session, ref.session) && r.round === BigInt(ref.round) && r.attempt === ref.attempt
+  } catch {
+    return false
   }
 }
 

@@ -19,7 +19,7 @@ import { InvalidUpdateError, RoundFailedError, UpdatePendingError } from './erro
 import { Membership } from './membership.js'
 import { verifyResult } from './result-verification.js'
 import { Notice, type Presence } from './pb/network.js'
-import { EarlyAnnouncements, isAnnouncementBy, keysTakenUntil, type AttemptRef } from './announcements.js'
+import { EarlyAnnouncements, isAnnouncementBy, isResultFor, keysTakenUntil, type AttemptRef } from './announcements.js'
 import { PRESENCE_TTL_INTERVALS } from './constants.js'
 import type { Messenger, RouteInfo, UploadSink } from './messenger.js'
 import type { Session } from './session-config.js'
@@ -613,8 +613,14 @@ export class SessionRunner {
     } catch {
       return
     }
-    if (PARTICIPANT_BOUND.has(type)) {
-      if (type === 'announcement' || sender.id === attempt.elected?.id) await this.toParticipant(attempt, sender, type, bytes)
+    // Announcements and results are screened whoever sends them, the aggregator included: one replayed
+    // from another round, handed to a participant already past its own announcement, would abort it.
+    if (type === 'announcement') {
+      await this.onAnnouncement(attempt, bytes)
+    } else if (type === 'result' && !isResultFor(bytes, this.attemptRef(attempt))) {
+      await this.consider(bytes)
+    } else if (PARTICIPANT_BOUND.has(type)) {
+      if (sender.id === attempt.elected?.id) await this.toParticipant(attempt, sender, type, bytes)
     } else {
       await this.toAggregator(attempt, sender, type, bytes)
     }

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_CONCURRENT_UPLOADS, FETCH_RESULT_PROTOCOL, protocolFor } fr
 import { writeFrames } from '../../src/node/framing.js'
 import { openSession, type Session } from '../../src/node/session-config.js'
 import { identityOf } from '../../src/protocol/crypto/identity.js'
-import { electAggregator, genesisBeacon } from '../../src/protocol/election.js'
+import { electAggregator, genesisBeacon, nextBeacon } from '../../src/protocol/election.js'
 import { KeyAdvertisement } from '../../src/protocol/pb/messages.js'
 import { refOf, signed } from '../../src/protocol/round/wire.js'
 import { SignatureDomain } from '../../src/protocol/crypto/identity.js'
@@ -202,7 +202,7 @@ describe('oversized messages', () => {
 })
 
 describe('replayed messages', () => {
-  it('of round 1 leave round 2 the exact sum of its own inputs: its announcement on the topic, its signed result sent as a result', async () => {
+  it('of round 1, by an outsider, a member and round 2\'s own aggregator, leave round 2 the exact sum of its own inputs: its announcement on the topic and sent, its signed result sent', async () => {
     const net = await network('replay')
     const { members, attacker, session } = net
     const announcements = members.map(m => recordAnnouncements(m, session))
@@ -211,6 +211,21 @@ describe('replayed messages', () => {
     const oldResult = net.sessions[0].latestResult()!.signedResult
     expect(oldAnnouncement).toBeDefined()
     const second = gridUpdates(session.params, N, 'replay round 2')
+    // Round 2's own aggregator replays them too, on the attempt's route, to each participant just before
+    // its roster: a participant past its announcement must drop what was not signed for this attempt,
+    // even from its aggregator, and not abort.
+    const elected = electAggregator(session.id, 2, 0, nextBeacon(session.id, oldResult), members.map(m => identityOf(m.peerId)))
+    const messenger = (members.find(m => m.peerId.equals(elected.peerId))!.services.secagg as any).messenger
+    const send = messenger.send.bind(messenger)
+    let replayedToParticipants = 0
+    messenger.send = async (peer: unknown, route: unknown, type: string, bytes: Uint8Array, options: unknown) => {
+      if (type === 'roster') {
+        await send(peer, route, 'announcement', oldAnnouncement, options)
+        await send(peer, route, 'result', oldResult, options)
+        replayedToParticipants++
+      }
+      return send(peer, route, type, bytes, options)
+    }
     const outcome = round(net, second, everyone)
     // replayed by the outsider and by a member, as soon as round 2 starts and again while it runs
     for (let i = 0; i < 3; i++) {
@@ -228,6 +243,7 @@ describe('replayed messages', () => {
     const results = await outcome
     expectExactAndOnTime(net, results, second, everyone)
     for (const { result } of results) expect(result.round).toBe(2)
+    expect(replayedToParticipants).toBe(N - 1)
   })
 })
 
