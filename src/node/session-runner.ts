@@ -20,7 +20,7 @@ import { Membership } from './membership.js'
 import { verifyResult } from './result-verification.js'
 import { Notice, type Presence } from './pb/network.js'
 import { EarlyAnnouncements, isAnnouncementBy, isResultFor, keysTakenUntil, type AttemptRef } from './announcements.js'
-import { PRESENCE_TTL_INTERVALS } from './constants.js'
+import { PRESENCE_PUBLISHERS, PRESENCE_TTL_INTERVALS } from './constants.js'
 import type { Messenger, RouteInfo, UploadSink } from './messenger.js'
 import type { Session } from './session-config.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
@@ -146,6 +146,7 @@ export class SessionRunner {
    * whose aggregators are elected from the members heard ready.
    */
   private readonly listed: Identity[] | undefined
+  private readonly presenceInterval: number
   private presenceTimer: ReturnType<typeof setInterval> | undefined
   /** Members a result is being fetched from now (FETCHES_AT_ONCE at most, one each). */
   private readonly fetching = new Set<string>()
@@ -155,7 +156,8 @@ export class SessionRunner {
     const { members } = session.config
     this.members = members === 'open' ? undefined : new Set(members)
     this.listed = members === 'open' ? undefined : members.map(id => identityOf(peerIdFromString(id)))
-    this.membership = new Membership(context.presenceInterval * PRESENCE_TTL_INTERVALS, this.isMember)
+    this.presenceInterval = context.presenceInterval * (members === 'open' ? 1 : Math.max(1, members.length / PRESENCE_PUBLISHERS))
+    this.membership = new Membership(this.presenceInterval * PRESENCE_TTL_INTERVALS, this.isMember)
   }
 
   /** Peers a participant accepts in a roster, and whose presence counts: the session's members. */
@@ -184,7 +186,7 @@ export class SessionRunner {
   }
 
   start (): void {
-    this.presenceTimer = setInterval(() => { void this.announcePresence() }, this.context.presenceInterval)
+    this.presenceTimer = setInterval(() => { void this.announcePresence() }, this.presenceInterval)
   }
 
   stop (): void {
