@@ -4,7 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { RuntimeInfo } from '../daemon/data-dir.js'
 
@@ -44,7 +46,13 @@ export interface DaemonProcess {
   /** Resolves with the exit code. */
   exited: Promise<number | null>
   /** An authenticated request to its API. */
-  api: (path: string, init?: RequestInit) => Promise<Response>
+  api: (path: string, init?: ApiInit) => Promise<Response>
+}
+
+export interface ApiInit {
+  method?: string
+  headers?: Record<string, string>
+  body?: string | Uint8Array
 }
 
 /**
@@ -72,15 +80,8 @@ export async function startDaemon (dataDir: string, args: string[], options: { s
   try {
     const info = await runtimeInfoOf(child, dataDir, () => output, options.signal)
     const token = (await readFile(join(dataDir, 'api-token'), 'utf8')).trim()
-    const request = async (path: string, init: RequestInit): Promise<Response> => fetch(`${info.api}${path}`, { signal: AbortSignal.timeout(API_TIMEOUT), ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } })
-      .catch((err: Error & { cause?: Error }) => { throw new Error(`${init.method ?? 'GET'} ${path} at secagg node ${child.pid}: ${err.cause?.message ?? err.message}`, { cause: err }) })
-    const api = async (path: string, init: RequestInit = {}): Promise<Response> => request(path, init).catch(async (err: Error) => {
-      // A request may meet a kept-alive connection the daemon is just closing, more often the busier
-      // the machine: one that changes nothing is safe to send again, to a daemon still running.
-      if ((init.method ?? 'GET') !== 'GET' || child.exitCode !== null || child.signalCode !== null) throw err
-      await new Promise(resolve => setTimeout(resolve, 200))
-      return request(path, init)
-    })
+    const api = async (path: string, init: ApiInit = {}): Promise<Response> => requestAlone(`${info.api}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init.headers } })
+      .catch((err: Error) => { throw new Error(`${init.method ?? 'GET'} ${path} at secagg node ${child.pid}: ${err.message}`, { cause: err }) })
     return { child, dataDir, info, token, logs: () => output, exited, api }
   } catch (err) {
     // a daemon that did not come up, or whose start was given up, is not left running
@@ -102,4 +103,28 @@ async function runtimeInfoOf (child: ChildProcess, dataDir: string, output: () =
     if (found !== undefined && found.pid === child.pid) return found
     await new Promise(resolve => setTimeout(resolve, 100))
   }
+}
+
+/**
+ * An HTTP request on a connection of its own, closed after it. With fetch's pool of kept-alive
+ * connections, a request can go out on one the daemon is closing that very moment, and fail with
+ * "other side closed" before the daemon reads it; the busier the machine, the wider that window (at 50
+ * daemons on two cores it failed an update's POST, which cannot simply be sent again). A new connection
+ * per request has no such window, and on loopback costs little.
+ */
+export async function requestAlone (url: string, init: ApiInit): Promise<Response> {
+  const signal = AbortSignal.timeout(API_TIMEOUT)
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent: false, signal }, (response) => {
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(response.headers)) {
+        for (const one of Array.isArray(value) ? value : [value ?? '']) headers.append(name, one)
+      }
+      const status = response.statusCode ?? 0
+      const body = status === 204 || status === 304 ? null : Readable.toWeb(response) as ReadableStream<Uint8Array>
+      resolve(new Response(body, { status, headers }))
+    })
+    request.once('error', reject)
+    request.end(init.body)
+  })
 }
