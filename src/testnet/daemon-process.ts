@@ -112,8 +112,8 @@ async function runtimeInfoOf (child: ChildProcess, dataDir: string, output: () =
  * daemons on two cores it failed an update's POST, which cannot simply be sent again). A new connection
  * per request has no such window, and on loopback costs little.
  */
-export async function requestAlone (url: string, init: ApiInit): Promise<Response> {
-  const signal = AbortSignal.timeout(API_TIMEOUT)
+export async function requestAlone (url: string, init: ApiInit, timeout = API_TIMEOUT): Promise<Response> {
+  const signal = AbortSignal.timeout(timeout)
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent: false, signal }, (response) => {
       const headers = new Headers()

@@ -114,11 +114,11 @@ ${legend.join('\n')}
 }
 
 function table (reports: RoundReport[]): string {
-  const header = ['round', 'attempt', 'aggregator', 'participants', 'survivors', 'dropped', 'excluded', 'exact', 'max |error|', 'round ms', 'before ms', ...TIMED_PHASES.map(p => `${p} ms`), 'delivery ms', 'KB sent', 'KB received', 'problems']
+  const header = ['round', 'attempt', 'aggregator', 'participants', 'survivors', 'dropped', 'excluded', 'exact', 'max |error|', 'round ms', 'before ms', ...TIMED_PHASES.map(p => `${p} ms`), 'delivery ms', 'KB sent', 'KB received', 'peers counted', 'problems']
   const rows = reports.map(r => [
     String(r.round), String(r.attempt), r.aggregator, String(r.participants), String(r.survivors), r.dropped.join(', ') || '-', r.excluded.join(', ') || '-',
     r.exact ? 'yes' : 'NO', r.maxAbsError.toExponential(1), String(Math.round(r.ms)), String(r.beforeMs),
-    ...TIMED_PHASES.map(p => String(r.phaseMs[p] ?? '-')), String(r.deliveryMs), String(Math.round(r.bytes.sent / 1024)), String(Math.round(r.bytes.received / 1024)),
+    ...TIMED_PHASES.map(p => String(r.phaseMs[p] ?? '-')), String(r.deliveryMs), String(Math.round(r.bytes.sent / 1024)), String(Math.round(r.bytes.received / 1024)), String(r.bytes.peers),
     r.problems.join('; ') || '-'
   ])
   return `<div class="scroll"><table>

@@ -10,7 +10,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createIdentity, ensureDataDir, KEY_FILE, UPDATES_DIR } from '../daemon/data-dir.js'
 import { defineSession, openSession, type Session, type SessionConfig } from '../node/session-config.js'
 import { auditRound } from './audit.js'
-import { startDaemon, type DaemonProcess } from './daemon-process.js'
+import { requestAlone, startDaemon, type DaemonProcess } from './daemon-process.js'
 import { followEvents } from './event-stream.js'
 import { gridInputs, planRounds, type DropSpec, type RoundPlan } from './schedule.js'
 import type { Phase } from '../protocol/round/phases.js'
@@ -46,8 +46,11 @@ export interface RoundReport {
   maxAbsError: number
   /** Milliseconds in each phase of the completed attempt, as its aggregator reported them. */
   phaseMs: Partial<Record<Phase, number>>
-  /** Bytes of secure-aggregation protocols sent and received this round, over all peers. */
-  bytes: { sent: number, received: number }
+  /**
+   * Bytes of secure-aggregation protocols sent and received this round, over the `peers` whose counters
+   * could be read at both its ends (a killed peer's die with it; a peer too busy to answer is skipped).
+   */
+  bytes: { sent: number, received: number, peers: number }
   /** The whole round: from the inputs going in to the last surviving peer holding the result. */
   ms: number
   /** Of which: before the completing attempt's first phase (the election, and any failed attempts). */
@@ -76,6 +79,8 @@ const phaseTimeout = (peers: number): number => 8_000 + 250 * peers
 const announceTimeout = (peers: number): number => 5_000 + 100 * peers
 // A round of 50 processes on two cores, with faults, takes about three minutes
 const RESULT_TIMEOUT = 600_000
+// A daemon this busy is left out of a round's byte count rather than waited for
+const METRICS_TIMEOUT = 10_000
 // Peers started at once after the first: enough to start 50 in well under a minute on two cores.
 const START_CONCURRENCY = 4
 
@@ -236,7 +241,7 @@ export class Testnet {
     const ended = performance.now()
     const ms = ended - started
     const got = results.filter((r): r is RoundResult => r !== undefined)
-    const report: RoundReport = { round: plan.round, attempt: -1, aggregator: '', participants: 0, survivors: 0, dropped, excluded: [], exact: false, maxAbsError: Infinity, phaseMs: {}, bytes: { sent: 0, received: 0 }, ms, beforeMs: 0, deliveryMs: 0, problems }
+    const report: RoundReport = { round: plan.round, attempt: -1, aggregator: '', participants: 0, survivors: 0, dropped, excluded: [], exact: false, maxAbsError: Infinity, phaseMs: {}, bytes: { sent: 0, received: 0, peers: 0 }, ms, beforeMs: 0, deliveryMs: 0, problems }
     if (got.length === 0) {
       problems.push('no peer got a result')
       this.lastSigned = null
@@ -274,6 +279,7 @@ export class Testnet {
       if (start === undefined) continue
       report.bytes.sent += counts.sent - start.sent
       report.bytes.received += counts.received - start.received
+      report.bytes.peers++
     }
     // Killed peers come back for the next round, without the update they held (a new one is coming).
     for (const i of killed) {
@@ -330,7 +336,7 @@ export class Testnet {
     const counts = new Map<DaemonProcess, { sent: number, received: number }>()
     await Promise.all(this.running().map(async peer => {
       try {
-        const text = await fetch(peer.info.metrics!, { signal: AbortSignal.timeout(10_000) }).then(async r => r.text())
+        const text = await requestAlone(peer.info.metrics!, {}, METRICS_TIMEOUT).then(async r => r.text())
         const count = { sent: 0, received: 0 }
         for (const [, direction, value] of text.matchAll(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/[^"]* (sent|received)"\} (\d+)$/gm)) {
           count[direction as 'sent' | 'received'] += Number(value)

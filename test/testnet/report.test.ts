@@ -20,7 +20,7 @@ function round (n: number, overrides: Partial<RoundReport> = {}): RoundReport {
     exact: true,
     maxAbsError: 0,
     phaseMs: { 'advertise-keys': 1200, 'share-keys': 300, 'masked-input': 900, 'consistency-check': 40, unmask: 250 },
-    bytes: { sent: 3 * 2 ** 20, received: 2 * 2 ** 20 },
+    bytes: { sent: 3 * 2 ** 20, received: 2 * 2 ** 20, peers: 5 },
     ms: 4000,
     beforeMs: 100,
     deliveryMs: 310,

@@ -104,10 +104,10 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
 
 /** Rows of round reports under a header. */
 export function table (reports: RoundReport[]): string {
-  const header = ['round', 'attempt', 'aggregator', 'partic.', 'surv.', 'dropped', 'excl.', 'exact', 'max |err|', 'ms', 'before', ...PHASES.slice(1).map(p => p.replace('consistency-check', 'consistency')), 'delivery', 'KB sent', 'KB recv']
+  const header = ['round', 'attempt', 'aggregator', 'partic.', 'surv.', 'dropped', 'excl.', 'exact', 'max |err|', 'ms', 'before', ...PHASES.slice(1).map(p => p.replace('consistency-check', 'consistency')), 'delivery', 'KB sent', 'KB recv', 'counted']
   const rows = reports.map(r => [
     r.round, r.attempt, r.aggregator, r.participants, r.survivors, r.dropped.join(' ') || '-', r.excluded.length, r.exact ? 'yes' : 'NO', r.maxAbsError.toExponential(1), Math.round(r.ms), r.beforeMs,
-    ...PHASES.slice(1).map(p => r.phaseMs[p] ?? '-'), r.deliveryMs, Math.round(r.bytes.sent / 1024), Math.round(r.bytes.received / 1024)
+    ...PHASES.slice(1).map(p => r.phaseMs[p] ?? '-'), r.deliveryMs, Math.round(r.bytes.sent / 1024), Math.round(r.bytes.received / 1024), `${r.bytes.peers} peers`
   ].map(String))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)))
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ')
