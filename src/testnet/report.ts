@@ -141,7 +141,7 @@ export function renderReport (run: ReportRun, reports: RoundReport[]): string {
     backdrop: { name: 'whole round', colour: '#d9d9d9', values: reports.map(r => r.ms) }
   })
   const bytes = barChart({
-    title: 'Secure-aggregation traffic per round, over all peers',
+    title: 'Secure-aggregation traffic per round, over the peers counted (see the table)',
     unit: 'MB',
     categories,
     stacked: false,
