@@ -24,6 +24,22 @@ describe('secagg', () => {
     expect(run.stdout).toContain(option)
   })
 
+  it.each([
+    [['--peers', '2'], '--peers must be an integer from 3 to 200, got 2'],
+    [['--peers', '5', '--drop', '3'], '--drop must be an integer from 0 to 2, got 3'],
+    [['--drop', '1:nowhere'], "--drop: 'nowhere' is not a phase"],
+    [['--kill-aggregator', 'lunch'], "--kill-aggregator: 'lunch' is not a phase"],
+    [['--rounds', '0'], '--rounds must be an integer from 1 to 1000, got 0'],
+    [['--dim', '1.5'], '--dim must be an integer'],
+    [['--transport', 'pigeon'], 'Invalid values'],
+    [['--report', '/nonexistent/report.html'], '--report: cannot write to /nonexistent (ENOENT)']
+  ])('testnet %j is refused before any peer starts: %s', async (args, message) => {
+    const run = await secagg(['testnet', ...args])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(message)
+    expect(run.stdout).not.toContain('peer-0')
+  })
+
   it('names a missing command and exits 2', async () => {
     const run = await secagg([])
     expect(run.code).toBe(2)

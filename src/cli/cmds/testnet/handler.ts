@@ -3,7 +3,9 @@
  * phase, a table row per round and PASS or FAIL; with --json, one JSON object per round instead.
  */
 import { randomBytes } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { PHASES, type Phase } from '../../../protocol/round/phases.js'
 import { renderReport } from '../../../testnet/report.js'
 import { Testnet, type RoundReport, type TestnetTransport } from '../../../testnet/testnet.js'
@@ -42,6 +44,11 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
   const seed = args.seed ?? randomBytes(8).toString('hex')
   const say = (line: string): void => { if (!args.json) process.stdout.write(`${line}\n`) }
   const rounds = count(args.rounds, '--rounds', 1, 1000)
+  // the report is written after the whole run: a directory it cannot go to is said now, not then
+  if (args.report !== undefined) {
+    const directory = dirname(resolve(args.report))
+    await access(directory, constants.W_OK).catch((err: NodeJS.ErrnoException) => { throw new CliError(`--report: cannot write to ${directory} (${err.code ?? err.message})`, EXIT_BAD_INPUT) })
+  }
   const testnet = new Testnet({
     peers,
     transport,
