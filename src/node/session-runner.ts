@@ -111,8 +111,6 @@ interface Attempt {
   /** Aborts this attempt's network operations when it ends. */
   controller: AbortController
   lastAbort?: AbortReason | 'no-announcement'
-  /** The announcement this peer made as the attempt's aggregator, repeated for members that get ready late. */
-  announcement?: Uint8Array
   /** Coordinates of this peer's update clipped when its masked input was encoded. */
   clipped: number
 }
@@ -129,6 +127,11 @@ interface Pending {
   lastAttempt: number
   /** Announcements of later attempts, kept for when this peer's own deadlines bring it there. */
   ahead: Map<number, Uint8Array>
+  /**
+   * Attempts of its round this update's masked input went out in: one of them may still finish with it
+   * among the survivors after this peer has moved on, and that result is this update's.
+   */
+  maskedIn: Set<number>
   resolve: (result: AggregateResult) => void
   reject: (err: Error) => void
   attempt?: Attempt
@@ -148,6 +151,7 @@ export class SessionRunner {
   private readonly listed: Identity[] | undefined
   private readonly presenceInterval: number
   private presenceTimer: ReturnType<typeof setInterval> | undefined
+  private firstPresence: ReturnType<typeof setTimeout> | undefined
   /** Members a result is being fetched from now (FETCHES_AT_ONCE at most, one each). */
   private readonly fetching = new Set<string>()
   private attempts = { round: 0, joined: new Set<number>(), next: 0 }
@@ -186,10 +190,14 @@ export class SessionRunner {
   }
 
   start (): void {
+    // Where presence is rarer than the node's interval, the first still goes out after one interval: a
+    // member that restarted on new addresses is dialled there, not at its old ones, within seconds.
+    if (this.presenceInterval > this.context.presenceInterval) this.firstPresence = setTimeout(() => { void this.announcePresence() }, this.context.presenceInterval)
     this.presenceTimer = setInterval(() => { void this.announcePresence() }, this.presenceInterval)
   }
 
   stop (): void {
+    clearTimeout(this.firstPresence)
     clearInterval(this.presenceTimer)
     this.fail('left', 'the session was left')
   }
@@ -206,7 +214,7 @@ export class SessionRunner {
     }
     options.signal?.throwIfAborted()
     const result = new Promise<AggregateResult>((resolve, reject) => {
-      this.pending = { round: this.nextRound, update, weight, roundingSeed: systemRandom(16), lastAttempt: 0, ahead: new Map(), resolve, reject }
+      this.pending = { round: this.nextRound, update, weight, roundingSeed: systemRandom(16), lastAttempt: 0, ahead: new Map(), maskedIn: new Set(), resolve, reject }
     })
     const onAbort = (): void => { this.fail('left', 'aggregate() was aborted', options.signal?.reason) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -226,10 +234,7 @@ export class SessionRunner {
   }
 
   private async announcePresence (): Promise<void> {
-    // Members that got ready after the announcement went out hear it again, while keys are still taken.
-    const attempt = this.pending?.attempt
-    const repeat = attempt?.announcement !== undefined && attempt.aggregator?.status === 'advertise-keys'
-    await this.context.publish({ presence: this.presence(), ...(repeat ? { announcement: attempt.announcement as Uint8Array<ArrayBuffer> } : {}) })
+    await this.context.publish({ presence: this.presence() })
   }
 
   private readyMembers (): Identity[] {
@@ -260,6 +265,7 @@ export class SessionRunner {
     const first = this.attemptsIn(pending.round).next
     pending.lastAttempt = first + this.session.config.maxAttempts - 1
     pending.ahead = new Map()
+    pending.maskedIn = new Set()
     this.startAttempt(first)
   }
 
@@ -372,9 +378,13 @@ export class SessionRunner {
       if (message.to !== 'all') {
         this.deliverFromAggregator(attempt, message.to, message.type, message.bytes)
       } else if (message.type === 'announcement') {
-        attempt.announcement = message.bytes
-        // With this peer's presence, so members that have never heard of it can dial it with their keys.
-        await this.context.publish({ presence: this.presence(), announcement: message.bytes as Uint8Array<ArrayBuffer> })
+        // With this peer's presence, so members that have never heard of it can dial it with their keys;
+        // and again every (unscaled) presence interval while keys are taken, for members that get ready
+        // later: one aggregator's repeats add little gossip, and a closed session's presence is too rare.
+        const announce = async (): Promise<void> => this.context.publish({ presence: this.presence(), announcement: message.bytes as Uint8Array<ArrayBuffer> })
+        await announce()
+        const repeat = setInterval(() => { if (aggregator.status === 'advertise-keys') void announce(); else clearInterval(repeat) }, this.context.presenceInterval)
+        attempt.timers.push(repeat)
         for (const member of recipients ?? this.readyMembers()) this.deliverFromAggregator(attempt, member.bytes, message.type, message.bytes)
       } else {
         const outcome = step.events.find((e): e is Extract<RoundEvent, { type: 'result' }> => e.type === 'result')?.outcome
@@ -493,6 +503,7 @@ export class SessionRunner {
   private async uploadMaskedInput (attempt: Attempt, participant: Participant): Promise<void> {
     if (this.uploading.has(participant)) return
     this.uploading.add(participant)
+    if (this.pending?.attempt === attempt) this.pending.maskedIn.add(attempt.number)
     // The core enters consistency-check with its last chunk, which is no Step with events: say so here.
     const checking = (): void => { this.reportEvents(attempt, [{ type: 'phase', phase: 'consistency-check' }], 'participant') }
     const chunks = (async function * () {
@@ -715,13 +726,12 @@ export class SessionRunner {
     try {
       const outcome = await verifyResult(this.session, signedResult)
       if (outcome.round <= (this.latest?.round ?? 0)) return
-      // The result of the very attempt this peer sent its masked input in, with it among the survivors,
-      // is its own result arriving by another way: its update is in that sum and must not go on to the
-      // next round. Any other result of its round means its update is in no sum yet.
+      // The result of an attempt this peer sent its masked input in, with it among the survivors, is its
+      // own result arriving by another way (perhaps after it timed out there and moved on): its update is
+      // in that sum and must not go on to the next round. Any other result of its round means its update
+      // is in no sum yet.
       const pending = this.pending
-      const attempt = pending?.attempt
-      const ours = pending?.round === outcome.round && attempt?.number === outcome.attempt &&
-        MASKED_INPUT_SENT.has(attempt.participant?.status ?? 'announce') && outcome.survivors.includes(this.context.self.id)
+      const ours = pending?.round === outcome.round && pending.maskedIn.has(outcome.attempt) && outcome.survivors.includes(this.context.self.id)
       if (ours) {
         this.succeed(outcome)
       } else {
@@ -751,9 +761,6 @@ function mayLeave (attempt: Attempt): boolean {
   return BEFORE_MASKED_INPUT.has(attempt.participant?.status ?? 'announce') &&
     (attempt.aggregator === undefined || attempt.aggregator.status === 'advertise-keys')
 }
-
-/** Participant states from which its masked input may be in the attempt's sum. */
-const MASKED_INPUT_SENT = new Set(['masked-input', 'consistency-check', 'unmask', 'done'])
 
 /** Message types that flow from the aggregator to participants. */
 const PARTICIPANT_BOUND = new Set<MessageType>(['announcement', 'roster', 'neighbour-keys', 'share-delivery', 'survivor-set', 'consistency-proof', 'result'])

@@ -247,6 +247,23 @@ describe('replayed messages', () => {
   })
 })
 
+describe('a member cut off after its masked input', () => {
+  it('that moves on when the survivor set never reaches it still takes that attempt\'s result as its own, and its update goes into no later round', async () => {
+    const net = await network('cut-off')
+    const { members, session } = net
+    // Its masked input is in the sum, but it never hears the survivor set, so it times out in
+    // consistency-check and moves to attempt 1 while attempt 0 completes without its signature.
+    const runner = (members[net.cheat].services.secagg as any).runners.get(session.idHex)
+    const deliver = runner.deliver.bind(runner)
+    runner.deliver = async (from: unknown, route: { attempt: number }, type: string, bytes: Uint8Array) => {
+      if (type !== 'survivor-set' || route.attempt !== 0) await deliver(from, route, type, bytes)
+    }
+    const outcomes = await round(net, net.updates, everyone)
+    expectExactAndOnTime(net, outcomes, net.updates, everyone)
+    expect(net.sessions[net.cheat].latestResult()?.round).toBe(1)
+  })
+})
+
 describe('a member that misbehaves on the wire', () => {
   it('sending its masked input twice has it counted once at most', async () => {
     const net = await network('twice')

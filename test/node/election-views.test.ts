@@ -4,6 +4,8 @@
  * signed result once it checks out, and its update waits for the next round. A closed session's views
  * never differ: it elects from its member list.
  */
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RoundFailedError } from '../../src/node/errors.js'
 import { openSession, type Session, type SessionConfig } from '../../src/node/session-config.js'
@@ -97,6 +99,43 @@ describe('a closed session', () => {
     expect(presences).toHaveLength(1)
     expect(presences[0].from).toBe(elected(attempt))
     expect(presences[0].notice.announcement).toBeDefined()
+  }, 60_000)
+})
+
+describe('a large closed session', () => {
+  it('repeats the announcement while keys are taken, as often as presence would go out unscaled, for a member that gets ready later', async () => {
+    // Five running members listed among 60: each publishes its presence only every 6 presence intervals
+    // (6 s here), but the aggregator repeats its announcement every interval. The late member was not
+    // ready when it went out, so neither its direct copy nor the first on the topic reached it.
+    nodes = await startNetwork(5, { transport: 'tcp', presenceInterval: 1000 })
+    const absent = await Promise.all(Array.from({ length: 55 }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()))
+    const members = [...nodes.map(node => node.peerId.toString()), ...absent]
+    const identities = members.map(id => identityOf(peerIdFromString(id)))
+    // a session whose attempt 0 elects a running member
+    let name = 0
+    let config: SessionConfig
+    let aggregator: number
+    do {
+      config = testSession(60, { name: `large-${name++}`, members, minParticipants: 5, phaseTimeouts: { 'advertise-keys': 5000, 'share-keys': 3000, 'masked-input': 5000, 'consistency-check': 3000, unmask: 3000 } })
+      const session = openSession(config)
+      const elected = electAggregator(session.id, 1, 0, genesisBeacon(session.id), identities).id
+      aggregator = nodes.findIndex(node => node.peerId.toString() === elected)
+    } while (aggregator < 0)
+    const late = (aggregator + 1) % 5
+    const updates = gridUpdates(openSession(config).params, 5, 'large')
+    const sessions = await joinAll(nodes, config)
+    const announced = new Promise<void>(resolve => {
+      nodes[aggregator].services.secagg.addEventListener('progress', ({ detail }) => { if (detail.role === 'aggregator' && detail.phase === 'advertise-keys') resolve() })
+    })
+    const onTime = [...nodes.keys()].filter(i => i !== late).map(async i => sessions[i].aggregate(updates[i]))
+    await announced
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    const results = await Promise.all([...onTime, sessions[late].aggregate(updates[late])])
+    for (const result of results) {
+      expect(result.attempt).toBe(0)
+      expect(result.survivors).toHaveLength(5)
+      expect(Array.from(result.sum)).toEqual(Array.from(exactSum(updates, [...nodes.keys()])))
+    }
   }, 60_000)
 })
 
