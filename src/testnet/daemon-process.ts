@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { RuntimeInfo } from '../daemon/data-dir.js'
 
@@ -115,16 +114,30 @@ async function runtimeInfoOf (child: ChildProcess, dataDir: string, output: () =
 export async function requestAlone (url: string, init: ApiInit, timeout = API_TIMEOUT): Promise<Response> {
   const signal = AbortSignal.timeout(timeout)
   return new Promise((resolve, reject) => {
+    const fail = (err: Error): void => { reject(signal.aborted ? signal.reason : err) }
     const request = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent: false, signal }, (response) => {
-      const headers = new Headers()
-      for (const [name, value] of Object.entries(response.headers)) {
-        for (const one of Array.isArray(value) ? value : [value ?? '']) headers.append(name, one)
-      }
-      const status = response.statusCode ?? 0
-      const body = status === 204 || status === 304 ? null : Readable.toWeb(response) as ReadableStream<Uint8Array>
-      resolve(new Response(body, { status, headers }))
+      // read whole under the same deadline: these bodies are small, and a stream cut by the deadline
+      // would otherwise come back short instead of failing
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.once('error', fail)
+      response.once('end', () => {
+        try {
+          const headers = new Headers()
+          for (const [name, value] of Object.entries(response.headers)) {
+            for (const one of Array.isArray(value) ? value : [value ?? '']) headers.append(name, one)
+          }
+          const status = response.statusCode ?? 0
+          resolve(new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), { status, headers }))
+        } catch (err: any) {
+          fail(err)
+        }
+      })
     })
-    request.once('error', reject)
+    request.on('error', fail)
     request.end(init.body)
   })
 }
+
+/** Statuses whose responses have no body (fetch's Response refuses one). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])

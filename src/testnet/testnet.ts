@@ -79,6 +79,8 @@ const phaseTimeout = (peers: number): number => 8_000 + 250 * peers
 const announceTimeout = (peers: number): number => 5_000 + 100 * peers
 // A round of 50 processes on two cores, with faults, takes about three minutes
 const RESULT_TIMEOUT = 600_000
+// Long polls for a round's result that may fail in a row at a daemon still running
+const RESULT_POLL_FAILURES = 3
 // A daemon this busy is left out of a round's byte count rather than waited for
 const METRICS_TIMEOUT = 10_000
 // Peers started at once after the first: enough to start 50 in well under a minute on two cores.
@@ -318,13 +320,26 @@ export class Testnet {
     return ((await response.json()) as { id: string }).id
   }
 
-  /** Waits for the round's result at a peer; undefined if the peer is killed meanwhile. */
+  /**
+   * Waits for the round's result at a peer; undefined if the peer is killed meanwhile. A long poll that
+   * fails while the daemon still runs is asked again, a few times in a row at most: then the error is
+   * the round's problem, not a silently missing result.
+   */
   private async resultOf (peer: DaemonProcess, round: number, gone: () => boolean): Promise<RoundResult | undefined> {
     const deadline = Date.now() + RESULT_TIMEOUT
+    let failures = 0
     while (Date.now() < deadline) {
       if (gone()) return undefined
-      const response = await peer.api(`/v1/sessions/testnet/rounds/${round}?wait=2`).catch(() => undefined)
-      if (response === undefined) return undefined
+      let response: Response
+      try {
+        response = await peer.api(`/v1/sessions/testnet/rounds/${round}?wait=2`)
+        failures = 0
+      } catch (err) {
+        if (gone() || peer.child.exitCode !== null || peer.child.signalCode !== null) return undefined
+        if (++failures >= RESULT_POLL_FAILURES) throw err
+        await new Promise(resolve => setTimeout(resolve, 500))
+        continue
+      }
       if (response.status === 200) return await response.json() as RoundResult
       await response.body?.cancel()
     }

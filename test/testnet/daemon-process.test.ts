@@ -43,7 +43,7 @@ describe('starting a daemon', () => {
 })
 
 describe('a request to a daemon\'s API', () => {
-  it('goes out on a connection of its own, with its method, headers and body, and gives back the whole response', async () => {
+  it('goes out on a connection of its own, with its method, headers and body, gives back the whole response, and fails at its deadline on a body that never ends', async () => {
     let connections = 0
     const received: string[] = []
     // keeps every connection alive, as the daemon's server does
@@ -51,6 +51,8 @@ describe('a request to a daemon\'s API', () => {
       let body = ''
       request.on('data', (chunk: Buffer) => { body += chunk.toString() })
       request.on('end', () => {
+        // a body begun and never finished
+        if (request.url === '/stuck') { response.writeHead(200); response.write('{"part'); return }
         received.push(`${request.method} ${request.url} ${request.headers.authorization} ${body}`)
         response.writeHead(request.method === 'POST' ? 202 : 200, { 'content-type': 'application/json', 'keep-alive': 'timeout=60', 'x-two': ['a', 'b'] })
         response.end(JSON.stringify({ body }))
@@ -67,6 +69,7 @@ describe('a request to a daemon\'s API', () => {
       for (let i = 0; i < 3; i++) expect(await (await requestAlone(`${url}/rounds/${i}`, {})).text()).toBe('{"body":""}')
       expect(received).toEqual(['POST /updates Bearer t hi', 'GET /rounds/0 undefined ', 'GET /rounds/1 undefined ', 'GET /rounds/2 undefined '])
       expect(connections).toBe(4)
+      await expect(requestAlone(`${url}/stuck`, {}, 300)).rejects.toThrow('due to timeout')
     } finally {
       server.closeAllConnections()
       await new Promise(resolve => server.close(resolve))
