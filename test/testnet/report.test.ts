@@ -58,4 +58,12 @@ describe('the testnet report', () => {
     expect(html).toContain('the sum is &#60;wrong&#62; &#38; late')
     expect(html).not.toContain('<wrong>')
   })
+
+  it('says over how many peers each round\'s traffic was counted, next to it', () => {
+    const header = /<thead><tr>(.*?)<\/tr><\/thead>/s.exec(html)![1].match(/<th>(.*?)<\/th>/g)!.map(th => th.slice(4, -5))
+    const row = /<tr class="[^"]*">(.*?)<\/tr>/s.exec(html)![1].match(/<td[^>]*>(.*?)<\/td>/g)!.map(td => td.replace(/<[^>]+>/g, ''))
+    const at = header.indexOf('peers counted')
+    expect(header.slice(at - 2, at + 1)).toEqual(['KB sent', 'KB received', 'peers counted'])
+    expect(row.slice(at - 2, at + 1)).toEqual(['3072', '2048', '5'])
+  })
 })
