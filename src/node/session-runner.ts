@@ -149,6 +149,7 @@ export class SessionRunner {
    * whose aggregators are elected from the members heard ready.
    */
   private readonly listed: Identity[] | undefined
+  /** How often this member publishes its presence: the node's interval, longer in a large closed session. */
   private readonly presenceInterval: number
   private presenceTimer: ReturnType<typeof setInterval> | undefined
   private firstPresence: ReturnType<typeof setTimeout> | undefined

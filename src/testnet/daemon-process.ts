@@ -48,6 +48,11 @@ export interface DaemonProcess {
   api: (path: string, init?: ApiInit) => Promise<Response>
 }
 
+/** Whether the daemon's process has neither exited nor been killed. */
+export function isRunning (peer: DaemonProcess): boolean {
+  return peer.child.exitCode === null && peer.child.signalCode === null
+}
+
 export interface ApiInit {
   method?: string
   headers?: Record<string, string>

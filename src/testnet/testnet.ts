@@ -10,7 +10,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createIdentity, ensureDataDir, KEY_FILE, UPDATES_DIR } from '../daemon/data-dir.js'
 import { defineSession, openSession, type Session, type SessionConfig } from '../node/session-config.js'
 import { auditRound } from './audit.js'
-import { requestAlone, startDaemon, type DaemonProcess } from './daemon-process.js'
+import { isRunning, requestAlone, startDaemon, type DaemonProcess } from './daemon-process.js'
 import { followEvents } from './event-stream.js'
 import { gridInputs, planRounds, type DropSpec, type RoundPlan } from './schedule.js'
 import type { Phase } from '../protocol/round/phases.js'
@@ -157,7 +157,7 @@ export class Testnet {
   async stop (): Promise<void> {
     this.stopping.abort(new Error('the testnet is stopping'))
     await Promise.all(this.peers.map(async peer => {
-      if (peer.child.exitCode !== null || peer.child.signalCode !== null) return
+      if (!isRunning(peer)) return
       peer.child.kill('SIGTERM')
       const timer = setTimeout(() => peer.child.kill('SIGKILL'), 10_000)
       await peer.exited
@@ -168,7 +168,7 @@ export class Testnet {
 
   /** The running peers, for --keep. */
   running (): DaemonProcess[] {
-    return this.peers.filter(peer => peer.child.exitCode === null && peer.child.signalCode === null)
+    return this.peers.filter(isRunning)
   }
 
   private dataDir (i: number): string {
@@ -335,7 +335,7 @@ export class Testnet {
         response = await peer.api(`/v1/sessions/testnet/rounds/${round}?wait=2`)
         failures = 0
       } catch (err) {
-        if (gone() || peer.child.exitCode !== null || peer.child.signalCode !== null) return undefined
+        if (gone() || !isRunning(peer)) return undefined
         if (++failures >= RESULT_POLL_FAILURES) throw err
         await new Promise(resolve => setTimeout(resolve, 500))
         continue
