@@ -17,3 +17,15 @@ export class InvalidShareError extends Error {
   static override name = 'InvalidShareError'
   override name = InvalidShareError.name
 }
+
+/** A key that is not Ed25519 was given where an ECVRF-EDWARDS25519 key is needed (a PeerId or a private key). */
+export class NotEd25519KeyError extends Error {
+  static override name = 'NotEd25519KeyError'
+  override name = NotEd25519KeyError.name
+}
+
+/** A VRF proof does not decode: wrong length, Gamma not a canonically encoded point, or s not below the group order. */
+export class InvalidVrfProofError extends Error {
+  static override name = 'InvalidVrfProofError'
+  override name = InvalidVrfProofError.name
+}
