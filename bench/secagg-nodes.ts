@@ -50,9 +50,10 @@ export async function connect (nodes: BenchNode[], steps: number[]): Promise<voi
 /**
  * A session of n peers at this dimension, with the default 16-bit encoding for sums of up to
  * `maxParticipants` peers (which is also the session size the graph plans corrupt peers against), and
- * deadlines no benchmark round comes near. Open unless `members` lists them.
+ * deadlines no benchmark round comes near. `members` lists them, or is 'open' where the benchmark
+ * measures an open session.
  */
-export function benchSession (name: string, n: number, dimension: number, maxParticipants = n, members: SessionConfig['members'] = 'open'): SessionConfig {
+export function benchSession (name: string, n: number, dimension: number, maxParticipants: number, members: SessionConfig['members']): SessionConfig {
   return defineSession({
     members,
     name,

@@ -5,7 +5,7 @@ Python's standard library only; numpy arrays are accepted when numpy is installe
 from a training loop:
 
     from secagg_client import SecAggClient
-    client = SecAggClient()                       # finds the daemon through ~/.secagg
+    client = SecAggClient()                       # finds the daemon through $SECAGG_NODE_DATA_DIR or ~/.secagg
     mean = client.aggregate("mnist", update, weight=len(local_samples))
 
 or from the shell, with an update stored as raw little-endian float32 or as a .npy file:
@@ -35,7 +35,8 @@ class DaemonUnreachable(SecAggError):
 class SecAggClient:
     def __init__(self, data_dir=None, api=None, token=None, start_timeout=30):
         """Finds the daemon through its data directory, waiting up to start_timeout seconds for it to start."""
-        data_dir = data_dir or os.environ.get("SECAGG_DATA_DIR") or os.path.expanduser("~/.secagg")
+        # The node's own variable: the client needs the directory `secagg node` was started with.
+        data_dir = data_dir or os.environ.get("SECAGG_NODE_DATA_DIR") or os.path.expanduser("~/.secagg")
         if api is None:
             runtime = os.path.join(data_dir, "daemon.json")
             deadline = time.time() + start_timeout
@@ -123,7 +124,7 @@ def main():
     parser.add_argument("--session", required=True, help="the session's name or id")
     parser.add_argument("--file", required=True, help="the update: .npy, or raw little-endian float32")
     parser.add_argument("--weight", type=float, help="the update's weight, such as its sample count")
-    parser.add_argument("--data-dir", help="the daemon's data directory (default ~/.secagg)")
+    parser.add_argument("--data-dir", help="the daemon's data directory (default $SECAGG_NODE_DATA_DIR, else ~/.secagg)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the round")
     args = parser.parse_args()
     try:

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `secagg` command. Every flag also works as a SECAGG_ environment variable (--api-port is
- * SECAGG_API_PORT) and from a JSON config file given with --config; flags win over the environment,
- * which wins over the file.
+ * The `secagg` command. Every flag also works as an environment variable named for its command
+ * (`secagg node --api-port` is SECAGG_NODE_API_PORT: see command-env.ts) and from a JSON config file
+ * given with --config; flags win over the environment, which wins over the file.
  */
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'
 import { EXIT_BAD_INPUT, reportError } from './cli-error.js'
+import { envVariableOf, unreadVariables } from './command-env.js'
 import { keygenCommand } from './cmds/keygen/index.js'
 import { nodeCommand } from './cmds/node/index.js'
 import { resultCommand } from './cmds/result/index.js'
@@ -15,10 +16,15 @@ import { statusCommand } from './cmds/status/index.js'
 import { submitCommand } from './cmds/submit/index.js'
 import { testnetCommand } from './cmds/testnet/index.js'
 
+// Said, not refused: an operator who still sets SECAGG_DATA_DIR learns why the node runs elsewhere
+const unread = unreadVariables(process.env)
+if (unread.length > 0) {
+  process.stderr.write(`secagg: warning: ignoring ${unread.join(', ')}: a variable names its command, such as ${envVariableOf('node', 'data-dir')} for \`secagg node --data-dir\` (see \`secagg <command> --help\`)\n`)
+}
+
 await yargs(hideBin(process.argv))
   .scriptName('secagg')
   .usage('$0 <command> [options]\n\nSecure aggregation for federated learning, peer to peer over libp2p.')
-  .env('SECAGG')
   .config('config', 'A JSON file of options, such as {"session": ["a.session.json"], "api-port": 7341}')
   .command(nodeCommand as any)
   .command(keygenCommand as any)

@@ -36,18 +36,26 @@ export class InvalidSessionConfigError extends Error {
   override name = InvalidSessionConfigError.name
 }
 
-export const DEFAULT_SESSION: Omit<SessionConfig, 'name' | 'dimension'> = {
+/**
+ * The defaults of every field a session may leave out. Not `members`: an open session lets one party
+ * join under as many identities as it likes, surround an honest peer and learn its update, so who may
+ * take part is always said, never assumed.
+ */
+export const DEFAULT_SESSION: Omit<SessionConfig, 'name' | 'dimension' | 'members'> = {
   encoding: DEFAULT_ENCODING,
   graph: DEFAULT_GRAPH,
   minParticipants: 10,
   phaseTimeouts: DEFAULT_PHASE_TIMEOUTS,
   announceTimeout: 10_000,
-  maxAttempts: 5,
-  members: 'open'
+  maxAttempts: 5
 }
 
-/** A full config from the required fields and any overrides, with the library's defaults for the rest. */
-export function defineSession (config: Pick<SessionConfig, 'name' | 'dimension'> & Partial<SessionConfig>): SessionConfig {
+/** A full config from the required fields (members among them) and any overrides, with the library's defaults for the rest. */
+export function defineSession (config: Pick<SessionConfig, 'name' | 'dimension' | 'members'> & Partial<SessionConfig>): SessionConfig {
+  // JavaScript callers and `as` casts get past the type: say what to pass rather than "is missing"
+  if (config.members === undefined) {
+    fail('members', "is required: pass the members' PeerIds, or 'open' knowingly (anyone may then join, under as many identities as it likes)")
+  }
   return parseSessionConfig({
     ...DEFAULT_SESSION,
     ...config,

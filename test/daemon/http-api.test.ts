@@ -8,11 +8,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { SecAggDaemon } from '../../src/daemon/daemon.js'
+import { createIdentity, ensureDataDir, KEY_FILE } from '../../src/daemon/data-dir.js'
 import { createLogger } from '../../src/daemon/logger.js'
 import { toNpy } from '../../src/daemon/npy.js'
 import { DEFAULT_DAEMON_OPTIONS } from '../../src/daemon/options.js'
 import { defineSession } from '../../src/node/session-config.js'
+import { simulatedPeers } from '../../src/simulation/peers.js'
 import openapi from '../../src/daemon/openapi.json' with { type: 'json' }
 
 const DIMENSION = 8
@@ -46,8 +49,12 @@ async function expectError (response: Response, status: number, code: string, me
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'secagg-api-'))
   const sessionFile = join(root, 'session.json')
-  // three members needed, one present: accepted updates wait in the queue for the whole test
-  await writeFile(sessionFile, JSON.stringify(defineSession({ name: 'api-test', dimension: DIMENSION, minParticipants: 3, encoding: { clip: 1, bits: 16, maxParticipants: 3, maxWeight: 10 } })))
+  // three members needed, one present (this daemon, its key made first to list it): accepted updates
+  // wait in the queue for the whole test
+  await ensureDataDir(join(root, 'data'))
+  const self = peerIdFromPrivateKey(await createIdentity(join(root, 'data', KEY_FILE))).toString()
+  const absent = (await simulatedPeers(2, 'api-test')).map(peer => peer.identity.id)
+  await writeFile(sessionFile, JSON.stringify(defineSession({ name: 'api-test', dimension: DIMENSION, minParticipants: 3, encoding: { clip: 1, bits: 16, maxParticipants: 3, maxWeight: 10 }, members: [self, ...absent] })))
   const sink = new Writable({ write (chunk, _encoding, done) { logs += chunk.toString(); done() } })
   daemon = new SecAggDaemon({
     ...DEFAULT_DAEMON_OPTIONS,

@@ -13,11 +13,13 @@ import { UpdateStore } from '../../src/daemon/update-store.js'
 import { createMetrics, observeWorker } from '../../src/daemon/metrics.js'
 import { RoundFailedError } from '../../src/node/errors.js'
 import { defineSession } from '../../src/node/session-config.js'
+import { simulatedPeers } from '../../src/simulation/peers.js'
 import type { JoinedSession } from '../../src/node/service.js'
 import type { AggregateResult } from '../../src/node/session-runner.js'
 import type { RoundOutcome } from '../../src/protocol/round/events.js'
 
-const config = defineSession({ name: 'worker', dimension: 4, minParticipants: 3, encoding: { clip: 1, bits: 16, maxParticipants: 3, maxWeight: 1 } })
+const members = (await simulatedPeers(3, 'worker')).map(peer => peer.identity.id)
+const config = defineSession({ name: 'worker', dimension: 4, minParticipants: 3, encoding: { clip: 1, bits: 16, maxParticipants: 3, maxWeight: 1 }, members })
 let dir: string
 let store: UpdateStore
 

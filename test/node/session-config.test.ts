@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalSessionConfig, defineSession, openSession, parseSessionConfig, sessionIdOf } from '../../src/node/session-config.js'
+import { canonicalSessionConfig, defineSession, openSession, parseSessionConfig, sessionIdOf, type SessionConfig } from '../../src/node/session-config.js'
 import { simulatedPeers } from '../../src/simulation/peers.js'
 
-const base = defineSession({ name: 'test', dimension: 100 })
+const base = defineSession({ name: 'test', dimension: 100, members: (await simulatedPeers(3, 'base')).map(p => p.identity.id) })
 
 describe('session configs', () => {
   it('give the same id whatever the key order and member order, and another id for any change', async () => {
@@ -30,12 +30,21 @@ describe('session configs', () => {
       [{ ...base, colour: 'blue' }, /"colour"/],
       [{ ...base, encoding: { ...base.encoding, extra: 1 } }, /"encoding.extra"/],
       [{ ...base, announceTimeout: undefined }, /"announceTimeout"/],
+      [{ ...base, members: undefined }, /"members"/],
       [{ ...base, minParticipants: 2 }, /"minParticipants"/]
     ]
     for (const [input, field] of cases) {
       expect(() => parseSessionConfig(input)).toThrow(field)
       expect(() => parseSessionConfig(input)).toThrow(expect.objectContaining({ name: 'InvalidSessionConfigError' }))
     }
+  })
+
+  it('are closed unless asked to be open: defineSession without members names the field and what to pass', () => {
+    // @ts-expect-error the type requires members too; this is what a JavaScript caller gets
+    const missing = (): SessionConfig => defineSession({ name: 'no-members', dimension: 10 })
+    expect(missing).toThrow(expect.objectContaining({ name: 'InvalidSessionConfigError' }))
+    expect(missing).toThrow(/"members" is required: pass the members' PeerIds, or 'open' knowingly/)
+    expect(defineSession({ name: 'asked-open', dimension: 10, members: 'open' }).members).toBe('open')
   })
 
   it('refuse parameters the protocol cannot run with, and say why', () => {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defineSession } from '../../src/node/session-config.js'
+import { simulatedPeers } from '../../src/simulation/peers.js'
 import { requestAlone, startDaemon } from '../../src/testnet/daemon-process.js'
 
 let root: string
@@ -29,7 +30,8 @@ function processesOf (dataDir: string): string[] {
 describe('starting a daemon', () => {
   it('kills the daemon when its start is given up on before its API is up', async () => {
     const session = join(root, 'session.json')
-    await writeFile(session, JSON.stringify(defineSession({ name: 'abandoned', dimension: 4, minParticipants: 3, encoding: { clip: 1, bits: 16, maxParticipants: 3, maxWeight: 1 } })))
+    const members = (await simulatedPeers(3, 'abandoned')).map(peer => peer.identity.id)
+    await writeFile(session, JSON.stringify(defineSession({ name: 'abandoned', dimension: 4, minParticipants: 3, encoding: { clip: 1, bits: 16, maxParticipants: 3, maxWeight: 1 }, members })))
     const dataDir = join(root, 'peer')
     const controller = new AbortController()
     const starting = startDaemon(dataDir, ['--session', session], { signal: controller.signal })

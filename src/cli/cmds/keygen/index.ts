@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createIdentity, ensureDataDir, KEY_FILE } from '../../../daemon/data-dir.js'
+import { withCommandEnv } from '../../command-env.js'
 import { globalOptions, type GlobalArgs } from '../../global-options.js'
 import type { CommandModule } from 'yargs'
 
@@ -12,7 +13,7 @@ interface KeygenArgs extends GlobalArgs {
 export const keygenCommand: CommandModule<GlobalArgs, KeygenArgs> = {
   command: 'keygen',
   describe: 'Create the node\'s Ed25519 identity key (mode 0600) and print its PeerId',
-  builder: (yargs) => yargs.options({
+  builder: (yargs) => withCommandEnv(yargs, 'keygen', 'data-dir').options({
     ...globalOptions,
     out: { type: 'string', description: `Where to write the key (default: <data-dir>/${KEY_FILE})` },
     force: { type: 'boolean', default: false, description: 'Replace an existing key: the node gets a new PeerId' }

@@ -1,5 +1,6 @@
 import { ApiClient, clientOptions, type ClientArgs } from '../../api-client.js'
 import { CliError, EXIT_BAD_INPUT } from '../../cli-error.js'
+import { withCommandEnv } from '../../command-env.js'
 import { globalOptions, type GlobalArgs } from '../../global-options.js'
 import { printResult, waitForUpdate } from './handler.js'
 import type { CommandModule } from 'yargs'
@@ -16,7 +17,7 @@ interface ResultArgs extends GlobalArgs, ClientArgs {
 export const resultCommand: CommandModule<GlobalArgs, ResultArgs> = {
   command: 'result',
   describe: 'Print a round\'s result, waiting for it if asked',
-  builder: (yargs) => yargs.options({
+  builder: (yargs) => withCommandEnv(yargs, 'result', 'out').options({
     ...globalOptions,
     ...clientOptions,
     session: { type: 'string', demandOption: true, description: 'The session\'s name or id' },

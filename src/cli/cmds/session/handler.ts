@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises'
 import { defineSession, openSession } from '../../../node/session-config.js'
 import { CliError, EXIT_BAD_INPUT } from '../../cli-error.js'
-import type { SessionCreateArgs } from './options.js'
+import { OPEN_SESSION_RISK, type SessionCreateArgs } from './options.js'
 
 /** Writes a checked session file and prints its id; the file is what every member loads. */
 export async function sessionCreateHandler (args: SessionCreateArgs): Promise<void> {
   const config = defineSession({
     name: args.name,
     dimension: args.dimension,
-    members: args.members === undefined || args.members.length === 0 ? 'open' : args.members,
+    members: membersOf(args),
     minParticipants: args.minParticipants,
     encoding: { clip: args.clip, bits: args.bits, maxParticipants: args.maxParticipants, maxWeight: args.maxWeight },
     announceTimeout: args.announceTimeout,
@@ -22,5 +22,15 @@ export async function sessionCreateHandler (args: SessionCreateArgs): Promise<vo
     throw err
   }
   process.stdout.write(`${openSession(config).idHex}\n`)
+  if (config.members === 'open') process.stderr.write(`secagg: warning: ${path} is an open session. ${OPEN_SESSION_RISK}\n`)
   process.stderr.write(`wrote ${path}: give the same file to every member's \`secagg node --session\`\n`)
+}
+
+/** Who may take part, as asked: never open by default, since an open session protects no one from a party with many identities. */
+function membersOf (args: SessionCreateArgs): string[] | 'open' {
+  const listed = args.members !== undefined && args.members.length > 0
+  if (listed && args.open === true) throw new CliError('give --members or --open, not both', EXIT_BAD_INPUT)
+  if (args.open === true) return 'open'
+  if (!listed) throw new CliError('name who may take part: --members <PeerId...> for a closed session, or --open for one anyone may join (see secagg session create --help)', EXIT_BAD_INPUT)
+  return args.members!
 }

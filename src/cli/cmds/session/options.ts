@@ -3,10 +3,16 @@ import { DEFAULT_SESSION } from '../../../node/session-config.js'
 import { list } from '../../global-options.js'
 import type { Options } from 'yargs'
 
+/** What an open session does not protect against, for --open's help and the warning it prints. */
+export const OPEN_SESSION_RISK = 'An open session does not keep an honest peer\'s update private: anyone with the session file may join, ' +
+  'under as many identities as it likes, so a single party can surround one honest peer with identities of its own and learn that ' +
+  'peer\'s update. Use one only among peers you trust, or for testing.'
+
 export const sessionCreateOptions = {
   name: { type: 'string', demandOption: true, description: 'The session\'s name (part of its id)' },
   dimension: { type: 'number', demandOption: true, description: 'Values in every update' },
-  members: { type: 'array', string: true, coerce: list, description: 'PeerIds that may take part (default: open to anyone with the file)' },
+  members: { type: 'array', string: true, coerce: list, description: 'The PeerIds that may take part (`secagg keygen` prints each); this or --open is required' },
+  open: { type: 'boolean', description: `Let anyone with the session file take part, instead of listing --members. ${OPEN_SESSION_RISK}` },
   'min-participants': { type: 'number', default: DEFAULT_SESSION.minParticipants, description: 'The fewest peers a round may start with' },
   clip: { type: 'number', default: DEFAULT_SESSION.encoding.clip, description: 'Each value is clipped to [-clip, clip]', group: 'Encoding:' },
   bits: { type: 'number', default: DEFAULT_SESSION.encoding.bits, description: 'Bits per value before summing', group: 'Encoding:' },
@@ -22,6 +28,7 @@ export interface SessionCreateArgs {
   name: string
   dimension: number
   members?: string[]
+  open?: boolean
   minParticipants: number
   clip: number
   bits: number

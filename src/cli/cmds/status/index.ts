@@ -1,4 +1,5 @@
 import { ApiClient, clientOptions, type ClientArgs } from '../../api-client.js'
+import { withCommandEnv } from '../../command-env.js'
 import { globalOptions, type GlobalArgs } from '../../global-options.js'
 import type { CommandModule } from 'yargs'
 
@@ -16,7 +17,7 @@ interface NodeStatus {
 export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
   command: 'status',
   describe: 'Ask the running daemon for its PeerId, addresses, connections and sessions',
-  builder: (yargs) => yargs.options({ ...globalOptions, ...clientOptions, json: { type: 'boolean', default: false, description: 'Print the API\'s JSON' } })
+  builder: (yargs) => withCommandEnv(yargs, 'status', 'data-dir').options({ ...globalOptions, ...clientOptions, json: { type: 'boolean', default: false, description: 'Print the API\'s JSON' } })
     .example('$0 status', 'the daemon of ~/.secagg')
     .example('$0 status --data-dir /var/lib/secagg --json', 'as JSON') as any,
   handler: async (args) => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { ApiClient, clientOptions, type ClientArgs } from '../../api-client.js'
 import { CliError, EXIT_BAD_INPUT } from '../../cli-error.js'
+import { withCommandEnv } from '../../command-env.js'
 import { globalOptions, type GlobalArgs } from '../../global-options.js'
 import { printResult, waitForUpdate } from '../result/handler.js'
 import type { CommandModule } from 'yargs'
@@ -17,7 +18,7 @@ interface SubmitArgs extends GlobalArgs, ClientArgs {
 export const submitCommand: CommandModule<GlobalArgs, SubmitArgs> = {
   command: 'submit',
   describe: 'Hand the daemon an update file (.npy, or raw little-endian float32) for a session\'s next round',
-  builder: (yargs) => yargs.options({
+  builder: (yargs) => withCommandEnv(yargs, 'submit', 'out').options({
     ...globalOptions,
     ...clientOptions,
     session: { type: 'string', demandOption: true, description: 'The session\'s name or id' },

@@ -1,5 +1,6 @@
 import { PHASES } from '../../../protocol/round/phases.js'
 import { TRANSPORTS } from '../../../testnet/testnet.js'
+import { withCommandEnv } from '../../command-env.js'
 import { testnetHandler, type TestnetArgs } from './handler.js'
 import type { GlobalArgs } from '../../global-options.js'
 import type { CommandModule } from 'yargs'
@@ -7,7 +8,7 @@ import type { CommandModule } from 'yargs'
 export const testnetCommand: CommandModule<GlobalArgs, TestnetArgs> = {
   command: 'testnet',
   describe: 'Run secagg node processes on this machine through secure rounds with injected faults, and check every result',
-  builder: (yargs) => yargs.options({
+  builder: (yargs) => withCommandEnv(yargs, 'testnet', 'peers').options({
     peers: { type: 'number', default: 8, description: 'secagg node processes to start' },
     rounds: { type: 'number', default: 3, description: 'Rounds to run' },
     dim: { type: 'number', default: 100_000, description: 'Values in each update' },
