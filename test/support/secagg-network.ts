@@ -160,6 +160,7 @@ export function testSession (n: number, overrides: Partial<SessionConfig> = {}):
     minParticipants: Math.max(3, n - Math.floor(n / 10)),
     phaseTimeouts: { 'advertise-keys': 3000, 'share-keys': 3000, 'masked-input': 5000, 'consistency-check': 3000, unmask: 3000 },
     announceTimeout: 3000,
+    members: 'open',
     ...overrides
   })
 }
