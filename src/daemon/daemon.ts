@@ -6,8 +6,6 @@
 import { createServer, type Server } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { KEEP_ALIVE } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { FsDatastore } from 'datastore-fs'
 import { createSecAggNode, type SecAggServices } from '../node/create-node.js'
@@ -66,7 +64,7 @@ export class SecAggDaemon {
     const token = await loadOrCreateToken(options.dataDir)
     const configs = await Promise.all(options.sessions.map(loadSessionFile))
     // The peer store on disk: a node back from a restart, perhaps on another port, redials the members
-    // it knew, who could not know where to find it.
+    // it kept links to (the service tags them keep-alive there), who could not know where to find it.
     this.datastore = new FsDatastore(join(options.dataDir, PEER_STORE_DIR))
     await this.datastore.open()
     this.node = await createSecAggNode({
@@ -147,7 +145,6 @@ export class SecAggDaemon {
     worker.on('progress', p => { this.log.debug({ session, round: p.round, attempt: p.attempt, phase: p.phase, role: p.role, aggregator: p.aggregator }, 'phase') })
     worker.on('result', r => {
       this.log.info({ session, round: r.round, attempt: r.attempt, aggregator: r.aggregator, participants: r.participants.length, survivors: r.survivors.length }, 'round completed')
-      void this.keepConnected(config)
       const signed = worker.latestSignedResult()
       if (signed !== undefined) {
         saveLatestResult(this.options.dataDir, joined.id, signed).catch((err: Error) => { this.log.warn({ session, err: err.message }, 'could not keep the latest result') })
@@ -155,7 +152,6 @@ export class SecAggDaemon {
     })
     worker.on('failure', f => { this.log.warn({ session, round: f.round, reason: f.reason }, 'round failed') })
     this.log.info({ session, id: joined.id, dimension: config.dimension, members: config.members === 'open' ? 'open' : config.members.length }, 'joined session')
-    void this.keepConnected(config)
   }
 
   /** Resumes a session at the round after the last result this node kept, if it kept one that checks out. */
@@ -166,23 +162,6 @@ export class SecAggDaemon {
       if (signed !== undefined) this.log.info({ session, round: await worker.restore(signed) }, 'resumed after the last result kept')
     } catch (err: any) {
       this.log.warn({ session, err: err.message }, 'the kept result is unusable; catching up from the other members instead')
-    }
-  }
-
-  /**
-   * Marks a closed session's members keep-alive: libp2p redials them when a connection drops and, from
-   * the peer store on disk, when this node starts. (After five failed redials libp2p drops the mark; a
-   * round's end sets it again.)
-   */
-  private async keepConnected (config: SessionConfig): Promise<void> {
-    if (config.members === 'open' || this.node === undefined) return
-    for (const member of config.members) {
-      if (member === this.peerId) continue
-      try {
-        await this.node.peerStore.merge(peerIdFromString(member), { tags: { [KEEP_ALIVE]: { value: 1 } } })
-      } catch (err: any) {
-        this.log.debug({ member, err: err.message }, 'could not mark a member keep-alive')
-      }
     }
   }
 

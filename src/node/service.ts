@@ -5,12 +5,13 @@
  *   const session = node.services.secagg.join(defineSession({ name: 'demo', dimension: 1000 }))
  *   const { mean } = await session.aggregate(update, { weight: samples })
  */
-import { serviceDependencies, TypedEventEmitter, type ComponentLogger, type Logger, type PeerId, type PrivateKey, type Startable } from '@libp2p/interface'
+import { serviceDependencies, TypedEventEmitter, type ComponentLogger, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type PrivateKey, type Startable, type TypedEventTarget } from '@libp2p/interface'
 import { toHex } from '../protocol/crypto/bytes.js'
 import { identityOf } from '../protocol/crypto/identity.js'
 import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
 import { DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_PRESENCE_INTERVAL, sessionTopic } from './constants.js'
 import { NotJoinedError } from './errors.js'
+import { MemberLinkKeeper } from './member-link-keeper.js'
 import { Messenger, type MessageRouter } from './messenger.js'
 import { Notice } from './pb/network.js'
 import { openSession, type SessionConfig } from './session-config.js'
@@ -45,6 +46,8 @@ export interface SecureAggregationComponents {
   registrar: Registrar
   connectionManager: ConnectionManager
   addressManager: AddressManager
+  peerStore: PeerStore
+  events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
 }
 
@@ -94,6 +97,8 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   readonly [Symbol.toStringTag] = 'libp2p-secagg'
   readonly [serviceDependencies] = ['@libp2p/pubsub']
   private readonly runners = new Map<string, SessionRunner>()
+  /** Each joined session's links to its members (member-links.ts), kept up while it is joined. */
+  private readonly links = new Map<string, MemberLinkKeeper>()
   private readonly messenger: Messenger
   private readonly log: Logger
   private readonly presenceInterval: number
@@ -164,6 +169,9 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
       this.pubsub!.topicValidators.set(topic, (_peer, message) => message.type === 'signed' && validNotice(message) && joined.admits(message.from) ? TopicValidatorResult.Accept : TopicValidatorResult.Reject)
       this.pubsub!.subscribe(topic)
       runner.start()
+      const links = new MemberLinkKeeper(runner, this.components, this.presenceInterval, this.log.newScope(`${session.idHex.slice(0, 8)}:links`))
+      this.links.set(session.idHex, links)
+      links.start()
     }
     const active = runner
     return {
@@ -185,6 +193,8 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     if (runner === undefined) return
     this.runners.delete(sessionId)
     runner.stop()
+    this.links.get(sessionId)?.stop()
+    this.links.delete(sessionId)
     const topic = sessionTopic(sessionId)
     this.pubsub?.topicValidators.delete(topic)
     try {

@@ -178,6 +178,11 @@ export class SessionRunner {
     return this.membership.addresses(peer)
   }
 
+  /** The members heard from on the session topic within the last few presence intervals. */
+  heardMembers (): PeerId[] {
+    return this.membership.known(Date.now()).map(member => member.peerId)
+  }
+
   get latestResult (): RoundOutcome | undefined {
     return this.latest
   }

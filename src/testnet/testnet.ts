@@ -85,6 +85,8 @@ const RESULT_POLL_FAILURES = 3
 const METRICS_TIMEOUT = 10_000
 // Peers started at once after the first: enough to start 50 in well under a minute on two cores.
 const START_CONCURRENCY = 4
+// Running peers a new one is given to bootstrap from: with one, the first peer was every peer's only link
+const BOOTSTRAP_PEERS = 3
 
 export class Testnet {
   readonly dir: Promise<string>
@@ -182,9 +184,10 @@ export class Testnet {
   }
 
   private async startPeer (i: number): Promise<void> {
-    // any peer already up will do: from it the others are found through the session
-    const known = this.running().find(peer => peer !== this.peers[i])
-    const bootstrap = known === undefined ? [] : ['--bootstrap', known.info.addresses[0]]
+    // The session's members link up among themselves whatever peer they start from; a few bootstrap
+    // peers, the latest started, keep one that is down (or killed later) from leaving a new peer alone.
+    const known = this.running().filter(peer => peer !== this.peers[i]).slice(-BOOTSTRAP_PEERS)
+    const bootstrap = known.length === 0 ? [] : ['--bootstrap', ...known.map(peer => peer.info.addresses[0])]
     const peer = await startDaemon(this.dataDir(i), ['--session', this.sessionFile, '--listen', this.listenAddress(i), ...bootstrap, '--retry-delay', '1000'], { signal: this.stopping.signal })
     this.peers[i] = peer
     // a stop() that came as the start finished did not see this process

@@ -32,9 +32,10 @@ export interface NetworkOptions {
   /**
    * 'mesh' connects every pair; 'ring' connects each node to a few others, enough for gossip: members
    * learn each other's addresses from their presence and dial directly when a round needs it.
+   * 'star' connects every node to the first only, as nodes all given the first as bootstrap peer are.
    * Default: mesh up to 12 nodes.
    */
-  topology?: 'mesh' | 'ring'
+  topology?: 'mesh' | 'ring' | 'star'
   /** A crypto backend per node (by index), to observe or alter what a node does. */
   crypto?: (i: number) => CryptoSuite
 }
@@ -58,7 +59,12 @@ export async function startNetwork (n: number, options: NetworkOptions): Promise
     for (const node of nodes) await node.dial(options.relay)
   }
   const addresses = await Promise.all(nodes.map(async node => dialAddress(node, options.transport)))
-  if ((options.topology ?? (n <= 12 ? 'mesh' : 'ring')) === 'mesh') {
+  const topology = options.topology ?? (n <= 12 ? 'mesh' : 'ring')
+  if (topology === 'star') {
+    for (let i = 1; i < n; i++) await dial(nodes[i], addresses[0])
+    return nodes
+  }
+  if (topology === 'mesh') {
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) await dial(nodes[i], addresses[j])
     }
