@@ -10,7 +10,7 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { FsDatastore } from 'datastore-fs'
 import { createSecAggNode, type SecAggServices } from '../node/create-node.js'
 import { parseSessionConfig, type SessionConfig } from '../node/session-config.js'
-import { ensureDataDir, loadLatestResult, loadOrCreateIdentity, loadOrCreateToken, PEER_STORE_DIR, readRuntimeInfo, removeRuntimeInfo, saveLatestResult, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
+import { ensureDataDir, loadOrCreateIdentity, loadOrCreateToken, PEER_STORE_DIR, readRuntimeInfo, removeRuntimeInfo, sessionRecordStore, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
 import { DaemonInputError } from './errors.js'
 import { createApi } from './http-api.js'
 import { createMetrics, observeWorker, type DaemonMetrics } from './metrics.js'
@@ -74,6 +74,8 @@ export class SecAggDaemon {
       bootstrap: options.bootstrap,
       mdns: options.mdns,
       relay: options.relay,
+      // Each session's record (its latest result, and the promises a pending update carries) on disk.
+      secagg: { store: sessionRecordStore(options.dataDir) },
       ...(this.metrics !== undefined ? { metrics: prometheusMetrics({ registry: this.metrics.registry }) } : {})
     })
     this.node.services.secagg.addEventListener('progress', this.onProgress)
@@ -138,31 +140,18 @@ export class SecAggDaemon {
     if (this.workers.has(joined.id)) return
     const worker = new SessionWorker(joined, this.store, this.options)
     this.workers.set(joined.id, worker)
-    await this.resume(worker)
+    await joined.ready
+    const resumed = joined.latestResult()?.round
+    if (resumed !== undefined) this.log.info({ session: worker.name, round: resumed }, 'resumed after the last result kept')
     if (this.metrics !== undefined) observeWorker(this.metrics, worker)
     const session = worker.name
     worker.on('update', status => { this.log.info({ session, update: status.id, state: status.state, round: status.round, error: status.error }, 'update') })
     worker.on('progress', p => { this.log.debug({ session, round: p.round, attempt: p.attempt, phase: p.phase, role: p.role, aggregator: p.aggregator }, 'phase') })
     worker.on('result', r => {
       this.log.info({ session, round: r.round, attempt: r.attempt, aggregator: r.aggregator, participants: r.participants.length, survivors: r.survivors.length }, 'round completed')
-      const signed = worker.latestSignedResult()
-      if (signed !== undefined) {
-        saveLatestResult(this.options.dataDir, joined.id, signed).catch((err: Error) => { this.log.warn({ session, err: err.message }, 'could not keep the latest result') })
-      }
     })
     worker.on('failure', f => { this.log.warn({ session, round: f.round, reason: f.reason }, 'round failed') })
     this.log.info({ session, id: joined.id, dimension: config.dimension, members: config.members === 'open' ? 'open' : config.members.length }, 'joined session')
-  }
-
-  /** Resumes a session at the round after the last result this node kept, if it kept one that checks out. */
-  private async resume (worker: SessionWorker): Promise<void> {
-    const session = worker.name
-    try {
-      const signed = await loadLatestResult(this.options.dataDir, worker.session.idHex)
-      if (signed !== undefined) this.log.info({ session, round: await worker.restore(signed) }, 'resumed after the last result kept')
-    } catch (err: any) {
-      this.log.warn({ session, err: err.message }, 'the kept result is unusable; catching up from the other members instead')
-    }
   }
 
   private async submit (worker: SessionWorker, values: Float32Array, weight: number | undefined) {

@@ -7,6 +7,8 @@ import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/pro
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { DaemonInputError } from './errors.js'
+import { writeDurably } from './durable-file.js'
+import type { SessionStore } from '../node/session-runner.js'
 import type { PrivateKey } from '@libp2p/interface'
 
 export const KEY_FILE = 'peer.key'
@@ -102,18 +104,20 @@ export async function readToken (dir: string): Promise<string> {
 }
 
 /** Keeps a session's latest signed result, from which a restarted node knows its next round and beacon. */
-export async function saveLatestResult (dir: string, sessionId: string, signedResult: Uint8Array): Promise<void> {
-  const path = join(dir, RESULTS_DIR, `${sessionId}.result`)
-  await writeFile(`${path}.tmp`, signedResult, { mode: 0o600 })
-  await rename(`${path}.tmp`, path)
-}
-
-/** The signed result kept for a session, if any. */
-export async function loadLatestResult (dir: string, sessionId: string): Promise<Uint8Array | undefined> {
-  return readFile(join(dir, RESULTS_DIR, `${sessionId}.result`)).catch((err: any) => {
-    if (err.code === 'ENOENT') return undefined
-    throw err
-  })
+/**
+ * The session records (protocol/session/ledger.ts) in the results directory, one file per session: the
+ * latest result and the promises a pending update carries. Each save is durable before it resolves,
+ * because the session core sends nothing after a save until then.
+ */
+export function sessionRecordStore (dir: string): SessionStore {
+  const path = (session: string): string => join(dir, RESULTS_DIR, `${session}.json`)
+  return {
+    load: async (session) => readFile(path(session), 'utf8').catch((err: any) => {
+      if (err.code === 'ENOENT') return undefined
+      throw err
+    }),
+    save: async (session, record) => { await writeDurably(path(session), record) }
+  }
 }
 
 export async function writeRuntimeInfo (dir: string, info: RuntimeInfo): Promise<void> {

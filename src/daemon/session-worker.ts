@@ -155,16 +155,6 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     this.emit('result', this.remember({ ...outcome, completedAt: Date.now() }))
   }
 
-  /** The session's latest signed result, to keep across restarts. */
-  latestSignedResult (): Uint8Array | undefined {
-    return this.joined.latestResult()?.signedResult
-  }
-
-  /** Resumes from a signed result kept by an earlier run; returns its round. */
-  async restore (signedResult: Uint8Array): Promise<number> {
-    return (await this.joined.restoreResult(signedResult)).round
-  }
-
   /** The round number the next update would go into. */
   get nextRound (): number {
     return (this.joined.latestResult()?.round ?? 0) + 1

@@ -5,8 +5,9 @@
  * values are missing or the wrong size is moved aside and reported, never half-used.
  */
 import { randomBytes } from 'node:crypto'
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { readdir, readFile, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeDurably } from './durable-file.js'
 
 export interface StoredUpdate {
   /** Time-ordered id: the order of ids is the order of acceptance. */
@@ -77,25 +78,5 @@ export class UpdateStore {
     const values = new Float32Array(record.dimension)
     new Uint8Array(values.buffer).set(bytes)
     return { id: record.id, session: record.session, weight: record.weight, acceptedAt: record.acceptedAt, values }
-  }
-}
-
-/** Writes a file through a temporary name and fsyncs it and its directory, so a crash leaves the old file or the new one. */
-async function writeDurably (path: string, data: Uint8Array | string): Promise<void> {
-  const temporary = `${path}.tmp`
-  const handle = await open(temporary, 'w', 0o600)
-  try {
-    await handle.writeFile(data)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  await rename(temporary, path)
-  // the rename itself lives in the directory: flush it too, or a power loss could undo it
-  const directory = await open(dirname(path), 'r')
-  try {
-    await directory.sync()
-  } finally {
-    await directory.close()
   }
 }

@@ -55,17 +55,6 @@ export const DEFAULT_PRESENCE_INTERVAL = 2_000
 export const MAX_PRESENCE_ADDRESSES = 16
 
 /**
- * In a closed session of n members, each publishes its presence every presenceInterval × n / this (when
- * n is larger): the session as a whole sends about as many presence notices as this many members would,
- * so gossip does not grow with n² (at 50 members on two cores it was most of every daemon's time).
- * Its elections need no presence; only catching up and dialling do, and a few seconds later is fine.
- */
-export const PRESENCE_PUBLISHERS = 10
-
-/** A member unheard of for this many presence intervals is no longer counted. */
-export const PRESENCE_TTL_INTERVALS = 3
-
-/**
  * Bytes a frame reader lets pile up before pausing the stream. With yamux windows capped below the
  * stream's 4 MiB read buffer (see createSecAggNode), a paused stream can never overflow it.
  */

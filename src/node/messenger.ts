@@ -37,8 +37,8 @@ export interface MessageRouter {
   deliver: (from: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array) => Promise<void>
   /** A sink for a masked-input upload, or undefined to refuse it. */
   upload: (from: PeerId, route: RouteInfo) => UploadSink | undefined
-  /** A session's latest signed result, for peers that ask. */
-  latestResult: (session: Uint8Array) => Uint8Array | undefined
+  /** A session's signed result of a round (0: the latest) for a peer that asks, if it may have it. */
+  result: (from: PeerId, session: Uint8Array, round: number) => Uint8Array | undefined
 }
 
 export interface MessengerComponents {
@@ -96,7 +96,7 @@ export class Messenger {
       await registrar.handle(protocolFor(type), async (stream, connection) => { await this.onMessage(type, stream, connection) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
     }
     await registrar.handle(MASKED_INPUT_PROTOCOL, async (stream, connection) => { await this.onUpload(stream, connection) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
-    await registrar.handle(FETCH_RESULT_PROTOCOL, async (stream) => { await this.onFetchResult(stream) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    await registrar.handle(FETCH_RESULT_PROTOCOL, async (stream, connection) => { await this.onFetchResult(stream, connection) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
     this.started = true
   }
 
@@ -152,13 +152,13 @@ export class Messenger {
     }
   }
 
-  /** Asks a peer for a session's latest result; undefined if it has none. */
-  async fetchResult (peer: PeerId, session: Uint8Array, maxLength: number, options: AbortOptions): Promise<Uint8Array | undefined> {
+  /** Asks a peer for a session's result of a round (0: its latest); undefined if it has none for us. */
+  async fetchResult (peer: PeerId, session: Uint8Array, round: number, maxLength: number, options: AbortOptions): Promise<Uint8Array | undefined> {
     const stream = await this.components.dial(peer, FETCH_RESULT_PROTOCOL, options)
     const release = abortWith(stream, options.signal)
     try {
       const reader = new FrameReader(stream, { maxFrameLength: maxLength })
-      await writeFrames(stream, [ResultRequest.encode({ session: session as Uint8Array<ArrayBuffer> })], options)
+      await writeFrames(stream, [ResultRequest.encode({ session: session as Uint8Array<ArrayBuffer>, round: BigInt(round) })], options)
       await stream.close(options)
       const { result } = ResultResponse.decode(await reader.read())
       return result.length > 0 ? result : undefined
@@ -243,11 +243,13 @@ export class Messenger {
     }
   }
 
-  private async onFetchResult (stream: Stream): Promise<void> {
+  private async onFetchResult (stream: Stream, connection: Connection): Promise<void> {
     const reader = new FrameReader(stream, { maxFrameLength: MAX_ROUTE_FRAME })
     try {
-      const { session } = ResultRequest.decode(await reader.read())
-      const result = this.router.latestResult(session) ?? new Uint8Array(0)
+      const { session, round } = ResultRequest.decode(await reader.read())
+      // A round past 2^53 names nothing kept: answer as for an unknown round.
+      const asked = round <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(round) : -1
+      const result = (asked < 0 ? undefined : this.router.result(connection.remotePeer, session, asked)) ?? new Uint8Array(0)
       await writeFrames(stream, [ResultResponse.encode({ result: result as Uint8Array<ArrayBuffer> })])
       await stream.close()
     } catch (err: any) {

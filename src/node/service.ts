@@ -15,7 +15,7 @@ import { MemberLinkKeeper } from './member-link-keeper.js'
 import { Messenger, type MessageRouter } from './messenger.js'
 import { Notice } from './pb/network.js'
 import { openSession, type SessionConfig } from './session-config.js'
-import { SessionRunner, type AggregateOptions, type AggregateResult, type RoundProgress } from './session-runner.js'
+import { SessionRunner, type AggregateOptions, type AggregateResult, type RoundProgress, type SessionStore } from './session-runner.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
 import type { RoundOutcome } from '../protocol/round/events.js'
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
@@ -38,6 +38,12 @@ export interface SecureAggregationInit {
    * aggregator is elected (default two presence intervals).
    */
   gatherDelay?: number
+  /**
+   * Where each joined session's record is kept between runs: the latest result, and the promises an
+   * update carries once it has gone out (its rounding, the attempts it joined, the survivors it revealed
+   * for). Without one, a restarted node cannot keep them, and must not resend an update it had sent.
+   */
+  store?: SessionStore
 }
 
 export interface SecureAggregationComponents {
@@ -85,11 +91,8 @@ export interface JoinedSession {
   aggregate: (update: Float32Array, options?: AggregateOptions) => Promise<AggregateResult>
   /** The latest result this peer holds (from a round it took part in, or fetched and checked). */
   latestResult: () => RoundOutcome | undefined
-  /**
-   * Adopts a signed result kept from an earlier run (its `signedResult`), checked as a fetched one is,
-   * so that a restarted peer resumes at the next round with the right beacon instead of catching up.
-   */
-  restoreResult: (signedResult: Uint8Array) => Promise<RoundOutcome>
+  /** Resolves once the session has taken up its stored record (see `store`), if the node has one. */
+  ready: Promise<void>
   leave: () => void
 }
 
@@ -106,6 +109,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   private readonly gatherDelay: number
   private readonly crypto: CryptoSuite
   private readonly pubsubName: string
+  private readonly store: SessionStore | undefined
   private pubsub: GossipSub | undefined
   private started = false
 
@@ -117,6 +121,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     this.gatherDelay = init.gatherDelay ?? 2 * this.presenceInterval
     this.crypto = init.crypto ?? nodeCryptoSuite
     this.pubsubName = init.pubsub ?? 'pubsub'
+    this.store = init.store
     this.messenger = new Messenger({
       registrar: components.registrar,
       log: this.log,
@@ -161,7 +166,8 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         log: this.log.newScope(session.idHex.slice(0, 8)),
         presenceInterval: this.presenceInterval,
         gatherDelay: this.gatherDelay,
-        clockSkew: this.clockSkew
+        clockSkew: this.clockSkew,
+        ...(this.store !== undefined ? { store: this.store } : {})
       })
       this.runners.set(session.idHex, runner)
       const joined = runner
@@ -182,7 +188,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         return active.aggregate(update, options)
       },
       latestResult: () => active.latestResult,
-      restoreResult: async (signedResult) => active.restore(signedResult),
+      ready: active.started,
       leave: () => { this.leave(session.idHex) }
     }
   }
@@ -251,7 +257,8 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
       limit: (from, route) => runnerFor(route.session, from)?.maxMessageLength(),
       deliver: async (from, route, type, bytes) => { await runnerFor(route.session, from)?.deliver(from, route, type, bytes) },
       upload: (from, route) => runnerFor(route.session, from)?.upload(from, route),
-      latestResult: (session) => runnerOf(session)?.latestResult?.signedResult
+      // Members only, in a closed session: the runner's core decides.
+      result: (from, session, round) => runnerOf(session)?.serveResult(from, round)
     }
   }
 }

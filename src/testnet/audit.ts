@@ -7,7 +7,7 @@
 import { electAggregator, genesisBeacon, nextBeacon } from '../protocol/election.js'
 import { identityOf } from '../protocol/crypto/identity.js'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { verifyResult } from '../node/result-verification.js'
+import { verifyResult } from '../protocol/session/result-verification.js'
 import type { Session } from '../node/session-config.js'
 
 export interface ReportedRound {

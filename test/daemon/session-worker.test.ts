@@ -31,7 +31,7 @@ function session (outcomes: Array<(signal: AbortSignal) => Promise<never>>): { j
     config,
     aggregate: async (_update: Float32Array, options: { signal?: AbortSignal } = {}) => outcomes[Math.min(calls++, outcomes.length - 1)](options.signal!),
     latestResult: () => undefined,
-    restoreResult: async () => { throw new Error('not used') },
+    ready: Promise.resolve(),
     leave: () => {}
   } as unknown as JoinedSession
   return { joined, calls: () => calls }

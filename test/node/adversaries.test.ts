@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_CONCURRENT_UPLOADS, FETCH_RESULT_PROTOCOL, protocolFor } from '../../src/node/constants.js'
-import { writeFrames } from '../../src/node/framing.js'
+import { FrameReader, writeFrames } from '../../src/node/framing.js'
+import { ResultRequest, ResultResponse } from '../../src/node/pb/network.js'
 import { openSession, type Session } from '../../src/node/session-config.js'
 import { identityOf } from '../../src/protocol/crypto/identity.js'
 import { electAggregator, genesisBeacon, nextBeacon } from '../../src/protocol/election.js'
@@ -145,6 +146,24 @@ describe('a peer outside a closed session', () => {
     const outcomes = await outcome
     expectExactAndOnTime(net, outcomes, net.updates, everyone)
     for (const { result } of outcomes) expect(result.participants).not.toContain(attacker.peerId.toString())
+  })
+})
+
+describe('fetching a closed session\'s result', () => {
+  it('gives a member the latest signed result and an outsider nothing, whichever round it asks for', async () => {
+    const net = await network('fetch-members-only')
+    const { members, attacker, session } = net
+    const [{ result }] = await round(net, net.updates, everyone)
+    const ask = async (from: SecAggNode, round: bigint): Promise<Uint8Array> => {
+      const stream = await from.dialProtocol(members[0].peerId, FETCH_RESULT_PROTOCOL)
+      const reader = new FrameReader(stream, { maxFrameLength: 1 << 20 })
+      await writeFrames(stream, [ResultRequest.encode({ session: session.id as Uint8Array<ArrayBuffer>, round })])
+      await stream.close()
+      return ResultResponse.decode(await reader.read()).result
+    }
+    expect(Array.from(await ask(members[1], 0n))).toEqual(Array.from(result.signedResult))
+    expect(Array.from(await ask(members[1], 1n))).toEqual(Array.from(result.signedResult))
+    for (const round of [0n, 1n, 2n ** 63n]) expect(await ask(attacker, round)).toHaveLength(0)
   })
 })
 

@@ -6,7 +6,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { PRESENCE_PUBLISHERS } from '../../src/node/constants.js'
+import { PRESENCE_PUBLISHERS } from '../../src/protocol/session/session-core.js'
 import type { Notice } from '../../src/node/pb/network.js'
 import { openSession } from '../../src/node/session-config.js'
 import { SessionRunner, type RunnerContext } from '../../src/node/session-runner.js'

@@ -557,6 +557,7 @@ export namespace ResultNotice {
 
 export interface ResultRequest {
   session: Uint8Array<ArrayBuffer>
+  round: bigint
 }
 
 export namespace ResultRequest {
@@ -574,12 +575,18 @@ export namespace ResultRequest {
           w.bytes(obj.session)
         }
 
+        if ((obj.round != null && obj.round !== 0n)) {
+          w.uint32(16)
+          w.uint64(obj.round)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          session: uint8ArrayAlloc(0)
+          session: uint8ArrayAlloc(0),
+          round: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -590,6 +597,10 @@ export namespace ResultRequest {
           switch (tag >>> 3) {
             case 1: {
               obj.session = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.round = reader.uint64()
               break
             }
             default: {
@@ -614,6 +625,13 @@ export namespace ResultRequest {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -631,6 +649,11 @@ export namespace ResultRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ResultRequestRoundFieldEvent {
+    field: '$.round'
+    value: bigint
+  }
+
   export function encode (obj: Partial<ResultRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ResultRequest.codec())
   }
@@ -639,7 +662,7 @@ export namespace ResultRequest {
     return decodeMessage(buf, ResultRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultRequest>): Generator<ResultRequestSessionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultRequest>): Generator<ResultRequestSessionFieldEvent | ResultRequestRoundFieldEvent> {
     return streamMessage(buf, ResultRequest.codec(), opts)
   }
 }

@@ -1,0 +1,90 @@
+/**
+ * What the session core asks its driver to do. The core never performs I/O: it emits these in order,
+ * and the driver carries them out in that order (a `persist` completes before anything emitted after it
+ * is sent, so a restart never forgets a promise the network has already seen).
+ */
+import type { Identity } from '../crypto/identity.js'
+import type { MessageType, RoundOutcome } from '../round/events.js'
+import type { Phase } from '../round/phases.js'
+import type { SessionRecord } from './ledger.js'
+
+/** The attempt a round message belongs to: the Route frame every stream opens with. */
+export interface AttemptRoute {
+  session: Uint8Array
+  round: number
+  attempt: number
+}
+
+/** Where a round is, for applications that show progress. */
+export interface RoundProgress {
+  session: string
+  round: number
+  attempt: number
+  phase: Phase
+  role: 'participant' | 'aggregator'
+  /** The aggregator of this attempt. */
+  aggregator: string
+}
+
+/** What aggregate() resolves with. */
+export interface AggregateResult {
+  session: string
+  round: number
+  attempt: number
+  aggregator: string
+  /** Peers in the round's roster. */
+  participants: string[]
+  /** Peers whose updates are in the sum. */
+  survivors: string[]
+  /** The weighted sum of the survivors' (clipped, quantized) updates. */
+  sum: Float64Array
+  /** The sum of their weights. */
+  weightSum: number
+  /** sum / weightSum. */
+  mean: Float64Array
+  /**
+   * Coordinates of this peer's update that lay outside the session's [-clip, clip] and were clipped to
+   * it: many, round after round, mean the clip range is too narrow for the updates (docs/parameters.md).
+   */
+  clipped: number
+  /**
+   * The round's result as its aggregator signed it, with the survivors' consistency signatures: anyone
+   * holding the session can check it (`verifyResult`).
+   */
+  signedResult: Uint8Array
+}
+
+/** A presence notice's content, less the addresses (the driver knows where it listens). */
+export interface PresenceNotice {
+  /** The last round this peer holds the result of (0 before the first). */
+  latestRound: number
+  /** Whether it has an update for the next round. */
+  ready: boolean
+}
+
+export type SessionAction =
+  /** Send one round message; abort it at `deadline` (Unix ms) or when its scope ends. */
+  | { type: 'send', to: Identity, route: AttemptRoute, message: MessageType, bytes: Uint8Array, scope: string, deadline?: number }
+  /** Stream this peer's masked input to the aggregator, chunk by chunk, as fast as it reads them. */
+  | { type: 'upload', to: Identity, route: AttemptRoute, chunks: AsyncIterable<Uint8Array>, scope: string, deadline?: number }
+  /** Abort everything still in flight for an attempt: it ended. */
+  | { type: 'end-scope', scope: string }
+  /** Publish on the session's topic: presence, an announcement (with presence), or a result notice. */
+  | { type: 'publish', presence?: PresenceNotice, announcement?: Uint8Array, result?: { round: number, attempt: number } }
+  /** Ask a member for the session's result of `round` (0: its latest); hand the answer to `fetched()`. */
+  | { type: 'fetch-result', from: Identity, round: number }
+  /** Store this record durably before carrying out any later action. */
+  | { type: 'persist', record: SessionRecord }
+  /** aggregate() call `update` resolves. */
+  | { type: 'settle', update: number, result: AggregateResult }
+  /** aggregate() call `update` rejects. */
+  | { type: 'reject', update: number, error: Error }
+  | { type: 'progress', progress: RoundProgress }
+  /** A round this peer took part in has its result. */
+  | { type: 'result', result: AggregateResult }
+  /** The session's latest result is now one of a round this peer took no part in, checked. */
+  | { type: 'fetched', outcome: RoundOutcome }
+  /** Something worth a debug line; never carries a secret. */
+  | { type: 'log', message: string }
+
+export type ActionSink = (action: SessionAction) => void

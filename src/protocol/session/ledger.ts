@@ -1,0 +1,115 @@
+/**
+ * What a session must remember across a restart, and its file form. The promises a peer made to the
+ * network outlive its process: once its masked input for a round has gone out, the same update may only
+ * be summed again with the same rounding and, once it revealed unmask shares, only over the same
+ * survivors; and an attempt it made keys in must never be joined again. A crash that forgot these could
+ * let two sums differ by one input. The core emits the record (a `persist` action) before the message
+ * that makes each promise.
+ */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { frame, fromHex, toHex, u32be } from '../crypto/bytes.js'
+
+/** The round this peer's update is in, once something of it went out. */
+export interface RoundLedger {
+  round: number
+  /** SHA-256 of the session, the update's bytes and its weight: only the same update may go on. */
+  fingerprint: Uint8Array
+  /** The update's stochastic rounding, the same in every attempt, so sums differ only by whole inputs. */
+  roundingSeed: Uint8Array
+  /** Attempts this peer made keys in: none may be joined again. */
+  joined: number[]
+  /** Attempts its masked input went out in: a result of one of them naming it a survivor is its own. */
+  maskedIn: number[]
+  /** The survivors of the first attempt it revealed unmask shares in: no later attempt may sum others. */
+  required?: string[]
+}
+
+export interface SessionRecord {
+  /** The latest result adopted (signed result bytes): the next round's beacon comes from it. */
+  latest?: Uint8Array
+  round?: RoundLedger
+}
+
+/** A record file that cannot be used; the message says what is wrong with it. */
+export class InvalidSessionRecordError extends Error {
+  static override name = 'InvalidSessionRecordError'
+  override name = InvalidSessionRecordError.name
+}
+
+const FINGERPRINT_LABEL = 'libp2p-secagg/1/update-fingerprint'
+
+/** The fingerprint of an update in a session. */
+export function updateFingerprint (sessionId: Uint8Array, update: Float32Array, weight: number): Uint8Array {
+  const weightBytes = new Uint8Array(new Float64Array([weight]).buffer)
+  return sha256(frame([FINGERPRINT_LABEL, sessionId, u32be(update.length), new Uint8Array(update.buffer, update.byteOffset, update.byteLength), weightBytes]))
+}
+
+/** The record as JSON text, for a file. */
+export function encodeSessionRecord (record: SessionRecord): string {
+  const round = record.round
+  return JSON.stringify({
+    version: 1,
+    ...(record.latest !== undefined ? { latest: toHex(record.latest) } : {}),
+    ...(round !== undefined
+      ? {
+          round: {
+            round: round.round,
+            fingerprint: toHex(round.fingerprint),
+            roundingSeed: toHex(round.roundingSeed),
+            joined: round.joined,
+            maskedIn: round.maskedIn,
+            ...(round.required !== undefined ? { required: round.required } : {})
+          }
+        }
+      : {})
+  })
+}
+
+function fail (message: string): never {
+  throw new InvalidSessionRecordError(`session record: ${message}`)
+}
+
+function hex (value: unknown, field: string, length?: number): Uint8Array {
+  if (typeof value !== 'string') fail(`${field} is not a hex string`)
+  let bytes: Uint8Array
+  try {
+    bytes = fromHex(value)
+  } catch {
+    fail(`${field} is not a hex string`)
+  }
+  if (length !== undefined && bytes.length !== length) fail(`${field} is not ${length} bytes`)
+  return bytes
+}
+
+function attempts (value: unknown, field: string): number[] {
+  if (!Array.isArray(value) || !value.every(n => Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) fail(`${field} is not a list of attempt numbers`)
+  return value
+}
+
+/** Parses a record file; throws InvalidSessionRecordError naming the field that is wrong. */
+export function decodeSessionRecord (text: string): SessionRecord {
+  let json: any
+  try {
+    json = JSON.parse(text)
+  } catch (err: any) {
+    fail(`not JSON: ${err.message}`)
+  }
+  if (json === null || typeof json !== 'object' || json.version !== 1) fail('not a version 1 record')
+  const record: SessionRecord = {}
+  if (json.latest !== undefined) record.latest = hex(json.latest, 'latest')
+  if (json.round !== undefined) {
+    const r = json.round
+    if (r === null || typeof r !== 'object') fail('round is not an object')
+    if (!Number.isSafeInteger(r.round) || r.round < 1) fail('round.round is not a round number')
+    if (r.required !== undefined && !(Array.isArray(r.required) && r.required.every((id: unknown) => typeof id === 'string'))) fail('round.required is not a list of peer ids')
+    record.round = {
+      round: r.round,
+      fingerprint: hex(r.fingerprint, 'round.fingerprint', 32),
+      roundingSeed: hex(r.roundingSeed, 'round.roundingSeed', 16),
+      joined: attempts(r.joined, 'round.joined'),
+      maskedIn: attempts(r.maskedIn, 'round.maskedIn'),
+      ...(r.required !== undefined ? { required: r.required } : {})
+    }
+  }
+  return record
+}

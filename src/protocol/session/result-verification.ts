@@ -1,0 +1,149 @@
+/**
+ * Checks a round's signed result before anyone who did not take part in it adopts it: it must be the
+ * canonical signed result of this session, name only members (in a closed session), carry exactly
+ * valid consistency signatures by its survivors (sorted, none repeated, none junk), and come from the
+ * aggregator that the previous round's beacon elects for its round and attempt. A result that skips
+ * rounds cannot be checked against an election its reader never saw; in a closed session it is taken
+ * only when more members signed its survivor set than the session plans to be corrupt, so at least one
+ * honest member took part in it.
+ */
+import { compareBytes, constantTimeEqual, equalBytes } from '../crypto/bytes.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { identityFromBytes, identityOf, SignatureDomain, verify, type Identity } from '../crypto/identity.js'
+import { MAX_SHARES } from '../crypto/shamir.js'
+import { unpackInto } from '../encoding/bit-pack.js'
+import { decodeAggregate } from '../encoding/dequantize.js'
+import { electAggregator } from '../election.js'
+import { RoundResult, Signed, SurvivorSet } from '../pb/messages.js'
+import { graphParametersFor } from '../round/params.js'
+import { safeNumber } from './numbers.js'
+import type { RoundOutcome } from '../round/events.js'
+import type { Session } from '../../node/session-config.js'
+
+/** A result that does not hold up. */
+export class InvalidResultError extends Error {
+  static override name = 'InvalidResultError'
+  override name = InvalidResultError.name
+}
+
+function check (condition: boolean, message: string): asserts condition {
+  if (!condition) throw new InvalidResultError(message)
+}
+
+function identities (list: readonly Uint8Array[], what: string): Identity[] {
+  for (let i = 1; i < list.length; i++) check(compareBytes(list[i - 1], list[i]) < 0, `${what} are not sorted without repeats`)
+  return list.map(bytes => {
+    try {
+      return identityFromBytes(bytes)
+    } catch {
+      throw new InvalidResultError(`${what} include an invalid peer id`)
+    }
+  })
+}
+
+/** The members of a closed session, by id; undefined for an open one. */
+function membersOf (session: Session): ReadonlySet<string> | undefined {
+  return session.config.members === 'open' ? undefined : new Set(session.config.members)
+}
+
+/** The peers aggregators are elected from, when every reader can know them: a closed session's list. */
+export function electorate (session: Session): Identity[] | undefined {
+  const { members } = session.config
+  return members === 'open' ? undefined : members.map(id => identityOfString(id))
+}
+
+function identityOfString (id: string): Identity {
+  return identityOf(peerIdFromString(id))
+}
+
+/** What verifying against the chain needs: the latest result the reader holds and the beacon it gives. */
+export interface ChainPosition {
+  round: number
+  beacon: Uint8Array
+}
+
+/**
+ * The outcome a signed result states, once every check passes; throws InvalidResultError otherwise.
+ * With `after`, the result must also continue the reader's chain: the next round under the aggregator
+ * the beacon elects (a closed session; an open one elects from views no reader can check), or a later
+ * round that more than the session's corrupt members signed (a closed session only).
+ */
+export async function verifyResult (session: Session, signedResult: Uint8Array, after?: ChainPosition): Promise<RoundOutcome> {
+  let envelope: Signed
+  let result: RoundResult
+  let survivorSet: SurvivorSet
+  try {
+    envelope = Signed.decode(signedResult)
+    result = RoundResult.decode(envelope.body, { limits: { participants: MAX_SHARES, signatures: MAX_SHARES } })
+    survivorSet = SurvivorSet.decode(result.survivorSet, { limits: { survivors: MAX_SHARES } })
+  } catch (err: any) {
+    throw new InvalidResultError(`malformed result: ${err.message}`)
+  }
+  check(equalBytes(Signed.encode(envelope), signedResult) && equalBytes(RoundResult.encode(result), envelope.body) &&
+    equalBytes(SurvivorSet.encode(survivorSet), result.survivorSet), 'result is not canonically encoded')
+  check(result.ref != null && constantTimeEqual(result.ref.session, session.id), 'result is for another session')
+  check(survivorSet.ref != null, 'survivor set has no round reference')
+  const round = safeNumber(result.ref.round)
+  check(round !== undefined && round >= 1, 'result names no usable round number')
+  check(survivorSet.ref.round === result.ref.round && survivorSet.ref.attempt === result.ref.attempt && constantTimeEqual(survivorSet.ref.session, session.id), 'survivor set is for another round')
+  let aggregator: Identity
+  try {
+    aggregator = identityFromBytes(result.aggregator)
+  } catch {
+    throw new InvalidResultError('result names no valid aggregator')
+  }
+  const members = membersOf(session)
+  check(members === undefined || members.has(aggregator.id), 'result names an aggregator that is not a member')
+  check(await verify(aggregator, SignatureDomain.result, envelope.body, envelope.signature), 'result is not signed by its aggregator')
+
+  const participants = identities(result.participants, 'participants')
+  check(members === undefined || participants.every(p => members.has(p.id)), 'result lists a participant that is not a member')
+  check(participants.length >= session.params.minParticipants && participants.length <= session.params.encoding.maxParticipants, `result lists ${participants.length} participants, outside the session's range`)
+  const listed = new Set(participants.map(p => p.id))
+  const survivors = identities(survivorSet.survivors, 'survivors')
+  check(survivors.every(s => listed.has(s.id)), 'survivor set names peers outside the roster')
+  const { minSurvivors } = graphParametersFor(session.params, participants.length)
+  check(survivors.length >= minSurvivors, `${survivors.length} survivors, fewer than the ${minSurvivors} the round needs`)
+
+  // Canonical signatures: every entry a valid signature by a distinct survivor, in signer order, so the
+  // aggregator has no bytes to vary but the choice of signers.
+  const survivorIds = new Set(survivors.map(s => s.id))
+  const signers = identities(result.signatures.map(s => s.signer), 'signatures')
+  for (let i = 0; i < signers.length; i++) {
+    check(survivorIds.has(signers[i].id), 'a signature is by a peer outside the survivor set')
+    check(await verify(signers[i], SignatureDomain.survivorSet, result.survivorSet, result.signatures[i].signature), 'a consistency signature does not verify')
+  }
+  check(signers.length >= minSurvivors, `${signers.length} survivors signed the survivor set, fewer than ${minSurvivors}`)
+
+  if (after !== undefined) {
+    check(round > after.round, `result is for round ${round}, not after round ${after.round}`)
+    const electors = electorate(session)
+    if (round === after.round + 1) {
+      if (electors !== undefined) {
+        const elected = electAggregator(session.id, round, result.ref.attempt, after.beacon, electors)
+        check(elected.id === aggregator.id, `the aggregator of round ${round} attempt ${result.ref.attempt} is ${elected.id}, not ${aggregator.id}`)
+      }
+    } else {
+      const corrupt = Math.floor(session.params.graph.corruptRate * session.params.encoding.maxParticipants + 1e-9)
+      check(electors !== undefined && signers.length > corrupt, `result skips from round ${after.round} to ${round} without more than ${corrupt} member signatures`)
+    }
+  }
+
+  const { encoding, dimension } = session.params
+  const quantizedSum = new Uint32Array(dimension + 1)
+  try {
+    unpackInto(result.sum, encoding.modulusBits, quantizedSum, 'fill')
+  } catch (err: any) {
+    throw new InvalidResultError(`result sum: ${err.message}`)
+  }
+  return {
+    round,
+    attempt: result.ref.attempt,
+    aggregator: aggregator.id,
+    participants: participants.map(p => p.id),
+    survivors: survivors.map(s => s.id),
+    quantizedSum,
+    signedResult,
+    ...decodeAggregate(quantizedSum, encoding)
+  }
+}

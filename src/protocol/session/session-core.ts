@@ -1,0 +1,938 @@
+/**
+ * One joined session as a sans-I/O state machine: the counterpart of the round core as quinn-proto's
+ * Endpoint is of its Connection. It owns the rounds and their attempts, the election of each attempt's
+ * aggregator and the fall-back to the next-ranked one, the screening of announcements and results, the
+ * verification and adoption of results, catching up, and the promises a peer's update carries from one
+ * attempt to the next. It takes inputs (a message, a notice, a fetched result, an update, a timer) and
+ * emits actions (send, publish, persist, settle, ...) through the sink it is given; the clock, the
+ * randomness and the timers are the driver's. No input throws: a bad message is dropped or excludes
+ * its sender, and an error of the core itself is logged, never thrown into a network handler.
+ */
+import { Aggregator } from '../round/aggregator/aggregator.js'
+import { Participant } from '../round/participant/participant.js'
+import { electAggregator, genesisBeacon, nextBeacon } from '../election.js'
+import { assertValidUpdate } from '../encoding/quantize.js'
+import { packedLength } from '../encoding/bit-pack.js'
+import { equalBytes } from '../crypto/bytes.js'
+import { SerialQueue } from '../round/serial-queue.js'
+import { Announcement, Signed } from '../pb/messages.js'
+import { Membership } from './membership.js'
+import { InvalidUpdateError, RoundFailedError, UpdatePendingError, type RoundFailure } from './errors.js'
+import { electorate, verifyResult, type ChainPosition } from './result-verification.js'
+import { announcementHeader, isAnnouncementBy, resultRef, type AttemptRef } from './screening.js'
+import { updateFingerprint, type RoundLedger, type SessionRecord } from './ledger.js'
+import { safeNumber } from './numbers.js'
+import type { ActionSink, AggregateResult, AttemptRoute, PresenceNotice } from './actions.js'
+import type { CryptoSuite } from '../crypto/suite.js'
+import { identityFromBytes, identityOf, type Identity } from '../crypto/identity.js'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { RandomSource } from '../crypto/shamir.js'
+import type { AbortReason } from '../round/errors.js'
+import type { MessageType, RoundEvent, RoundOutcome, Step } from '../round/events.js'
+import type { Session } from '../../node/session-config.js'
+import type { PrivateKey } from '@libp2p/interface'
+
+export interface SessionCoreConfig {
+  session: Session
+  self: Identity
+  privateKey: PrivateKey
+  crypto: CryptoSuite
+  random: RandomSource
+  /** Unix milliseconds. */
+  now: () => number
+  /** Where every action goes, in order. */
+  sink: ActionSink
+  /** Milliseconds between presence notices (a closed session of more than PRESENCE_PUBLISHERS members stretches it). */
+  presenceInterval: number
+  /** How long a member of an open session that got ready waits for the others' presence before electing. */
+  gatherDelay: number
+  /** How far peers' clocks may differ, in ms, before a deadline counts as passed. */
+  clockSkew?: number
+}
+
+/**
+ * In a closed session of n members, each publishes its presence every presenceInterval × n / this (when
+ * n is larger): the session as a whole sends about as many presence notices as this many members would,
+ * so gossip does not grow with n² (at 50 members on two cores it was most of every daemon's time).
+ * Its elections need no presence; only catching up and dialling do, and a few seconds later is fine.
+ */
+export const PRESENCE_PUBLISHERS = 10
+
+/** A member unheard of for this many presence intervals is no longer counted. */
+export const PRESENCE_TTL_INTERVALS = 3
+
+/**
+ * Results kept to serve to members catching up one round at a time. A member further behind takes a
+ * later result on the strength of its signatures (see verifyResult), so a few rounds suffice.
+ */
+export const KEPT_RESULTS = 4
+
+/**
+ * Results fetched at once, from different members: a member that says it is ahead and then never
+ * answers holds up one fetch until its timeout, not the peer's catching up.
+ */
+export const FETCHES_AT_ONCE = 2
+
+/** Where an attempt is, as this peer takes part in it. */
+export type AttemptStatus =
+  /** An open session's member gathers presence before electing. */
+  | 'electing'
+  /** Elected someone else; waiting for its announcement. */
+  | 'awaiting-announcement'
+  /** Taking part (as participant, and as aggregator when elected). */
+  | 'running'
+  /** Over: failed, given up, or finished. */
+  | 'ended'
+
+interface Attempt {
+  round: number
+  number: number
+  status: AttemptStatus
+  scope: string
+  elected?: Identity
+  /** Signed announcements that came while electing, by announcer: followed once the election names one. */
+  early: Map<string, Uint8Array>
+  participant?: Participant
+  aggregator?: Aggregator
+  uploading: boolean
+  /**
+   * When this attempt's participants stop waiting for its result (Unix ms), when this peer aggregates
+   * it: a result finished later is never sent, published or adopted, or a slow aggregator's sum could
+   * meet that of a later attempt that went on without it.
+   */
+  resultDeadline?: number
+  lastAbort?: AbortReason | 'no-announcement'
+  /** Coordinates of this peer's update clipped when its masked input was encoded. */
+  clipped: number
+}
+
+interface Pending {
+  id: number
+  round: number
+  update: Float32Array
+  weight: number
+  fingerprint: Uint8Array
+  /** The same rounding in every attempt of the round, so their sums differ only by whole inputs. */
+  roundingSeed: Uint8Array
+  /** The last attempt this call of aggregate() may take part in: maxAttempts from its first. */
+  lastAttempt: number
+  /** Announcements of later attempts, kept for when this peer's own deadlines bring it there. */
+  ahead: Map<number, Uint8Array>
+  attempt?: Attempt
+}
+
+interface Timer {
+  at: number
+  scope: string
+  fire: () => Promise<void>
+  cancelled?: boolean
+}
+
+/** Message types that flow from the aggregator to participants. */
+const PARTICIPANT_BOUND = new Set<MessageType>(['announcement', 'roster', 'neighbour-keys', 'share-delivery', 'survivor-set', 'consistency-proof', 'result'])
+
+/** Participant states before any of its masked input is sent. */
+const BEFORE_MASKED_INPUT = new Set(['announce', 'advertise-keys', 'share-keys'])
+
+const SESSION_SCOPE = 'session'
+
+export class SessionCore {
+  private readonly session: Session
+  private readonly sink: ActionSink
+  private readonly serial = new SerialQueue()
+  private readonly membership: Membership
+  /** A closed session's members, the peers its aggregators are elected from; undefined when open. */
+  private readonly listed: Identity[] | undefined
+  private readonly members: ReadonlySet<string> | undefined
+  private readonly presenceEvery: number
+  private latest: RoundOutcome | undefined
+  private readonly kept = new Map<number, Uint8Array>()
+  private ledger: RoundLedger | undefined
+  private pending: Pending | undefined
+  private updates = 0
+  private timers: Timer[] = []
+  private readonly fetching = new Set<string>()
+  /** The latest round each member said it holds, for catching up one round at a time. */
+  private readonly ahead = new Map<string, number>()
+  private stopped = false
+
+  constructor (private readonly config: SessionCoreConfig) {
+    this.session = config.session
+    this.sink = config.sink
+    const { members } = this.session.config
+    this.listed = electorate(this.session)
+    this.members = members === 'open' ? undefined : new Set(members)
+    this.presenceEvery = config.presenceInterval * (members === 'open' ? 1 : Math.max(1, members.length / PRESENCE_PUBLISHERS))
+    this.membership = new Membership(this.presenceEvery * PRESENCE_TTL_INTERVALS)
+  }
+
+  // ---- queries (synchronous, no state change) ------------------------------------------------------
+
+  get latestResult (): RoundOutcome | undefined {
+    return this.latest
+  }
+
+  /** Whether a peer may speak in this session: anyone in an open one, only members in a closed one. */
+  admits (peer: Identity): boolean {
+    return this.members?.has(peer.id) ?? true
+  }
+
+  /** A kept signed result for a member that asks (round 0: the latest); nothing for outsiders. */
+  serveResult (from: Identity, round: number): Uint8Array | undefined {
+    if (!this.admits(from)) return undefined
+    return round === 0 ? this.latest?.signedResult : this.kept.get(round)
+  }
+
+  /** The largest message the session takes: a result carries the packed sum and the survivors' signatures. */
+  maxMessageLength (): number {
+    const { encoding, dimension } = this.session.params
+    return packedLength(dimension + 1, encoding.modulusBits) + encoding.maxParticipants * 512 + 65536
+  }
+
+  /** How long (ms) a member unheard of on the session topic still counts as present. */
+  get presenceTtl (): number {
+    return this.presenceEvery * PRESENCE_TTL_INTERVALS
+  }
+
+  /** When the core next wants `tick()` (Unix ms), if ever. */
+  nextWakeup (): number | undefined {
+    let next: number | undefined
+    for (const timer of this.timers) if (next === undefined || timer.at < next) next = timer.at
+    return next
+  }
+
+  /** Whether a masked-input upload from this peer for this route is due; its deadline if so. */
+  admitUpload (from: Identity, route: AttemptRoute): { deadline: number } | undefined {
+    const attempt = this.attemptFor(route)
+    const aggregator = attempt?.aggregator
+    if (aggregator === undefined || !aggregator.awaitsMaskedInput(from)) return undefined
+    return { deadline: aggregator.nextDeadline() ?? this.config.now() }
+  }
+
+  // ---- inputs --------------------------------------------------------------------------------------
+
+  /** Starts the session: resumes from a persisted record, if any, and starts presence. */
+  async start (record?: SessionRecord): Promise<void> {
+    await this.input(async () => {
+      if (record?.latest !== undefined) {
+        try {
+          this.adopt(await verifyResult(this.session, record.latest))
+        } catch (err: any) {
+          this.log(`the kept result is unusable (${err.message}); catching up from the members instead`)
+        }
+      }
+      if (record?.round !== undefined && record.round.round > (this.latest?.round ?? 0)) this.ledger = record.round
+      // Where presence is rarer than the node's interval, the first still goes out after one interval:
+      // a member that restarted on new addresses is dialled there, not at its old ones, within seconds.
+      const now = this.config.now()
+      if (this.presenceEvery > this.config.presenceInterval) this.schedule(now + this.config.presenceInterval, SESSION_SCOPE, async () => { this.sink({ type: 'publish', presence: this.presence() }) })
+      this.schedule(now + this.presenceEvery, SESSION_SCOPE, async () => { this.presenceLoop() })
+    })
+  }
+
+  /** Leaves the session: a waiting update is rejected ('left'), timers stop. */
+  async stop (): Promise<void> {
+    await this.input(async () => {
+      this.fail('left', 'the session was left')
+      this.stopped = true
+      this.timers = []
+    })
+  }
+
+  /**
+   * Takes an update for the next round and returns its id; the outcome arrives as a `settle` or `reject`
+   * action with that id. Throws InvalidUpdateError or UpdatePendingError (the caller's mistakes).
+   */
+  submit (update: Float32Array, weight: number | undefined): number {
+    if (this.pending !== undefined) throw new UpdatePendingError('an update is already waiting for its round in this session')
+    const { params } = this.session
+    const w = weight ?? params.encoding.maxWeight
+    try {
+      assertValidUpdate(update, params.dimension, w, params.encoding)
+    } catch (err: any) {
+      throw new InvalidUpdateError(err.message)
+    }
+    const id = ++this.updates
+    const fingerprint = updateFingerprint(this.session.id, update, w)
+    this.pending = { id, round: this.nextRound, update, weight: w, fingerprint, roundingSeed: this.config.random(16), lastAttempt: 0, ahead: new Map() }
+    void this.input(async () => { this.beginPending() })
+    return id
+  }
+
+  /** Gives up the update `id` (its caller's signal fired). */
+  async cancel (id: number, reason: string): Promise<void> {
+    await this.input(async () => {
+      if (this.pending?.id === id) this.fail('left', reason)
+    })
+  }
+
+  /** A round message from a peer (the transport authenticated `from`). */
+  async message (from: Identity, route: AttemptRoute, type: MessageType, bytes: Uint8Array): Promise<void> {
+    await this.input(async () => { await this.onMessage(from, route, type, bytes) })
+  }
+
+  /** One chunk of an admitted masked-input upload. */
+  async uploadChunk (from: Identity, route: AttemptRoute, bytes: Uint8Array): Promise<void> {
+    await this.input(async () => {
+      const attempt = this.attemptFor(route)
+      if (attempt?.aggregator === undefined) return
+      await this.aggregatorStep(attempt, await attempt.aggregator.handle(from, 'masked-input', bytes))
+    })
+  }
+
+  /** An admitted upload broke off before its last chunk: its sender counts as dropped. */
+  async uploadBroken (from: Identity, route: AttemptRoute): Promise<void> {
+    await this.input(async () => {
+      const attempt = this.attemptFor(route)
+      if (attempt?.aggregator === undefined) return
+      await this.aggregatorStep(attempt, await attempt.aggregator.abandonUpload(from))
+    })
+  }
+
+  /** A notice from the session topic, signed by `from` (gossipsub checks that); its numbers as on the wire. */
+  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number } }): Promise<void> {
+    await this.input(async () => {
+      if (!this.admits(from)) return
+      const presence = notice.presence
+      const theirRound = presence === undefined ? undefined : safeNumber(presence.latestRound)
+      if (presence !== undefined && theirRound !== undefined) this.membership.heard(from, theirRound, presence.ready, this.config.now())
+      if (notice.announcement !== undefined) {
+        await this.onGossipedAnnouncement(notice.announcement)
+      } else if (theirRound !== undefined) {
+        this.catchUp(from, theirRound)
+      } else if (notice.result !== undefined) {
+        const round = safeNumber(notice.result.round)
+        if (round === undefined || round <= this.latestRound) return
+        // A participant of that round under that aggregator gets the result directly; the others fetch it.
+        const attempt = this.pending?.attempt
+        const taking = attempt?.round === round && attempt.participant !== undefined && attempt.elected?.id === from.id
+        if (!taking) this.fetchFrom(from, round === this.latestRound + 1 ? round : 0)
+      }
+    })
+  }
+
+  /** The answer to a `fetch-result` action (undefined: the member had none, or the fetch failed). */
+  async fetched (from: Identity, signedResult: Uint8Array | undefined): Promise<void> {
+    await this.input(async () => {
+      this.fetching.delete(from.id)
+      if (signedResult !== undefined) await this.consider(signedResult)
+      // Still behind what that member said it holds: the next round's result, one at a time.
+      const theirs = this.ahead.get(from.id) ?? 0
+      if (signedResult !== undefined && theirs > this.latestRound) this.fetchFrom(from, this.latestRound + 1)
+    })
+  }
+
+  /** Resolves once every input given so far has been handled (a submitted update's round has begun, say). */
+  async idle (): Promise<void> {
+    await this.serial.run(async () => {})
+  }
+
+  /** Fires the timers that are due. */
+  async tick (): Promise<void> {
+    await this.input(async () => {
+      const now = this.config.now()
+      const due = this.timers.filter(t => t.at <= now)
+      this.timers = this.timers.filter(t => t.at > now)
+      // a timer fired earlier in this tick may have ended the attempt a later one belongs to
+      for (const timer of due.sort((a, b) => a.at - b.at)) if (timer.cancelled !== true) await timer.fire()
+    })
+  }
+
+  /** Runs one input at a time; an error inside is a bug of the core, logged and never thrown. */
+  private async input (run: () => Promise<void>): Promise<void> {
+    await this.serial.run(async () => {
+      if (this.stopped) return
+      try {
+        await run()
+      } catch (err: any) {
+        this.log(`internal error: ${err?.message ?? String(err)}`)
+      }
+    })
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private get latestRound (): number {
+    return this.latest?.round ?? 0
+  }
+
+  private get nextRound (): number {
+    return this.latestRound + 1
+  }
+
+  private get beacon (): Uint8Array {
+    return this.latest === undefined ? genesisBeacon(this.session.id) : nextBeacon(this.session.id, this.latest.signedResult)
+  }
+
+  private get chain (): ChainPosition {
+    return { round: this.latestRound, beacon: this.beacon }
+  }
+
+  private log (message: string): void {
+    this.sink({ type: 'log', message })
+  }
+
+  private schedule (at: number, scope: string, fire: () => Promise<void>): void {
+    this.timers.push({ at, scope, fire })
+  }
+
+  private persist (): void {
+    const record: SessionRecord = {
+      ...(this.latest !== undefined ? { latest: this.latest.signedResult } : {}),
+      ...(this.ledger !== undefined ? { round: this.ledger } : {})
+    }
+    this.sink({ type: 'persist', record })
+  }
+
+  private route (attempt: Attempt): AttemptRoute {
+    return { session: this.session.id, round: attempt.round, attempt: attempt.number }
+  }
+
+  private attemptRef (attempt: Attempt): AttemptRef {
+    return { session: this.session.id, round: attempt.round, attempt: attempt.number, beacon: this.beacon }
+  }
+
+  /** The current attempt, if the route names it. */
+  private attemptFor (route: AttemptRoute): Attempt | undefined {
+    const attempt = this.pending?.attempt
+    return attempt !== undefined && attempt.status !== 'ended' && equalBytes(route.session, this.session.id) && route.round === attempt.round && route.attempt === attempt.number ? attempt : undefined
+  }
+
+  private isMember = (identity: Identity): boolean => this.members?.has(identity.id) ?? true
+
+  private readyMembers (): Identity[] {
+    return this.membership.ready(this.latestRound, this.pending === undefined ? undefined : this.config.self, this.config.now())
+  }
+
+  /** The peers an attempt's aggregator is elected from. */
+  private eligible (): Identity[] {
+    return this.listed ?? this.readyMembers()
+  }
+
+  private elect (round: number, attempt: number): Identity {
+    return electAggregator(this.session.id, round, attempt, this.beacon, this.eligible())
+  }
+
+  /** The ledger of the pending update's round, created when it first sends anything. */
+  private ledgerFor (pending: Pending): RoundLedger {
+    if (this.ledger === undefined || this.ledger.round !== pending.round || !equalBytes(this.ledger.fingerprint, pending.fingerprint)) {
+      this.ledger = { round: pending.round, fingerprint: pending.fingerprint, roundingSeed: pending.roundingSeed, joined: [], maskedIn: [] }
+    }
+    return this.ledger
+  }
+
+  /** The ledger of the pending update's round, if one was started for this very update. */
+  private ledgerOf (pending: Pending): RoundLedger | undefined {
+    const ledger = this.ledger
+    return ledger !== undefined && ledger.round === pending.round && equalBytes(ledger.fingerprint, pending.fingerprint) ? ledger : undefined
+  }
+
+  // ---- presence ------------------------------------------------------------------------------------
+
+  private presence (): PresenceNotice {
+    return { latestRound: this.latestRound, ready: this.pending !== undefined }
+  }
+
+  private presenceLoop (): void {
+    this.sink({ type: 'publish', presence: this.presence() })
+    this.schedule(this.config.now() + this.presenceEvery, SESSION_SCOPE, async () => { this.presenceLoop() })
+  }
+
+  // ---- rounds and attempts -------------------------------------------------------------------------
+
+  /** Sets the pending update on its round, honouring what was promised for that update before a restart. */
+  private beginPending (): void {
+    const pending = this.pending
+    if (pending === undefined) return
+    const kept = this.ledger
+    if (kept !== undefined && equalBytes(kept.fingerprint, pending.fingerprint)) {
+      if (kept.round > this.latestRound) {
+        // The same update as before a restart: the same round, rounding and promises.
+        pending.round = kept.round
+        pending.roundingSeed = kept.roundingSeed
+      } else if (this.latest?.round === kept.round && kept.maskedIn.includes(this.latest.attempt) && this.latest.survivors.includes(this.config.self.id)) {
+        // Its round ended while this peer was away, with it among the survivors: that result is its own.
+        pending.round = kept.round
+        this.settleWith(this.latest)
+        return
+      } else if (kept.required !== undefined) {
+        this.fail('revealed', `this update revealed unmask shares in round ${kept.round}, which ended without it: it is never sent again`)
+        return
+      } else {
+        this.ledger = undefined
+      }
+    } else if (kept !== undefined && kept.round <= this.latestRound && kept.required === undefined) {
+      this.ledger = undefined
+    } else if (kept !== undefined && kept.round === this.nextRound && (kept.maskedIn.length > 0 || kept.required !== undefined)) {
+      // Another update of this peer may be in a sum of this round: a second input in its later attempts
+      // would let the two sums differ by the difference of this peer's updates. Wait for the next round.
+      pending.round = this.nextRound + 1
+    }
+    // An open session elects among the members heard ready, so say so now. A closed one elects from its
+    // list: n members each telling n others would be n^2 messages a round for nothing.
+    if (this.listed === undefined) this.sink({ type: 'publish', presence: this.presence() })
+    this.beginRound(pending)
+  }
+
+  /** The attempts of the round this peer made keys in, over every call of aggregate() and restart. */
+  private joinedIn (round: number): Set<number> {
+    return new Set(this.ledger?.round === round ? this.ledger.joined : [])
+  }
+
+  /** Starts the pending update's round at the first attempt it has not joined, once the round is next. */
+  private beginRound (pending: Pending): void {
+    if (pending.round !== this.nextRound) return
+    const joined = this.joinedIn(pending.round)
+    let first = 0
+    while (joined.has(first)) first++
+    pending.lastAttempt = first + this.session.config.maxAttempts - 1
+    pending.ahead = new Map()
+    this.startAttempt(pending, first)
+  }
+
+  private startAttempt (pending: Pending, number: number): void {
+    const attempt: Attempt = { round: pending.round, number, status: 'electing', scope: `${pending.round}/${number}`, early: new Map(), uploading: false, clipped: 0 }
+    pending.attempt = attempt
+    const now = this.config.now()
+    const { announceTimeout } = this.session.config
+    // In an open session the members' presence needs a moment to spread: elect on the view it gives
+    // then. A closed session's list is the same everywhere already.
+    const gatherDelay = this.listed === undefined ? Math.min(this.config.gatherDelay, announceTimeout / 2) : 0
+    this.schedule(now + gatherDelay, attempt.scope, async () => { await this.electFor(pending, attempt) })
+    this.schedule(now + announceTimeout, attempt.scope, async () => {
+      if (attempt.participant === undefined && attempt.aggregator === undefined) this.nextAttempt(attempt, 'no-announcement')
+    })
+  }
+
+  private async electFor (pending: Pending, attempt: Attempt): Promise<void> {
+    if (this.pending !== pending || pending.attempt !== attempt || attempt.status !== 'electing') return
+    const eligible = this.eligible()
+    if (eligible.length === 0) return
+    const elected = this.elect(attempt.round, attempt.number)
+    attempt.elected = elected
+    attempt.status = 'awaiting-announcement'
+    this.log(`round ${attempt.round} attempt ${attempt.number}: ${elected.id} is elected`)
+    if (elected.id === this.config.self.id) {
+      await this.runAggregator(pending, attempt)
+      return
+    }
+    const early = attempt.early.get(elected.id) ?? pending.ahead.get(attempt.number)
+    if (early !== undefined) await this.onAnnouncement(attempt, early)
+  }
+
+  private endAttempt (attempt: Attempt): void {
+    if (attempt.status === 'ended') return
+    attempt.status = 'ended'
+    for (const timer of this.timers) if (timer.scope === attempt.scope) timer.cancelled = true
+    this.timers = this.timers.filter(t => t.scope !== attempt.scope)
+    this.sink({ type: 'end-scope', scope: attempt.scope })
+    void attempt.aggregator?.abort('timeout', 'the attempt ended')
+  }
+
+  private nextAttempt (attempt: Attempt, reason: AbortReason | 'no-announcement'): void {
+    const pending = this.pending
+    if (pending === undefined || pending.attempt !== attempt) return
+    attempt.lastAbort = reason
+    this.endAttempt(attempt)
+    const joined = this.joinedIn(pending.round)
+    let next = attempt.number + 1
+    while (joined.has(next)) next++
+    if (next > pending.lastAttempt) {
+      this.fail('max-attempts', `all ${this.session.config.maxAttempts} attempts failed; the last: ${reason}`)
+      return
+    }
+    this.startAttempt(pending, next)
+  }
+
+  /** Rejects the pending update. */
+  private fail (failure: RoundFailure, message: string): void {
+    const pending = this.pending
+    if (pending === undefined) return
+    this.pending = undefined
+    if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
+    const revealed = this.ledgerOf(pending)?.required !== undefined
+    this.sink({ type: 'reject', update: pending.id, error: new RoundFailedError(failure, pending.round, pending.attempt?.lastAbort, message, revealed) })
+    if (this.listed === undefined) this.sink({ type: 'publish', presence: this.presence() })
+  }
+
+  /**
+   * A result for the pending update's round: its own when the update's masked input went out in that
+   * attempt and the result names this peer a survivor (perhaps after it timed out there and moved on);
+   * otherwise the update is in no sum and goes on to the next round, unless this peer revealed shares
+   * in an attempt of that round: then it may be in a sum its aggregator keeps, and is never sent again.
+   */
+  private settleWith (outcome: RoundOutcome): void {
+    const pending = this.pending
+    if (pending === undefined || pending.round !== outcome.round) return
+    const ledger = this.ledgerOf(pending)
+    const ours = ledger !== undefined && ledger.maskedIn.includes(outcome.attempt) && outcome.survivors.includes(this.config.self.id)
+    if (ours) {
+      this.pending = undefined
+      if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
+      const result = resultOf(this.session, outcome, pending.attempt?.clipped ?? 0)
+      this.sink({ type: 'settle', update: pending.id, result })
+      this.sink({ type: 'result', result })
+      return
+    }
+    if (ledger?.required !== undefined) {
+      this.fail('revealed', `round ${outcome.round} ended with a result this update is not in, after this peer revealed unmask shares in it`)
+      return
+    }
+    if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
+    pending.round = outcome.round + 1
+  }
+
+  /** Takes a checked result as the session's latest, if it is newer; moves the pending update on. */
+  private adopt (outcome: RoundOutcome): boolean {
+    if (outcome.round <= this.latestRound) return false
+    this.latest = outcome
+    this.kept.set(outcome.round, outcome.signedResult)
+    for (const round of this.kept.keys()) if (round <= outcome.round - KEPT_RESULTS) this.kept.delete(round)
+    this.settleWith(outcome)
+    if (this.ledger !== undefined && this.ledger.round <= outcome.round && this.ledger.required === undefined) this.ledger = undefined
+    this.persist()
+    const pending = this.pending
+    if (pending !== undefined && pending.round <= outcome.round) pending.round = outcome.round + 1
+    if (pending !== undefined && (pending.attempt === undefined || pending.attempt.status === 'ended')) this.beginRound(pending)
+    return true
+  }
+
+  /** Adopts a result this peer got from outside its own attempt (fetched, or sent out of turn), once checked. */
+  private async consider (signedResult: Uint8Array): Promise<void> {
+    let outcome: RoundOutcome
+    try {
+      outcome = await verifyResult(this.session, signedResult, this.chain)
+    } catch (err: any) {
+      this.log(`ignored a result: ${err.message}`)
+      return
+    }
+    const ours = this.pending?.round === outcome.round && this.ledgerOf(this.pending)?.maskedIn.includes(outcome.attempt) === true && outcome.survivors.includes(this.config.self.id)
+    if (this.adopt(outcome) && !ours) this.sink({ type: 'fetched', outcome })
+  }
+
+  /**
+   * Fetches a later result from the member whose presence says it has one, when this peer falls behind:
+   * between attempts, or in the middle of one when the member already holds the result of this peer's
+   * round. Asking whoever speaks next, rather than one member chosen from the view, means one busy or
+   * lying member cannot keep a peer behind.
+   */
+  private catchUp (from: Identity, theirRound: number): void {
+    if (theirRound <= this.latestRound) return
+    this.ahead.set(from.id, theirRound)
+    const pending = this.pending
+    if (pending?.attempt?.participant === undefined || theirRound >= pending.round) this.fetchFrom(from, theirRound === this.latestRound + 1 ? 0 : this.latestRound + 1)
+  }
+
+  private fetchFrom (from: Identity, round: number): void {
+    if (this.fetching.has(from.id) || this.fetching.size >= FETCHES_AT_ONCE) return
+    this.fetching.add(from.id)
+    this.sink({ type: 'fetch-result', from, round })
+  }
+
+  // ---- the aggregator role -------------------------------------------------------------------------
+
+  private async runAggregator (pending: Pending, attempt: Attempt): Promise<void> {
+    const recipients = this.readyMembers()
+    const aggregator = new Aggregator({
+      params: this.session.params,
+      round: attempt.round,
+      attempt: attempt.number,
+      beacon: this.beacon,
+      identity: this.config.self,
+      privateKey: this.config.privateKey,
+      crypto: this.config.crypto,
+      random: this.config.random,
+      now: this.config.now,
+      // Keys are taken until all the peers that may come have advertised, or the phase's deadline.
+      expectedParticipants: (this.listed ?? recipients).length,
+      isMember: this.isMember
+    })
+    attempt.aggregator = aggregator
+    attempt.status = 'running'
+    await this.aggregatorStep(attempt, await aggregator.announce(), recipients)
+  }
+
+  private async aggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {
+    const aggregator = attempt.aggregator
+    if (aggregator === undefined || attempt.status === 'ended') return
+    this.report(attempt, step.events, 'aggregator')
+    const outcome = step.events.find((e): e is Extract<RoundEvent, { type: 'result' }> => e.type === 'result')?.outcome
+    if (outcome !== undefined && this.config.now() > (attempt.resultDeadline ?? Infinity)) {
+      this.log(`round ${attempt.round} attempt ${attempt.number}: the sum was ready after the participants' result deadline; it is not sent`)
+      this.endAttempt(attempt)
+      return
+    }
+    for (const message of step.messages) {
+      if (message.to !== 'all') {
+        await this.fromAggregator(attempt, message.to, message.type, message.bytes)
+      } else if (message.type === 'announcement') {
+        attempt.resultDeadline = resultDeadlineOf(message.bytes)
+        // With this peer's presence, so members that have never heard of it can dial it with their keys;
+        // and again every (unscaled) presence interval while keys are taken, for members that get ready
+        // later: one aggregator's repeats add little gossip, and a closed session's presence is too rare.
+        this.repeatAnnouncement(attempt, message.bytes)
+        for (const member of recipients ?? []) if (member.id !== this.config.self.id) await this.fromAggregator(attempt, member.bytes, message.type, message.bytes)
+        await this.fromAggregator(attempt, this.config.self.bytes, message.type, message.bytes)
+      } else if (outcome !== undefined) {
+        for (const participant of outcome.participants) {
+          await this.fromAggregator(attempt, identityOf(peerIdFromString(participant)).bytes, message.type, message.bytes)
+        }
+        this.sink({ type: 'publish', result: { round: attempt.round, attempt: attempt.number } })
+      }
+    }
+    // The aggregator holds its result even when its own participant is not among the survivors.
+    if (outcome !== undefined) this.adopt(outcome)
+    const deadline = aggregator.nextDeadline()
+    if (deadline !== undefined) this.schedule(deadline, attempt.scope, async () => { await this.aggregatorStep(attempt, await aggregator.handleTimeout(this.config.now())) })
+  }
+
+  private repeatAnnouncement (attempt: Attempt, bytes: Uint8Array): void {
+    this.sink({ type: 'publish', presence: this.presence(), announcement: bytes })
+    this.schedule(this.config.now() + this.config.presenceInterval, attempt.scope, async () => {
+      if (attempt.aggregator?.status === 'advertise-keys') this.repeatAnnouncement(attempt, bytes)
+    })
+  }
+
+  /** An aggregator message to a participant: over the network, or to this peer's own participant. */
+  private async fromAggregator (attempt: Attempt, to: Uint8Array, type: MessageType, bytes: Uint8Array): Promise<void> {
+    if (equalBytes(to, this.config.self.bytes)) {
+      await this.toParticipant(attempt, this.config.self, type, bytes)
+      return
+    }
+    const identity = identityFromBytes(to)
+    const deadline = type === 'result' ? undefined : attempt.aggregator?.nextDeadline()
+    // The result outlives the attempt (this peer's own participant may finish first): its scope is the session's.
+    this.sink({ type: 'send', to: identity, route: this.route(attempt), message: type, bytes, scope: type === 'result' ? SESSION_SCOPE : attempt.scope, ...(deadline !== undefined ? { deadline } : { deadline: this.config.now() + this.session.config.announceTimeout }) })
+  }
+
+  // ---- the participant role ------------------------------------------------------------------------
+
+  private async toParticipant (attempt: Attempt, from: Identity, type: MessageType, bytes: Uint8Array): Promise<void> {
+    if (type === 'announcement') {
+      await this.onAnnouncement(attempt, bytes)
+      return
+    }
+    const participant = attempt.participant
+    if (participant === undefined || attempt.status === 'ended') return
+    await this.participantStep(attempt, await participant.handle(from, type, bytes))
+  }
+
+  private async onAnnouncement (attempt: Attempt, bytes: Uint8Array): Promise<void> {
+    const pending = this.pending
+    if (pending === undefined || pending.attempt !== attempt || attempt.participant !== undefined || attempt.status === 'ended') return
+    const elected = attempt.elected
+    if (elected === undefined) {
+      // Still gathering: keep one signed announcement per member of the view, so no forgery displaces the real one.
+      const header = announcementHeader(bytes)
+      const announcer = header === undefined ? undefined : this.eligible().find(m => equalBytes(m.bytes, header.aggregator))
+      if (announcer !== undefined && !attempt.early.has(announcer.id) && await isAnnouncementBy(bytes, announcer, this.attemptRef(attempt))) attempt.early.set(announcer.id, bytes)
+      return
+    }
+    // Follow only the aggregator this peer's own view elects, and only an announcement it signed for this
+    // attempt: anything else is dropped, not a reason to abort.
+    if (!await isAnnouncementBy(bytes, elected, this.attemptRef(attempt))) {
+      this.log(`ignored an announcement of round ${attempt.round} attempt ${attempt.number} not signed for it by ${elected.id}, whom this view elects`)
+      return
+    }
+    const ledger = this.ledgerFor(pending)
+    if (ledger.joined.includes(attempt.number)) return
+    const participant = new Participant({
+      params: this.session.params,
+      round: attempt.round,
+      attempt: attempt.number,
+      beacon: this.beacon,
+      aggregator: elected,
+      identity: this.config.self,
+      privateKey: this.config.privateKey,
+      update: pending.update,
+      weight: pending.weight,
+      roundingSeed: pending.roundingSeed,
+      ...(ledger.required !== undefined ? { requiredSurvivors: new Set(ledger.required) } : {}),
+      ...(this.config.clockSkew !== undefined ? { clockSkew: this.config.clockSkew } : {}),
+      crypto: this.config.crypto,
+      random: this.config.random,
+      now: this.config.now,
+      isMember: this.isMember
+    })
+    attempt.participant = participant
+    attempt.status = 'running'
+    // Before its keys go out: an attempt this peer made keys in is never joined again, not after a restart either.
+    ledger.joined.push(attempt.number)
+    this.persist()
+    await this.participantStep(attempt, await participant.handle(elected, 'announcement', bytes))
+  }
+
+  private async participantStep (attempt: Attempt, step: Step): Promise<void> {
+    const participant = attempt.participant!
+    const pending = this.pending
+    for (const message of step.messages) {
+      if (message.type === 'unmask-shares' && pending !== undefined) {
+        // Before the shares go out: the survivors of the first reveal are the only ones any later attempt
+        // of this round may sum this update over, whatever happens to this process.
+        const ledger = this.ledgerFor(pending)
+        ledger.required ??= participant.revealedSurvivors
+        this.persist()
+      }
+      await this.toAggregator(attempt, message.type, message.bytes)
+    }
+    // after the messages: a phase reported is one whose messages (and the records before them) are out
+    this.report(attempt, step.events, 'participant')
+    if (participant.status === 'masked-input' && !attempt.uploading && pending !== undefined) {
+      attempt.uploading = true
+      // Before any of it goes out: a result of this attempt naming this peer is this update's.
+      this.ledgerFor(pending).maskedIn.push(attempt.number)
+      this.persist()
+      this.sink({ type: 'upload', to: attempt.elected!, route: this.route(attempt), chunks: this.maskedChunks(attempt, participant), scope: attempt.scope, ...deadlineOf(participant) })
+    }
+    for (const event of step.events) {
+      if (event.type === 'result') this.onOwnResult(attempt, event.outcome)
+      if (event.type === 'aborted') this.nextAttempt(attempt, event.reason)
+    }
+    const deadline = participant.nextDeadline()
+    if (deadline !== undefined && attempt.status !== 'ended') this.schedule(deadline, attempt.scope, async () => { await this.participantStep(attempt, participant.handleTimeout(this.config.now())) })
+  }
+
+  /** The masked input's chunks as the driver streams them; the core enters consistency-check with the last. */
+  private async * maskedChunks (attempt: Attempt, participant: Participant): AsyncGenerator<Uint8Array> {
+    for await (const chunk of participant.maskedInput()) {
+      attempt.clipped = chunk.clipped
+      if (chunk.last) this.report(attempt, [{ type: 'phase', phase: 'consistency-check' }], 'participant')
+      yield chunk.bytes
+    }
+  }
+
+  private async toAggregator (attempt: Attempt, type: MessageType, bytes: Uint8Array): Promise<void> {
+    const elected = attempt.elected!
+    if (elected.id === this.config.self.id) {
+      if (attempt.aggregator !== undefined) await this.aggregatorStep(attempt, await attempt.aggregator.handle(this.config.self, type, bytes))
+      return
+    }
+    this.sink({ type: 'send', to: elected, route: this.route(attempt), message: type, bytes, scope: attempt.scope, ...deadlineOf(attempt.participant!) })
+  }
+
+  /** A result this peer's own participant accepted: checked by the round core against what it signed. */
+  private onOwnResult (attempt: Attempt, outcome: RoundOutcome): void {
+    this.adopt(outcome)
+    if (this.pending?.attempt === attempt) this.endAttempt(attempt)
+  }
+
+  private report (attempt: Attempt, events: RoundEvent[], role: 'participant' | 'aggregator'): void {
+    for (const event of events) {
+      if (event.type === 'phase') this.sink({ type: 'progress', progress: { session: this.session.idHex, round: attempt.round, attempt: attempt.number, phase: event.phase, role, aggregator: attempt.elected?.id ?? '' } })
+      if (event.type === 'aborted' || event.type === 'excluded') this.log(`round ${attempt.round} attempt ${attempt.number} ${role}: ${event.type} ${event.reason} (${event.message})`)
+    }
+  }
+
+  // ---- inbound -------------------------------------------------------------------------------------
+
+  private async onMessage (from: Identity, route: AttemptRoute, type: MessageType, bytes: Uint8Array): Promise<void> {
+    if (!this.admits(from) || !equalBytes(route.session, this.session.id)) return
+    const attempt = this.attemptFor(route)
+    if (attempt === undefined) {
+      if (type === 'result') await this.consider(bytes)
+      if (type === 'announcement') await this.otherAttempt(route, bytes)
+      return
+    }
+    // Announcements and results are screened whoever sends them, the aggregator included: one replayed
+    // from another round, handed to a participant already past its own announcement, would abort it.
+    if (type === 'announcement') {
+      await this.onAnnouncement(attempt, bytes)
+    } else if (type === 'result' && !isFor(resultRef(bytes), route)) {
+      await this.consider(bytes)
+    } else if (PARTICIPANT_BOUND.has(type)) {
+      if (from.id === attempt.elected?.id) await this.toParticipant(attempt, from, type, bytes)
+    } else if (attempt.aggregator !== undefined) {
+      await this.aggregatorStep(attempt, await attempt.aggregator.handle(from, type, bytes))
+    }
+  }
+
+  private async onGossipedAnnouncement (bytes: Uint8Array): Promise<void> {
+    const header = announcementHeader(bytes)
+    if (header === undefined || !equalBytes(header.session, this.session.id)) return
+    const route = { session: header.session, round: header.round, attempt: header.attempt }
+    const attempt = this.attemptFor(route)
+    if (attempt !== undefined) await this.onAnnouncement(attempt, bytes)
+    else await this.otherAttempt(route, bytes)
+  }
+
+  /**
+   * An announcement for another attempt of this peer's round, signed by the peer this view elects for
+   * it (so no one else can move peers between attempts). Members move to the next attempt on their own
+   * deadlines, counted from when each got its update, so on a loaded network they drift apart across
+   * attempts, none with enough participants. These rules bring them back together in the earliest
+   * attempt still taking keys:
+   * - an earlier attempt this peer made no keys in, still taking keys: go back to it, unless this
+   *   peer's masked input may already be in the current one, or it aggregates one past taking keys;
+   * - a later attempt: go now if the current one has heard no announcement (its aggregator may be
+   *   gone), else keep it for when this peer's own deadlines bring it there.
+   * An attempt is never joined twice: its aggregator would hold two sets of keys from one peer.
+   */
+  private async otherAttempt (route: AttemptRoute, bytes: Uint8Array): Promise<void> {
+    const pending = this.pending
+    const current = pending?.attempt
+    if (pending === undefined || current === undefined || route.round !== current.round || route.attempt === current.number) return
+    if (route.attempt > pending.lastAttempt || this.joinedIn(route.round).has(route.attempt)) return
+    const eligible = this.eligible()
+    if (eligible.length === 0) return
+    const elected = this.elect(route.round, route.attempt)
+    if (elected.id === this.config.self.id || !await isAnnouncementBy(bytes, elected, { ...this.attemptRef(current), attempt: route.attempt })) return
+    const header = announcementHeader(bytes)!
+    const move = route.attempt < current.number
+      ? header.keysUntil > this.config.now() && mayLeave(current)
+      : current.participant === undefined && current.aggregator === undefined
+    if (!move) {
+      if (route.attempt > current.number) pending.ahead.set(route.attempt, bytes)
+      return
+    }
+    this.log(`round ${route.round}: from attempt ${current.number} to attempt ${route.attempt}, announced by ${elected.id}`)
+    current.lastAbort = current.participant === undefined ? 'no-announcement' : 'timeout'
+    this.endAttempt(current)
+    this.startAttempt(pending, route.attempt)
+    const next = pending.attempt!
+    next.elected = elected
+    next.status = 'awaiting-announcement'
+    await this.onAnnouncement(next, bytes)
+  }
+}
+
+/** Whether a result's header names this route. */
+function isFor (ref: { session: Uint8Array, round: number, attempt: number } | undefined, route: AttemptRoute): boolean {
+  return ref !== undefined && equalBytes(ref.session, route.session) && ref.round === route.round && ref.attempt === route.attempt
+}
+
+/**
+ * Whether a peer may leave an attempt for another: none of its masked input went out in it (so it has
+ * revealed no shares there either), and if it aggregates the attempt, it is still only taking keys.
+ */
+function mayLeave (attempt: Attempt): boolean {
+  return BEFORE_MASKED_INPUT.has(attempt.participant?.status ?? 'announce') &&
+    (attempt.aggregator === undefined || attempt.aggregator.status === 'advertise-keys')
+}
+
+/** The participants' result deadline of an announcement: one unmask phase after the unmask deadline. */
+function resultDeadlineOf (announcement: Uint8Array): number | undefined {
+  const deadlines = Announcement.decode(Signed.decode(announcement).body).deadlines.map(Number)
+  const last = deadlines.length - 1
+  return last < 1 ? undefined : deadlines[last] + (deadlines[last] - deadlines[last - 1])
+}
+
+function deadlineOf (participant: Participant): { deadline?: number } {
+  const deadline = participant.nextDeadline()
+  return deadline === undefined ? {} : { deadline }
+}
+
+function resultOf (session: Session, outcome: RoundOutcome, clipped: number): AggregateResult {
+  return {
+    session: session.idHex,
+    round: outcome.round,
+    attempt: outcome.attempt,
+    aggregator: outcome.aggregator,
+    participants: outcome.participants,
+    survivors: outcome.survivors,
+    sum: outcome.sum,
+    weightSum: outcome.weightSum,
+    mean: outcome.mean,
+    clipped,
+    signedResult: outcome.signedResult
+  }
+}

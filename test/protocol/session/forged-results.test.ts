@@ -1,0 +1,105 @@
+/**
+ * Results that anyone other than the elected aggregator of the next round made: a member's forgery, a
+ * genuine result re-signed, junk signatures, identities outside the session, and rounds past 2^53.
+ * None may be adopted, resolve anyone's update, or throw out of the core.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { identityOf, sign, SignatureDomain } from '../../../src/protocol/crypto/identity.js'
+import { RoundResult, Signed, SurvivorSet } from '../../../src/protocol/pb/messages.js'
+import { signed } from '../../../src/protocol/round/wire.js'
+import { compareBytes } from '../../../src/protocol/crypto/bytes.js'
+import { verifyResult } from '../../../src/protocol/session/result-verification.js'
+import { startSimulation, updateFor } from '../../support/session-fixtures.js'
+import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
+import type { SimulatedPeer } from '../../../src/simulation/peers.js'
+
+let genuine: Uint8Array
+let peers: SimulatedPeer[]
+let sim: SessionSimulation
+
+beforeAll(async () => {
+  const first = await startSimulation(5, 'forged-results')
+  first.members.forEach((_, i) => first.submit(i, updateFor(i, 1)))
+  await first.runUntilSettled([0, 1, 2, 3, 4])
+  genuine = [...first.members[0].settled.values()][0].signedResult
+  peers = first.members.map(m => m.peer)
+})
+
+/** A fresh simulation of the same session, nobody past round 0, member 0 with an update waiting. */
+async function fresh (): Promise<SessionSimulation> {
+  const s = await startSimulation(5, 'forged-results')
+  s.submit(0, updateFor(0, 1))
+  return s
+}
+
+/** Re-signs a result body with `key`, after `edit` changes it. */
+async function resign (bytes: Uint8Array, key: SimulatedPeer, edit: (r: RoundResult) => RoundResult): Promise<Uint8Array> {
+  const body = edit(RoundResult.decode(Signed.decode(bytes).body))
+  return (await signed(RoundResult, body, key.privateKey, SignatureDomain.result)).bytes
+}
+
+async function offer (s: SessionSimulation, bytes: Uint8Array, from = 1): Promise<void> {
+  await s.members[0].core!.fetched(s.members[from].peer.identity, bytes)
+  await s.members[0].core!.message(s.members[from].peer.identity, { session: s.session.id, round: 1, attempt: 0 }, 'result', bytes)
+}
+
+describe('a result that did not come from the elected aggregator', () => {
+  beforeAll(async () => { sim = await fresh() })
+
+  it('the genuine one is adopted by a member that took no part', async () => {
+    const s = await fresh()
+    await offer(s, genuine)
+    expect(s.members[0].core!.latestResult?.round).toBe(1)
+  })
+
+  it('re-signed by a member the beacon did not elect is refused', async () => {
+    const aggregator = RoundResult.decode(Signed.decode(genuine).body).aggregator
+    const other = peers.find(p => compareBytes(p.identity.bytes, aggregator) !== 0)!
+    const forged = await resign(genuine, other, r => ({ ...r, aggregator: other.identity.bytes as Uint8Array<ArrayBuffer> }))
+    await expect(verifyResult(sim.session, forged)).resolves.toBeDefined()
+    await offer(sim, forged)
+    expect(sim.members[0].core!.latestResult).toBeUndefined()
+    expect(sim.members[0].logs.join('\n')).toMatch(/ignored a result: the aggregator of round 1 attempt 0 is/)
+  })
+
+  it('with a junk signature entry beside the real ones is refused', async () => {
+    const aggregator = peers.find(p => compareBytes(p.identity.bytes, RoundResult.decode(Signed.decode(genuine).body).aggregator) === 0)!
+    const forged = await resign(genuine, aggregator, r => ({ ...r, signatures: [...r.signatures, { signer: r.signatures[0].signer, signature: new Uint8Array(64) as Uint8Array<ArrayBuffer> }].sort((a, b) => compareBytes(a.signer, b.signer)) }))
+    await expect(verifyResult(sim.session, forged)).rejects.toThrow(/sorted without repeats|does not verify/)
+    await offer(sim, forged)
+    expect(sim.members[0].core!.latestResult).toBeUndefined()
+  })
+
+  it('minted by a member with identities outside the closed session, to resolve another member\'s update with a mean of its choosing, is refused', async () => {
+    const minter = sim.members[1].peer
+    const outsiders = await Promise.all([0, 1, 2, 3].map(async () => generateKeyPair('Ed25519')))
+    const identities = outsiders.map(k => identityOf(peerIdFromPrivateKey(k)))
+    const target = sim.members[0].peer.identity
+    const survivors = [target, ...identities].sort((a, b) => compareBytes(a.bytes, b.bytes))
+    const ref = { session: sim.session.id as Uint8Array<ArrayBuffer>, round: 1n, attempt: 0 }
+    const survivorSet = SurvivorSet.encode({ ref, survivors: survivors.map(s => s.bytes as Uint8Array<ArrayBuffer>) })
+    const signatures = await Promise.all(identities.map(async (identity, i) => ({ signer: identity.bytes as Uint8Array<ArrayBuffer>, signature: await sign(outsiders[i], SignatureDomain.survivorSet, survivorSet) as Uint8Array<ArrayBuffer> })))
+    const body = RoundResult.decode(Signed.decode(genuine).body)
+    const forged = (await signed(RoundResult, { ...body, aggregator: minter.identity.bytes as Uint8Array<ArrayBuffer>, participants: survivors.map(s => s.bytes as Uint8Array<ArrayBuffer>), survivorSet, signatures: signatures.sort((a, b) => compareBytes(a.signer, b.signer)) }, minter.privateKey, SignatureDomain.result)).bytes
+    await expect(verifyResult(sim.session, forged)).rejects.toThrow(/not a member/)
+    await offer(sim, forged)
+    expect(sim.members[0].core!.latestResult).toBeUndefined()
+    expect(sim.members[0].settled.size).toBe(0)
+  })
+
+  it('for round 2^63, or with any other number past 2^53, is dropped without an error in the core', async () => {
+    const minter = sim.members[1].peer
+    for (const round of [2n ** 63n, 2n ** 53n, 2n ** 64n - 1n]) {
+      const forged = await resign(genuine, minter, r => ({ ...r, ref: { ...r.ref!, round }, aggregator: minter.identity.bytes as Uint8Array<ArrayBuffer> }))
+      await expect(verifyResult(sim.session, forged)).rejects.toThrow(/round number/)
+      await offer(sim, forged)
+      await sim.members[0].core!.notice(minter.identity, { presence: { latestRound: round, ready: true } })
+      await sim.members[0].core!.notice(minter.identity, { result: { round, attempt: 0 } })
+      await sim.run(() => false, 20_000)
+    }
+    expect(sim.members[0].core!.latestResult).toBeUndefined()
+    expect(sim.internalErrors()).toEqual([])
+  })
+})

@@ -1,0 +1,70 @@
+/**
+ * A member whose process dies at the worst moment, right after it revealed its unmask shares, and
+ * comes back from what it persisted: the promises its update carries survive the crash.
+ */
+import { describe, expect, it } from 'vitest'
+import { startSimulation, updateFor } from '../../support/session-fixtures.js'
+import { RoundFailedError } from '../../../src/protocol/session/errors.js'
+import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
+
+/** Kills member `victim` as soon as its unmask shares have left it. */
+function killAfterReveal (sim: SessionSimulation, victim: number): () => boolean {
+  let killed = false
+  ;(sim as any).options.intercept = (member: number, action: any) => {
+    if (!killed && member === victim && action.type === 'send' && action.message === 'unmask-shares') {
+      killed = true
+      queueMicrotask(() => { sim.kill(victim) })
+    }
+    return [action]
+  }
+  return () => killed
+}
+
+describe('a member killed right after it revealed', () => {
+  it('has persisted the survivors and the rounding before its shares left, and after a restart takes that round\'s result as its update\'s, never sending it again', async () => {
+    const sim = await startSimulation(5, 'restart-after-reveal')
+    const aggregatorOf = (): number => sim.members.findIndex(m => m.logs.some(l => l.includes('is elected') && l.includes(m.peer.identity.id)))
+    sim.members.forEach((_, i) => sim.submit(i, updateFor(i, 1)))
+    await sim.run(() => aggregatorOf() >= 0, 10_000)
+    const victim = (aggregatorOf() + 1) % 5
+    const killed = killAfterReveal(sim, victim)
+    await sim.run(() => killed(), 30_000)
+    const record = sim.members[victim].record!
+    expect(record.round?.required).toHaveLength(5)
+    expect(record.round?.maskedIn).toEqual([0])
+    const seed = record.round!.roundingSeed
+    await sim.runUntilSettled([0, 1, 2, 3, 4].filter(i => i !== victim), 60_000)
+    await sim.restart(victim)
+    const again = sim.submit(victim, updateFor(victim, 1))
+    await sim.runUntilSettled([victim], 60_000)
+    const result = sim.members[victim].settled.get(again)
+    expect(result?.round, sim.members[victim].logs.join('\n')).toBe(1)
+    expect(result?.survivors).toContain(sim.members[victim].peer.identity.id)
+    expect(sim.members[victim].record!.round?.roundingSeed ?? seed).toEqual(seed)
+    expect(sim.internalErrors()).toEqual([])
+  })
+
+  it('whose round then fails, refuses the same update after a restart: it may be in a sum that was never released', async () => {
+    const sim = await startSimulation(5, 'restart-round-fails')
+    const aggregatorOf = (): number => sim.members.findIndex(m => m.logs.some(l => l.includes('is elected') && l.includes(m.peer.identity.id)))
+    sim.members.forEach((_, i) => sim.submit(i, updateFor(i, 1)))
+    await sim.run(() => aggregatorOf() >= 0, 10_000)
+    const aggregator = aggregatorOf()
+    const victim = (aggregator + 1) % 5
+    const killed = killAfterReveal(sim, victim)
+    // The aggregator keeps its sum to itself: the round cannot end with attempt 0's result.
+    const base = (sim as any).options.intercept
+    ;(sim as any).options.intercept = (member: number, action: any) => member === aggregator && ((action.type === 'send' && action.message === 'result') || action.type === 'publish') ? [] : base(member, action)
+    await sim.run(() => killed(), 30_000)
+    sim.kill(aggregator)
+    await sim.runUntilSettled([0, 1, 2, 3, 4].filter(i => i !== victim && i !== aggregator), 120_000)
+    await sim.restart(victim)
+    const again = sim.submit(victim, updateFor(victim, 1))
+    await sim.runUntilSettled([victim], 120_000)
+    const error = sim.members[victim].rejected.get(again)
+    expect(error, sim.members[victim].logs.join('\n')).toBeInstanceOf(RoundFailedError)
+    expect((error as RoundFailedError).sharesRevealed).toBe(true)
+    expect(sim.members[victim].settled.size).toBe(0)
+    expect(sim.internalErrors()).toEqual([])
+  })
+})
