@@ -6,11 +6,12 @@
 import { aggregatorRss } from './aggregator-rss.js'
 import { roundCosts } from './round-costs.js'
 import { roundVsPlaintext } from './round-vs-plaintext.js'
+import { vssCost } from './vss-cost.js'
 import type { BenchResult } from './result.js'
 
 const json = process.argv.includes('--json')
 // One after another: each needs the machine to itself.
-const results: BenchResult[] = [...await roundCosts(), ...await roundVsPlaintext(), ...await aggregatorRss()]
+const results: BenchResult[] = [...await roundCosts(), ...await vssCost(), ...await roundVsPlaintext(), ...await aggregatorRss()]
 
 if (json) {
   for (const r of results) {

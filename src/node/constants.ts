@@ -19,7 +19,7 @@ export function sessionTopic (sessionIdHex: string): string {
 
 /** The round messages that travel on a stream of their own, one message per stream. */
 export const STREAM_TYPES: readonly MessageType[] = [
-  'announcement', 'key-advertisement', 'roster', 'neighbour-keys', 'share-keys', 'share-delivery',
+  'announcement', 'key-advertisement', 'roster', 'neighbour-keys', 'share-keys', 'share-delivery', 'share-check',
   'survivor-set', 'consistency-signature', 'consistency-proof', 'unmask-shares', 'result'
 ]
 

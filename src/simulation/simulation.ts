@@ -154,12 +154,15 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     }
   }
 
-  const fromParticipant = (i: number, step: Step): void => {
+  /** Queues a participant's messages, or with `now` hands them to the aggregator at once. */
+  const fromParticipant = async (i: number, step: Step, now = false): Promise<void> => {
     record(reports[i], step.events)
     for (const message of step.messages) {
       if (dropsAt(i, PHASE_OF[message.type])) continue
       bytesSent[i] += message.bytes.length
-      queue.push({ from: i, to: 'aggregator', type: message.type, bytes: message.bytes })
+      const delivery: Delivery = { from: i, to: 'aggregator', type: message.type, bytes: message.bytes }
+      if (now) await toAggregator(delivery)
+      else queue.push(delivery)
     }
   }
 
@@ -202,8 +205,11 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
       if (dropsAt(i, PHASE_OF[delivery.type])) continue
       input.observe?.(delivery)
       const before = participants[i].status
-      fromParticipant(i, await participants[i].handle(aggregatorPeer.identity, delivery.type, delivery.bytes))
-      if (before !== 'masked-input' && participants[i].status === 'masked-input') await sendMaskedInput(i)
+      const step = await participants[i].handle(aggregatorPeer.identity, delivery.type, delivery.bytes)
+      // As the node does, a participant's share-check goes out before its masked input does.
+      const startsMasking = before !== 'masked-input' && participants[i].status === 'masked-input'
+      await fromParticipant(i, step, startsMasking)
+      if (startsMasking) await sendMaskedInput(i)
       continue
     }
     if (finished() && queue.length === 0) break
@@ -229,6 +235,8 @@ const PHASE_OF: Record<MessageType, Phase> = {
   'neighbour-keys': 'advertise-keys',
   'share-keys': 'share-keys',
   'share-delivery': 'share-keys',
+  // sent with the masked input, right before it: a peer that drops before its masked input sends neither
+  'share-check': 'masked-input',
   'masked-input': 'masked-input',
   'survivor-set': 'consistency-check',
   'consistency-signature': 'consistency-check',

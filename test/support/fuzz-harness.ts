@@ -17,9 +17,10 @@ import { Participant } from '../../src/protocol/round/participant/participant.js
 import { RosterView, sortIdentities } from '../../src/protocol/round/roster.js'
 import { shareEncryptionKey } from '../../src/protocol/round/masks.js'
 import { open as openSealed, seal, shareAssociatedData } from '../../src/protocol/crypto/aead.js'
+import { leafHash, merkleRoot } from '../../src/protocol/crypto/merkle.js'
 import {
-  Announcement, ConsistencyProof, ConsistencySignature, KeyAdvertisement, MaskedInputChunk, NeighbourKeys,
-  RoundResult, Roster, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares, type EncryptedShare
+  Announcement, ConsistencyProof, ConsistencySignature, DealerCommitments, EncryptedShare, KeyAdvertisement, MaskedInputChunk,
+  NeighbourKeys, RoundResult, Roster, ShareCheck, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares
 } from '../../src/protocol/pb/messages.js'
 import { simulatedPeers, type SimulatedPeer } from '../../src/simulation/peers.js'
 import { simulateRound, type Delivery } from '../../src/simulation/simulation.js'
@@ -219,7 +220,10 @@ export type Spec =
   | { t: 'enum', values: readonly string[] }
   | { t: 'msg', fields: Record<string, Spec>, optional?: boolean }
   | { t: 'list', of: Spec }
-  | { t: 'signed', body: Spec, codec: AnyCodec, domain: SignatureDomain, owner: 'aggregator' | 'peer-field' }
+  /** Signed by the aggregator, or by the peer a field of the body names ('peer' unless `ownerField` says). */
+  | { t: 'signed', body: Spec, codec: AnyCodec, domain: SignatureDomain, owner: 'aggregator' | 'peer-field', ownerField?: string }
+  /** A bytes field that holds an encoded message: mutated through its fields, then encoded again. */
+  | { t: 'encoded', body: Spec, codec: AnyCodec }
 
 export interface AnyCodec {
   encode: (value: any) => Uint8Array
@@ -232,7 +236,21 @@ const signatureBytes: Spec = { t: 'bytes', role: 'signature' }
 const REF: Spec = { t: 'msg', optional: true, fields: { session: opaque, round: { t: 'u64' }, attempt: { t: 'u32' } } }
 const KEY_ADVERTISEMENT: Spec = { t: 'msg', fields: { ref: REF, peer: peerBytes, encryptionKey: { t: 'bytes', role: 'key' }, maskKey: { t: 'bytes', role: 'key' } } }
 const SIGNED_KEY_ADVERTISEMENT: Spec = { t: 'signed', body: KEY_ADVERTISEMENT, codec: KeyAdvertisement, domain: SignatureDomain.keyAdvertisement, owner: 'peer-field' }
-const ENCRYPTED_SHARE: Spec = { t: 'msg', fields: { peer: peerBytes, nonce: opaque, ciphertext: opaque, selfMaskCommitment: opaque, maskKeyCommitment: opaque } }
+const ENCRYPTED_SHARE: Spec = {
+  t: 'encoded',
+  codec: EncryptedShare,
+  body: { t: 'msg', fields: { ref: REF, dealer: peerBytes, holder: peerBytes, x: { t: 'u32' }, nonce: opaque, ciphertext: opaque, selfMaskCommitment: opaque, maskKeyCommitment: opaque } }
+}
+const SIGNED_DEALER_COMMITMENTS: Spec = {
+  t: 'signed',
+  codec: DealerCommitments,
+  domain: SignatureDomain.shareCommitments,
+  owner: 'peer-field',
+  ownerField: 'dealer',
+  body: { t: 'msg', fields: { ref: REF, dealer: peerBytes, selfMask: { t: 'list', of: opaque }, maskKey: { t: 'list', of: opaque }, sharesRoot: opaque, shareCount: { t: 'u32' } } }
+}
+const DEALT_SHARES: Spec = { t: 'msg', fields: { commitments: SIGNED_DEALER_COMMITMENTS, share: ENCRYPTED_SHARE, path: { t: 'list', of: opaque } } }
+const COMPLAINT: Spec = { t: 'msg', fields: { dealer: peerBytes, sharedSecretProof: opaque } }
 const PEER_SIGNATURE: Spec = { t: 'msg', fields: { signer: peerBytes, signature: signatureBytes } }
 const REVEALED_SHARE: Spec = { t: 'msg', fields: { owner: peerBytes, kind: { t: 'enum', values: ['SELF_MASK', 'MASK_KEY'] }, share: opaque } }
 
@@ -251,8 +269,9 @@ export const SCHEMAS: Record<MessageType, { spec: Spec, codec: AnyCodec }> = {
   'key-advertisement': { codec: Signed, spec: SIGNED_KEY_ADVERTISEMENT },
   roster: { codec: Roster, spec: { t: 'msg', fields: { ref: REF, peers: { t: 'list', of: peerBytes } } } },
   'neighbour-keys': { codec: NeighbourKeys, spec: { t: 'msg', fields: { ref: REF, advertisements: { t: 'list', of: SIGNED_KEY_ADVERTISEMENT } } } },
-  'share-keys': { codec: ShareKeys, spec: { t: 'msg', fields: { ref: REF, shares: { t: 'list', of: ENCRYPTED_SHARE } } } },
-  'share-delivery': { codec: ShareDelivery, spec: { t: 'msg', fields: { ref: REF, shares: { t: 'list', of: ENCRYPTED_SHARE } } } },
+  'share-keys': { codec: ShareKeys, spec: { t: 'msg', fields: { ref: REF, commitments: SIGNED_DEALER_COMMITMENTS, shares: { t: 'list', of: ENCRYPTED_SHARE } } } },
+  'share-delivery': { codec: ShareDelivery, spec: { t: 'msg', fields: { ref: REF, dealers: { t: 'list', of: DEALT_SHARES } } } },
+  'share-check': { codec: ShareCheck, spec: { t: 'msg', fields: { ref: REF, complaints: { t: 'list', of: COMPLAINT } } } },
   'masked-input': { codec: MaskedInputChunk, spec: { t: 'msg', fields: { ref: REF, offset: { t: 'u32' }, count: { t: 'u32' }, data: opaque } } },
   'survivor-set': { codec: SurvivorSet, spec: { t: 'msg', fields: { ref: REF, survivors: { t: 'list', of: peerBytes } } } },
   'consistency-signature': { codec: ConsistencySignature, spec: { t: 'msg', fields: { signature: signatureBytes } } },
@@ -295,6 +314,15 @@ interface SignedNode {
   rawBody?: Uint8Array
 }
 
+/** A decoded message inside a bytes field, so its fields can be mutated. */
+interface EncodedNode {
+  encodedNode: true
+  body: any
+  original: Uint8Array
+  /** Set by a raw mutation of the encoded bytes. */
+  raw?: Uint8Array
+}
+
 export type BytesOp =
   | { op: 'flip', at: number, bit: number }
   | { op: 'truncate', keep: number }
@@ -321,6 +349,7 @@ export type Op =
   | { op: 'insert', at: number, which: number }
   | { op: 'resign', signer: 'owner' | number, domain: 'right' | 'wrong' }
   | { op: 'raw-body', bytes: BytesOp }
+  | { op: 'raw-encoded', bytes: BytesOp }
 
 /** One mutation: a path of field names and list positions (taken modulo the length), and what to do there. */
 export interface Mutation { path: Array<string | number>, op: Op }
@@ -386,6 +415,7 @@ const opArb = (spec: Spec): fc.Arbitrary<Op> => {
       fc.record({ op: fc.constant('keep' as const), count: fc.nat({ max: 8 }) }),
       fc.record({ op: fc.constant('insert' as const), at: fc.nat(), which: fc.nat() })
     )
+    case 'encoded': return fc.record({ op: fc.constant('raw-encoded' as const), bytes: bytesOpArb('opaque') })
     case 'signed': return fc.oneof(
       fc.record({ op: fc.constant('resign' as const), signer: fc.oneof(fc.constant('owner' as const), fc.nat()), domain: fc.constantFrom('right' as const, 'right' as const, 'wrong' as const) }),
       fc.record({ op: fc.constant('raw-body' as const), bytes: bytesOpArb('opaque') })
@@ -415,6 +445,8 @@ export function mutationArb (spec: Spec): fc.Arbitrary<Mutation[]> {
       const signature = bytesOpArb('signature').map(op => [{ path: ['signature'], op }])
       return fc.oneof(here, body, signature)
     }
+    case 'encoded':
+      return fc.oneof(here, mutationArb(spec.body).map(ms => within('body', ms)))
     default:
       return here
   }
@@ -447,11 +479,11 @@ export interface Mutator {
 }
 
 /**
- * A mutator that draws substitutes from the recorded round: peer ids from the pool, and for `copy` and
- * `insert`, values the same schema node holds in any recorded message (nodes such as peer ids, keys,
+ * A mutator that draws substitutes from the recorded round (and `samples`): peer ids from the pool, and
+ * for `copy` and `insert`, values the same schema node holds in any recorded message (nodes such as peer ids, keys,
  * signatures and key advertisements are shared between types, so those come from anywhere in the round).
  */
-export function createMutator (fx: Fixture): Mutator {
+export function createMutator (fx: Fixture, samples: readonly Delivery[] = []): Mutator {
   const keyOf = new Map(fx.peers.concat(fx.outsiders).map(p => [toHex(p.identity.bytes), p.privateKey]))
   const signers = fx.peers.concat(fx.outsiders).map(p => p.privateKey)
   const aggregatorKey = fx.peers[fx.aggregatorIndex].privateKey
@@ -463,13 +495,14 @@ export function createMutator (fx: Fixture): Mutator {
     if (spec.t === 'msg' && value != null) for (const [name, field] of Object.entries(spec.fields)) collect(field, (value as any)[name])
     if (spec.t === 'list') for (const item of value as unknown[]) collect(spec.of, item)
     if (spec.t === 'signed') collect(spec.body, (value as SignedNode).body)
+    if (spec.t === 'encoded') collect(spec.body, (value as EncodedNode).body)
   }
 
   const toTree = (spec: Spec, value: any): any => {
     switch (spec.t) {
       case 'signed': {
         const body = spec.codec.decode(value.body)
-        const owner = spec.owner === 'aggregator' ? aggregatorKey : keyOf.get(toHex(body.peer ?? new Uint8Array(0)))
+        const owner = spec.owner === 'aggregator' ? aggregatorKey : keyOf.get(toHex(body[spec.ownerField ?? 'peer'] ?? new Uint8Array(0)))
         return { signedNode: true, body: toTree(spec.body, body), signature: value.signature, originalBody: value.body, owner } satisfies SignedNode
       }
       case 'msg': {
@@ -480,6 +513,7 @@ export function createMutator (fx: Fixture): Mutator {
       }
       case 'list': return (value as unknown[]).map(v => toTree(spec.of, v))
       case 'bytes': return (value as Uint8Array).slice()
+      case 'encoded': return { encodedNode: true, body: toTree(spec.body, spec.codec.decode(value)), original: (value as Uint8Array).slice() } satisfies EncodedNode
       default: return value
     }
   }
@@ -507,6 +541,10 @@ export function createMutator (fx: Fixture): Mutator {
         return out
       }
       case 'list': return Promise.all((tree as unknown[]).map(async v => fromTree(spec.of, v, memo)))
+      case 'encoded': {
+        const node = tree as EncodedNode
+        return node.raw ?? spec.codec.encode(await fromTree(spec.body, node.body, memo))
+      }
       default: return tree
     }
   }
@@ -558,6 +596,11 @@ export function createMutator (fx: Fixture): Mutator {
         else if (head === 'signature') signedNode.signature = applyBytes(undefined, signedNode.signature, op as BytesOp)
         return signedNode
       }
+      if (spec.t === 'encoded') {
+        const encodedNode = node as EncodedNode
+        if (head === 'body') encodedNode.body = applyAt(spec.body, encodedNode.body, rest, op)
+        return encodedNode
+      }
       return node
     }
     switch (op.op) {
@@ -607,12 +650,17 @@ export function createMutator (fx: Fixture): Mutator {
         signedNode.rawBody = applyBytes(undefined, signedNode.rawBody ?? signedNode.originalBody, op.bytes)
         return signedNode
       }
+      case 'raw-encoded': {
+        const encodedNode = node as EncodedNode
+        encodedNode.raw = applyBytes(undefined, encodedNode.raw ?? encodedNode.original, op.bytes)
+        return encodedNode
+      }
       default: return applyBytes(spec, node as Uint8Array, op)
     }
   }
 
-  // Pools from every recorded message, by type.
-  for (const d of fx.deliveries) collect(SCHEMAS[d.type].spec, toTree(SCHEMAS[d.type].spec, SCHEMAS[d.type].codec.decode(d.bytes)))
+  // Pools from every recorded message (and the extra samples, for values a valid round never sends), by type.
+  for (const d of [...fx.deliveries, ...samples]) collect(SCHEMAS[d.type].spec, toTree(SCHEMAS[d.type].spec, SCHEMAS[d.type].codec.decode(d.bytes)))
 
   const damage = (bytes: Uint8Array, ops: WireOp[]): Uint8Array => {
     let out = bytes
@@ -679,13 +727,26 @@ export interface LiveReport {
   participantEvents: RoundEvent[][]
 }
 
+export interface LiveOptions {
+  /**
+   * Peers whose masked input reaches the aggregator only once nothing else is in flight: slow uploads,
+   * which every other peer's share-check (and complaint) overtakes.
+   */
+  slowUploads?: number[]
+  /** Peers whose share-check reaches the aggregator only after their whole masked input. */
+  lateChecks?: number[]
+  /** Peers whose share-check never reaches the aggregator. */
+  lostChecks?: number[]
+}
+
 /**
  * Runs a whole round like the simulator (in-order delivery, masked input as soon as it is due, phase
  * deadlines when nothing is in flight), passing every participant message through `rewrite`.
  */
 export async function runLiveRound (
   fx: Fixture,
-  rewrite: (from: number, type: MessageType, bytes: Uint8Array, nth: number) => Promise<Uint8Array>
+  rewrite: (from: number, type: MessageType, bytes: Uint8Array, nth: number) => Promise<Uint8Array>,
+  options: LiveOptions = {}
 ): Promise<LiveReport> {
   const aggregator = newAggregator(fx)
   const participants = fx.peers.map((_, i) => newParticipant(fx, i))
@@ -700,13 +761,21 @@ export async function runLiveRound (
       for (const to of recipients) queue.push({ from: fx.aggregatorIndex, to, type: m.type, bytes: m.bytes })
     }
   }
+  const slow: Delivery[] = []
+  const late: Delivery[] = []
   const fromParticipant = async (i: number, messages: Array<{ type: MessageType, bytes: Uint8Array }>): Promise<void> => {
     for (const m of messages) {
       const key = `${i}/${m.type}`
       const nth = sent.get(key) ?? 0
       sent.set(key, nth + 1)
-      queue.push({ from: i, to: 'aggregator', type: m.type, bytes: await rewrite(i, m.type, m.bytes, nth) })
+      const delivery: Delivery = { from: i, to: 'aggregator', type: m.type, bytes: await rewrite(i, m.type, m.bytes, nth) }
+      if (m.type === 'share-check' && options.lostChecks?.includes(i) === true) continue
+      if (m.type === 'share-check' && options.lateChecks?.includes(i) === true) late.push(delivery)
+      else if (m.type === 'masked-input' && options.slowUploads?.includes(i) === true) slow.push(delivery)
+      else queue.push(delivery)
     }
+    // a late share-check goes right after the last chunk of its sender's masked input
+    for (const d of late.filter(d => d.from === i)) if (messages.some(m => m.type === 'masked-input')) queue.push(...late.splice(late.indexOf(d), 1))
   }
   fromAggregator(await aggregator.announce())
   for (let guard = 0; guard < 10_000; guard++) {
@@ -722,6 +791,10 @@ export async function runLiveRound (
       continue
     }
     if (aggregator.status === 'done' || aggregator.status === 'aborted') break
+    if (slow.length > 0) {
+      queue.push(...slow.splice(0))
+      continue
+    }
     // nothing in flight: the current phase reaches its deadline
     fromAggregator(await aggregator.close())
   }
@@ -735,25 +808,53 @@ export function encryptionSecretOf (fx: Fixture, i: number): Uint8Array {
   return deterministicRandom(`${fx.seed}/participant/${i}`)(32).slice()
 }
 
-/**
- * Runs a live round in which participant `bad` rewrites each pair of shares it deals (the 66-byte
- * plaintext, and the entry's commitments) before sealing it for its holder.
- */
-export async function dealerCheats (fx: Fixture, bad: number, rewrite: (share: EncryptedShare, plaintext: Uint8Array, holder: Uint8Array) => Uint8Array): Promise<LiveReport> {
-  const encryptionKeys = new Map(fx.toAggregator.filter(d => d.type === 'key-advertisement').map(d => {
-    const ad = KeyAdvertisement.decode(Signed.decode(d.bytes).body)
-    return [toHex(ad.peer), ad.encryptionKey]
+/** One holder's shares as a cheating dealer may rewrite them before sealing. */
+export interface DealtShare {
+  /** The holder's entry: its hash commitments and x may be changed (ciphertext and nonce are redone). */
+  entry: EncryptedShare
+  /** The 64-byte plaintext: the self-mask share, then the mask-key share. */
+  plaintext: Uint8Array
+}
+
+/** How a cheating dealer rewrites what it deals; everything it changes it seals, roots and signs again itself. */
+export interface Cheat {
+  /** Returns the plaintext to seal for this holder (the entry may be edited in place). */
+  share?: (dealt: DealtShare, index: number) => Uint8Array
+  /** Edits the dealer's commitments in place (the root and count are set after). */
+  commitments?: (commitments: DealerCommitments) => void
+}
+
+/** Participant `dealer`'s share-keys message with what it deals rewritten by `cheat`, all of it validly signed by the dealer. */
+export async function redealt (fx: Fixture, dealer: number, bytes: Uint8Array, cheat: Cheat): Promise<Uint8Array> {
+  const message = ShareKeys.decode(bytes)
+  const self = fx.peers[dealer].identity.bytes
+  const secret = encryptionSecretOf(fx, dealer)
+  const shares = await Promise.all(message.shares.map(async (share, index) => {
+    if (cheat.share == null) return share
+    const entry = EncryptedShare.decode(share)
+    const holder = entry.holder
+    const key = await shareEncryptionKey(fx.crypto, fx.context, secret, encryptionKeyOf(fx, peerIndexOf(fx, holder)), self, holder)
+    const ad = shareAssociatedData(fx.context, self, holder)
+    const plaintext = cheat.share({ entry, plaintext: openSealed(key, entry.nonce, entry.ciphertext, ad).slice() }, index)
+    entry.ciphertext = seal(key, entry.nonce, plaintext, ad) as Uint8Array<ArrayBuffer>
+    return EncryptedShare.encode(entry)
   }))
-  return runLiveRound(fx, async (from, type, bytes) => {
-    if (from !== bad || type !== 'share-keys') return bytes
-    const message = ShareKeys.decode(bytes)
-    const self = fx.peers[bad].identity.bytes
-    const secret = encryptionSecretOf(fx, bad)
-    for (const share of message.shares) {
-      const key = await shareEncryptionKey(fx.crypto, fx.context, secret, encryptionKeys.get(toHex(share.peer))!, self, share.peer)
-      const ad = shareAssociatedData(fx.context, self, share.peer)
-      share.ciphertext = seal(key, share.nonce, rewrite(share, openSealed(key, share.nonce, share.ciphertext, ad).slice(), share.peer), ad) as Uint8Array<ArrayBuffer>
-    }
-    return ShareKeys.encode(message)
-  })
+  const commitments = DealerCommitments.decode(message.commitments!.body)
+  cheat.commitments?.(commitments)
+  commitments.sharesRoot = merkleRoot(shares.map(leafHash)) as Uint8Array<ArrayBuffer>
+  commitments.shareCount = shares.length
+  const body = DealerCommitments.encode(commitments)
+  const signature = await sign(fx.peers[dealer].privateKey, SignatureDomain.shareCommitments, body)
+  return ShareKeys.encode({ ref: message.ref, commitments: { body, signature: signature as Uint8Array<ArrayBuffer> }, shares })
+}
+
+/** Participant i's advertised share-encryption key, from the recorded round. */
+export function encryptionKeyOf (fx: Fixture, i: number): Uint8Array {
+  const ad = fx.toAggregator.find(d => d.from === i && d.type === 'key-advertisement')!
+  return KeyAdvertisement.decode(Signed.decode(ad.bytes).body).encryptionKey
+}
+
+/** Runs a live round in which participant `bad` deals what `cheat` makes of its honest dealing. */
+export async function dealerCheats (fx: Fixture, bad: number, cheat: Cheat, options: LiveOptions = {}): Promise<LiveReport> {
+  return runLiveRound(fx, async (from, type, bytes) => from === bad && type === 'share-keys' ? redealt(fx, bad, bytes, cheat) : bytes, options)
 }

@@ -29,3 +29,15 @@ export class InvalidVrfProofError extends Error {
   static override name = 'InvalidVrfProofError'
   override name = InvalidVrfProofError.name
 }
+
+/** A Feldman commitment is malformed: a point not 64 bytes, a coordinate not below p, off the curve, or the wrong number of them. */
+export class InvalidCommitmentError extends Error {
+  static override name = 'InvalidCommitmentError'
+  override name = InvalidCommitmentError.name
+}
+
+/** A proof that a revealed X25519 shared secret is the one two advertised keys give does not hold (or cannot be made for them). */
+export class InvalidSharedSecretProofError extends Error {
+  static override name = 'InvalidSharedSecretProofError'
+  override name = InvalidSharedSecretProofError.name
+}

@@ -11,6 +11,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 export const SignatureDomain = {
   announcement: 'libp2p-secagg/1/announcement',
   keyAdvertisement: 'libp2p-secagg/1/key-advertisement',
+  shareCommitments: 'libp2p-secagg/1/share-commitments',
   survivorSet: 'libp2p-secagg/1/survivor-set',
   result: 'libp2p-secagg/1/result'
 } as const

@@ -1,7 +1,10 @@
 /**
- * Shamir secret sharing of 32-byte secrets over the prime field p = 2^256 + 297, the smallest prime
- * above 2^256, so that every 32-byte string is a valid secret. Shares are field elements, 33 bytes
- * big-endian; the x-coordinate of a share is implicit (the holder's position in the round's roster).
+ * Shamir secret sharing of 32-byte secrets over the scalar field of the ed25519 group, of prime order
+ * l = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 section 5.1), so that every sharing can
+ * be committed to with Feldman's scheme in that group (feldman.ts). Secrets and shares are scalars
+ * below l, encoded as 32 bytes little-endian as in RFC 8032; an encoding of l or more is refused, so
+ * each scalar has exactly one encoding. The x-coordinate of a share is implicit (the holder's position
+ * in the round's roster).
  *
  * Not constant-time: BigInt arithmetic takes time that depends on the values, so split (which
  * evaluates polynomials with secret coefficients) and combine leak timing to a co-located observer.
@@ -9,9 +12,10 @@
  */
 import { InvalidShareError } from './errors.js'
 
-export const FIELD_PRIME = (1n << 256n) + 297n
+/** l, the order of the ed25519 base point: secrets, shares and coefficients are scalars mod l. */
+export const SCALAR_ORDER = (1n << 252n) + 27742317777372353535851937790883648493n
 export const SECRET_LENGTH = 32
-export const SHARE_LENGTH = 33
+export const SHARE_LENGTH = 32
 
 /** The largest number of shares of one secret (x-coordinates 1..MAX_SHARES). */
 export const MAX_SHARES = 65535
@@ -19,37 +23,57 @@ export const MAX_SHARES = 65535
 /** A source of uniformly random bytes; the round injects it so tests are deterministic. */
 export type RandomSource = (length: number) => Uint8Array
 
-// 48 random bytes reduced mod p give a coefficient within 2^-128 of uniform.
-const COEFFICIENT_BYTES = 48
+// 64 random bytes reduced mod l give a scalar within 2^-259 of uniform (as RFC 8032 reduces its hashes).
+const UNIFORM_BYTES = 64
 
 function mod (a: bigint): bigint {
-  const r = a % FIELD_PRIME
-  return r < 0n ? r + FIELD_PRIME : r
+  const r = a % SCALAR_ORDER
+  return r < 0n ? r + SCALAR_ORDER : r
 }
 
-function bytesToBigInt (bytes: Uint8Array): bigint {
+function littleEndianToBigInt (bytes: Uint8Array): bigint {
   let value = 0n
-  for (let i = 0; i < bytes.length; i++) value = (value << 8n) | BigInt(bytes[i])
+  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i])
   return value
 }
 
-function bigIntToBytes (value: bigint, length: number): Uint8Array {
-  const out = new Uint8Array(length)
-  for (let i = length - 1; i >= 0; i--) {
+/** The 32-byte little-endian encoding of a scalar in [0, l). */
+export function scalarToBytes (value: bigint): Uint8Array {
+  if (value < 0n || value >= SCALAR_ORDER) throw new InvalidShareError('not a scalar below the group order')
+  const out = new Uint8Array(SECRET_LENGTH)
+  for (let i = 0; i < SECRET_LENGTH; i++) {
     out[i] = Number(value & 0xffn)
     value >>= 8n
   }
   return out
 }
 
-/** a^-1 mod p by Fermat; only ever called once per batch. */
+/** Parses a 32-byte little-endian scalar; throws InvalidShareError unless it is below l. */
+export function scalarFromBytes (bytes: Uint8Array): bigint {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== SECRET_LENGTH) throw new InvalidShareError(`a scalar must be ${SECRET_LENGTH} bytes`)
+  const value = littleEndianToBigInt(bytes)
+  if (value >= SCALAR_ORDER) throw new InvalidShareError('not a canonical scalar (at least the group order)')
+  return value
+}
+
+/** A uniformly random scalar. */
+export function randomScalar (random: RandomSource): bigint {
+  return mod(littleEndianToBigInt(random(UNIFORM_BYTES)))
+}
+
+/** A 32-byte secret drawn uniformly from the scalars: what a dealer shares. */
+export function randomSecret (random: RandomSource): Uint8Array {
+  return scalarToBytes(randomScalar(random))
+}
+
+/** a^-1 mod l by Fermat; only ever called once per batch. */
 function invert (a: bigint): bigint {
   let result = 1n
   let base = mod(a)
-  let exponent = FIELD_PRIME - 2n
+  let exponent = SCALAR_ORDER - 2n
   while (exponent > 0n) {
-    if ((exponent & 1n) === 1n) result = (result * base) % FIELD_PRIME
-    base = (base * base) % FIELD_PRIME
+    if ((exponent & 1n) === 1n) result = (result * base) % SCALAR_ORDER
+    base = (base * base) % SCALAR_ORDER
     exponent >>= 1n
   }
   return result
@@ -61,13 +85,13 @@ function invertAll (values: readonly bigint[]): bigint[] {
   let acc = 1n
   for (let i = 0; i < values.length; i++) {
     prefix[i] = acc
-    acc = (acc * values[i]) % FIELD_PRIME
+    acc = (acc * values[i]) % SCALAR_ORDER
   }
   let inv = invert(acc)
   const out = new Array<bigint>(values.length)
   for (let i = values.length - 1; i >= 0; i--) {
-    out[i] = (inv * prefix[i]) % FIELD_PRIME
-    inv = (inv * values[i]) % FIELD_PRIME
+    out[i] = (inv * prefix[i]) % SCALAR_ORDER
+    inv = (inv * values[i]) % SCALAR_ORDER
   }
   return out
 }
@@ -83,23 +107,45 @@ function assertXs (xs: readonly number[]): void {
 }
 
 /**
- * Splits a 32-byte secret into one share per x-coordinate, any `threshold` of which reconstruct it
- * and fewer of which reveal nothing: the coefficients of a random polynomial of degree threshold-1.
+ * The coefficients of a random polynomial of degree threshold-1 whose constant term is `secret`:
+ * any `threshold` of its values rebuild the secret, fewer reveal nothing about it.
+ */
+export function randomPolynomial (secret: Uint8Array, threshold: number, random: RandomSource): bigint[] {
+  const constant = scalarFromBytes(secret)
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_SHARES) {
+    throw new InvalidShareError(`threshold ${threshold} is not in 1..${MAX_SHARES}`)
+  }
+  const coefficients = [constant]
+  for (let i = 1; i < threshold; i++) coefficients.push(randomScalar(random))
+  return coefficients
+}
+
+/** The polynomial's value at x (Horner's rule), mod l. */
+export function evaluate (coefficients: readonly bigint[], x: number): bigint {
+  const bx = BigInt(x)
+  let y = 0n
+  for (let i = coefficients.length - 1; i >= 0; i--) y = (y * bx + coefficients[i]) % SCALAR_ORDER
+  return y
+}
+
+/** The shares of a polynomial at each x-coordinate, encoded. */
+export function sharesOf (coefficients: readonly bigint[], xs: readonly number[]): Uint8Array[] {
+  assertXs(xs)
+  if (coefficients.length > xs.length) throw new InvalidShareError(`threshold ${coefficients.length} is not in 1..${xs.length}`)
+  return xs.map(x => scalarToBytes(evaluate(coefficients, x)))
+}
+
+/**
+ * Splits a 32-byte secret (a scalar below l) into one share per x-coordinate, any `threshold` of which
+ * reconstruct it and fewer of which reveal nothing.
  */
 export function split (secret: Uint8Array, xs: readonly number[], threshold: number, random: RandomSource): Uint8Array[] {
-  if (secret.length !== SECRET_LENGTH) throw new InvalidShareError(`secret must be ${SECRET_LENGTH} bytes`)
+  if (!(secret instanceof Uint8Array) || secret.length !== SECRET_LENGTH) throw new InvalidShareError(`secret must be ${SECRET_LENGTH} bytes`)
   assertXs(xs)
   if (!Number.isInteger(threshold) || threshold < 1 || threshold > xs.length) {
     throw new InvalidShareError(`threshold ${threshold} is not in 1..${xs.length}`)
   }
-  const coefficients = [bytesToBigInt(secret)]
-  for (let i = 1; i < threshold; i++) coefficients.push(mod(bytesToBigInt(random(COEFFICIENT_BYTES))))
-  return xs.map(x => {
-    const bx = BigInt(x)
-    let y = 0n
-    for (let i = coefficients.length - 1; i >= 0; i--) y = (y * bx + coefficients[i]) % FIELD_PRIME
-    return bigIntToBytes(y, SHARE_LENGTH)
-  })
+  return sharesOf(randomPolynomial(secret, threshold, random), xs)
 }
 
 // Products of small integers are gathered in a double while they stay exact (< 2^53), so that the
@@ -113,7 +159,7 @@ const EXACT_LIMIT = 2 ** 53
 export function lagrangeAtZero (xs: readonly number[]): bigint[] {
   assertXs(xs)
   let numerator = 1n
-  for (const x of xs) numerator = (numerator * BigInt(x)) % FIELD_PRIME
+  for (const x of xs) numerator = (numerator * BigInt(x)) % SCALAR_ORDER
   const denominators = xs.map((xi, i) => {
     let acc = BigInt(xi)
     let small = 1
@@ -121,35 +167,31 @@ export function lagrangeAtZero (xs: readonly number[]): bigint[] {
       if (j === i) continue
       const factor = xs[j] - xi
       if (Math.abs(small * factor) >= EXACT_LIMIT) {
-        acc = (acc * BigInt(small)) % FIELD_PRIME
+        acc = (acc * BigInt(small)) % SCALAR_ORDER
         small = 1
       }
       small *= factor
     }
     return mod(acc * BigInt(small))
   })
-  return invertAll(denominators).map(inv => (numerator * inv) % FIELD_PRIME)
+  return invertAll(denominators).map(inv => (numerator * inv) % SCALAR_ORDER)
 }
 
-/** Parses a 33-byte share; throws InvalidShareError unless it is a field element. */
+/** Parses a 32-byte share; throws InvalidShareError unless it is a canonical scalar. */
 export function shareValue (share: Uint8Array): bigint {
-  if (share.length !== SHARE_LENGTH) throw new InvalidShareError(`share must be ${SHARE_LENGTH} bytes`)
-  const value = bytesToBigInt(share)
-  if (value >= FIELD_PRIME) throw new InvalidShareError('share is not a field element')
-  return value
+  if (!(share instanceof Uint8Array) || share.length !== SHARE_LENGTH) throw new InvalidShareError(`share must be ${SHARE_LENGTH} bytes`)
+  return scalarFromBytes(share)
 }
 
 /**
- * Reconstructs a secret from shares at the x-coordinates `coefficients` were computed for. Throws
- * InvalidShareError when the result is not a 32-byte secret, which inconsistent shares usually cause.
+ * Reconstructs a secret from shares at the x-coordinates `coefficients` were computed for. Any shares
+ * give some scalar: whether it is the dealt secret is for the caller to check (against a commitment).
  */
 export function combine (shares: readonly Uint8Array[], coefficients: readonly bigint[]): Uint8Array {
   if (shares.length !== coefficients.length) throw new InvalidShareError('one share is needed per coefficient')
   let secret = 0n
   for (let i = 0; i < shares.length; i++) secret += shareValue(shares[i]) * coefficients[i]
-  secret = mod(secret)
-  if (secret >> 256n !== 0n) throw new InvalidShareError('shares do not reconstruct a 32-byte secret')
-  return bigIntToBytes(secret, SECRET_LENGTH)
+  return scalarToBytes(mod(secret))
 }
 
 /** Reconstructs a secret from shares at `xs` (at least the threshold of them). */

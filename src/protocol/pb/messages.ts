@@ -443,7 +443,6 @@ export interface KeyAdvertisement {
   peer: Uint8Array<ArrayBuffer>
   encryptionKey: Uint8Array<ArrayBuffer>
   maskKey: Uint8Array<ArrayBuffer>
-  selfMaskCommitment: Uint8Array<ArrayBuffer>
 }
 
 export namespace KeyAdvertisement {
@@ -476,11 +475,6 @@ export namespace KeyAdvertisement {
           w.bytes(obj.maskKey)
         }
 
-        if ((obj.selfMaskCommitment != null && obj.selfMaskCommitment.byteLength > 0)) {
-          w.uint32(42)
-          w.bytes(obj.selfMaskCommitment)
-        }
-
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -488,8 +482,7 @@ export namespace KeyAdvertisement {
         const obj: any = {
           peer: uint8ArrayAlloc(0),
           encryptionKey: uint8ArrayAlloc(0),
-          maskKey: uint8ArrayAlloc(0),
-          selfMaskCommitment: uint8ArrayAlloc(0)
+          maskKey: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -514,10 +507,6 @@ export namespace KeyAdvertisement {
             }
             case 4: {
               obj.maskKey = reader.bytes()
-              break
-            }
-            case 5: {
-              obj.selfMaskCommitment = reader.bytes()
               break
             }
             default: {
@@ -559,13 +548,6 @@ export namespace KeyAdvertisement {
             case 4: {
               yield {
                 field: `${prefix}.maskKey`,
-                value: reader.bytes()
-              }
-              break
-            }
-            case 5: {
-              yield {
-                field: `${prefix}.selfMaskCommitment`,
                 value: reader.bytes()
               }
               break
@@ -612,11 +594,6 @@ export namespace KeyAdvertisement {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface KeyAdvertisementSelfMaskCommitmentFieldEvent {
-    field: '$.selfMaskCommitment'
-    value: Uint8Array<ArrayBuffer>
-  }
-
   export function encode (obj: Partial<KeyAdvertisement>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, KeyAdvertisement.codec())
   }
@@ -625,7 +602,7 @@ export namespace KeyAdvertisement {
     return decodeMessage(buf, KeyAdvertisement.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeyAdvertisement>): Generator<KeyAdvertisementRefSessionFieldEvent | KeyAdvertisementRefRoundFieldEvent | KeyAdvertisementRefAttemptFieldEvent | KeyAdvertisementPeerFieldEvent | KeyAdvertisementEncryptionKeyFieldEvent | KeyAdvertisementMaskKeyFieldEvent | KeyAdvertisementSelfMaskCommitmentFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<KeyAdvertisement>): Generator<KeyAdvertisementRefSessionFieldEvent | KeyAdvertisementRefRoundFieldEvent | KeyAdvertisementRefAttemptFieldEvent | KeyAdvertisementPeerFieldEvent | KeyAdvertisementEncryptionKeyFieldEvent | KeyAdvertisementMaskKeyFieldEvent> {
     return streamMessage(buf, KeyAdvertisement.codec(), opts)
   }
 }
@@ -925,8 +902,261 @@ export namespace NeighbourKeys {
   }
 }
 
+export interface DealerCommitments {
+  ref?: RoundRef
+  dealer: Uint8Array<ArrayBuffer>
+  selfMask: Uint8Array<ArrayBuffer>[]
+  maskKey: Uint8Array<ArrayBuffer>[]
+  sharesRoot: Uint8Array<ArrayBuffer>
+  shareCount: number
+}
+
+export namespace DealerCommitments {
+  let _codec: Codec<DealerCommitments>
+
+  export const codec = (): Codec<DealerCommitments> => {
+    if (_codec == null) {
+      _codec = message<DealerCommitments>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ref != null) {
+          w.uint32(10)
+          RoundRef.codec().encode(obj.ref, w)
+        }
+
+        if ((obj.dealer != null && obj.dealer.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.dealer)
+        }
+
+        if (obj.selfMask != null && obj.selfMask.length > 0) {
+          for (const value of obj.selfMask) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.maskKey != null && obj.maskKey.length > 0) {
+          for (const value of obj.maskKey) {
+            w.uint32(34)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.sharesRoot != null && obj.sharesRoot.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.sharesRoot)
+        }
+
+        if ((obj.shareCount != null && obj.shareCount !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.shareCount)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          dealer: uint8ArrayAlloc(0),
+          selfMask: [],
+          maskKey: [],
+          sharesRoot: uint8ArrayAlloc(0),
+          shareCount: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.ref = RoundRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ref
+              })
+              break
+            }
+            case 2: {
+              obj.dealer = reader.bytes()
+              break
+            }
+            case 3: {
+              if (opts.limits?.selfMask != null && obj.selfMask.length === opts.limits.selfMask) {
+                throw new MaxLengthError('Decode error - repeated field "selfMask" had too many elements')
+              }
+
+              obj.selfMask.push(reader.bytes())
+              break
+            }
+            case 4: {
+              if (opts.limits?.maskKey != null && obj.maskKey.length === opts.limits.maskKey) {
+                throw new MaxLengthError('Decode error - repeated field "maskKey" had too many elements')
+              }
+
+              obj.maskKey.push(reader.bytes())
+              break
+            }
+            case 5: {
+              obj.sharesRoot = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.shareCount = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          selfMask: 0,
+          maskKey: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * RoundRef.codec().stream(reader, reader.uint32(), `${prefix}.ref`, {
+                limits: opts.limits?.ref
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.dealer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.selfMask != null && obj.selfMask === opts.limits.selfMask) {
+                throw new MaxLengthError('Streaming decode error - repeated field "selfMask" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.selfMask[]`,
+                index: obj.selfMask,
+                value: reader.bytes()
+              }
+
+              obj.selfMask++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.maskKey != null && obj.maskKey === opts.limits.maskKey) {
+                throw new MaxLengthError('Streaming decode error - repeated field "maskKey" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.maskKey[]`,
+                index: obj.maskKey,
+                value: reader.bytes()
+              }
+
+              obj.maskKey++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.sharesRoot`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.shareCount`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DealerCommitmentsRefSessionFieldEvent {
+    field: '$.ref.session'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealerCommitmentsRefRoundFieldEvent {
+    field: '$.ref.round'
+    value: bigint
+  }
+
+  export interface DealerCommitmentsRefAttemptFieldEvent {
+    field: '$.ref.attempt'
+    value: number
+  }
+
+  export interface DealerCommitmentsDealerFieldEvent {
+    field: '$.dealer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealerCommitmentsSelfMaskFieldEvent {
+    field: '$.selfMask[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealerCommitmentsMaskKeyFieldEvent {
+    field: '$.maskKey[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealerCommitmentsSharesRootFieldEvent {
+    field: '$.sharesRoot'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealerCommitmentsShareCountFieldEvent {
+    field: '$.shareCount'
+    value: number
+  }
+
+  export function encode (obj: Partial<DealerCommitments>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DealerCommitments.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DealerCommitments>): DealerCommitments {
+    return decodeMessage(buf, DealerCommitments.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DealerCommitments>): Generator<DealerCommitmentsRefSessionFieldEvent | DealerCommitmentsRefRoundFieldEvent | DealerCommitmentsRefAttemptFieldEvent | DealerCommitmentsDealerFieldEvent | DealerCommitmentsSelfMaskFieldEvent | DealerCommitmentsMaskKeyFieldEvent | DealerCommitmentsSharesRootFieldEvent | DealerCommitmentsShareCountFieldEvent> {
+    return streamMessage(buf, DealerCommitments.codec(), opts)
+  }
+}
+
 export interface EncryptedShare {
-  peer: Uint8Array<ArrayBuffer>
+  ref?: RoundRef
+  dealer: Uint8Array<ArrayBuffer>
+  holder: Uint8Array<ArrayBuffer>
+  x: number
   nonce: Uint8Array<ArrayBuffer>
   ciphertext: Uint8Array<ArrayBuffer>
   selfMaskCommitment: Uint8Array<ArrayBuffer>
@@ -943,28 +1173,43 @@ export namespace EncryptedShare {
           w.fork()
         }
 
-        if ((obj.peer != null && obj.peer.byteLength > 0)) {
+        if (obj.ref != null) {
           w.uint32(10)
-          w.bytes(obj.peer)
+          RoundRef.codec().encode(obj.ref, w)
+        }
+
+        if ((obj.dealer != null && obj.dealer.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.dealer)
+        }
+
+        if ((obj.holder != null && obj.holder.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.holder)
+        }
+
+        if ((obj.x != null && obj.x !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.x)
         }
 
         if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
-          w.uint32(18)
+          w.uint32(42)
           w.bytes(obj.nonce)
         }
 
         if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
-          w.uint32(26)
+          w.uint32(50)
           w.bytes(obj.ciphertext)
         }
 
         if ((obj.selfMaskCommitment != null && obj.selfMaskCommitment.byteLength > 0)) {
-          w.uint32(34)
+          w.uint32(58)
           w.bytes(obj.selfMaskCommitment)
         }
 
         if ((obj.maskKeyCommitment != null && obj.maskKeyCommitment.byteLength > 0)) {
-          w.uint32(42)
+          w.uint32(66)
           w.bytes(obj.maskKeyCommitment)
         }
 
@@ -973,7 +1218,9 @@ export namespace EncryptedShare {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          peer: uint8ArrayAlloc(0),
+          dealer: uint8ArrayAlloc(0),
+          holder: uint8ArrayAlloc(0),
+          x: 0,
           nonce: uint8ArrayAlloc(0),
           ciphertext: uint8ArrayAlloc(0),
           selfMaskCommitment: uint8ArrayAlloc(0),
@@ -987,22 +1234,36 @@ export namespace EncryptedShare {
 
           switch (tag >>> 3) {
             case 1: {
-              obj.peer = reader.bytes()
+              obj.ref = RoundRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ref
+              })
               break
             }
             case 2: {
-              obj.nonce = reader.bytes()
+              obj.dealer = reader.bytes()
               break
             }
             case 3: {
-              obj.ciphertext = reader.bytes()
+              obj.holder = reader.bytes()
               break
             }
             case 4: {
-              obj.selfMaskCommitment = reader.bytes()
+              obj.x = reader.uint32()
               break
             }
             case 5: {
+              obj.nonce = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.ciphertext = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.selfMaskCommitment = reader.bytes()
+              break
+            }
+            case 8: {
               obj.maskKeyCommitment = reader.bytes()
               break
             }
@@ -1022,34 +1283,55 @@ export namespace EncryptedShare {
 
           switch (tag >>> 3) {
             case 1: {
-              yield {
-                field: `${prefix}.peer`,
-                value: reader.bytes()
-              }
+              yield * RoundRef.codec().stream(reader, reader.uint32(), `${prefix}.ref`, {
+                limits: opts.limits?.ref
+              })
+
               break
             }
             case 2: {
               yield {
-                field: `${prefix}.nonce`,
+                field: `${prefix}.dealer`,
                 value: reader.bytes()
               }
               break
             }
             case 3: {
               yield {
-                field: `${prefix}.ciphertext`,
+                field: `${prefix}.holder`,
                 value: reader.bytes()
               }
               break
             }
             case 4: {
               yield {
+                field: `${prefix}.x`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.nonce`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.ciphertext`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 7: {
+              yield {
                 field: `${prefix}.selfMaskCommitment`,
                 value: reader.bytes()
               }
               break
             }
-            case 5: {
+            case 8: {
               yield {
                 field: `${prefix}.maskKeyCommitment`,
                 value: reader.bytes()
@@ -1068,9 +1350,34 @@ export namespace EncryptedShare {
     return _codec
   }
 
-  export interface EncryptedSharePeerFieldEvent {
-    field: '$.peer'
+  export interface EncryptedShareRefSessionFieldEvent {
+    field: '$.ref.session'
     value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EncryptedShareRefRoundFieldEvent {
+    field: '$.ref.round'
+    value: bigint
+  }
+
+  export interface EncryptedShareRefAttemptFieldEvent {
+    field: '$.ref.attempt'
+    value: number
+  }
+
+  export interface EncryptedShareDealerFieldEvent {
+    field: '$.dealer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EncryptedShareHolderFieldEvent {
+    field: '$.holder'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface EncryptedShareXFieldEvent {
+    field: '$.x'
+    value: number
   }
 
   export interface EncryptedShareNonceFieldEvent {
@@ -1101,14 +1408,15 @@ export namespace EncryptedShare {
     return decodeMessage(buf, EncryptedShare.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EncryptedShare>): Generator<EncryptedSharePeerFieldEvent | EncryptedShareNonceFieldEvent | EncryptedShareCiphertextFieldEvent | EncryptedShareSelfMaskCommitmentFieldEvent | EncryptedShareMaskKeyCommitmentFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EncryptedShare>): Generator<EncryptedShareRefSessionFieldEvent | EncryptedShareRefRoundFieldEvent | EncryptedShareRefAttemptFieldEvent | EncryptedShareDealerFieldEvent | EncryptedShareHolderFieldEvent | EncryptedShareXFieldEvent | EncryptedShareNonceFieldEvent | EncryptedShareCiphertextFieldEvent | EncryptedShareSelfMaskCommitmentFieldEvent | EncryptedShareMaskKeyCommitmentFieldEvent> {
     return streamMessage(buf, EncryptedShare.codec(), opts)
   }
 }
 
 export interface ShareKeys {
   ref?: RoundRef
-  shares: EncryptedShare[]
+  commitments?: Signed
+  shares: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace ShareKeys {
@@ -1126,10 +1434,15 @@ export namespace ShareKeys {
           RoundRef.codec().encode(obj.ref, w)
         }
 
+        if (obj.commitments != null) {
+          w.uint32(18)
+          Signed.codec().encode(obj.commitments, w)
+        }
+
         if (obj.shares != null && obj.shares.length > 0) {
           for (const value of obj.shares) {
-            w.uint32(18)
-            EncryptedShare.codec().encode(value, w)
+            w.uint32(26)
+            w.bytes(value)
           }
         }
 
@@ -1154,13 +1467,17 @@ export namespace ShareKeys {
               break
             }
             case 2: {
+              obj.commitments = Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.commitments
+              })
+              break
+            }
+            case 3: {
               if (opts.limits?.shares != null && obj.shares.length === opts.limits.shares) {
                 throw new MaxLengthError('Decode error - repeated field "shares" had too many elements')
               }
 
-              obj.shares.push(EncryptedShare.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.shares$
-              }))
+              obj.shares.push(reader.bytes())
               break
             }
             default: {
@@ -1190,17 +1507,21 @@ export namespace ShareKeys {
               break
             }
             case 2: {
+              yield * Signed.codec().stream(reader, reader.uint32(), `${prefix}.commitments`, {
+                limits: opts.limits?.commitments
+              })
+
+              break
+            }
+            case 3: {
               if (opts.limits?.shares != null && obj.shares === opts.limits.shares) {
                 throw new MaxLengthError('Streaming decode error - repeated field "shares" had too many elements')
               }
 
-              for (const evt of EncryptedShare.codec().stream(reader, reader.uint32(), `${prefix}.shares[]`, {
-                limits: opts.limits?.shares$
-              })) {
-                yield {
-                  ...evt,
-                  index: obj.shares
-                }
+              yield {
+                field: `${prefix}.shares[]`,
+                index: obj.shares,
+                value: reader.bytes()
               }
 
               obj.shares++
@@ -1234,34 +1555,20 @@ export namespace ShareKeys {
     value: number
   }
 
-  export interface ShareKeysSharesPeerFieldEvent {
-    field: '$.shares[].peer'
+  export interface ShareKeysCommitmentsBodyFieldEvent {
+    field: '$.commitments.body'
     value: Uint8Array<ArrayBuffer>
-    index: number
   }
 
-  export interface ShareKeysSharesNonceFieldEvent {
-    field: '$.shares[].nonce'
+  export interface ShareKeysCommitmentsSignatureFieldEvent {
+    field: '$.commitments.signature'
     value: Uint8Array<ArrayBuffer>
-    index: number
   }
 
-  export interface ShareKeysSharesCiphertextFieldEvent {
-    field: '$.shares[].ciphertext'
-    value: Uint8Array<ArrayBuffer>
+  export interface ShareKeysSharesFieldEvent {
+    field: '$.shares[]'
     index: number
-  }
-
-  export interface ShareKeysSharesSelfMaskCommitmentFieldEvent {
-    field: '$.shares[].selfMaskCommitment'
     value: Uint8Array<ArrayBuffer>
-    index: number
-  }
-
-  export interface ShareKeysSharesMaskKeyCommitmentFieldEvent {
-    field: '$.shares[].maskKeyCommitment'
-    value: Uint8Array<ArrayBuffer>
-    index: number
   }
 
   export function encode (obj: Partial<ShareKeys>): Uint8Array<ArrayBuffer> {
@@ -1272,14 +1579,174 @@ export namespace ShareKeys {
     return decodeMessage(buf, ShareKeys.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ShareKeys>): Generator<ShareKeysRefSessionFieldEvent | ShareKeysRefRoundFieldEvent | ShareKeysRefAttemptFieldEvent | ShareKeysSharesPeerFieldEvent | ShareKeysSharesNonceFieldEvent | ShareKeysSharesCiphertextFieldEvent | ShareKeysSharesSelfMaskCommitmentFieldEvent | ShareKeysSharesMaskKeyCommitmentFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ShareKeys>): Generator<ShareKeysRefSessionFieldEvent | ShareKeysRefRoundFieldEvent | ShareKeysRefAttemptFieldEvent | ShareKeysCommitmentsBodyFieldEvent | ShareKeysCommitmentsSignatureFieldEvent | ShareKeysSharesFieldEvent> {
     return streamMessage(buf, ShareKeys.codec(), opts)
+  }
+}
+
+export interface DealtShares {
+  commitments?: Signed
+  share: Uint8Array<ArrayBuffer>
+  path: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace DealtShares {
+  let _codec: Codec<DealtShares>
+
+  export const codec = (): Codec<DealtShares> => {
+    if (_codec == null) {
+      _codec = message<DealtShares>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.commitments != null) {
+          w.uint32(10)
+          Signed.codec().encode(obj.commitments, w)
+        }
+
+        if ((obj.share != null && obj.share.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.share)
+        }
+
+        if (obj.path != null && obj.path.length > 0) {
+          for (const value of obj.path) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          share: uint8ArrayAlloc(0),
+          path: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.commitments = Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.commitments
+              })
+              break
+            }
+            case 2: {
+              obj.share = reader.bytes()
+              break
+            }
+            case 3: {
+              if (opts.limits?.path != null && obj.path.length === opts.limits.path) {
+                throw new MaxLengthError('Decode error - repeated field "path" had too many elements')
+              }
+
+              obj.path.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          path: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * Signed.codec().stream(reader, reader.uint32(), `${prefix}.commitments`, {
+                limits: opts.limits?.commitments
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.share`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.path != null && obj.path === opts.limits.path) {
+                throw new MaxLengthError('Streaming decode error - repeated field "path" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.path[]`,
+                index: obj.path,
+                value: reader.bytes()
+              }
+
+              obj.path++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DealtSharesCommitmentsBodyFieldEvent {
+    field: '$.commitments.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealtSharesCommitmentsSignatureFieldEvent {
+    field: '$.commitments.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealtSharesShareFieldEvent {
+    field: '$.share'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealtSharesPathFieldEvent {
+    field: '$.path[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DealtShares>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DealtShares.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DealtShares>): DealtShares {
+    return decodeMessage(buf, DealtShares.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DealtShares>): Generator<DealtSharesCommitmentsBodyFieldEvent | DealtSharesCommitmentsSignatureFieldEvent | DealtSharesShareFieldEvent | DealtSharesPathFieldEvent> {
+    return streamMessage(buf, DealtShares.codec(), opts)
   }
 }
 
 export interface ShareDelivery {
   ref?: RoundRef
-  shares: EncryptedShare[]
+  dealers: DealtShares[]
 }
 
 export namespace ShareDelivery {
@@ -1297,10 +1764,10 @@ export namespace ShareDelivery {
           RoundRef.codec().encode(obj.ref, w)
         }
 
-        if (obj.shares != null && obj.shares.length > 0) {
-          for (const value of obj.shares) {
+        if (obj.dealers != null && obj.dealers.length > 0) {
+          for (const value of obj.dealers) {
             w.uint32(18)
-            EncryptedShare.codec().encode(value, w)
+            DealtShares.codec().encode(value, w)
           }
         }
 
@@ -1309,7 +1776,7 @@ export namespace ShareDelivery {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          shares: []
+          dealers: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1325,12 +1792,12 @@ export namespace ShareDelivery {
               break
             }
             case 2: {
-              if (opts.limits?.shares != null && obj.shares.length === opts.limits.shares) {
-                throw new MaxLengthError('Decode error - repeated field "shares" had too many elements')
+              if (opts.limits?.dealers != null && obj.dealers.length === opts.limits.dealers) {
+                throw new MaxLengthError('Decode error - repeated field "dealers" had too many elements')
               }
 
-              obj.shares.push(EncryptedShare.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.shares$
+              obj.dealers.push(DealtShares.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.dealers$
               }))
               break
             }
@@ -1344,7 +1811,7 @@ export namespace ShareDelivery {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          shares: 0
+          dealers: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1361,20 +1828,20 @@ export namespace ShareDelivery {
               break
             }
             case 2: {
-              if (opts.limits?.shares != null && obj.shares === opts.limits.shares) {
-                throw new MaxLengthError('Streaming decode error - repeated field "shares" had too many elements')
+              if (opts.limits?.dealers != null && obj.dealers === opts.limits.dealers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "dealers" had too many elements')
               }
 
-              for (const evt of EncryptedShare.codec().stream(reader, reader.uint32(), `${prefix}.shares[]`, {
-                limits: opts.limits?.shares$
+              for (const evt of DealtShares.codec().stream(reader, reader.uint32(), `${prefix}.dealers[]`, {
+                limits: opts.limits?.dealers$
               })) {
                 yield {
                   ...evt,
-                  index: obj.shares
+                  index: obj.dealers
                 }
               }
 
-              obj.shares++
+              obj.dealers++
 
               break
             }
@@ -1405,34 +1872,28 @@ export namespace ShareDelivery {
     value: number
   }
 
-  export interface ShareDeliverySharesPeerFieldEvent {
-    field: '$.shares[].peer'
+  export interface ShareDeliveryDealersCommitmentsBodyFieldEvent {
+    field: '$.dealers[].commitments.body'
     value: Uint8Array<ArrayBuffer>
     index: number
   }
 
-  export interface ShareDeliverySharesNonceFieldEvent {
-    field: '$.shares[].nonce'
+  export interface ShareDeliveryDealersCommitmentsSignatureFieldEvent {
+    field: '$.dealers[].commitments.signature'
     value: Uint8Array<ArrayBuffer>
     index: number
   }
 
-  export interface ShareDeliverySharesCiphertextFieldEvent {
-    field: '$.shares[].ciphertext'
+  export interface ShareDeliveryDealersShareFieldEvent {
+    field: '$.dealers[].share'
     value: Uint8Array<ArrayBuffer>
     index: number
   }
 
-  export interface ShareDeliverySharesSelfMaskCommitmentFieldEvent {
-    field: '$.shares[].selfMaskCommitment'
-    value: Uint8Array<ArrayBuffer>
+  export interface ShareDeliveryDealersPathFieldEvent {
+    field: '$.dealers[].path[]'
     index: number
-  }
-
-  export interface ShareDeliverySharesMaskKeyCommitmentFieldEvent {
-    field: '$.shares[].maskKeyCommitment'
     value: Uint8Array<ArrayBuffer>
-    index: number
   }
 
   export function encode (obj: Partial<ShareDelivery>): Uint8Array<ArrayBuffer> {
@@ -1443,8 +1904,537 @@ export namespace ShareDelivery {
     return decodeMessage(buf, ShareDelivery.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ShareDelivery>): Generator<ShareDeliveryRefSessionFieldEvent | ShareDeliveryRefRoundFieldEvent | ShareDeliveryRefAttemptFieldEvent | ShareDeliverySharesPeerFieldEvent | ShareDeliverySharesNonceFieldEvent | ShareDeliverySharesCiphertextFieldEvent | ShareDeliverySharesSelfMaskCommitmentFieldEvent | ShareDeliverySharesMaskKeyCommitmentFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ShareDelivery>): Generator<ShareDeliveryRefSessionFieldEvent | ShareDeliveryRefRoundFieldEvent | ShareDeliveryRefAttemptFieldEvent | ShareDeliveryDealersCommitmentsBodyFieldEvent | ShareDeliveryDealersCommitmentsSignatureFieldEvent | ShareDeliveryDealersShareFieldEvent | ShareDeliveryDealersPathFieldEvent> {
     return streamMessage(buf, ShareDelivery.codec(), opts)
+  }
+}
+
+export interface Complaint {
+  dealer: Uint8Array<ArrayBuffer>
+  sharedSecretProof: Uint8Array<ArrayBuffer>
+}
+
+export namespace Complaint {
+  let _codec: Codec<Complaint>
+
+  export const codec = (): Codec<Complaint> => {
+    if (_codec == null) {
+      _codec = message<Complaint>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.dealer != null && obj.dealer.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.dealer)
+        }
+
+        if ((obj.sharedSecretProof != null && obj.sharedSecretProof.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.sharedSecretProof)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          dealer: uint8ArrayAlloc(0),
+          sharedSecretProof: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.dealer = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.sharedSecretProof = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.dealer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sharedSecretProof`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ComplaintDealerFieldEvent {
+    field: '$.dealer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ComplaintSharedSecretProofFieldEvent {
+    field: '$.sharedSecretProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Complaint>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Complaint.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Complaint>): Complaint {
+    return decodeMessage(buf, Complaint.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Complaint>): Generator<ComplaintDealerFieldEvent | ComplaintSharedSecretProofFieldEvent> {
+    return streamMessage(buf, Complaint.codec(), opts)
+  }
+}
+
+export interface ShareCheck {
+  ref?: RoundRef
+  complaints: Complaint[]
+}
+
+export namespace ShareCheck {
+  let _codec: Codec<ShareCheck>
+
+  export const codec = (): Codec<ShareCheck> => {
+    if (_codec == null) {
+      _codec = message<ShareCheck>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ref != null) {
+          w.uint32(10)
+          RoundRef.codec().encode(obj.ref, w)
+        }
+
+        if (obj.complaints != null && obj.complaints.length > 0) {
+          for (const value of obj.complaints) {
+            w.uint32(18)
+            Complaint.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          complaints: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.ref = RoundRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ref
+              })
+              break
+            }
+            case 2: {
+              if (opts.limits?.complaints != null && obj.complaints.length === opts.limits.complaints) {
+                throw new MaxLengthError('Decode error - repeated field "complaints" had too many elements')
+              }
+
+              obj.complaints.push(Complaint.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.complaints$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          complaints: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * RoundRef.codec().stream(reader, reader.uint32(), `${prefix}.ref`, {
+                limits: opts.limits?.ref
+              })
+
+              break
+            }
+            case 2: {
+              if (opts.limits?.complaints != null && obj.complaints === opts.limits.complaints) {
+                throw new MaxLengthError('Streaming decode error - repeated field "complaints" had too many elements')
+              }
+
+              for (const evt of Complaint.codec().stream(reader, reader.uint32(), `${prefix}.complaints[]`, {
+                limits: opts.limits?.complaints$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.complaints
+                }
+              }
+
+              obj.complaints++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ShareCheckRefSessionFieldEvent {
+    field: '$.ref.session'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ShareCheckRefRoundFieldEvent {
+    field: '$.ref.round'
+    value: bigint
+  }
+
+  export interface ShareCheckRefAttemptFieldEvent {
+    field: '$.ref.attempt'
+    value: number
+  }
+
+  export interface ShareCheckComplaintsDealerFieldEvent {
+    field: '$.complaints[].dealer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ShareCheckComplaintsSharedSecretProofFieldEvent {
+    field: '$.complaints[].sharedSecretProof'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<ShareCheck>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ShareCheck.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ShareCheck>): ShareCheck {
+    return decodeMessage(buf, ShareCheck.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ShareCheck>): Generator<ShareCheckRefSessionFieldEvent | ShareCheckRefRoundFieldEvent | ShareCheckRefAttemptFieldEvent | ShareCheckComplaintsDealerFieldEvent | ShareCheckComplaintsSharedSecretProofFieldEvent> {
+    return streamMessage(buf, ShareCheck.codec(), opts)
+  }
+}
+
+export interface DealingProof {
+  commitments?: Signed
+  share: Uint8Array<ArrayBuffer>
+  index: number
+  path: Uint8Array<ArrayBuffer>[]
+  dealerKeys?: Signed
+  holderKeys?: Signed
+  sharedSecretProof: Uint8Array<ArrayBuffer>
+}
+
+export namespace DealingProof {
+  let _codec: Codec<DealingProof>
+
+  export const codec = (): Codec<DealingProof> => {
+    if (_codec == null) {
+      _codec = message<DealingProof>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.commitments != null) {
+          w.uint32(10)
+          Signed.codec().encode(obj.commitments, w)
+        }
+
+        if ((obj.share != null && obj.share.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.share)
+        }
+
+        if ((obj.index != null && obj.index !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.index)
+        }
+
+        if (obj.path != null && obj.path.length > 0) {
+          for (const value of obj.path) {
+            w.uint32(34)
+            w.bytes(value)
+          }
+        }
+
+        if (obj.dealerKeys != null) {
+          w.uint32(42)
+          Signed.codec().encode(obj.dealerKeys, w)
+        }
+
+        if (obj.holderKeys != null) {
+          w.uint32(50)
+          Signed.codec().encode(obj.holderKeys, w)
+        }
+
+        if ((obj.sharedSecretProof != null && obj.sharedSecretProof.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.sharedSecretProof)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          share: uint8ArrayAlloc(0),
+          index: 0,
+          path: [],
+          sharedSecretProof: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.commitments = Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.commitments
+              })
+              break
+            }
+            case 2: {
+              obj.share = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.index = reader.uint32()
+              break
+            }
+            case 4: {
+              if (opts.limits?.path != null && obj.path.length === opts.limits.path) {
+                throw new MaxLengthError('Decode error - repeated field "path" had too many elements')
+              }
+
+              obj.path.push(reader.bytes())
+              break
+            }
+            case 5: {
+              obj.dealerKeys = Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.dealerKeys
+              })
+              break
+            }
+            case 6: {
+              obj.holderKeys = Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.holderKeys
+              })
+              break
+            }
+            case 7: {
+              obj.sharedSecretProof = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          path: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * Signed.codec().stream(reader, reader.uint32(), `${prefix}.commitments`, {
+                limits: opts.limits?.commitments
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.share`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.path != null && obj.path === opts.limits.path) {
+                throw new MaxLengthError('Streaming decode error - repeated field "path" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.path[]`,
+                index: obj.path,
+                value: reader.bytes()
+              }
+
+              obj.path++
+
+              break
+            }
+            case 5: {
+              yield * Signed.codec().stream(reader, reader.uint32(), `${prefix}.dealerKeys`, {
+                limits: opts.limits?.dealerKeys
+              })
+
+              break
+            }
+            case 6: {
+              yield * Signed.codec().stream(reader, reader.uint32(), `${prefix}.holderKeys`, {
+                limits: opts.limits?.holderKeys
+              })
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.sharedSecretProof`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DealingProofCommitmentsBodyFieldEvent {
+    field: '$.commitments.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealingProofCommitmentsSignatureFieldEvent {
+    field: '$.commitments.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealingProofShareFieldEvent {
+    field: '$.share'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealingProofIndexFieldEvent {
+    field: '$.index'
+    value: number
+  }
+
+  export interface DealingProofPathFieldEvent {
+    field: '$.path[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealingProofDealerKeysBodyFieldEvent {
+    field: '$.dealerKeys.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealingProofDealerKeysSignatureFieldEvent {
+    field: '$.dealerKeys.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealingProofHolderKeysBodyFieldEvent {
+    field: '$.holderKeys.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealingProofHolderKeysSignatureFieldEvent {
+    field: '$.holderKeys.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DealingProofSharedSecretProofFieldEvent {
+    field: '$.sharedSecretProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DealingProof>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DealingProof.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DealingProof>): DealingProof {
+    return decodeMessage(buf, DealingProof.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DealingProof>): Generator<DealingProofCommitmentsBodyFieldEvent | DealingProofCommitmentsSignatureFieldEvent | DealingProofShareFieldEvent | DealingProofIndexFieldEvent | DealingProofPathFieldEvent | DealingProofDealerKeysBodyFieldEvent | DealingProofDealerKeysSignatureFieldEvent | DealingProofHolderKeysBodyFieldEvent | DealingProofHolderKeysSignatureFieldEvent | DealingProofSharedSecretProofFieldEvent> {
+    return streamMessage(buf, DealingProof.codec(), opts)
   }
 }
 

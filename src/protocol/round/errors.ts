@@ -13,7 +13,11 @@ export type AbortReason =
   | 'invalid-announcement'
   /** The roster or the neighbours' keys are malformed, unsigned, swapped, repeated, or not the graph's. */
   | 'invalid-roster'
-  /** The delivered shares are malformed or come from non-neighbours. */
+  /**
+   * Shares are malformed, come from non-neighbours, or fail their checks: a dealer dealt bad shares (or
+   * commitments), a holder complained falsely, or a dealer proven to cheat leaves a secret with fewer than
+   * t good shares among the survivors (an abort before anyone reveals).
+   */
   | 'invalid-shares'
   /** The survivor set is malformed or contradicts what this peer saw. */
   | 'invalid-survivor-set'
@@ -50,4 +54,10 @@ export class ProtocolViolation extends Error {
   constructor (readonly reason: AbortReason, message: string) {
     super(message)
   }
+}
+
+/** A dealing proof does not prove that its dealer cheated: malformed, unsigned, for another round, or the shares verify. */
+export class InvalidDealingProofError extends Error {
+  static override name = 'InvalidDealingProofError'
+  override name = InvalidDealingProofError.name
 }

@@ -11,6 +11,7 @@ export type MessageType =
   | 'neighbour-keys'
   | 'share-keys'
   | 'share-delivery'
+  | 'share-check'
   | 'masked-input'
   | 'survivor-set'
   | 'consistency-signature'
@@ -45,6 +46,11 @@ export type RoundEvent =
   | { type: 'phase', phase: Phase }
   | { type: 'excluded', peer: string, phase: Phase, reason: AbortReason, message: string }
   | { type: 'share-rejected', peer: string, message: string }
+  /**
+   * The aggregator holds proof that `peer` broke the protocol in a way anyone can check: `proof` is an
+   * encoded DealingProof that verifyDealingProof (dealing-proof.ts) confirms without trusting the aggregator.
+   */
+  | { type: 'misbehaviour', peer: string, phase: Phase, fault: string, proof: Uint8Array }
   | { type: 'input-encoded', clipped: number }
   | { type: 'aborted', reason: AbortReason, phase: Phase, message: string }
   | { type: 'result', outcome: RoundOutcome }

@@ -1,4 +1,4 @@
-/** The keys behind masks and share encryption, and the share commitments, as both roles derive them. */
+/** The keys behind masks and share encryption, and the share hash commitments, as both roles derive them. */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { compareBytes, frame, u32be, u64be } from '../crypto/bytes.js'
 import { derivePairKey, deriveSelfMaskKey, KdfLabel, type RoundContext } from '../crypto/kdf.js'
@@ -22,14 +22,29 @@ export function inverse (mode: PrgMode): PrgMode {
 
 /** The PRG key of the pairwise mask between two peers: HKDF of their X25519 mask-key agreement. */
 export async function pairwiseMaskKey (crypto: CryptoSuite, context: RoundContext, secretKey: Uint8Array, publicKey: Uint8Array, self: Uint8Array, other: Uint8Array): Promise<Uint8Array> {
-  const shared = await crypto.x25519.sharedSecret(secretKey, publicKey)
-  return derivePairKey(KdfLabel.pairwiseMask, shared, context, self, other, PRG_KEY_LENGTH)
+  return pairwiseMaskKeyFromSecret(context, await crypto.x25519.sharedSecret(secretKey, publicKey), self, other)
+}
+
+/** The same from the pair's X25519 shared secret, as the aggregator computes it with a dropped peer's rebuilt key. */
+export function pairwiseMaskKeyFromSecret (context: RoundContext, sharedSecret: Uint8Array, a: Uint8Array, b: Uint8Array): Uint8Array {
+  return derivePairKey(KdfLabel.pairwiseMask, sharedSecret, context, a, b, PRG_KEY_LENGTH)
 }
 
 /** The AEAD key for shares between two peers: HKDF of their X25519 encryption-key agreement. */
 export async function shareEncryptionKey (crypto: CryptoSuite, context: RoundContext, secretKey: Uint8Array, publicKey: Uint8Array, self: Uint8Array, other: Uint8Array): Promise<Uint8Array> {
-  const shared = await crypto.x25519.sharedSecret(secretKey, publicKey)
-  return derivePairKey(KdfLabel.shareEncryption, shared, context, self, other, AEAD_KEY_LENGTH)
+  return shareKeyFromSecret(context, await crypto.x25519.sharedSecret(secretKey, publicKey), self, other)
+}
+
+/** The AEAD key for shares between two peers from their X25519 shared secret, as a complaint reveals it. */
+export function shareKeyFromSecret (context: RoundContext, sharedSecret: Uint8Array, a: Uint8Array, b: Uint8Array): Uint8Array {
+  return derivePairKey(KdfLabel.shareEncryption, sharedSecret, context, a, b, AEAD_KEY_LENGTH)
+}
+
+const SHARE_PROOF_LABEL = 'libp2p-secagg/1/share-key-proof'
+
+/** What a holder's proof of its shared secret with a dealer is bound to: this attempt, and that pair in that role. */
+export function shareProofContext (context: RoundContext, dealer: Uint8Array, holder: Uint8Array): Uint8Array {
+  return frame([SHARE_PROOF_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), dealer, holder])
 }
 
 /** The PRG key of a peer's self mask, expanded from its self-mask seed b_u. */
@@ -37,18 +52,11 @@ export function selfMaskKey (context: RoundContext, seed: Uint8Array, owner: Uin
   return deriveSelfMaskKey(seed, context, owner, PRG_KEY_LENGTH)
 }
 
-const SEED_COMMITMENT_LABEL = 'libp2p-secagg/1/self-mask-commitment'
-
-/** The commitment to a self-mask seed that its owner signs with its keys. The seed is 256 random bits, so the hash hides it. */
-export function selfMaskCommitment (context: RoundContext, owner: Uint8Array, seed: Uint8Array): Uint8Array {
-  return sha256(frame([SEED_COMMITMENT_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), owner, seed]))
-}
-
 const COMMITMENT_LABEL = 'libp2p-secagg/1/share-commitment'
 
 /**
  * The hash an owner commits to for the share a holder keeps, so the aggregator can check each revealed
- * share on its own. Shares are uniform 257-bit field elements, so the hash reveals nothing about them.
+ * share on its own. Shares are uniform scalars mod l (about 2^252 of them), so the hash reveals nothing about them.
  */
 export function shareCommitment (context: RoundContext, owner: Uint8Array, holder: Uint8Array, kind: ShareKind, share: Uint8Array): Uint8Array {
   const kindByte = new Uint8Array([kind === ShareKind.SELF_MASK ? 0 : 1])

@@ -38,6 +38,13 @@ export async function signed<T> (codec: Codec<T> | { encode: (obj: Partial<T>) =
   return { body, bytes: Signed.encode({ body: body as Uint8Array<ArrayBuffer>, signature: signature as Uint8Array<ArrayBuffer> }) }
 }
 
+/** Encodes `message` and signs it in `domain`: the Signed message itself, for embedding in another. */
+export async function signedEnvelope<T> (codec: { encode: (obj: T) => Uint8Array }, message: T, key: PrivateKey, domain: SignatureDomain): Promise<Signed> {
+  const body = codec.encode(message)
+  const signature = await sign(key, domain, body)
+  return { body: body as Uint8Array<ArrayBuffer>, signature: signature as Uint8Array<ArrayBuffer> }
+}
+
 /** Checks a Signed message's signature against `signer` and returns its body. */
 export async function openSigned (signedMessage: Signed, signer: Identity, domain: SignatureDomain, reason: AbortReason, what: string): Promise<Uint8Array> {
   if (!await verify(signer, domain, signedMessage.body, signedMessage.signature)) {

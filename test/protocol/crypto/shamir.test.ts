@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { combine, FIELD_PRIME, lagrangeAtZero, reconstruct, split, SHARE_LENGTH } from '../../../src/protocol/crypto/shamir.js'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { fromHex, toHex } from '../../../src/protocol/crypto/bytes.js'
+import { combine, lagrangeAtZero, reconstruct, SCALAR_ORDER, scalarFromBytes, scalarToBytes, split, SHARE_LENGTH } from '../../../src/protocol/crypto/shamir.js'
 
-const p = FIELD_PRIME
+const p = SCALAR_ORDER
 
 function modPow (base: bigint, exp: bigint, m: bigint): bigint {
   let r = 1n
@@ -42,18 +44,20 @@ function replay (chunks: Uint8Array[]): (length: number) => Uint8Array {
   }
 }
 
+/** Little-endian, as secrets and shares are encoded. */
 function toBytes (value: bigint, length: number): Uint8Array {
   const out = new Uint8Array(length)
-  for (let i = length - 1; i >= 0; i--) { out[i] = Number(value & 0xffn); value >>= 8n }
+  for (let i = 0; i < length; i++) { out[i] = Number(value & 0xffn); value >>= 8n }
   return out
 }
 
 function toBigInt (bytes: Uint8Array): bigint {
-  return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n)
+  return bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(b), 0n)
 }
 
 const randomBytes = (length: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(length))
-const secretArb = fc.uint8Array({ minLength: 32, maxLength: 32 })
+/** Secrets are scalars below l, 32 bytes little-endian. */
+const secretArb = fc.bigInt({ min: 0n, max: SCALAR_ORDER - 1n }).map(v => toBytes(v, 32))
 
 /** n distinct x-coordinates, a threshold, and which t of them to reconstruct from. */
 const sharingArb = fc.integer({ min: 1, max: 40 }).chain(n => fc.record({
@@ -62,11 +66,23 @@ const sharingArb = fc.integer({ min: 1, max: 40 }).chain(n => fc.record({
   order: fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n })
 }))
 
-describe('Shamir secret sharing over p = 2^256 + 297', () => {
-  it('works in a prime field just above 2^256, so every 32-byte secret is a field element', () => {
+describe('Shamir secret sharing over the ed25519 scalar field', () => {
+  it('works mod the order l of the RFC 8032 base point (section 5.1), which is prime', () => {
+    // RFC 8032 section 5.1: L = 2^252 + 27742317777372353535851937790883648493
+    expect(p).toBe(2n ** 252n + 27742317777372353535851937790883648493n)
+    expect(p).toBe(ed25519.Point.Fn.ORDER)
     expect(isProbablePrime(p)).toBe(true)
-    expect(p > (1n << 256n)).toBe(true)
-    for (let c = 1n; c < 297n; c += 2n) expect(isProbablePrime((1n << 256n) + c)).toBe(false)
+  })
+
+  it('encodes scalars little-endian as RFC 8032 does, and refuses encodings of l or more', () => {
+    expect(toHex(scalarToBytes(1n))).toBe('01' + '00'.repeat(31))
+    // L - 1 = 2^252 + 0x14def9dea2f79cd65812631a5cf5d3ec (RFC 8032 section 5.1), byte by byte from the least significant
+    expect(toHex(scalarToBytes(p - 1n))).toBe('ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010')
+    expect(scalarFromBytes(fromHex('ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010'))).toBe(p - 1n)
+    const named = expect.objectContaining({ name: 'InvalidShareError' })
+    expect(() => scalarFromBytes(fromHex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010'))).toThrow(named)
+    expect(() => scalarFromBytes(new Uint8Array(32).fill(0xff))).toThrow(named)
+    expect(() => scalarFromBytes(new Uint8Array(31))).toThrow(named)
   })
 
   it('reconstructs the secret from any t of n shares', () => {
@@ -81,8 +97,8 @@ describe('Shamir secret sharing over p = 2^256 + 297', () => {
   it('leaves t-1 shares consistent with every secret: each alternative secret has exactly one polynomial giving the same shares', () => {
     fc.assert(fc.property(secretArb, secretArb, sharingArb, (secret, other, { xs, threshold }) => {
       fc.pre(threshold >= 2)
-      const coefficients = Array.from({ length: threshold - 1 }, () => toBigInt(randomBytes(48)) % p)
-      const shares = split(secret, xs, threshold, replay(coefficients.map(c => toBytes(c, 48))))
+      const coefficients = Array.from({ length: threshold - 1 }, () => toBigInt(randomBytes(64)) % p)
+      const shares = split(secret, xs, threshold, replay(coefficients.map(c => toBytes(c, 64))))
       // f'(x) = f(x) + (s' - s) * prod_i (1 - x / x_i) agrees with f on the first t-1 holders
       const known = xs.slice(0, threshold - 1)
       let basis = [1n]
@@ -94,7 +110,7 @@ describe('Shamir secret sharing over p = 2^256 + 297', () => {
       }
       const delta = ((toBigInt(other) - toBigInt(secret)) % p + p) % p
       const shifted = coefficients.map((c, j) => (c + delta * basis[j + 1]) % p)
-      const otherShares = split(other, xs, threshold, replay(shifted.map(c => toBytes(c, 48))))
+      const otherShares = split(other, xs, threshold, replay(shifted.map(c => toBytes(c, 64))))
       expect(otherShares.slice(0, threshold - 1)).toEqual(shares.slice(0, threshold - 1))
       if (toBigInt(other) !== toBigInt(secret)) expect(otherShares[threshold - 1]).not.toEqual(shares[threshold - 1])
     }), { numRuns: 200 })
@@ -105,7 +121,7 @@ describe('Shamir secret sharing over p = 2^256 + 297', () => {
     const holders = xs.slice(10, 41)
     const coefficients = lagrangeAtZero(holders)
     for (let k = 0; k < 20; k++) {
-      const secret = randomBytes(32)
+      const secret = toBytes(toBigInt(randomBytes(64)) % p, 32)
       const shares = split(secret, xs, 31, randomBytes)
       expect(combine(shares.slice(10, 41), coefficients)).toEqual(secret)
     }
@@ -113,7 +129,7 @@ describe('Shamir secret sharing over p = 2^256 + 297', () => {
 
   it('handles n = 10,000 holders', () => {
     const xs = Array.from({ length: 10000 }, (_, i) => i + 1)
-    const secret = randomBytes(32)
+    const secret = toBytes(toBigInt(randomBytes(64)) % p, 32)
     const shares = split(secret, xs, 100, randomBytes)
     const pick = [9999, 5000, 1, 77, ...Array.from({ length: 96 }, (_, i) => 100 * i + 3)]
     expect(reconstruct(pick.map(i => xs[i]), pick.map(i => shares[i]))).toEqual(secret)
@@ -121,7 +137,7 @@ describe('Shamir secret sharing over p = 2^256 + 297', () => {
 
   it('handles t = n = 2000', () => {
     const xs = Array.from({ length: 2000 }, (_, i) => i + 1)
-    const secret = randomBytes(32)
+    const secret = toBytes(toBigInt(randomBytes(64)) % p, 32)
     const shares = split(secret, xs, 2000, randomBytes)
     expect(reconstruct(xs, shares)).toEqual(secret)
     expect(reconstruct(xs.slice(1), shares.slice(1))).not.toEqual(secret)
@@ -134,8 +150,10 @@ describe('Shamir secret sharing over p = 2^256 + 297', () => {
     expect(() => split(new Uint8Array(32), [0, 1], 1, randomBytes)).toThrow(named)
     expect(() => split(new Uint8Array(32), [1, 2], 3, randomBytes)).toThrow(named)
     expect(() => split(new Uint8Array(32), [1, 2], 0, randomBytes)).toThrow(named)
-    expect(() => reconstruct([1], [new Uint8Array(32)])).toThrow(named)
-    expect(() => reconstruct([1], [new Uint8Array(33).fill(0xff)])).toThrow(named)
-    expect(() => combine([new Uint8Array(33)], [])).toThrow(named)
+    // a secret at or above l is not a scalar
+    expect(() => split(toBytes(p, 32), [1, 2], 1, randomBytes)).toThrow(named)
+    expect(() => reconstruct([1], [new Uint8Array(33)])).toThrow(named)
+    expect(() => reconstruct([1], [new Uint8Array(32).fill(0xff)])).toThrow(named)
+    expect(() => combine([new Uint8Array(32)], [])).toThrow(named)
   })
 })

@@ -31,22 +31,6 @@ describe('a round among simulated peers', () => {
   })
 })
 
-describe('a round among 1000 simulated peers', () => {
-  it('gives the exact sum of 1000 peers\' inputs at small dimension, with 10% dropping out', async () => {
-    const n = 1000
-    const params = testParams({ dimension: 8, encoding: { maxParticipants: n }, minParticipants: 900 })
-    const peers = await simulatedPeers(n, 'thousand')
-    const updates = gridUpdates(params, n, 'thousand')
-    const drops = new Map(Array.from({ length: 100 }, (_, i) => [10 * i + 3, i % 2 === 0 ? 'share-keys' as const : 'masked-input' as const]))
-    const report = await simulateRound({ params, peers, updates, aggregator: 0, crypto: nodeCryptoSuite, drops, seed: 'thousand' })
-    const survivors = [...peers.keys()].filter(i => !drops.has(i))
-    expect(report.aggregator.abort).toBeUndefined()
-    expect(Array.from(report.aggregator.outcome!.sum)).toEqual(Array.from(exactSum(updates, survivors)))
-    expect(report.aggregator.outcome!.survivors).toHaveLength(900)
-    expect(Array.from(report.participants[1].outcome!.sum)).toEqual(Array.from(report.aggregator.outcome!.sum))
-  }, 600_000)
-})
-
 describe('rounding across attempts', () => {
   it('is the same in two attempts with the same rounding seeds, so their sums differ only by whole inputs', async () => {
     const n = 6

@@ -50,7 +50,7 @@ function expectRefused (r: Run, refusing: number[], reason: AbortReason, phase: 
   expect(ownersRevealedBothWays(r.log)).toEqual([])
 }
 
-const UP_TO_UNMASK: MessageType[] = ['key-advertisement', 'share-keys', 'masked-input', 'consistency-signature']
+const UP_TO_UNMASK: MessageType[] = ['key-advertisement', 'share-keys', 'share-check', 'masked-input', 'consistency-signature']
 
 /** The untouched round of a scenario, recorded: what the aggregator sent each peer, by type. */
 async function recorded (s: Scenario): Promise<{ control: Run, sent: Recorder }> {
@@ -334,7 +334,7 @@ describe('an aggregator that replays a message from another round or attempt', (
     { type: 'roster', reason: 'invalid-roster', phase: 'advertise-keys', mayHaveSent: ['key-advertisement'] },
     { type: 'neighbour-keys', reason: 'invalid-roster', phase: 'advertise-keys', mayHaveSent: ['key-advertisement'] },
     { type: 'share-delivery', reason: 'invalid-shares', phase: 'share-keys', mayHaveSent: ['key-advertisement', 'share-keys'] },
-    { type: 'survivor-set', reason: 'invalid-survivor-set', phase: 'consistency-check', mayHaveSent: ['key-advertisement', 'share-keys', 'masked-input'] },
+    { type: 'survivor-set', reason: 'invalid-survivor-set', phase: 'consistency-check', mayHaveSent: ['key-advertisement', 'share-keys', 'share-check', 'masked-input'] },
     // The shares went out, rightly, before the result; the replayed result is then refused.
     { type: 'result', reason: 'invalid-result', phase: 'unmask', mayHaveSent: [...UP_TO_UNMASK, 'unmask-shares'] }
   ]

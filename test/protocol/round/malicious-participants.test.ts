@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { concat } from '../../../src/protocol/crypto/bytes.js'
 import { SignatureDomain } from '../../../src/protocol/crypto/identity.js'
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
-import { split } from '../../../src/protocol/crypto/shamir.js'
+import { evaluate, randomPolynomial, scalarToBytes } from '../../../src/protocol/crypto/shamir.js'
+import { verifyDealingProof } from '../../../src/protocol/round/dealing-proof.js'
 import { KeyAdvertisement, ShareKind, Signed } from '../../../src/protocol/pb/messages.js'
 import { shareCommitment } from '../../../src/protocol/round/masks.js'
 import { signed } from '../../../src/protocol/round/wire.js'
@@ -34,27 +35,26 @@ describe('a malicious participant', () => {
     for (const i of others) expect(report.participantEvents[i].some(e => e.type === 'aborted')).toBe(false)
   })
 
-  it('that deals consistent shares of a seed other than the one it committed to cannot make the aggregator sign a wrong sum', async () => {
-    // Every share matches its commitment, so holders accept them; only the signed seed commitment
-    // tells that the rebuilt seed is not the one the dealer masked its input with.
+  it('that deals consistent shares of a seed other than the one it committed to is convicted before anyone reveals, never failing the attempt after the reveal', async () => {
+    // Every holder's share lies on one polynomial, but not on the one the dealer signed commitments to:
+    // each holder's Feldman check fails, so each complains with proof before its masked input, and the
+    // aggregator never asks for a share (it used to rebuild the other seed after the reveal, and abort
+    // with reconstruction-failed, blaming no one).
     const bad = 2
-    const self = fx.peers[bad].identity.bytes
-    const holders: Uint8Array[] = []
-    const report = await dealerCheats(fx, bad, (share, plaintext, holder) => {
-      holders.push(holder)
-      return plaintext
+    const forged = randomPolynomial(scalarToBytes(42n), fx.roster.threshold, deterministicRandom('forged seed'))
+    const cheated = await dealerCheats(fx, bad, {
+      share: ({ entry, plaintext }) => {
+        const selfMask = scalarToBytes(evaluate(forged, entry.x))
+        entry.selfMaskCommitment = shareCommitment(fx.context, entry.dealer, entry.holder, ShareKind.SELF_MASK, selfMask) as Uint8Array<ArrayBuffer>
+        return concat([selfMask, plaintext.subarray(32)])
+      }
     })
-    expect(resultOf(report.aggregatorEvents)).toBeDefined()
-    const xs = holders.map(h => fx.roster.xOf(h))
-    const forged = split(new Uint8Array(32).fill(0x42), xs, fx.roster.threshold, deterministicRandom('forged seed'))
-    const cheated = await dealerCheats(fx, bad, (share, plaintext, holder) => {
-      const selfMask = forged[holders.findIndex(h => h.every((b, i) => b === holder[i]))]
-      share.selfMaskCommitment = shareCommitment(fx.context, self, holder, ShareKind.SELF_MASK, selfMask) as Uint8Array<ArrayBuffer>
-      return concat([selfMask, plaintext.subarray(33)])
-    })
-    expect(cheated.participantEvents.flat().filter(e => e.type === 'share-rejected')).toEqual([])
-    expect(resultOf(cheated.aggregatorEvents)).toBeUndefined()
-    expect(cheated.aggregatorEvents.find(e => e.type === 'aborted')).toMatchObject({ reason: 'reconstruction-failed' })
-    expect(excludedPeers(cheated.aggregatorEvents)).toEqual([])
+    expect(cheated.participantEvents.flat().filter(e => e.type === 'share-rejected').length).toBe(fx.roster.parameters.degree)
+    expect(excludedPeers(cheated.aggregatorEvents)).toEqual([fx.peers[bad].identity.id])
+    const proofs = cheated.aggregatorEvents.flatMap(e => e.type === 'misbehaviour' ? [e.proof] : [])
+    for (const proof of proofs) expect((await verifyDealingProof(proof, fx.context)).dealer.id).toBe(fx.peers[bad].identity.id)
+    expect(proofs.length).toBeGreaterThan(0)
+    expect(cheated.aggregatorEvents.find(e => e.type === 'aborted')).toMatchObject({ reason: 'invalid-shares', phase: 'masked-input' })
+    expect(cheated.participants.some(p => p.revealed)).toBe(false)
   })
 })

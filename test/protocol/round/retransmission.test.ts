@@ -19,6 +19,7 @@ describe('retransmitted messages', () => {
     expect(Array.from(report.aggregator.outcome!.sum)).toEqual(Array.from(exactSum(updates, peers.keys())))
     for (const participant of report.participants) expect(participant.outcome).toBeDefined()
     expect([...sent.values()].every(count => count === 1)).toBe(true)
-    expect(sent.size).toBe(10 * 4)
+    // key-advertisement, share-keys, share-check, consistency-signature and unmask-shares from each
+    expect(sent.size).toBe(10 * 5)
   })
 })

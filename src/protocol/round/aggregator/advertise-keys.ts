@@ -4,6 +4,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toHex, utf8 } from '../../crypto/bytes.js'
+import { edwardsFromU } from '../../crypto/ed25519-group.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { KeyAdvertisement, NeighbourKeys, Roster, Signed } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
@@ -24,10 +25,11 @@ export async function onAdvertisement (state: AggregatorState, from: Identity, b
   const advertisement = decode(KeyAdvertisement, body, 'invalid-roster', 'key advertisement')
   checkRef(advertisement.ref, context, 'invalid-roster')
   if (toHex(advertisement.peer) !== toHex(from.bytes)) throw new ProtocolViolation('invalid-roster', 'key advertisement names another peer')
-  const { encryptionKey, maskKey, selfMaskCommitment } = advertisement
+  const { encryptionKey, maskKey } = advertisement
   if (encryptionKey.length !== 32 || maskKey.length !== 32) throw new ProtocolViolation('invalid-roster', 'advertised keys must be 32 bytes')
   if (toHex(encryptionKey) === toHex(maskKey)) throw new ProtocolViolation('invalid-roster', 'advertised the same key twice')
-  if (selfMaskCommitment.length !== 32) throw new ProtocolViolation('invalid-roster', 'advertised no commitment to its self-mask seed')
+  // Its holders must be able to prove the secret they share with it, should its shares be bad.
+  if (edwardsFromU(encryptionKey) === undefined) throw new ProtocolViolation('invalid-roster', 'advertised an encryption key that is not a canonical point of the curve')
   // A small-order key would make every neighbour's key agreement fail and abort the attempt for all of
   // them; caught here, only its owner is left out.
   for (const key of [encryptionKey, maskKey]) {
@@ -37,7 +39,7 @@ export async function onAdvertisement (state: AggregatorState, from: Identity, b
       throw new ProtocolViolation('invalid-roster', 'advertised a key of small order')
     }
   }
-  state.advertisements.set(from.id, { identity: from, envelope, encryptionKey, maskKey, selfMaskCommitment })
+  state.advertisements.set(from.id, { identity: from, envelope, encryptionKey, maskKey })
 }
 
 export function advertiseKeysComplete (state: AggregatorState): boolean {

@@ -11,6 +11,8 @@ import { announce } from './announce.js'
 import { advertiseKeysComplete, closeAdvertiseKeys, onAdvertisement } from './advertise-keys.js'
 import { closeShareKeys, onShareKeys, shareKeysComplete } from './share-keys.js'
 import { closeMaskedInput, dropUpload, maskedInputComplete, onMaskedChunk } from './masked-input.js'
+import { onShareCheck } from './share-check.js'
+import { excludePeer } from './exclusion.js'
 import { closeConsistencyCheck, consistencyCheckComplete, onConsistencySignature } from './consistency-check.js'
 import { closeUnmask, onUnmaskShares, unmaskComplete } from './unmask.js'
 import { equalBytes } from '../../crypto/bytes.js'
@@ -18,20 +20,22 @@ import { SerialQueue } from '../serial-queue.js'
 import type { Identity } from '../../crypto/identity.js'
 import type { AggregatorConfig, AggregatorState, AggregatorStatus } from './state.js'
 
+type Handler = (state: AggregatorState, from: Identity, bytes: Uint8Array) => void | Step | Promise<void | Step>
+
 interface PhaseLogic {
-  /** The message type participants send in this phase. */
-  accepts: MessageType
-  handle: (state: AggregatorState, from: Identity, bytes: Uint8Array) => void | Promise<void>
+  /** The message types participants send in this phase, each with its handler. */
+  accepts: Partial<Record<MessageType, Handler>>
   complete: (state: AggregatorState) => boolean
   close: (state: AggregatorState) => Step | Promise<Step>
 }
 
 const PHASE_LOGIC: Record<TimedPhase, PhaseLogic> = {
-  'advertise-keys': { accepts: 'key-advertisement', handle: onAdvertisement, complete: advertiseKeysComplete, close: closeAdvertiseKeys },
-  'share-keys': { accepts: 'share-keys', handle: onShareKeys, complete: shareKeysComplete, close: closeShareKeys },
-  'masked-input': { accepts: 'masked-input', handle: onMaskedChunk, complete: maskedInputComplete, close: closeMaskedInput },
-  'consistency-check': { accepts: 'consistency-signature', handle: onConsistencySignature, complete: consistencyCheckComplete, close: closeConsistencyCheck },
-  unmask: { accepts: 'unmask-shares', handle: onUnmaskShares, complete: unmaskComplete, close: closeUnmask }
+  'advertise-keys': { accepts: { 'key-advertisement': onAdvertisement }, complete: advertiseKeysComplete, close: closeAdvertiseKeys },
+  'share-keys': { accepts: { 'share-keys': onShareKeys }, complete: shareKeysComplete, close: closeShareKeys },
+  // Each member of U2 sends its share-check right after its shares arrive, next to its masked input.
+  'masked-input': { accepts: { 'masked-input': onMaskedChunk, 'share-check': onShareCheck }, complete: maskedInputComplete, close: closeMaskedInput },
+  'consistency-check': { accepts: { 'consistency-signature': onConsistencySignature }, complete: consistencyCheckComplete, close: closeConsistencyCheck },
+  unmask: { accepts: { 'unmask-shares': onUnmaskShares }, complete: unmaskComplete, close: closeUnmask }
 }
 
 export class Aggregator {
@@ -50,7 +54,9 @@ export class Aggregator {
       excluded: new Set(),
       advertisements: new Map(),
       shareKeys: new Map(),
+      checks: new Map(),
       uploads: new Map(),
+      unchecked: new Map(),
       spareStaging: [],
       completed: new Set(),
       signatures: new Map(),
@@ -75,7 +81,7 @@ export class Aggregator {
    */
   awaitsMaskedInput (from: Identity): boolean {
     const { state } = this
-    return state.status === 'masked-input' && state.shareKeys.has(from.id) && !state.completed.has(from.id) && !state.excluded.has(from.id)
+    return state.status === 'masked-input' && state.shareKeys.has(from.id) && !state.completed.has(from.id) && !state.unchecked.has(from.id) && !state.excluded.has(from.id)
   }
 
   /** Opens the attempt: the signed announcement for every session member. */
@@ -100,10 +106,11 @@ export class Aggregator {
     const previous = key === undefined ? undefined : this.handled.get(key)
     if (previous !== undefined && equalBytes(previous, bytes)) return emptyStep()
     const logic = PHASE_LOGIC[phase]
-    if (type !== logic.accepts) return this.exclude(from, phase, 'conflicting-request', `sent a ${type} message during ${phase}`)
+    const handle = logic.accepts[type]
+    if (handle === undefined) return this.exclude(from, phase, 'conflicting-request', `sent a ${type} message during ${phase}`)
     let step = emptyStep()
     try {
-      await logic.handle(this.state, from, bytes)
+      step = (await handle(this.state, from, bytes)) ?? emptyStep()
       if (key !== undefined) this.handled.set(key, bytes)
     } catch (err) {
       if (!(err instanceof ProtocolViolation)) return this.abortNow('internal-error', (err as Error)?.message ?? String(err))
@@ -164,6 +171,7 @@ export class Aggregator {
     this.state.status = 'aborted'
     this.state.accumulator = undefined
     this.state.uploads.clear()
+    this.state.unchecked.clear()
     this.state.spareStaging = []
     return { messages: [], events: [{ type: 'aborted', reason, phase: status, message }] }
   }
@@ -174,9 +182,7 @@ export class Aggregator {
   }
 
   private exclude (from: Identity, phase: Phase, reason: AbortReason, message: string): Step {
-    this.state.excluded.add(from.id)
-    if (this.state.status === 'masked-input') dropUpload(this.state, from.id)
-    return { messages: [], events: [{ type: 'excluded', peer: from.id, phase, reason, message }] }
+    return { messages: [], events: [excludePeer(this.state, from.id, phase, reason, message)] }
   }
 
   private async guard (run: () => Promise<Step>): Promise<Step> {

@@ -2,8 +2,14 @@
  * masked-input: add each chunk of each participant's masked vector into the accumulator as it arrives,
  * in order. A copy of the packed chunks is kept until the vector is whole, because a vector that stops
  * halfway must be taken out of the sum again: its peer counts as dropped, and a partial vector would
- * leave its masks in. Memory is the accumulator plus one packed vector per upload in progress (the
- * network layer bounds how many), and the buffers are reused from one upload to the next.
+ * leave its masks in. The copy is kept on while the peer's share-check is still to come, for the same
+ * reason. Memory is the accumulator plus one packed vector per upload in progress (the network layer
+ * bounds how many) and per peer that sent its vector before its share-check (none, when participants
+ * send them in order), and the buffers are reused from one upload to the next.
+ *
+ * The phase closes by fixing U3, and before anyone is asked to reveal anything it checks that every
+ * secret unmask will rebuild has at least t shares held by survivors that did not complain about its
+ * dealer: a dealer proven to cheat can cost the round its attempt here, never after the reveal.
  */
 import { allocatePacked, packedLength, unpackInto } from '../../encoding/bit-pack.js'
 import { MaskedInputChunk, SurvivorSet } from '../../pb/messages.js'
@@ -18,7 +24,7 @@ export function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Ui
   const { config, context } = state
   const { dimension, encoding } = config.params
   if (!state.shareKeys.has(from.id)) throw new ProtocolViolation('invalid-shares', 'sent a masked input without having shared keys')
-  if (state.completed.has(from.id)) throw new ProtocolViolation('conflicting-request', 'sent a second masked input')
+  if (state.completed.has(from.id) || state.unchecked.has(from.id)) throw new ProtocolViolation('conflicting-request', 'sent a second masked input')
   const chunk = decode(MaskedInputChunk, bytes, 'invalid-shares', 'masked input chunk')
   checkRef(chunk.ref, context, 'invalid-shares')
   const total = dimension + 1
@@ -42,19 +48,35 @@ export function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Ui
   upload.received += count
   if (upload.received === total) {
     state.uploads.delete(from.id)
-    state.spareStaging.push(upload.staged)
-    state.completed.add(from.id)
+    if (state.checks.has(from.id)) {
+      state.spareStaging.push(upload.staged)
+      state.completed.add(from.id)
+    } else {
+      state.unchecked.set(from.id, upload.staged)
+    }
   }
 }
 
-/** Takes an unfinished upload back out of the sum: its sender counts as dropped. */
+/** Takes a whole masked input whose share-check has now arrived into the sum for good. */
+export function confirmUpload (state: AggregatorState, peer: string): void {
+  const staged = state.unchecked.get(peer)
+  if (staged === undefined) return
+  state.unchecked.delete(peer)
+  state.spareStaging.push(staged)
+  state.completed.add(peer)
+}
+
+/** Takes an unfinished (or unconfirmed) upload back out of the sum: its sender counts as dropped. */
 export function dropUpload (state: AggregatorState, peer: string): void {
-  const upload = state.uploads.get(peer)
-  if (upload === undefined) return
   const bits = state.config.params.encoding.modulusBits
-  unpackInto(upload.staged.subarray(0, packedLength(upload.received, bits)), bits, state.accumulator!.subarray(0, upload.received), 'subtract')
+  const upload = state.uploads.get(peer)
+  const staged = upload?.staged ?? state.unchecked.get(peer)
+  if (staged === undefined) return
+  const received = upload?.received ?? state.config.params.dimension + 1
+  unpackInto(staged.subarray(0, packedLength(received, bits)), bits, state.accumulator!.subarray(0, received), 'subtract')
   state.uploads.delete(peer)
-  state.spareStaging.push(upload.staged)
+  state.unchecked.delete(peer)
+  state.spareStaging.push(staged)
 }
 
 export function maskedInputComplete (state: AggregatorState): boolean {
@@ -62,10 +84,10 @@ export function maskedInputComplete (state: AggregatorState): boolean {
   return true
 }
 
-/** Fixes U3 and sends it to every survivor to sign. */
+/** Fixes U3, after checking that unmask can rebuild every secret it will need, and sends U3 to every survivor to sign. */
 export function closeMaskedInput (state: AggregatorState): Step {
   const roster = state.roster!
-  for (const peer of [...state.uploads.keys()]) dropUpload(state, peer)
+  for (const peer of [...state.uploads.keys(), ...state.unchecked.keys()]) dropUpload(state, peer)
   state.spareStaging = []
   const survivors = roster.identities.filter(i => state.completed.has(i.id))
   if (survivors.length < roster.minSurvivors) throw new ProtocolViolation('too-many-dropouts', `${survivors.length} masked inputs arrived, the round needs ${roster.minSurvivors}`)
@@ -74,6 +96,7 @@ export function closeMaskedInput (state: AggregatorState): Step {
     const left = roster.neighboursOf(survivor.bytes).filter(p => members.has(toHex(p))).length
     if (left < roster.threshold) throw new ProtocolViolation('too-few-neighbours', `${survivor.id} has ${left} surviving neighbours, at least ${roster.threshold} must remain`)
   }
+  checkRebuildable(state)
   const bytes = SurvivorSet.encode({ ref: refOf(state.context), survivors: survivors.map(i => i.bytes as Uint8Array<ArrayBuffer>) })
   state.survivorSet = { bytes, members: new Set(survivors.map(i => i.id)) }
   state.status = 'consistency-check'
@@ -81,4 +104,33 @@ export function closeMaskedInput (state: AggregatorState): Step {
     messages: survivors.map(i => ({ to: i.bytes, type: 'survivor-set' as const, bytes })),
     events: [{ type: 'phase', phase: 'consistency-check' }]
   }
+}
+
+/**
+ * Throws unless every secret unmask will rebuild (each survivor's self-mask seed, the mask key of each
+ * member of U2 that a survivor masked with and that is not one) has at least t good holders: survivors,
+ * not excluded (their shares would not be taken), that did not complain about its dealer.
+ */
+function checkRebuildable (state: AggregatorState): void {
+  const roster = state.roster!
+  for (const owner of roster.identities) {
+    if (!state.shareKeys.has(owner.id)) continue
+    const survivor = state.completed.has(owner.id)
+    const holders = roster.neighboursOf(owner.bytes).map(peer => roster.identityOf(peer)).filter(h => state.completed.has(h.id))
+    if (!survivor && holders.length === 0) continue
+    const revealing = holders.filter(h => !state.excluded.has(h.id))
+    const good = revealing.filter(h => state.checks.get(h.id)?.has(owner.id) !== true).length
+    if (good < roster.threshold) {
+      const secret = survivor ? 'self-mask seed' : 'mask key'
+      const reason = good < revealing.length ? 'invalid-shares' : 'too-few-neighbours'
+      throw new ProtocolViolation(reason, `the ${secret} of ${owner.id} would have ${good} good shares among the survivors, ${roster.threshold} are needed`)
+    }
+  }
+}
+
+/** The members of U2 that complained about `dealer`, by id. */
+export function complainersAbout (state: AggregatorState, dealer: string): Set<string> {
+  const out = new Set<string>()
+  for (const [holder, dealers] of state.checks) if (dealers.has(dealer)) out.add(holder)
+  return out
 }

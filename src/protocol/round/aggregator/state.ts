@@ -4,7 +4,7 @@ import type { CryptoSuite } from '../../crypto/suite.js'
 import type { Identity } from '../../crypto/identity.js'
 import type { RandomSource } from '../../crypto/shamir.js'
 import type { RoundContext } from '../../crypto/kdf.js'
-import type { ShareKeys, Signed } from '../../pb/messages.js'
+import type { EncryptedShare, Signed } from '../../pb/messages.js'
 import type { ResolvedParams } from '../params.js'
 import type { Phase } from '../phases.js'
 import type { RosterView } from '../roster.js'
@@ -32,7 +32,24 @@ export interface Advertisement {
   envelope: Signed
   encryptionKey: Uint8Array
   maskKey: Uint8Array
-  selfMaskCommitment: Uint8Array
+}
+
+/** What one member of U2 dealt, as it sent it: enough to deliver each holder its share and to judge a complaint. */
+export interface Dealing {
+  /** Its signed DealerCommitments, relayed to every holder as they are. */
+  commitments: Signed
+  /** Its commitments to the self-mask seed and to the mask-key scalar, encoded (they decoded when they arrived). */
+  selfMaskCommitments: Uint8Array[]
+  maskKeyCommitments: Uint8Array[]
+  /** The encoded EncryptedShares, in the order of its holders' x-coordinates (the Merkle leaves). */
+  shares: Uint8Array[]
+  /** The same, decoded. */
+  entries: EncryptedShare[]
+  leaves: Uint8Array[]
+  /** Each leaf's Merkle path, once U2 is fixed. */
+  paths?: Uint8Array[][]
+  /** The index of each holder's share, by holder id. */
+  indexOf: Map<string, number>
 }
 
 /** An upload in progress: a copy of its packed chunks so far, to take them out again if it breaks off. */
@@ -54,12 +71,22 @@ export interface AggregatorState {
   /** Valid advertisements in arrival order, by id. */
   advertisements: Map<string, Advertisement>
   roster?: RosterView
-  /** U2: the share-keys messages, by sender id. */
-  shareKeys: Map<string, ShareKeys>
+  /** U2: what each peer that shared keys dealt, by dealer id. */
+  shareKeys: Map<string, Dealing>
+  /**
+   * Members of U2 whose share-check arrived, with the dealers each complained about (by id). A peer
+   * counts as a survivor only once its check is in, so that no complaint can come after U3 is fixed.
+   */
+  checks: Map<string, Set<string>>
   uploads: Map<string, Upload>
+  /**
+   * Whole masked inputs whose sender's share-check has not arrived yet: their packed vectors, to take
+   * out of the sum again if it never does (or its sender is excluded meanwhile).
+   */
+  unchecked: Map<string, Uint8Array>
   /** Staging buffers of finished uploads, for the next ones. */
   spareStaging: Uint8Array[]
-  /** U3: peers whose masked input arrived whole, by id. */
+  /** U3: peers whose masked input arrived whole and whose share-check arrived, by id: their inputs are in the sum for good. */
   completed: Set<string>
   /** Sum mod 2^32 of the completed masked inputs. */
   accumulator?: Uint32Array

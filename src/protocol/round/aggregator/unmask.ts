@@ -1,18 +1,21 @@
 /**
- * unmask: collect the survivors' revealed shares, checking each against its owner's commitment;
- * rebuild every survivor's self-mask seed and every dropped peer's mask key; strip those masks from
+ * unmask: collect the survivors' revealed shares, checking each against its owner's hash commitment and
+ * taking none from a holder that complained about its owner; rebuild every survivor's self-mask seed and
+ * every dropped peer's mask key, checking each against its Feldman commitment; strip those masks from
  * the accumulator; and publish the signed sum.
  */
 import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
-import { combine, lagrangeAtZero, MAX_SHARES, SHARE_LENGTH, shareValue } from '../../crypto/shamir.js'
-import { InvalidShareError } from '../../crypto/errors.js'
+import { combine, lagrangeAtZero, MAX_SHARES, scalarFromBytes, SHARE_LENGTH, shareValue } from '../../crypto/shamir.js'
+import { decodeCommitments, verifySecret, verifyShare } from '../../crypto/feldman.js'
+import { rebuildMaskKey, type RebuiltMaskKey } from '../../crypto/mask-key.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { decodeAggregate } from '../../encoding/dequantize.js'
 import { RoundResult, ShareKind, UnmaskShares, type PeerSignature } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
-import { inverse, pairwiseMaskKey, pairwiseMode, selfMaskCommitment, selfMaskKey, shareCommitment } from '../masks.js'
+import { inverse, pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey, shareCommitment } from '../masks.js'
 import { checkRef, decode, refOf, signed } from '../wire.js'
+import { decodeAffine, type Point } from '../../crypto/ed25519-group.js'
 import type { Step } from '../events.js'
 import type { AggregatorState } from './state.js'
 
@@ -26,21 +29,24 @@ export function onUnmaskShares (state: AggregatorState, from: Identity, bytes: U
   checkRef(message.ref, context, 'reconstruction-failed')
   const neighbours = new Set(roster.neighboursOf(from.bytes).map(toHex))
   const holderX = roster.xOf(from.bytes)
+  const complainedAbout = state.checks.get(from.id) ?? new Set<string>()
   const accepted: Array<{ owner: string, share: Uint8Array }> = []
   for (const { owner, kind, share } of message.shares) {
     if (!neighbours.delete(toHex(owner))) throw new ProtocolViolation('reconstruction-failed', 'revealed a share of a peer that is not its neighbour (or twice)')
     const ownerIdentity = roster.identityOf(owner)
-    const shared = state.shareKeys.get(ownerIdentity.id)
+    const dealing = state.shareKeys.get(ownerIdentity.id)
     // Survivors' self-mask seeds, and mask keys of peers that shared keys but dropped: never both for one peer.
-    const wanted = survivors.has(ownerIdentity.id) ? ShareKind.SELF_MASK : shared != null ? ShareKind.MASK_KEY : undefined
+    const wanted = survivors.has(ownerIdentity.id) ? ShareKind.SELF_MASK : dealing != null ? ShareKind.MASK_KEY : undefined
     if (kind !== wanted) throw new ProtocolViolation('conflicting-request', `revealed the wrong kind of share of ${ownerIdentity.id}`)
     if (share.length !== SHARE_LENGTH) throw new ProtocolViolation('reconstruction-failed', 'a revealed share has the wrong size')
-    if (!isFieldElement(share)) throw new ProtocolViolation('reconstruction-failed', 'a revealed share is not a field element')
-    const entry = shared!.shares.find(s => constantTimeEqual(s.peer, from.bytes))!
+    if (!isScalar(share)) throw new ProtocolViolation('reconstruction-failed', 'a revealed share is not a scalar below the group order')
+    const entry = dealing!.entries[dealing!.indexOf.get(from.id)!]
     const commitment = kind === ShareKind.SELF_MASK ? entry.selfMaskCommitment : entry.maskKeyCommitment
     if (!constantTimeEqual(commitment, shareCommitment(context, owner, from.bytes, kind, share))) {
       throw new ProtocolViolation('reconstruction-failed', `revealed a share of ${ownerIdentity.id} that its owner did not deal`)
     }
+    // A holder that complained about the owner said its share was bad, and holds none: nothing of it is used.
+    if (complainedAbout.has(ownerIdentity.id)) continue
     accepted.push({ owner: ownerIdentity.id, share })
   }
   state.responders.add(from.id)
@@ -66,39 +72,30 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   }
   const accumulator = state.accumulator!
   const survivors = state.survivorSet!.members
-  const coefficientCache = new Map<string, bigint[]>()
-  const reconstruct = (owner: Identity): Uint8Array => {
-    const byHolder = state.revealed.get(owner.id) ?? new Map<number, Uint8Array>()
-    if (byHolder.size < roster.threshold) throw new ProtocolViolation('reconstruction-failed', `${byHolder.size} shares of ${owner.id}'s secret were revealed, ${roster.threshold} are needed`)
-    const xs = [...byHolder.keys()].sort((a, b) => a - b).slice(0, roster.threshold)
-    const key = xs.join(',')
-    let coefficients = coefficientCache.get(key)
-    if (coefficients == null) coefficientCache.set(key, coefficients = lagrangeAtZero(xs))
-    try {
-      return combine(xs.map(x => byHolder.get(x)!), coefficients)
-    } catch (err) {
-      if (err instanceof InvalidShareError) throw new ProtocolViolation('reconstruction-failed', `${owner.id} dealt shares that rebuild no secret`)
-      throw err
-    }
-  }
+  const rebuild = new SecretRebuilder(roster.threshold)
 
   for (const owner of roster.identities) {
+    const dealing = state.shareKeys.get(owner.id)
+    if (dealing == null) continue
+    const byHolder = state.revealed.get(owner.id) ?? new Map<number, Uint8Array>()
     if (survivors.has(owner.id)) {
-      const seed = reconstruct(owner)
-      if (!constantTimeEqual(selfMaskCommitment(context, owner.bytes, seed), state.advertisements.get(owner.id)!.selfMaskCommitment)) {
-        throw new ProtocolViolation('reconstruction-failed', `${owner.id} dealt shares that do not rebuild its committed self-mask seed`)
-      }
+      const c0 = decodeAffine(dealing.selfMaskCommitments[0])
+      const seed = rebuild.secret(owner, byHolder, () => decodeCommitments(dealing.selfMaskCommitments), value => verifySecret(c0, value))
       await crypto.prg.open(selfMaskKey(context, seed, owner.bytes)).apply(accumulator, 'subtract')
-    } else if (state.shareKeys.has(owner.id)) {
-      const maskSecret = reconstruct(owner)
-      const advertised = state.advertisements.get(owner.id)!
-      if (!constantTimeEqual(await crypto.x25519.publicKey(maskSecret), advertised.maskKey)) {
-        throw new ProtocolViolation('reconstruction-failed', `${owner.id} dealt shares that do not rebuild its advertised mask key`)
+    } else {
+      const neighbours = roster.neighboursOf(owner.bytes).filter(peer => survivors.has(roster.identityOf(peer).id))
+      // No survivor masked with it: there is nothing of it to remove.
+      if (neighbours.length === 0) continue
+      const advertised = state.advertisements.get(owner.id)!.maskKey
+      let maskKey: RebuiltMaskKey | undefined
+      const matches = async (value: Uint8Array): Promise<boolean> => {
+        maskKey = rebuildMaskKey(crypto.x25519, scalarFromBytes(value))
+        return constantTimeEqual(await maskKey.publicKey(), advertised)
       }
-      for (const peer of roster.neighboursOf(owner.bytes)) {
-        const neighbour = roster.identityOf(peer)
-        if (!survivors.has(neighbour.id)) continue
-        const seed = await pairwiseMaskKey(crypto, context, maskSecret, state.advertisements.get(neighbour.id)!.maskKey, owner.bytes, peer)
+      await rebuild.secretAsync(owner, byHolder, () => decodeCommitments(dealing.maskKeyCommitments), matches)
+      for (const peer of neighbours) {
+        const shared = await maskKey!.sharedSecret(state.advertisements.get(roster.identityOf(peer).id)!.maskKey)
+        const seed = pairwiseMaskKeyFromSecret(context, shared, owner.bytes, peer)
         await crypto.prg.open(seed).apply(accumulator, inverse(pairwiseMode(peer, owner.bytes)))
       }
     }
@@ -136,12 +133,55 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   }
 }
 
-function isFieldElement (share: Uint8Array): boolean {
+function isScalar (share: Uint8Array): boolean {
   try {
     shareValue(share)
     return true
   } catch {
     return false
+  }
+}
+
+/**
+ * Rebuilds secrets from revealed shares with one set of Lagrange coefficients per set of holders, and
+ * checks each against its dealer's commitment. Every revealed share matched its hash commitment and came
+ * from a holder that verified it, so the first t rebuild the secret; only a dealer and a holder acting
+ * together could slip in a bad one, and then each share is checked against the Feldman commitments and
+ * the good ones are used (if t remain).
+ */
+class SecretRebuilder {
+  private readonly coefficients = new Map<string, bigint[]>()
+
+  constructor (private readonly threshold: number) {}
+
+  secret (owner: Identity, byHolder: Map<number, Uint8Array>, commitments: () => Point[], check: (value: Uint8Array) => boolean): Uint8Array {
+    const first = this.combine(owner, byHolder)
+    if (check(first)) return first
+    const good = this.goodShares(byHolder, commitments())
+    const value = this.combine(owner, good)
+    if (!check(value)) throw new ProtocolViolation('reconstruction-failed', `the shares of ${owner.id}'s secret do not rebuild what it committed to`)
+    return value
+  }
+
+  async secretAsync (owner: Identity, byHolder: Map<number, Uint8Array>, commitments: () => Point[], check: (value: Uint8Array) => Promise<boolean>): Promise<Uint8Array> {
+    const first = this.combine(owner, byHolder)
+    if (await check(first)) return first
+    const value = this.combine(owner, this.goodShares(byHolder, commitments()))
+    if (!await check(value)) throw new ProtocolViolation('reconstruction-failed', `the shares of ${owner.id}'s secret do not rebuild what it committed to`)
+    return value
+  }
+
+  private goodShares (byHolder: Map<number, Uint8Array>, commitments: Point[]): Map<number, Uint8Array> {
+    return new Map([...byHolder].filter(([x, share]) => verifyShare(commitments, x, share)))
+  }
+
+  private combine (owner: Identity, byHolder: Map<number, Uint8Array>): Uint8Array {
+    if (byHolder.size < this.threshold) throw new ProtocolViolation('reconstruction-failed', `${byHolder.size} good shares of ${owner.id}'s secret were revealed, ${this.threshold} are needed`)
+    const xs = [...byHolder.keys()].sort((a, b) => a - b).slice(0, this.threshold)
+    const key = xs.join(',')
+    let coefficients = this.coefficients.get(key)
+    if (coefficients == null) this.coefficients.set(key, coefficients = lagrangeAtZero(xs))
+    return combine(xs.map(x => byHolder.get(x)!), coefficients)
   }
 }
 

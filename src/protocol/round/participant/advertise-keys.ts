@@ -1,19 +1,23 @@
 /**
  * advertise-keys: check the roster and the neighbours' signed keys the aggregator relays, recompute
  * this peer's neighbours from the beacon-seeded graph, then share the self-mask seed and the mask
- * key among them (share-keys).
+ * key among them, verifiably (share-keys).
  */
 import { compareBytes, concat, toHex } from '../../crypto/bytes.js'
 import { shareAssociatedData, seal, AEAD_NONCE_LENGTH } from '../../crypto/aead.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
-import { split, MAX_SHARES } from '../../crypto/shamir.js'
+import { MAX_SHARES, scalarToBytes } from '../../crypto/shamir.js'
+import { deal } from '../../crypto/feldman.js'
+import { edwardsFromU } from '../../crypto/ed25519-group.js'
+import { leafHash, merkleRoot } from '../../crypto/merkle.js'
 import { InvalidPublicKeyError } from '../../crypto/errors.js'
 import { checkParticipants } from '../../encoding/params.js'
-import { KeyAdvertisement, NeighbourKeys, Roster, ShareKeys, ShareKind, type EncryptedShare } from '../../pb/messages.js'
+import { DealerCommitments, EncryptedShare, KeyAdvertisement, NeighbourKeys, Roster, ShareKeys, ShareKind } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
 import { pairwiseMaskKey, shareCommitment, shareEncryptionKey } from '../masks.js'
+import { holdersOf } from '../dealing.js'
 import { RosterView } from '../roster.js'
-import { checkRef, checkSortedUnique, decode, openSigned, peerField, refOf } from '../wire.js'
+import { checkRef, checkSortedUnique, decode, openSigned, peerField, refOf, signedEnvelope } from '../wire.js'
 import { emptyStep, type Step } from '../events.js'
 import type { Neighbour, ParticipantState } from './state.js'
 
@@ -81,6 +85,9 @@ async function checkNeighbourKeys (state: ParticipantState, message: NeighbourKe
       if (seenKeys.has(toHex(key))) throw new ProtocolViolation('invalid-roster', `a key of ${identity.id} repeats another key of the round`)
       seenKeys.add(toHex(key))
     }
+    // A complaint proves the pair's shared secret on the curve; with a key off it, this peer could not
+    // prove that a dealer cheated it.
+    if (edwardsFromU(unverified.encryptionKey) === undefined) throw new ProtocolViolation('invalid-roster', `the encryption key of ${identity.id} is not a canonical point of the curve`)
     verified.push({ identity, advertisement: unverified })
   }
   for (const { identity, advertisement } of verified) {
@@ -107,31 +114,47 @@ async function deriveNeighbour (state: ParticipantState, identity: Identity, adv
   }
 }
 
-/** share-keys: Shamir-share b_u and the mask secret key among the neighbours, each share encrypted for its holder. */
-function shareKeys (state: ParticipantState): Step {
+/**
+ * share-keys: share b_u and the mask-key scalar m among the neighbours with Feldman commitments, each
+ * holder's pair of shares encrypted for it, and sign the commitments with the Merkle root of the
+ * encrypted shares: one signature that makes every holder's share the dealer's own statement.
+ */
+async function shareKeys (state: ParticipantState): Promise<Step> {
   const { config, context } = state
   const roster = state.roster!
   const keys = state.keys!
   const self = config.identity.bytes
-  const neighbours = [...state.neighbours.values()]
-  const xs = neighbours.map(n => roster.xOf(n.identity.bytes))
-  const selfMaskShares = split(keys.selfMaskSeed, xs, roster.threshold, config.random)
-  const maskKeyShares = split(keys.maskSecret, xs, roster.threshold, config.random)
-  const shares: EncryptedShare[] = neighbours.map((neighbour, i) => {
+  const ref = refOf(context)
+  const holders = holdersOf(roster, self).map(peer => state.neighbours.get(roster.identityOf(peer).id)!)
+  const xs = holders.map(n => roster.xOf(n.identity.bytes))
+  const selfMask = deal(keys.selfMaskSeed, xs, roster.threshold, config.random)
+  const maskKey = deal(scalarToBytes(keys.maskScalar), xs, roster.threshold, config.random)
+  const shares = holders.map((neighbour, i) => {
     const holder = neighbour.identity.bytes
     const nonce = config.random(AEAD_NONCE_LENGTH)
-    const plaintext = concat([selfMaskShares[i], maskKeyShares[i]])
-    return {
-      peer: holder,
-      nonce,
-      ciphertext: seal(neighbour.shareKey, nonce, plaintext, shareAssociatedData(context, self, holder)),
-      selfMaskCommitment: shareCommitment(context, self, holder, ShareKind.SELF_MASK, selfMaskShares[i]),
-      maskKeyCommitment: shareCommitment(context, self, holder, ShareKind.MASK_KEY, maskKeyShares[i])
-    } as EncryptedShare
+    const plaintext = concat([selfMask.shares[i], maskKey.shares[i]])
+    return EncryptedShare.encode({
+      ref,
+      dealer: self as Uint8Array<ArrayBuffer>,
+      holder: holder as Uint8Array<ArrayBuffer>,
+      x: xs[i],
+      nonce: nonce as Uint8Array<ArrayBuffer>,
+      ciphertext: seal(neighbour.shareKey, nonce, plaintext, shareAssociatedData(context, self, holder)) as Uint8Array<ArrayBuffer>,
+      selfMaskCommitment: shareCommitment(context, self, holder, ShareKind.SELF_MASK, selfMask.shares[i]) as Uint8Array<ArrayBuffer>,
+      maskKeyCommitment: shareCommitment(context, self, holder, ShareKind.MASK_KEY, maskKey.shares[i]) as Uint8Array<ArrayBuffer>
+    })
   })
+  const commitments = await signedEnvelope(DealerCommitments, {
+    ref,
+    dealer: self as Uint8Array<ArrayBuffer>,
+    selfMask: selfMask.commitments as Array<Uint8Array<ArrayBuffer>>,
+    maskKey: maskKey.commitments as Array<Uint8Array<ArrayBuffer>>,
+    sharesRoot: merkleRoot(shares.map(leafHash)) as Uint8Array<ArrayBuffer>,
+    shareCount: shares.length
+  }, config.privateKey, SignatureDomain.shareCommitments)
   state.status = 'share-keys'
   return {
-    messages: [{ to: config.aggregator.bytes, type: 'share-keys', bytes: ShareKeys.encode({ ref: refOf(context), shares }) }],
+    messages: [{ to: config.aggregator.bytes, type: 'share-keys', bytes: ShareKeys.encode({ ref, commitments, shares: shares as Array<Uint8Array<ArrayBuffer>> }) }],
     events: [{ type: 'phase', phase: 'share-keys' }]
   }
 }

@@ -6,7 +6,8 @@ import { ProtocolViolation } from '../errors.js'
 import { TIMED_PHASES } from '../phases.js'
 import { assertValidUpdate } from '../../encoding/quantize.js'
 import { checkRef, decode, openSigned, refOf, signed } from '../wire.js'
-import { selfMaskCommitment } from '../masks.js'
+import { maskSecretKey, randomMaskScalar } from '../../crypto/mask-key.js'
+import { randomSecret } from '../../crypto/shamir.js'
 import type { Step } from '../events.js'
 import type { ParticipantState } from './state.js'
 
@@ -46,23 +47,25 @@ export async function onAnnouncement (state: ParticipantState, bytes: Uint8Array
     throw new ProtocolViolation('invalid-input', err.message)
   }
 
-  // Fresh keys for this attempt only: no two masked vectors are ever sent under the same masks.
+  // Fresh keys for this attempt only: no two masked vectors are ever sent under the same masks. The
+  // mask key is 2^254 + 8m and the self-mask seed a scalar, so that both can be shared verifiably.
   const { crypto, random } = config
   const encryptionSecret = random(32)
-  const maskSecret = random(32)
+  const maskScalar = randomMaskScalar(random)
+  const maskSecret = maskSecretKey(maskScalar)
   state.keys = {
     encryptionSecret,
     encryptionPublic: await crypto.x25519.publicKey(encryptionSecret),
+    maskScalar,
     maskSecret,
     maskPublic: await crypto.x25519.publicKey(maskSecret),
-    selfMaskSeed: random(32)
+    selfMaskSeed: randomSecret(random)
   }
   const advertisement = await signed(KeyAdvertisement, {
     ref: refOf(context),
     peer: config.identity.bytes as Uint8Array<ArrayBuffer>,
     encryptionKey: state.keys.encryptionPublic as Uint8Array<ArrayBuffer>,
-    maskKey: state.keys.maskPublic as Uint8Array<ArrayBuffer>,
-    selfMaskCommitment: selfMaskCommitment(context, config.identity.bytes, state.keys.selfMaskSeed) as Uint8Array<ArrayBuffer>
+    maskKey: state.keys.maskPublic as Uint8Array<ArrayBuffer>
   }, config.privateKey, SignatureDomain.keyAdvertisement)
   state.status = 'advertise-keys'
   return {

@@ -1,56 +1,102 @@
-/** share-keys: take the shares the aggregator delivers from neighbours in U2, and learn U2 from them. */
-import { open, shareAssociatedData } from '../../crypto/aead.js'
-import { SHARE_LENGTH, MAX_SHARES, shareValue } from '../../crypto/shamir.js'
+/**
+ * share-keys: take what the neighbours in U2 dealt this peer, learn U2 from it, verify every share,
+ * and tell the aggregator which dealers cheated (share-check), before any masked input goes out.
+ *
+ * Two kinds of failure, two answers. Whatever anyone can check (a dealer's signature, its commitments,
+ * the binding of its mask key, the Merkle path) the aggregator checked before relaying it, so a failure
+ * there is the aggregator's doing and aborts the attempt. What only this peer can check, its own shares,
+ * is the dealer's doing: this peer holds nothing of that dealer and complains, revealing the pair's
+ * X25519 secret with a proof, so that the aggregator (and anyone) can open the shares and see them fail.
+ */
 import { constantTimeEqual } from '../../crypto/bytes.js'
-import { ShareDelivery, ShareKind, type EncryptedShare } from '../../pb/messages.js'
-import { shareCommitment } from '../masks.js'
+import { SignatureDomain, type Identity } from '../../crypto/identity.js'
+import { MAX_SHARES } from '../../crypto/shamir.js'
+import { leafHash, verifyMerklePath } from '../../crypto/merkle.js'
+import { proveSharedSecret } from '../../crypto/shared-secret-proof.js'
+import { InvalidCommitmentError } from '../../crypto/errors.js'
+import { DealerCommitments, EncryptedShare, ShareCheck, ShareDelivery, type Complaint, type DealtShares } from '../../pb/messages.js'
+import { checkCommitments, checkShares, holdersOf, MAX_PATH_LENGTH, openShares, type DecodedCommitments } from '../dealing.js'
+import { shareKeyFromSecret, shareProofContext } from '../masks.js'
 import { ProtocolViolation } from '../errors.js'
-import { checkRef, decode, peerField } from '../wire.js'
+import { checkRef, decode, openSigned, peerField, refOf } from '../wire.js'
 import type { RoundEvent, Step } from '../events.js'
-import type { ParticipantState } from './state.js'
+import type { Neighbour, ParticipantState } from './state.js'
 
-export function onShareDelivery (state: ParticipantState, bytes: Uint8Array): Step {
-  const { context } = state
-  const delivery = decode(ShareDelivery, bytes, 'invalid-shares', 'share delivery', { limits: { shares: MAX_SHARES } })
+export async function onShareDelivery (state: ParticipantState, bytes: Uint8Array): Promise<Step> {
+  const { context, config } = state
+  const delivery = decode(ShareDelivery, bytes, 'invalid-shares', 'share delivery', { limits: { dealers: MAX_SHARES, dealers$: { path: MAX_PATH_LENGTH } } })
   checkRef(delivery.ref, context, 'invalid-shares')
-  const events: RoundEvent[] = []
   const seen = new Set<string>()
-  for (const entry of delivery.shares) {
-    const sender = peerField(entry.peer, 'invalid-shares', 'share sender')
-    const neighbour = state.neighbours.get(sender.id)
-    if (neighbour == null || seen.has(sender.id)) throw new ProtocolViolation('invalid-shares', `shares from ${sender.id}, who is not a neighbour (or repeats)`)
-    seen.add(sender.id)
-    // The neighbour shared keys, so it is in U2 and its pairwise mask applies, whether or not its
-    // ciphertext opens: a bad ciphertext costs only the redundancy of that neighbour's own secrets.
-    neighbour.inU2 = true
-    try {
-      neighbour.held = openShares(state, sender.bytes, neighbour.shareKey, entry)
-    } catch (err: any) {
-      events.push({ type: 'share-rejected', peer: sender.id, message: `shares from ${sender.id}: ${err.message}` })
-    }
-  }
+  const dealt: Array<{ neighbour: Neighbour, entry: EncryptedShare, commitments: DecodedCommitments }> = []
+  for (const item of delivery.dealers) dealt.push(await checkDealt(state, item, seen))
   const threshold = state.roster!.threshold
   if (seen.size < threshold) {
     throw new ProtocolViolation('too-few-neighbours', `${seen.size} neighbours shared keys, at least ${threshold} must`)
   }
+  const events: RoundEvent[] = []
+  const complaints: Complaint[] = []
+  for (const { neighbour, entry, commitments } of dealt) {
+    // The neighbour shared keys, so it is in U2 and its pairwise mask applies whatever its shares are
+    // worth: if they are bad, the aggregator rebuilds its mask key from the good ones, or aborts.
+    neighbour.inU2 = true
+    const shares = checkShares(context, entry, openShares(context, entry, neighbour.shareKey), commitments)
+    if ('fault' in shares) {
+      events.push({ type: 'share-rejected', peer: neighbour.identity.id, message: `shares from ${neighbour.identity.id}: ${shares.fault}` })
+      complaints.push(complaintAbout(state, neighbour))
+    } else {
+      neighbour.held = shares
+    }
+  }
   state.status = 'masked-input'
   events.push({ type: 'phase', phase: 'masked-input' })
-  return { messages: [], events }
+  return {
+    messages: [{ to: config.aggregator.bytes, type: 'share-check', bytes: ShareCheck.encode({ ref: refOf(context), complaints }) }],
+    events
+  }
 }
 
-/** Decrypts a neighbour's pair of shares and checks each is a field element its dealer committed to. */
-function openShares (state: ParticipantState, sender: Uint8Array, key: Uint8Array, entry: EncryptedShare): { selfMask: Uint8Array, maskKey: Uint8Array } {
+/** The public checks of one dealer's delivery, any failure of which is the aggregator's. */
+async function checkDealt (state: ParticipantState, item: DealtShares, seen: Set<string>): Promise<{ neighbour: Neighbour, entry: EncryptedShare, commitments: DecodedCommitments }> {
+  const { context, config } = state
+  const roster = state.roster!
+  const self = config.identity.bytes
+  if (item.commitments == null) throw new ProtocolViolation('invalid-shares', 'shares without their dealer\'s commitments')
+  const unverified = decode(DealerCommitments, item.commitments.body, 'invalid-shares', 'share commitments', { limits: { selfMask: MAX_SHARES, maskKey: MAX_SHARES } })
+  const dealer: Identity = peerField(unverified.dealer, 'invalid-shares', 'share dealer')
+  const neighbour = state.neighbours.get(dealer.id)
+  if (neighbour == null || seen.has(dealer.id)) throw new ProtocolViolation('invalid-shares', `shares from ${dealer.id}, who is not a neighbour (or repeats)`)
+  seen.add(dealer.id)
+  await openSigned(item.commitments, dealer, SignatureDomain.shareCommitments, 'invalid-shares', `share commitments of ${dealer.id}`)
+  checkRef(unverified.ref, context, 'invalid-shares')
+  let commitments: DecodedCommitments
+  try {
+    commitments = checkCommitments(unverified, roster.threshold, neighbour.maskKey)
+  } catch (err) {
+    if (err instanceof InvalidCommitmentError) throw new ProtocolViolation('invalid-shares', `commitments of ${dealer.id} the aggregator should have refused: ${err.message}`)
+    throw err
+  }
+  const entry = decode(EncryptedShare, item.share, 'invalid-shares', 'encrypted share')
+  checkRef(entry.ref, context, 'invalid-shares')
+  if (!constantTimeEqual(entry.dealer, dealer.bytes) || !constantTimeEqual(entry.holder, self) || entry.x !== roster.xOf(self)) {
+    throw new ProtocolViolation('invalid-shares', `the share from ${dealer.id} names another dealer, holder or x-coordinate`)
+  }
+  const holders = holdersOf(roster, dealer.bytes)
+  const index = holders.findIndex(h => constantTimeEqual(h, self))
+  if (unverified.shareCount !== holders.length || !verifyMerklePath(leafHash(item.share), index, holders.length, item.path, unverified.sharesRoot)) {
+    throw new ProtocolViolation('invalid-shares', `the share from ${dealer.id} is not under the root it signed`)
+  }
+  return { neighbour, entry, commitments }
+}
+
+/** A complaint about a dealer: the pair's X25519 secret with a proof that the two advertised keys give it. */
+function complaintAbout (state: ParticipantState, neighbour: Neighbour): Complaint {
   const { context, config } = state
   const self = config.identity.bytes
-  const plaintext = open(key, entry.nonce, entry.ciphertext, shareAssociatedData(context, sender, self))
-  if (plaintext.length !== 2 * SHARE_LENGTH) throw new Error('wrong plaintext length')
-  const selfMask = plaintext.subarray(0, SHARE_LENGTH)
-  const maskKey = plaintext.subarray(SHARE_LENGTH)
-  shareValue(selfMask)
-  shareValue(maskKey)
-  if (!constantTimeEqual(entry.selfMaskCommitment, shareCommitment(context, sender, self, ShareKind.SELF_MASK, selfMask)) ||
-    !constantTimeEqual(entry.maskKeyCommitment, shareCommitment(context, sender, self, ShareKind.MASK_KEY, maskKey))) {
-    throw new Error('shares do not match their dealer\'s commitments')
+  const dealer = neighbour.identity.bytes
+  const { sharedSecret, proof } = proveSharedSecret(state.keys!.encryptionSecret, neighbour.encryptionKey, shareProofContext(context, dealer, self), config.random)
+  // The revealed secret must open what this peer could not: else the complaint would only excuse the dealer.
+  if (!constantTimeEqual(shareKeyFromSecret(context, sharedSecret, self, dealer), neighbour.shareKey)) {
+    throw new Error('the proven shared secret is not the one the share key came from')
   }
-  return { selfMask, maskKey }
+  return { dealer: dealer as Uint8Array<ArrayBuffer>, sharedSecretProof: proof as Uint8Array<ArrayBuffer> }
 }

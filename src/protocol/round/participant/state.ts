@@ -8,6 +8,7 @@ import type { NeighbourKeys, Roster } from '../../pb/messages.js'
 import type { ResolvedParams } from '../params.js'
 import type { Phase } from '../phases.js'
 import type { RosterView } from '../roster.js'
+import type { HeldShares } from '../dealing.js'
 
 export interface ParticipantConfig {
   params: ResolvedParams
@@ -49,8 +50,11 @@ export interface ParticipantConfig {
 export interface OwnKeys {
   encryptionSecret: Uint8Array
   encryptionPublic: Uint8Array
+  /** m in [0, 2^251): the mask secret key is 2^254 + 8m, and m is what this peer shares. */
+  maskScalar: bigint
   maskSecret: Uint8Array
   maskPublic: Uint8Array
+  /** b_u: a scalar mod l (32 bytes little-endian), shared as it is and expanded into the self mask. */
   selfMaskSeed: Uint8Array
 }
 
@@ -64,8 +68,8 @@ export interface Neighbour {
   maskSeed: Uint8Array
   /** In U2: the aggregator delivered this neighbour's shares, so the pairwise mask applies. */
   inU2: boolean
-  /** This neighbour's shares that this peer holds (undefined if they failed to decrypt). */
-  held?: { selfMask: Uint8Array, maskKey: Uint8Array }
+  /** This neighbour's shares that this peer holds: only ones that passed every check (see share-keys.ts). */
+  held?: HeldShares
 }
 
 export type ParticipantStatus = Phase | 'done' | 'aborted'

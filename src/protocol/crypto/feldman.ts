@@ -1,0 +1,109 @@
+/**
+ * Feldman's verifiable secret sharing (FOCS 1987) over the ed25519 group: the dealer of a Shamir
+ * sharing (shamir.ts) publishes C_i = a_i * B for each coefficient a_i of its polynomial f, and a holder
+ * of the share s at x checks s * B = sum_i x^i * C_i, which holds exactly when s = f(x). So a dealer
+ * cannot hand out shares that lie on no one polynomial of degree < t, nor one whose constant term is not
+ * the secret C_0 commits to. The commitments reveal a_i * B, so the secret is hidden computationally
+ * (under the discrete-logarithm assumption) where plain Shamir hides it unconditionally; Pedersen's
+ * scheme would not, but neither could it bind the mask key, whose public key is (2^254 + 8 a_0) * B anyway.
+ *
+ * Commitments travel uncompressed (ed25519-group.ts): a holder decodes 2t points of each of its k
+ * dealers per round, and the 85-125 us square root of a compressed point would cost more than its
+ * checks. Verification is not constant-time, nor need it be: shares are checked by their own holder.
+ */
+import { MAX_SHARES, randomPolynomial, SCALAR_ORDER, sharesOf, shareValue, type RandomSource } from './shamir.js'
+import { AFFINE_POINT_LENGTH, clearCofactor, decodeAffine, encodeAffine, Point } from './ed25519-group.js'
+import { InvalidCommitmentError } from './errors.js'
+
+/** Bytes of one commitment: an uncompressed point. */
+export const COMMITMENT_LENGTH = AFFINE_POINT_LENGTH
+
+/** A dealt sharing: one share per x-coordinate, and the commitments (t points) every share checks against. */
+export interface Dealing {
+  shares: Uint8Array[]
+  commitments: Uint8Array[]
+}
+
+/** The commitments C_i = a_i * B to a polynomial's coefficients, encoded. */
+export function commit (coefficients: readonly bigint[]): Uint8Array[] {
+  // a_i is secret: the base-point multiplication with noble's precomputed table, not the variable-time one
+  return encodeAffine(coefficients.map(a => a === 0n ? Point.ZERO : Point.BASE.multiply(a)))
+}
+
+/** Shares `secret` (a 32-byte scalar) at `xs` with threshold t, and commits to the polynomial. */
+export function deal (secret: Uint8Array, xs: readonly number[], threshold: number, random: RandomSource): Dealing {
+  const coefficients = randomPolynomial(secret, threshold, random)
+  const shares = sharesOf(coefficients, xs)
+  return { shares, commitments: commit(coefficients) }
+}
+
+/**
+ * Decodes a dealer's commitments; with `threshold`, there must be exactly that many. Throws
+ * InvalidCommitmentError for a wrong count or any point that is malformed or off the curve.
+ */
+export function decodeCommitments (commitments: readonly Uint8Array[], threshold?: number): Point[] {
+  if (commitments.length === 0) throw new InvalidCommitmentError('no commitments')
+  if (threshold !== undefined && commitments.length !== threshold) {
+    throw new InvalidCommitmentError(`${commitments.length} commitments, the threshold is ${threshold}`)
+  }
+  return commitments.map(decodeAffine)
+}
+
+/**
+ * x as signed binary digits (non-adjacent form), most significant first: multiplying a point by x then
+ * costs its bit length in doublings and about a third of it in additions.
+ */
+function nafDigits (x: number): number[] {
+  const digits: number[] = []
+  while (x > 0) {
+    let digit = 0
+    if (x % 2 === 1) {
+      digit = 2 - (x % 4)
+      x -= digit
+    }
+    digits.push(digit)
+    x /= 2
+  }
+  return digits.reverse()
+}
+
+/** digits(x) * P, for a small x given by nafDigits (its leading digit is 1). */
+function timesSmall (point: Point, digits: readonly number[]): Point {
+  let acc = point
+  for (let i = 1; i < digits.length; i++) {
+    acc = acc.double()
+    if (digits[i] === 1) acc = acc.add(point)
+    else if (digits[i] === -1) acc = acc.subtract(point)
+  }
+  return acc
+}
+
+/**
+ * True when `share` is the value at x of the polynomial the commitments commit to:
+ * 8 * (s * B - sum_i x^i * C_i) is the identity. The sum is evaluated by Horner's rule in the small
+ * integer x (at most MAX_SHARES), with a signed-digit double-and-add per coefficient: about a third
+ * cheaper than a general scalar multiplication, which builds a table of multiples first. A dealer may add
+ * torsion points to its commitments; multiplying by the cofactor 8 removes them (8T = 0 for every
+ * torsion point T), and as 8 is invertible mod l what is left is the identity exactly when s = f(x) mod l
+ * for the prime-order parts a_i * B. Torsion therefore changes nothing a holder or the aggregator relies
+ * on: shares, Lagrange interpolation and the committed secret all live mod l.
+ */
+export function verifyShare (commitments: readonly Point[], x: number, share: Uint8Array | bigint): boolean {
+  if (commitments.length === 0 || !Number.isInteger(x) || x < 1 || x > MAX_SHARES) return false
+  let s: bigint
+  try {
+    s = typeof share === 'bigint' ? share : shareValue(share)
+  } catch {
+    return false
+  }
+  if (s < 0n || s >= SCALAR_ORDER) return false
+  const digits = nafDigits(x)
+  let sum = commitments[commitments.length - 1]
+  for (let i = commitments.length - 2; i >= 0; i--) sum = timesSmall(sum, digits).add(commitments[i])
+  return clearCofactor(Point.BASE.multiplyUnsafe(s).subtract(sum)).is0()
+}
+
+/** True when `secret` is the constant term C_0 commits to (up to torsion): what a rebuilt secret is checked against. */
+export function verifySecret (c0: Point, secret: Uint8Array | bigint): boolean {
+  return verifyShare([c0], 1, secret)
+}
