@@ -12,9 +12,8 @@ import { DEFAULT_ENCODING } from '../src/protocol/encoding/params.js'
 import { Aggregator } from '../src/protocol/round/aggregator/aggregator.js'
 import { Participant } from '../src/protocol/round/participant/participant.js'
 import { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, resolveParams } from '../src/protocol/round/params.js'
-import { RosterView, sortIdentities } from '../src/protocol/round/roster.js'
 import { simulatedPeers } from '../src/simulation/peers.js'
-import { simulateRound, SIMULATION_START_TIME, type Delivery, type DropPoint } from '../src/simulation/simulation.js'
+import { rosterOfMessage, simulateRound, SIMULATION_START_TIME, type Delivery, type DropPoint } from '../src/simulation/simulation.js'
 import { keystreamAddFloor, median, vectorAddFloor } from './floors.js'
 import type { MessageType } from '../src/protocol/round/events.js'
 import type { Identity } from '../src/protocol/crypto/identity.js'
@@ -55,7 +54,7 @@ export async function roundCosts (n = 100, dimension = 1_000_000): Promise<Bench
   if (report.aggregator.outcome === undefined) throw new Error(`benchmark round aborted: ${report.aggregator.abort?.message}`)
 
   // The same graph the round used, to count the masks each side expands.
-  const roster = new RosterView(sortIdentities(peers.map(p => p.identity)), { sessionId: params.sessionId, round: 1, attempt: 0 }, new Uint8Array(32), params)
+  const roster = rosterOfMessage(toClient.find(d => d.type === 'roster')!.bytes, params, { sessionId: params.sessionId, round: 1, attempt: 0 }, new Uint8Array(32))
   const survivors = new Set(report.aggregator.outcome.survivors)
   const clientMasks = 1 + roster.neighboursOf(peers[client].identity.bytes).length
   let pairwise = 0

@@ -8,8 +8,7 @@
 import { keystreamAddFloor, median } from './floors.js'
 import { openSession } from '../src/node/session-config.js'
 import { identityOf } from '../src/protocol/crypto/identity.js'
-import { genesisBeacon } from '../src/protocol/election.js'
-import { RosterView, sortIdentities } from '../src/protocol/round/roster.js'
+import { graphParametersFor } from '../src/protocol/round/params.js'
 import { plaintextRound } from './plaintext-round.js'
 import { benchSession, connect, joinSession, startNode, syntheticUpdate, type BenchNode } from './secagg-nodes.js'
 import type { AggregateResult, RoundProgress } from '../src/node/session-runner.js'
@@ -61,10 +60,11 @@ export async function roundVsPlaintext (n = 20, dimension = 1_000_000): Promise<
 function maskingFloor (round: SecureRound, nodes: BenchNode[]): number {
   const session = openSession(round.config)
   const identities = nodes.map(node => identityOf(node.peerId))
-  const roster = new RosterView(sortIdentities(identities), { sessionId: session.id, round: 1, attempt: 0 }, genesisBeacon(session.id), session.params)
+  // every participant of a Harary graph has the same number of neighbours
+  const { degree } = graphParametersFor(session.params, identities.length)
   const target = new Uint32Array(session.params.dimension + 1)
   let ms = 0
-  for (const identity of identities) ms += keystreamAddFloor(target, 1 + roster.neighboursOf(identity.bytes).length)
+  for (let i = 0; i < identities.length; i++) ms += keystreamAddFloor(target, 1 + degree)
   return ms
 }
 

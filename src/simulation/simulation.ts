@@ -5,6 +5,9 @@
  * so every fault and adversary can be replayed deterministically.
  */
 import { deterministicRandom } from '../protocol/crypto/random.js'
+import { identityFromBytes } from '../protocol/crypto/identity.js'
+import { Roster } from '../protocol/pb/messages.js'
+import { RosterView } from '../protocol/round/roster.js'
 import { toHex } from '../protocol/crypto/bytes.js'
 import { Aggregator } from '../protocol/round/aggregator/aggregator.js'
 import { Participant } from '../protocol/round/participant/participant.js'
@@ -243,4 +246,22 @@ const PHASE_OF: Record<MessageType, Phase> = {
   'consistency-proof': 'unmask',
   'unmask-shares': 'unmask',
   result: 'unmask'
+}
+
+/** The roster and graph a round's participants were sent, read from its roster message. */
+export function rosterOfMessage (bytes: Uint8Array, params: ResolvedParams, context: { sessionId: Uint8Array, round: number, attempt: number }, beacon: Uint8Array): RosterView {
+  const roster = Roster.decode(bytes)
+  return new RosterView(roster.peers.map(p => identityFromBytes(p)), context, beacon, params, roster.digests)
+}
+
+/**
+ * The roster a round's participants are sent, from a run of the same round without drops or tampering.
+ * The graph hashes the peers' fresh keys, which come from the seeded randomness, so a run with the same
+ * seed draws the same graph: tests that plan an attack on the graph rehearse the round first.
+ */
+export async function rehearseRoster (input: SimulationInput): Promise<RosterView> {
+  let rosterBytes: Uint8Array | undefined
+  await simulateRound({ ...input, drops: new Map(), tamper: undefined, observe: (d) => { if (d.type === 'roster') rosterBytes ??= d.bytes } })
+  if (rosterBytes === undefined) throw new Error('the rehearsed round sent no roster')
+  return rosterOfMessage(rosterBytes, input.params, { sessionId: input.params.sessionId, round: input.round ?? 1, attempt: input.attempt ?? 0 }, input.beacon ?? new Uint8Array(32))
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { electAggregator, genesisBeacon, nextBeacon, rankAggregators } from '../../src/protocol/election.js'
+import { beaconFromVrf, electAggregator, genesisBeacon, rankAggregators } from '../../src/protocol/election.js'
 import { simulatedPeers } from '../../src/simulation/peers.js'
 
 const session = new Uint8Array(32).fill(9)
@@ -21,13 +21,13 @@ describe('aggregator election', () => {
     for (let attempt = 0; attempt < 7; attempt++) expect(electAggregator(session, 1, attempt, beacon, members).id).toBe(ranked[attempt % 5].id)
   })
 
-  it('changes the aggregator with the beacon, which depends on the previous signed result', async () => {
+  it('changes the aggregator with the beacon, which comes from the previous aggregator\'s VRF output', async () => {
     const members = (await simulatedPeers(20, 'election')).map(p => p.identity)
     const winners = new Set<string>()
     let beacon = genesisBeacon(session)
     for (let round = 1; round <= 20; round++) {
       winners.add(electAggregator(session, round, 0, beacon, members).id)
-      const next = nextBeacon(session, new Uint8Array([round]))
+      const next = beaconFromVrf(session, new Uint8Array(64).fill(round))
       expect(next).not.toEqual(beacon)
       beacon = next
     }

@@ -16,7 +16,7 @@ import {
 import { RosterView, sortIdentities } from '../../src/protocol/round/roster.js'
 import { refOf } from '../../src/protocol/round/wire.js'
 import { simulatedPeers, type SimulatedPeer } from '../../src/simulation/peers.js'
-import { simulateRound, type Delivery, type DropPoint, type SimulationReport } from '../../src/simulation/simulation.js'
+import { rehearseRoster, simulateRound, type Delivery, type DropPoint, type SimulationReport } from '../../src/simulation/simulation.js'
 import { gridUpdates, testParams } from './round-fixtures.js'
 import type { MessageType } from '../../src/protocol/round/events.js'
 import type { GraphPolicy, ResolvedParams } from '../../src/protocol/round/params.js'
@@ -36,11 +36,13 @@ export interface Scenario {
   beacon: Uint8Array
   seed: string
   drops?: Map<number, DropPoint>
+  /** The roster's advertisement digests, from a rehearsal of the round (the graph hashes them). */
+  digests: Uint8Array[]
 }
 
 export async function scenario (options: { n: number, shape?: GraphPolicy['shape'], round?: number, attempt?: number, beacon?: Uint8Array, seed?: string, drops?: Map<number, DropPoint> }): Promise<Scenario> {
   const params = testParams({ dimension: 64, graph: { shape: options.shape ?? 'harary' }, encoding: { maxParticipants: options.n }, minParticipants: Math.max(3, Math.ceil(options.n / 2)) })
-  return {
+  const s = {
     params,
     peers: await simulatedPeers(options.n, 'malicious-aggregator'),
     updates: gridUpdates(params, options.n),
@@ -51,6 +53,8 @@ export async function scenario (options: { n: number, shape?: GraphPolicy['shape
     seed: options.seed ?? `round ${options.round ?? 1} attempt ${options.attempt ?? 0}`,
     drops: options.drops
   }
+  const rehearsed = await rehearseRoster({ ...s, crypto: nodeCryptoSuite })
+  return { ...s, digests: [...rehearsed.digests] }
 }
 
 export interface Run {
@@ -92,7 +96,7 @@ export function honest (s: Scenario): number[] {
 
 /** The roster (every peer) with the neighbour graph the scenario's beacon seeds. */
 export function rosterOf (s: Scenario, beacon = s.beacon): RosterView {
-  return new RosterView(sortIdentities(s.peers.map(p => p.identity)), { sessionId: s.params.sessionId, round: s.round, attempt: s.attempt }, beacon, s.params)
+  return new RosterView(sortIdentities(s.peers.map(p => p.identity)), { sessionId: s.params.sessionId, round: s.round, attempt: s.attempt }, beacon, s.params, s.digests)
 }
 
 export function refOfScenario (s: Scenario): RoundRef {
@@ -216,7 +220,10 @@ export async function resignedResult (bytes: Uint8Array, aggregator: SimulatedPe
 /** A roster message with its peers in another order (same round reference). */
 export function reorderedRoster (bytes: Uint8Array, reorder: (peers: Array<Uint8Array<ArrayBuffer>>) => Array<Uint8Array<ArrayBuffer>>): Uint8Array {
   const roster = Roster.decode(bytes)
-  return Roster.encode({ ref: roster.ref, peers: reorder([...roster.peers]) })
+  const peers = reorder([...roster.peers])
+  // each peer keeps its own advertisement's digest, wherever it is moved
+  const digestOf = (peer: Uint8Array): Uint8Array<ArrayBuffer> => roster.digests[roster.peers.findIndex(p => compareBytes(p, peer) === 0)] ?? new Uint8Array(32)
+  return Roster.encode({ ref: roster.ref, peers, digests: peers.map(digestOf) })
 }
 
 export function isCanonical (peers: Uint8Array[]): boolean {

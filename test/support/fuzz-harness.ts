@@ -14,7 +14,7 @@ import { sign, SignatureDomain } from '../../src/protocol/crypto/identity.js'
 import { toHex } from '../../src/protocol/crypto/bytes.js'
 import { Aggregator } from '../../src/protocol/round/aggregator/aggregator.js'
 import { Participant } from '../../src/protocol/round/participant/participant.js'
-import { RosterView, sortIdentities } from '../../src/protocol/round/roster.js'
+import type { RosterView } from '../../src/protocol/round/roster.js'
 import { shareEncryptionKey } from '../../src/protocol/round/masks.js'
 import { open as openSealed, seal, shareAssociatedData } from '../../src/protocol/crypto/aead.js'
 import { leafHash, merkleRoot } from '../../src/protocol/crypto/merkle.js'
@@ -23,7 +23,7 @@ import {
   NeighbourKeys, RoundResult, Roster, ShareCheck, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares
 } from '../../src/protocol/pb/messages.js'
 import { simulatedPeers, type SimulatedPeer } from '../../src/simulation/peers.js'
-import { simulateRound, type Delivery } from '../../src/simulation/simulation.js'
+import { rosterOfMessage, simulateRound, type Delivery } from '../../src/simulation/simulation.js'
 import { gridUpdates, testParams } from './round-fixtures.js'
 import type { PrivateKey } from '@libp2p/interface'
 import type { CryptoSuite } from '../../src/protocol/crypto/suite.js'
@@ -89,7 +89,7 @@ export async function recordFixture (options: FixtureOptions): Promise<Fixture> 
   })
   if (report.aggregator.outcome == null) throw new Error(`the recorded round did not finish: ${JSON.stringify(report.aggregator.abort)}`)
   const context: RoundContext = { sessionId: params.sessionId, round: 1, attempt: 0 }
-  const roster = new RosterView(sortIdentities(peers.map(p => p.identity)), context, beacon, params)
+  const roster = rosterOfMessage(deliveries.find(d => d.type === 'roster')!.bytes, params, context, beacon)
 
   const secp = await generateKeyPair('secp256k1')
   const rsaStyle = createDigest(0x12, sha256(new Uint8Array([1, 2, 3]))).bytes

@@ -12,10 +12,14 @@ import type { RoundContext } from '../crypto/kdf.js'
 
 const SEED_LABEL = 'libp2p-secagg/1/graph-seed'
 
-/** The seed of a round attempt's ordering: bound to the session, round, attempt, beacon and roster. */
-export function graphSeed (context: RoundContext, beacon: Uint8Array, roster: readonly Uint8Array[]): Uint8Array {
-  const canonical = [...roster].sort(compareBytes)
-  return sha256(frame([SEED_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), beacon, sha256(frame(canonical))]))
+/**
+ * The seed of a round attempt's ordering: bound to the session, round, attempt, beacon and roster, and
+ * to the digests of the roster's signed key advertisements (in roster order), whose fresh keys no one
+ * knows before the attempt's advertise-keys phase: the graph cannot be searched for before then.
+ */
+export function graphSeed (context: RoundContext, beacon: Uint8Array, roster: readonly Uint8Array[], digests: readonly Uint8Array[]): Uint8Array {
+  const order = roster.map((peer, i) => i).sort((a, b) => compareBytes(roster[a], roster[b]))
+  return sha256(frame([SEED_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), beacon, sha256(frame(order.map(i => roster[i]))), sha256(frame(order.map(i => digests[i])))]))
 }
 
 export class NeighbourGraph {

@@ -610,6 +610,7 @@ export namespace KeyAdvertisement {
 export interface Roster {
   ref?: RoundRef
   peers: Uint8Array<ArrayBuffer>[]
+  digests: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace Roster {
@@ -634,12 +635,20 @@ export namespace Roster {
           }
         }
 
+        if (obj.digests != null && obj.digests.length > 0) {
+          for (const value of obj.digests) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          peers: []
+          peers: [],
+          digests: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -662,6 +671,14 @@ export namespace Roster {
               obj.peers.push(reader.bytes())
               break
             }
+            case 3: {
+              if (opts.limits?.digests != null && obj.digests.length === opts.limits.digests) {
+                throw new MaxLengthError('Decode error - repeated field "digests" had too many elements')
+              }
+
+              obj.digests.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -672,7 +689,8 @@ export namespace Roster {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          peers: 0
+          peers: 0,
+          digests: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -700,6 +718,21 @@ export namespace Roster {
               }
 
               obj.peers++
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.digests != null && obj.digests === opts.limits.digests) {
+                throw new MaxLengthError('Streaming decode error - repeated field "digests" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.digests[]`,
+                index: obj.digests,
+                value: reader.bytes()
+              }
+
+              obj.digests++
 
               break
             }
@@ -736,6 +769,12 @@ export namespace Roster {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RosterDigestsFieldEvent {
+    field: '$.digests[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Roster>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Roster.codec())
   }
@@ -744,7 +783,7 @@ export namespace Roster {
     return decodeMessage(buf, Roster.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Roster>): Generator<RosterRefSessionFieldEvent | RosterRefRoundFieldEvent | RosterRefAttemptFieldEvent | RosterPeersFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Roster>): Generator<RosterRefSessionFieldEvent | RosterRefRoundFieldEvent | RosterRefAttemptFieldEvent | RosterPeersFieldEvent | RosterDigestsFieldEvent> {
     return streamMessage(buf, Roster.codec(), opts)
   }
 }
@@ -3409,6 +3448,8 @@ export interface RoundResult {
   survivorSet: Uint8Array<ArrayBuffer>
   signatures: PeerSignature[]
   sum: Uint8Array<ArrayBuffer>
+  beacon: Uint8Array<ArrayBuffer>
+  beaconProof: Uint8Array<ArrayBuffer>
 }
 
 export namespace RoundResult {
@@ -3455,6 +3496,16 @@ export namespace RoundResult {
           w.bytes(obj.sum)
         }
 
+        if ((obj.beacon != null && obj.beacon.byteLength > 0)) {
+          w.uint32(58)
+          w.bytes(obj.beacon)
+        }
+
+        if ((obj.beaconProof != null && obj.beaconProof.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.beaconProof)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -3464,7 +3515,9 @@ export namespace RoundResult {
           participants: [],
           survivorSet: uint8ArrayAlloc(0),
           signatures: [],
-          sum: uint8ArrayAlloc(0)
+          sum: uint8ArrayAlloc(0),
+          beacon: uint8ArrayAlloc(0),
+          beaconProof: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -3507,6 +3560,14 @@ export namespace RoundResult {
             }
             case 6: {
               obj.sum = reader.bytes()
+              break
+            }
+            case 7: {
+              obj.beacon = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.beaconProof = reader.bytes()
               break
             }
             default: {
@@ -3590,6 +3651,20 @@ export namespace RoundResult {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.beacon`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.beaconProof`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3650,6 +3725,16 @@ export namespace RoundResult {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoundResultBeaconFieldEvent {
+    field: '$.beacon'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoundResultBeaconProofFieldEvent {
+    field: '$.beaconProof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<RoundResult>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoundResult.codec())
   }
@@ -3658,7 +3743,7 @@ export namespace RoundResult {
     return decodeMessage(buf, RoundResult.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundResult>): Generator<RoundResultRefSessionFieldEvent | RoundResultRefRoundFieldEvent | RoundResultRefAttemptFieldEvent | RoundResultAggregatorFieldEvent | RoundResultParticipantsFieldEvent | RoundResultSurvivorSetFieldEvent | RoundResultSignaturesSignerFieldEvent | RoundResultSignaturesSignatureFieldEvent | RoundResultSumFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundResult>): Generator<RoundResultRefSessionFieldEvent | RoundResultRefRoundFieldEvent | RoundResultRefAttemptFieldEvent | RoundResultAggregatorFieldEvent | RoundResultParticipantsFieldEvent | RoundResultSurvivorSetFieldEvent | RoundResultSignaturesSignerFieldEvent | RoundResultSignaturesSignatureFieldEvent | RoundResultSumFieldEvent | RoundResultBeaconFieldEvent | RoundResultBeaconProofFieldEvent> {
     return streamMessage(buf, RoundResult.codec(), opts)
   }
 }

@@ -1,4 +1,5 @@
 /** A round's roster U1 with its neighbour graph, as both the participants and the aggregator see it. */
+import { sha256 } from '@noble/hashes/sha2.js'
 import { compareBytes, toHex } from '../crypto/bytes.js'
 import { graphSeed, NeighbourGraph } from '../graph/harary-graph.js'
 import { graphParametersFor, type ResolvedParams } from './params.js'
@@ -15,8 +16,11 @@ export class RosterView {
   readonly parameters: GraphParameters
   private readonly index = new Map<string, number>()
 
+  /** Digests of the roster's signed key advertisements, in roster order (see graphSeed). */
+  readonly digests: readonly Uint8Array[]
+
   /** `identities` must already be in canonical order without repeats (see sortIdentities). */
-  constructor (identities: readonly Identity[], context: RoundContext, beacon: Uint8Array, params: Pick<ResolvedParams, 'graph' | 'encoding'>) {
+  constructor (identities: readonly Identity[], context: RoundContext, beacon: Uint8Array, params: Pick<ResolvedParams, 'graph' | 'encoding'>, digests: readonly Uint8Array[]) {
     this.identities = identities
     this.peers = identities.map(i => i.bytes)
     this.peers.forEach((peer, i) => this.index.set(toHex(peer), i))
@@ -26,7 +30,8 @@ export class RosterView {
       if (err instanceof InfeasibleParametersError) throw new ProtocolViolation('too-few-participants', err.message)
       throw err
     }
-    this.graph = new NeighbourGraph(this.peers, graphSeed(context, beacon, this.peers), this.parameters.degree)
+    this.digests = digests
+    this.graph = new NeighbourGraph(this.peers, graphSeed(context, beacon, this.peers, digests), this.parameters.degree)
   }
 
   get size (): number {
@@ -60,6 +65,11 @@ export class RosterView {
   identityOf (peer: Uint8Array): Identity {
     return this.identities[this.xOf(peer) - 1]
   }
+}
+
+/** The digest of a signed key advertisement, as the roster lists it. */
+export function advertisementDigest (signedAdvertisement: Uint8Array): Uint8Array {
+  return sha256(signedAdvertisement)
 }
 
 /** Identities in canonical order (byte order of their peer ids). */

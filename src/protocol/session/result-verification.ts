@@ -17,6 +17,7 @@ import { electAggregator } from '../election.js'
 import { RoundResult, Signed, SurvivorSet } from '../pb/messages.js'
 import { graphParametersFor } from '../round/params.js'
 import { safeNumber } from './numbers.js'
+import { beaconProblem, signatureProblem } from '../round/result-checks.js'
 import type { RoundOutcome } from '../round/events.js'
 import type { Session } from '../../node/session-config.js'
 
@@ -107,18 +108,18 @@ export async function verifyResult (session: Session, signedResult: Uint8Array, 
 
   // Canonical signatures: every entry a valid signature by a distinct survivor, in signer order, so the
   // aggregator has no bytes to vary but the choice of signers.
-  const survivorIds = new Set(survivors.map(s => s.id))
-  const signers = identities(result.signatures.map(s => s.signer), 'signatures')
-  for (let i = 0; i < signers.length; i++) {
-    check(survivorIds.has(signers[i].id), 'a signature is by a peer outside the survivor set')
-    check(await verify(signers[i], SignatureDomain.survivorSet, result.survivorSet, result.signatures[i].signature), 'a consistency signature does not verify')
-  }
-  check(signers.length >= minSurvivors, `${signers.length} survivors signed the survivor set, fewer than ${minSurvivors}`)
+  const problem = await signatureProblem(result, new Set(survivors.map(s => s.id)), minSurvivors)
+  check(problem === undefined, problem ?? '')
+  const signers = result.signatures
+  // The next beacon is the aggregator's VRF output over this round and its beacon: unique, so unvaried.
+  const beacon = beaconProblem(result, aggregator, result.beacon)
+  check(beacon.problem === undefined, beacon.problem ?? '')
 
   if (after !== undefined) {
     check(round > after.round, `result is for round ${round}, not after round ${after.round}`)
     const electors = electorate(session)
     if (round === after.round + 1) {
+      check(constantTimeEqual(result.beacon, after.beacon), `result of round ${round} carries a beacon other than the one round ${after.round} gave`)
       if (electors !== undefined) {
         const elected = electAggregator(session.id, round, result.ref.attempt, after.beacon, electors)
         check(elected.id === aggregator.id, `the aggregator of round ${round} attempt ${result.ref.attempt} is ${elected.id}, not ${aggregator.id}`)

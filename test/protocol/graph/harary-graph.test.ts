@@ -6,8 +6,10 @@ import { graphSeed, NeighbourGraph } from '../../../src/protocol/graph/harary-gr
 const peers = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => utf8(`peer-${i}`))
 const context = { sessionId: new Uint8Array(32), round: 1, attempt: 0 }
 const beacon = new Uint8Array(32).fill(1)
-const seedA = graphSeed(context, beacon, peers(40))
-const seedB = graphSeed({ ...context, attempt: 1 }, beacon, peers(40))
+/** Stand-ins for the roster's advertisement digests, one per peer. */
+const digests = (list: Uint8Array[], salt = 0): Uint8Array[] => list.map((p, i) => new Uint8Array(32).fill((i + salt) % 256))
+const seedA = graphSeed(context, beacon, peers(40), digests(peers(40)))
+const seedB = graphSeed({ ...context, attempt: 1 }, beacon, peers(40), digests(peers(40)))
 const ids = (list: Uint8Array[]): string[] => list.map(toHex)
 
 describe('Harary neighbour graph', () => {
@@ -37,18 +39,22 @@ describe('Harary neighbour graph', () => {
     expect(ids([...new NeighbourGraph(roster, seedA, 6).ring])).not.toEqual(ids([...new NeighbourGraph(roster, seedB, 6).ring]))
   })
 
-  it('binds the seed to the beacon and to the roster, whatever its order', () => {
+  it('binds the seed to the beacon, to the roster whatever its order, and to every advertisement digest', () => {
     const roster = peers(40)
-    expect(graphSeed(context, beacon, [...roster].reverse())).toEqual(graphSeed(context, beacon, roster))
-    expect(graphSeed(context, new Uint8Array(32).fill(2), roster)).not.toEqual(seedA)
-    expect(graphSeed(context, beacon, roster.slice(1))).not.toEqual(seedA)
+    const d = digests(roster)
+    expect(graphSeed(context, beacon, [...roster].reverse(), [...d].reverse())).toEqual(seedA)
+    expect(graphSeed(context, new Uint8Array(32).fill(2), roster, d)).not.toEqual(seedA)
+    expect(graphSeed(context, beacon, roster.slice(1), d.slice(1))).not.toEqual(seedA)
+    // one peer's fresh keys differ, and the whole ring is drawn again: no one knows it before the keys are in
+    const other = d.map((x, i) => i === 7 ? new Uint8Array(32).fill(0xee) : x)
+    expect(graphSeed(context, beacon, roster, other)).not.toEqual(seedA)
   })
 
   it('reshuffles the whole ring when one peer is left out of the roster, so no one can pick a peer\'s neighbours by omission', () => {
     const roster = peers(40)
-    const full = new NeighbourGraph(roster, graphSeed(context, beacon, roster), 6)
+    const full = new NeighbourGraph(roster, graphSeed(context, beacon, roster, digests(roster)), 6)
     const partialRoster = roster.filter((_, i) => i !== 17)
-    const partial = new NeighbourGraph(partialRoster, graphSeed(context, beacon, partialRoster), 6)
+    const partial = new NeighbourGraph(partialRoster, graphSeed(context, beacon, partialRoster, digests(roster).filter((_, i) => i !== 17)), 6)
     const keptOrder = ids([...full.ring]).filter(id => id !== toHex(roster[17]))
     expect(ids([...partial.ring])).not.toEqual(keptOrder)
     // most peers get different neighbours, not just the two next to the gap

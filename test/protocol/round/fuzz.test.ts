@@ -25,6 +25,8 @@
  * tolerates one excluded peer in every phase, so "the phase still completes" is always checkable.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
+import { vrfPublicKeyOf, vrfVerify } from '../../../src/protocol/crypto/ecvrf.js'
+import { beaconInput } from '../../../src/protocol/election.js'
 import fc from 'fast-check'
 import { identityFromBytes, SignatureDomain, verify, type Identity } from '../../../src/protocol/crypto/identity.js'
 import { compareBytes, constantTimeEqual, toHex } from '../../../src/protocol/crypto/bytes.js'
@@ -37,7 +39,7 @@ import { proveSharedSecret } from '../../../src/protocol/crypto/shared-secret-pr
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 import { refOf } from '../../../src/protocol/round/wire.js'
 import { checkCommitments, holdersOf } from '../../../src/protocol/round/dealing.js'
-import { RosterView } from '../../../src/protocol/round/roster.js'
+import { advertisementDigest, RosterView } from '../../../src/protocol/round/roster.js'
 import { TIMED_PHASES } from '../../../src/protocol/round/phases.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, DealerCommitments, EncryptedShare, KeyAdvertisement, MaskedInputChunk,
@@ -316,10 +318,16 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         const identities = r.peers.map(parsePeer)
         need(identities.every(i => fx.peers.some(p => p.identity.id === i.id)), 'includes a peer outside the session')
         need(identities.some(i => i.id === self.id), 'leaves this peer out')
+        need(r.digests.length === r.peers.length && r.digests.every(d => d.length === 32), 'digests')
+        // this peer vouches for its own advertisement's digest, and its neighbours' once their keys come
+        const digestOf = (peer: Uint8Array): Uint8Array | undefined => r.digests[r.peers.findIndex(p => compareBytes(p, peer) === 0)]
+        const genuine = (peer: Uint8Array): boolean => compareBytes(digestOf(peer)!, fx.roster.digests[fx.roster.xOf(peer) - 1]) === 0
+        need(genuine(self.bytes), 'another digest for this peer')
         // the neighbour keys that follow are the valid round's: they fit only if the graph gives the same neighbours
-        const view = new RosterView(identities, fx.context, fx.beacon, fx.params)
+        const view = new RosterView(identities, fx.context, fx.beacon, fx.params, r.digests)
         const neighbours = view.neighboursOf(self.bytes).map(toHex)
         need(neighbours.length === honest.neighbours.size && neighbours.every(n => honest.neighbours.has(n)), 'another neighbourhood')
+        need(view.neighboursOf(self.bytes).every(genuine), 'another digest for a neighbour')
         return 'valid'
       }
       case 'neighbour-keys': {
@@ -334,6 +342,7 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
           const owner = parsePeer(ad.peer)
           need(expected.delete(toHex(owner.bytes)), 'not a neighbour, or twice')
           need(await verify(owner, SignatureDomain.keyAdvertisement, envelope.body, envelope.signature), 'not signed by its owner')
+          need(compareBytes(advertisementDigest(Signed.encode(envelope)), fx.roster.digests[fx.roster.xOf(owner.bytes) - 1]) === 0, 'not the advertisement the roster lists')
           need(refOk(ad.ref), 'ref')
           for (const key of [ad.encryptionKey, ad.maskKey]) {
             need(key.length === 32, 'key length')
@@ -413,6 +422,17 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         need(r.participants.length === fx.roster.size && r.participants.every((peer, i) => sameBytes(peer, fx.roster.peers[i])), 'another roster')
         need(r.sum.length === packedLength(TOTAL(), modulusBits()), 'sum length')
         need(sameBytes(Signed.encode(envelope), bytes) && sameBytes(RoundResult.encode(r), envelope.body), 'not canonically encoded')
+        // exactly valid signatures by distinct survivors, in signer order, this peer's own among them
+        const survivors = SurvivorSet.decode(survivorSetBytes).survivors
+        for (let i = 1; i < r.signatures.length; i++) need(compareBytes(r.signatures[i - 1].signer, r.signatures[i].signer) < 0, 'signatures not sorted')
+        for (const { signer, signature } of r.signatures) {
+          need(survivors.some(p => sameBytes(p, signer)), 'a signer outside the survivors')
+          need(await verify(parsePeer(signer), SignatureDomain.survivorSet, survivorSetBytes, signature), 'a bad signature')
+        }
+        need(r.signatures.some(x => sameBytes(x.signer, self.bytes)), 'this peer\'s signature left out')
+        need(r.signatures.length >= fx.roster.minSurvivors, 'too few signatures')
+        need(sameBytes(r.beacon, fx.beacon), 'another beacon')
+        need(vrfVerify(vrfPublicKeyOf(aggregatorIdentity().peerId), beaconInput(fx.context.sessionId, 1, 0, fx.beacon), r.beaconProof) !== undefined, 'a bad beacon proof')
         return canonicalSame(Signed, bytes, original) ? 'same' : 'valid'
       }
     }

@@ -3,6 +3,7 @@ import { toHex } from '../../../src/protocol/crypto/bytes.js'
 import { graphSeed, NeighbourGraph } from '../../../src/protocol/graph/harary-graph.js'
 import { NeighbourKeys, KeyAdvertisement } from '../../../src/protocol/pb/messages.js'
 import { graphParametersFor } from '../../../src/protocol/round/params.js'
+import { sortIdentities } from '../../../src/protocol/round/roster.js'
 import { run, scenario } from '../../support/adversary.js'
 
 /**
@@ -24,9 +25,9 @@ describe('leaving peers out of the roster', () => {
   it('does not let the aggregator choose a target\'s neighbours', async () => {
     const s = await scenario({ n: 40 })
     const context = { sessionId: s.params.sessionId, round: s.round, attempt: s.attempt }
-    const roster = s.peers.map(p => p.identity.bytes)
+    const roster = sortIdentities(s.peers.map(p => p.identity)).map(i => i.bytes)
     const aggregator = toHex(roster[s.aggregator])
-    const ring = new NeighbourGraph(roster, graphSeed(context, s.beacon, roster), graphParametersFor(s.params, 40).degree).ring
+    const ring = new NeighbourGraph(roster, graphSeed(context, s.beacon, roster, s.digests), graphParametersFor(s.params, 40).degree).ring
     const targetAt = (ring.findIndex(p => toHex(p) === aggregator) + 20) % 40
     const target = ring[targetAt]
     // Colluders one every third place on either side, and the honest peers between them left out: pick
@@ -38,7 +39,7 @@ describe('leaving peers out of the roster', () => {
     const kept = roster.filter(p => !omitted.has(toHex(p)))
 
     // Against a ring fixed by the beacon alone, the plan works: the target's neighbours are the colluders.
-    const beaconOnly = new NeighbourGraph(kept, graphSeed(context, s.beacon, roster), degree)
+    const beaconOnly = new NeighbourGraph(kept, graphSeed(context, s.beacon, roster, s.digests), degree)
     expect(new Set(beaconOnly.neighboursOf(target).map(toHex))).toEqual(colluders)
 
     // In the protocol the roster is part of the seed, so the smaller roster gets a new ring, and the

@@ -8,7 +8,7 @@ import { edwardsFromU } from '../../crypto/ed25519-group.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { KeyAdvertisement, NeighbourKeys, Roster, Signed } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
-import { RosterView, sortIdentities } from '../roster.js'
+import { advertisementDigest, RosterView, sortIdentities } from '../roster.js'
 import { checkRef, decode, openSigned, refOf } from '../wire.js'
 import type { Outbound, RoundEvent, Step } from '../events.js'
 import type { AggregatorState } from './state.js'
@@ -76,10 +76,11 @@ export function closeAdvertiseKeys (state: AggregatorState): Step {
   if (count < params.minParticipants) throw new ProtocolViolation('too-few-participants', `${count} peers advertised keys, the session needs ${params.minParticipants}`)
 
   const identities = sortIdentities([...state.advertisements.values()].map(ad => ad.identity))
-  const roster = new RosterView(identities, context, config.beacon, params)
+  const digests = identities.map(i => advertisementDigest(Signed.encode(state.advertisements.get(i.id)!.envelope)))
+  const roster = new RosterView(identities, context, config.beacon, params, digests)
   state.roster = roster
   const ref = refOf(context)
-  const rosterBytes = Roster.encode({ ref, peers: roster.peers as Array<Uint8Array<ArrayBuffer>> })
+  const rosterBytes = Roster.encode({ ref, peers: roster.peers as Array<Uint8Array<ArrayBuffer>>, digests: digests as Array<Uint8Array<ArrayBuffer>> })
   const messages: Outbound[] = []
   for (const identity of identities) {
     const advertisements = roster.neighboursOf(identity.bytes).map(peer => state.advertisements.get(roster.identityOf(peer).id)!.envelope)

@@ -16,6 +16,9 @@ import { ProtocolViolation } from '../errors.js'
 import { inverse, pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey, shareCommitment } from '../masks.js'
 import { checkRef, decode, refOf, signed } from '../wire.js'
 import { decodeAffine, type Point } from '../../crypto/ed25519-group.js'
+import { resultDeadline } from '../result-checks.js'
+import { vrfProve, vrfSecretKeyOf } from '../../crypto/ecvrf.js'
+import { beaconInput } from '../../election.js'
 import type { Step } from '../events.js'
 import type { AggregatorState } from './state.js'
 
@@ -70,6 +73,9 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   if (state.responders.size < roster.minSurvivors) {
     throw new ProtocolViolation('too-many-dropouts', `${state.responders.size} survivors revealed shares, the round needs ${roster.minSurvivors}`)
   }
+  // A sum finished after the participants stop waiting for it is never signed: they may have gone on to
+  // an attempt that sums without this aggregator, and the two sums together would give its input.
+  if (config.now() > resultDeadline(state.deadlines)) throw new ProtocolViolation('timeout', 'the sum was ready after the participants\' result deadline; it is not signed')
   const accumulator = state.accumulator!
   const survivors = state.survivorSet!.members
   const rebuild = new SecretRebuilder(roster.threshold)
@@ -103,8 +109,9 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
 
   const bits = params.encoding.modulusBits
   const quantizedSum = reduceModulo(accumulator, bits)
+  // Exactly the signatures of the survivors whose shares were used, in signer order: nothing to vary.
   const signatures: PeerSignature[] = roster.identities
-    .filter(i => state.signatures.has(i.id))
+    .filter(i => state.responders.has(i.id))
     .map(i => ({ signer: i.bytes as Uint8Array<ArrayBuffer>, signature: state.signatures.get(i.id) as Uint8Array<ArrayBuffer> }))
   const { bytes } = await signed(RoundResult, {
     ref: refOf(context),
@@ -112,7 +119,9 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
     participants: roster.peers as Array<Uint8Array<ArrayBuffer>>,
     survivorSet: state.survivorSet!.bytes as Uint8Array<ArrayBuffer>,
     signatures,
-    sum: pack(quantizedSum, bits) as Uint8Array<ArrayBuffer>
+    sum: pack(quantizedSum, bits) as Uint8Array<ArrayBuffer>,
+    beacon: config.beacon as Uint8Array<ArrayBuffer>,
+    beaconProof: vrfProve(vrfSecretKeyOf(config.privateKey), beaconInput(context.sessionId, context.round, context.attempt, config.beacon)) as Uint8Array<ArrayBuffer>
   }, config.privateKey, SignatureDomain.result)
   state.status = 'done'
   return {

@@ -3,7 +3,7 @@
  * this peer's neighbours from the beacon-seeded graph, then share the self-mask seed and the mask
  * key among them, verifiably (share-keys).
  */
-import { compareBytes, concat, toHex } from '../../crypto/bytes.js'
+import { compareBytes, concat, constantTimeEqual, toHex } from '../../crypto/bytes.js'
 import { shareAssociatedData, seal, AEAD_NONCE_LENGTH } from '../../crypto/aead.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { MAX_SHARES, scalarToBytes } from '../../crypto/shamir.js'
@@ -12,11 +12,11 @@ import { edwardsFromU } from '../../crypto/ed25519-group.js'
 import { leafHash, merkleRoot } from '../../crypto/merkle.js'
 import { InvalidPublicKeyError } from '../../crypto/errors.js'
 import { checkParticipants } from '../../encoding/params.js'
-import { DealerCommitments, EncryptedShare, KeyAdvertisement, NeighbourKeys, Roster, ShareKeys, ShareKind } from '../../pb/messages.js'
+import { DealerCommitments, EncryptedShare, KeyAdvertisement, NeighbourKeys, Roster, ShareKeys, ShareKind, Signed } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
 import { pairwiseMaskKey, shareCommitment, shareEncryptionKey } from '../masks.js'
 import { holdersOf } from '../dealing.js'
-import { RosterView } from '../roster.js'
+import { advertisementDigest, RosterView } from '../roster.js'
 import { checkRef, checkSortedUnique, decode, openSigned, peerField, refOf, signedEnvelope } from '../wire.js'
 import { emptyStep, type Step } from '../events.js'
 import type { Neighbour, ParticipantState } from './state.js'
@@ -62,7 +62,17 @@ function checkRoster (state: ParticipantState, roster: Roster): RosterView {
     return identity
   })
   if (!identities.some(i => i.id === config.identity.id)) throw new ProtocolViolation('excluded', 'the roster leaves this peer out')
-  return new RosterView(identities, context, config.beacon, params)
+  // The graph seed hashes every peer's advertisement digest: this peer vouches for its own entry here,
+  // and for its neighbours' once it has their advertisements.
+  if (roster.digests.length !== n || roster.digests.some(d => d.length !== 32)) throw new ProtocolViolation('invalid-roster', 'the roster does not list one advertisement digest per peer')
+  const own = identities.findIndex(i => i.id === config.identity.id)
+  if (!constantTimeEqual(roster.digests[own], advertisementDigest(state.ownAdvertisement!))) throw new ProtocolViolation('invalid-roster', 'the roster lists a digest other than this peer\'s advertisement')
+  // Members of a failed attempt this peer revealed for must all be here, or this attempt cannot sum them.
+  const required = config.requiredSurvivors
+  if (required !== undefined && [...required].some(id => !identities.some(i => i.id === id))) {
+    throw new ProtocolViolation('survivors-changed', 'the roster leaves out a survivor of the earlier attempt this peer revealed its shares in')
+  }
+  return new RosterView(identities, context, config.beacon, params, roster.digests)
 }
 
 /** Every neighbour's keys, signed by that neighbour for this attempt, exactly the graph's neighbours, no key twice. */
@@ -79,6 +89,9 @@ async function checkNeighbourKeys (state: ParticipantState, message: NeighbourKe
     const identity = peerField(unverified.peer, 'invalid-roster', 'key advertisement peer')
     if (!expected.delete(toHex(identity.bytes))) throw new ProtocolViolation('invalid-roster', `keys of ${identity.id}, who is not a neighbour in this round's graph (or repeats)`)
     await openSigned(envelope, identity, SignatureDomain.keyAdvertisement, 'invalid-roster', `key advertisement of ${identity.id}`)
+    if (!constantTimeEqual(roster!.digests[roster!.xOf(identity.bytes) - 1], advertisementDigest(Signed.encode(envelope)))) {
+      throw new ProtocolViolation('invalid-roster', `the roster lists a digest other than ${identity.id}'s advertisement`)
+    }
     checkRef(unverified.ref, context, 'invalid-roster')
     for (const key of [unverified.encryptionKey, unverified.maskKey]) {
       if (key.length !== 32) throw new ProtocolViolation('invalid-roster', `a key of ${identity.id} is not 32 bytes`)

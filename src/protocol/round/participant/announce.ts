@@ -67,6 +67,7 @@ export async function onAnnouncement (state: ParticipantState, bytes: Uint8Array
     encryptionKey: state.keys.encryptionPublic as Uint8Array<ArrayBuffer>,
     maskKey: state.keys.maskPublic as Uint8Array<ArrayBuffer>
   }, config.privateKey, SignatureDomain.keyAdvertisement)
+  state.ownAdvertisement = advertisement.bytes
   state.status = 'advertise-keys'
   return {
     messages: [{ to: config.aggregator.bytes, type: 'key-advertisement', bytes: advertisement.bytes }],

@@ -81,6 +81,8 @@ export interface ParticipantState {
   /** Phase deadlines from the announcement (advertise-keys .. unmask), Unix ms. */
   deadlines?: number[]
   keys?: OwnKeys
+  /** This peer's signed key advertisement as sent: its digest must be the roster's entry for it. */
+  ownAdvertisement?: Uint8Array
   roster?: RosterView
   pendingRoster?: Roster
   pendingNeighbourKeys?: NeighbourKeys
@@ -89,5 +91,7 @@ export interface ParticipantState {
   maskedInputStarted: boolean
   /** The survivor set this peer signed: its bytes and members (string ids). */
   signedSurvivors?: { bytes: Uint8Array, members: Set<string> }
+  /** This peer's signature on that set: the result must carry it. */
+  ownSignature?: Uint8Array
   revealed: boolean
 }

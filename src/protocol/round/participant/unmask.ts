@@ -11,6 +11,7 @@ import { decodeAggregate } from '../../encoding/dequantize.js'
 import { ConsistencyProof, RoundResult, ShareKind, Signed, UnmaskShares, type RevealedShare } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, decode, openSigned, peerField, refOf } from '../wire.js'
+import { beaconProblem, signatureProblem } from '../result-checks.js'
 import type { Step } from '../events.js'
 import type { ParticipantState } from './state.js'
 
@@ -72,6 +73,13 @@ export async function onResult (state: ParticipantState, bytes: Uint8Array): Pro
   if (result.participants.length !== roster.size || result.participants.some((p, i) => !constantTimeEqual(p, roster.peers[i]))) {
     throw new ProtocolViolation('invalid-result', 'result lists participants other than the roster')
   }
+  const survivorIds = new Set(roster.identities.filter(i => state.signedSurvivors!.members.has(toHex(i.bytes))).map(i => i.id))
+  const own = result.signatures.find(s => constantTimeEqual(s.signer, config.identity.bytes))
+  if (own === undefined || !constantTimeEqual(own.signature, state.ownSignature!)) throw new ProtocolViolation('invalid-result', 'the result leaves out this peer\'s signature, though its shares were revealed')
+  const problem = await signatureProblem(result, survivorIds, roster.minSurvivors)
+  if (problem !== undefined) throw new ProtocolViolation('invalid-result', problem)
+  const beacon = beaconProblem(result, config.aggregator, config.beacon)
+  if (beacon.problem !== undefined) throw new ProtocolViolation('invalid-result', beacon.problem)
   const quantizedSum = new Uint32Array(dimension + 1)
   try {
     unpackInto(result.sum, encoding.modulusBits, quantizedSum, 'fill')
