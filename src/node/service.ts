@@ -265,16 +265,21 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
 
 /**
  * The longest notice accepted. A presence (with its addresses) or a signed announcement takes a few
- * hundred bytes to a few kilobytes; a longer one is not ours, and accepting it would have every member
+ * hundred bytes to a few kilobytes, a proof of a bad dealing a few times t · 64 bytes of commitments
+ * (about 13 KB at t = 52, n = 1000); a longer one is not ours, and accepting it would have every member
  * relay it to the others.
  */
-const MAX_NOTICE_LENGTH = 16 * 1024
+const MAX_NOTICE_LENGTH = 64 * 1024
 
-/** A notice is well formed: short enough, it decodes, and it is a presence, an announcement (perhaps with its aggregator's presence) or a result notice. */
+/**
+ * A notice is well formed: short enough, it decodes, and it is a presence, an announcement (perhaps with
+ * its aggregator's presence), a result notice, or a proof of misbehaviour.
+ */
 function validNotice (message: Message): boolean {
   if (message.type !== 'signed' || message.data.length > MAX_NOTICE_LENGTH) return false
   try {
     const notice = Notice.decode(message.data)
+    if (notice.misbehaviour != null) return notice.presence == null && notice.announcement == null && notice.result == null
     return notice.result != null ? notice.presence == null && notice.announcement == null : notice.presence != null || notice.announcement != null
   } catch {
     return false

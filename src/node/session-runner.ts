@@ -187,7 +187,8 @@ export class SessionRunner {
       await this.core.notice(sender, {
         ...(notice.presence != null ? { presence: { latestRound: notice.presence.latestRound, ready: notice.presence.ready } } : {}),
         ...(notice.announcement != null ? { announcement: notice.announcement } : {}),
-        ...(notice.result != null ? { result: { round: notice.result.round, attempt: notice.result.attempt } } : {})
+        ...(notice.result != null ? { result: { round: notice.result.round, attempt: notice.result.attempt } } : {}),
+        ...(notice.misbehaviour != null ? { misbehaviour: notice.misbehaviour } : {})
       })
     })
   }
@@ -258,7 +259,8 @@ export class SessionRunner {
         await context.publish({
           ...(action.presence !== undefined ? { presence: { latestRound: BigInt(action.presence.latestRound), ready: action.presence.ready, addresses: context.addresses() as Array<Uint8Array<ArrayBuffer>> } } : {}),
           ...(action.announcement !== undefined ? { announcement: action.announcement as Uint8Array<ArrayBuffer> } : {}),
-          ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {})
+          ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {}),
+          ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof as Uint8Array<ArrayBuffer> } } : {})
         })
         return
       case 'fetch-result': {

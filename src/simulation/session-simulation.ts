@@ -238,7 +238,8 @@ export class SessionSimulation {
           const notice = {
             ...(action.presence !== undefined ? { presence: { latestRound: BigInt(action.presence.latestRound), ready: action.presence.ready } } : {}),
             ...(action.announcement !== undefined ? { announcement: action.announcement } : {}),
-            ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {})
+            ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {}),
+            ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof } } : {})
           }
           this.schedule(from, latency, async () => {
             if (target.core === undefined || !this.reachable(from, target.index)) return

@@ -142,6 +142,7 @@ export interface Notice {
   presence?: Presence
   announcement?: Uint8Array<ArrayBuffer>
   result?: ResultNotice
+  misbehaviour?: Misbehaviour
 }
 
 export namespace Notice {
@@ -169,6 +170,11 @@ export namespace Notice {
           ResultNotice.codec().encode(obj.result, w)
         }
 
+        if (obj.misbehaviour != null) {
+          w.uint32(34)
+          Misbehaviour.codec().encode(obj.misbehaviour, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -194,6 +200,12 @@ export namespace Notice {
             case 3: {
               obj.result = ResultNotice.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.result
+              })
+              break
+            }
+            case 4: {
+              obj.misbehaviour = Misbehaviour.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.misbehaviour
               })
               break
             }
@@ -229,6 +241,13 @@ export namespace Notice {
             case 3: {
               yield * ResultNotice.codec().stream(reader, reader.uint32(), `${prefix}.result`, {
                 limits: opts.limits?.result
+              })
+
+              break
+            }
+            case 4: {
+              yield * Misbehaviour.codec().stream(reader, reader.uint32(), `${prefix}.misbehaviour`, {
+                limits: opts.limits?.misbehaviour
               })
 
               break
@@ -276,6 +295,21 @@ export namespace Notice {
     value: number
   }
 
+  export interface NoticeMisbehaviourRoundFieldEvent {
+    field: '$.misbehaviour.round'
+    value: bigint
+  }
+
+  export interface NoticeMisbehaviourAttemptFieldEvent {
+    field: '$.misbehaviour.attempt'
+    value: number
+  }
+
+  export interface NoticeMisbehaviourProofFieldEvent {
+    field: '$.misbehaviour.proof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Notice>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Notice.codec())
   }
@@ -284,8 +318,143 @@ export namespace Notice {
     return decodeMessage(buf, Notice.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent | NoticeMisbehaviourRoundFieldEvent | NoticeMisbehaviourAttemptFieldEvent | NoticeMisbehaviourProofFieldEvent> {
     return streamMessage(buf, Notice.codec(), opts)
+  }
+}
+
+export interface Misbehaviour {
+  round: bigint
+  attempt: number
+  proof: Uint8Array<ArrayBuffer>
+}
+
+export namespace Misbehaviour {
+  let _codec: Codec<Misbehaviour>
+
+  export const codec = (): Codec<Misbehaviour> => {
+    if (_codec == null) {
+      _codec = message<Misbehaviour>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.round != null && obj.round !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.round)
+        }
+
+        if ((obj.attempt != null && obj.attempt !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.attempt)
+        }
+
+        if ((obj.proof != null && obj.proof.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.proof)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          round: 0n,
+          attempt: 0,
+          proof: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.round = reader.uint64()
+              break
+            }
+            case 2: {
+              obj.attempt = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.proof = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.attempt`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.proof`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface MisbehaviourRoundFieldEvent {
+    field: '$.round'
+    value: bigint
+  }
+
+  export interface MisbehaviourAttemptFieldEvent {
+    field: '$.attempt'
+    value: number
+  }
+
+  export interface MisbehaviourProofFieldEvent {
+    field: '$.proof'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Misbehaviour>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Misbehaviour.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Misbehaviour>): Misbehaviour {
+    return decodeMessage(buf, Misbehaviour.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Misbehaviour>): Generator<MisbehaviourRoundFieldEvent | MisbehaviourAttemptFieldEvent | MisbehaviourProofFieldEvent> {
+    return streamMessage(buf, Misbehaviour.codec(), opts)
   }
 }
 

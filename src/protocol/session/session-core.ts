@@ -22,6 +22,8 @@ import { electorate, verifyResult, type ChainPosition } from './result-verificat
 import { announcementHeader, isAnnouncementBy, resultRef, type AttemptRef } from './screening.js'
 import { updateFingerprint, type RoundLedger, type SessionRecord } from './ledger.js'
 import { safeNumber } from './numbers.js'
+import { verifyDealingProof } from '../round/dealing-proof.js'
+import { maxShareDeliveryLength } from '../round/dealing.js'
 import type { ActionSink, AggregateResult, AttemptRoute, PresenceNotice } from './actions.js'
 import type { CryptoSuite } from '../crypto/suite.js'
 import { identityFromBytes, identityOf, type Identity } from '../crypto/identity.js'
@@ -155,6 +157,8 @@ export class SessionCore {
   /** The latest round each member said it holds, for catching up one round at a time. */
   private readonly ahead = new Map<string, number>()
   private stopped = false
+  /** Members proven to have dealt bad shares (a checked dealing proof): left out of every roster for the session. */
+  private readonly banned = new Set<string>()
 
   constructor (private readonly config: SessionCoreConfig) {
     this.session = config.session
@@ -183,10 +187,15 @@ export class SessionCore {
     return round === 0 ? this.latest?.signedResult : this.kept.get(round)
   }
 
-  /** The largest message the session takes: a result carries the packed sum and the survivors' signatures. */
+  /**
+   * The largest message the session takes: a result carries the packed sum and the survivors'
+   * signatures; a share delivery every dealer's commitments (642 KB at n = 1000).
+   */
   maxMessageLength (): number {
-    const { encoding, dimension } = this.session.params
-    return packedLength(dimension + 1, encoding.modulusBits) + encoding.maxParticipants * 512 + 65536
+    const { params } = this.session
+    const { encoding, dimension } = params
+    const result = packedLength(dimension + 1, encoding.modulusBits) + encoding.maxParticipants * 512 + 65536
+    return Math.max(result, maxShareDeliveryLength(params, encoding.maxParticipants))
   }
 
   /** How long (ms) a member unheard of on the session topic still counts as present. */
@@ -290,9 +299,13 @@ export class SessionCore {
   }
 
   /** A notice from the session topic, signed by `from` (gossipsub checks that); its numbers as on the wire. */
-  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number } }): Promise<void> {
+  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number }, misbehaviour?: { round: bigint, attempt: number, proof: Uint8Array } }): Promise<void> {
     await this.input(async () => {
       if (!this.admits(from)) return
+      if (notice.misbehaviour !== undefined) {
+        await this.onMisbehaviour(notice.misbehaviour)
+        return
+      }
       const presence = notice.presence
       const theirRound = presence === undefined ? undefined : safeNumber(presence.latestRound)
       if (presence !== undefined && theirRound !== undefined) this.membership.heard(from, theirRound, presence.ready, this.config.now())
@@ -398,7 +411,7 @@ export class SessionCore {
     return attempt !== undefined && attempt.status !== 'ended' && equalBytes(route.session, this.session.id) && route.round === attempt.round && route.attempt === attempt.number ? attempt : undefined
   }
 
-  private isMember = (identity: Identity): boolean => this.members?.has(identity.id) ?? true
+  private readonly isMember = (identity: Identity): boolean => (this.members?.has(identity.id) ?? true) && !this.banned.has(identity.id)
 
   private readyMembers (): Identity[] {
     return this.membership.ready(this.latestRound, this.pending === undefined ? undefined : this.config.self, this.config.now())
@@ -629,6 +642,24 @@ export class SessionCore {
     this.sink({ type: 'fetch-result', from, round })
   }
 
+  /** A gossiped proof of a bad dealing: once it checks out, its dealer is in no roster of this session again. */
+  private async onMisbehaviour (notice: { round: bigint, attempt: number, proof: Uint8Array }): Promise<void> {
+    const round = safeNumber(notice.round)
+    if (round === undefined || round < 1) return
+    try {
+      const fault = await verifyDealingProof(notice.proof, { sessionId: this.session.id, round, attempt: notice.attempt })
+      this.ban(fault.dealer.id, `round ${round} attempt ${notice.attempt}: ${fault.fault}`)
+    } catch (err: any) {
+      this.log(`ignored a proof of misbehaviour: ${err.message}`)
+    }
+  }
+
+  private ban (peer: string, why: string): void {
+    if (this.banned.has(peer) || peer === this.config.self.id) return
+    this.banned.add(peer)
+    this.log(`${peer} dealt bad shares (${why}): left out of this session's rosters`)
+  }
+
   // ---- the aggregator role -------------------------------------------------------------------------
 
   private async runAggregator (pending: Pending, attempt: Attempt): Promise<void> {
@@ -656,6 +687,12 @@ export class SessionCore {
     const aggregator = attempt.aggregator
     if (aggregator === undefined || attempt.status === 'ended') return
     this.report(attempt, step.events, 'aggregator')
+    for (const event of step.events) {
+      if (event.type !== 'misbehaviour') continue
+      // Judged by this aggregator from the dealer's own signed messages: every member can check it too.
+      this.ban(event.peer, event.fault)
+      this.sink({ type: 'publish', misbehaviour: { round: attempt.round, attempt: attempt.number, proof: event.proof } })
+    }
     const outcome = step.events.find((e): e is Extract<RoundEvent, { type: 'result' }> => e.type === 'result')?.outcome
     if (outcome !== undefined && this.config.now() > (attempt.resultDeadline ?? Infinity)) {
       this.log(`round ${attempt.round} attempt ${attempt.number}: the sum was ready after the participants' result deadline; it is not sent`)
