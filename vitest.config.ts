@@ -6,8 +6,11 @@ export default defineConfig({
   resolve: { alias: { 'libp2p-secagg': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
-    // Tests of many peers take minutes: `npm run test:slow` runs them (vitest.slow.config.ts), and CI too.
-    exclude: ['test/**/*.slow.test.ts', '**/node_modules/**'],
+    // The fast tier. Tests of many peers take minutes: `npm run test:slow` runs them (vitest.slow.config.ts);
+    // daemon processes, the testnet and long real-node fault runs are `npm run test:e2e`. CI runs all three.
+    exclude: ['test/**/*.slow.test.ts', 'test/**/*.e2e.test.ts', '**/node_modules/**'],
+    // Both cores: the default leaves one for the main process, and the suite is CPU-bound.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

@@ -2,7 +2,7 @@
  * The session worker's decisions about an update whose round did not complete: try it in the next
  * round, keep it for the next start, or (when this node revealed shares in the failed round) never send
  * the same update again. Driven through a JoinedSession stand-in, since these paths turn on how
- * aggregate() settles; the real service is exercised end to end in daemon-e2e.test.ts.
+ * aggregate() settles; the real service is exercised end to end in daemons.e2e.test.ts.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

@@ -95,17 +95,6 @@ export async function publishNotice (attacker: SecAggNode, session: Session, not
   await attacker.services.pubsub.publish(sessionTopic(session.idHex), Notice.encode(notice as Notice)).catch(() => {})
 }
 
-/** Every announcement a node sees on a session's topic, in order: material to replay later. */
-export function recordAnnouncements (node: SecAggNode, session: Session): Uint8Array[] {
-  const seen: Uint8Array[] = []
-  node.services.pubsub.addEventListener('message', (event) => {
-    if (event.detail.topic !== sessionTopic(session.idHex)) return
-    const { announcement } = Notice.decode(event.detail.data)
-    if (announcement != null) seen.push(announcement)
-  })
-  return seen
-}
-
 /** An announcement that names `aggregator` for an attempt, with a signature nobody made. */
 export function forgedAnnouncement (session: Session, round: number, attempt: number, aggregator: Uint8Array, beacon: Uint8Array): Uint8Array {
   const now = Date.now()

@@ -4,28 +4,21 @@
  * either takes that round's result as its update's, or drops the update; it never sends the same update
  * into another sum.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defineSession, openSession } from '../../src/node/session-config.js'
-import { secagg, startDaemon, type DaemonProcess } from '../../src/testnet/daemon-process.js'
+import { openSession } from '../../src/node/session-config.js'
+import { startDaemon, type DaemonProcess } from '../../src/testnet/daemon-process.js'
 import { gridInputs } from '../../src/testnet/schedule.js'
+import { startDaemonSession, submitUpdate, type DaemonSession } from '../support/daemon-session.js'
 
 const PEERS = 4
 const DIMENSION = 100
 
-let root: string
-let sessionFile: string
+let net: DaemonSession
 let sessionId: string
-const daemons: DaemonProcess[] = []
-const peerIds: string[] = []
 
-async function submit (daemon: DaemonProcess, values: Float32Array): Promise<string> {
-  const response = await daemon.api('/v1/sessions/reveal/updates?weight=1', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(values.buffer as ArrayBuffer) })
-  expect(response.status).toBe(202)
-  return ((await response.json()) as { id: string }).id
-}
+const submit = async (daemon: DaemonProcess, values: Float32Array): Promise<string> => submitUpdate(daemon, 'reveal', values)
 
 async function finalStatus (daemon: DaemonProcess, updateId: string): Promise<{ state: string, round?: number, error?: string }> {
   for (;;) {
@@ -35,13 +28,8 @@ async function finalStatus (daemon: DaemonProcess, updateId: string): Promise<{ 
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'secagg-reveal-'))
-  const made = await Promise.all(Array.from({ length: PEERS }, async (_, i) => secagg(['keygen', '--data-dir', join(root, `d${i}`)])))
-  peerIds.push(...made.map(run => run.stdout.trim()))
-  const config = defineSession({
-    name: 'reveal',
+  net = await startDaemonSession('reveal', PEERS, {
     dimension: DIMENSION,
-    members: peerIds,
     minParticipants: 3,
     encoding: { clip: 1, bits: 16, maxParticipants: PEERS, maxWeight: 1 },
     graph: { shape: 'complete', dropoutRate: 0.25, corruptRate: 0, threatModel: 'malicious' },
@@ -49,23 +37,16 @@ beforeAll(async () => {
     announceTimeout: 3000,
     maxAttempts: 3
   })
-  sessionId = openSession(config).idHex
-  sessionFile = join(root, 'reveal.session.json')
-  await writeFile(sessionFile, JSON.stringify(config))
-  daemons.push(await startDaemon(join(root, 'd0'), ['--session', sessionFile]))
-  const first = daemons[0].info.addresses[0]
-  for (let i = 1; i < PEERS; i++) daemons.push(await startDaemon(join(root, `d${i}`), ['--session', sessionFile, '--bootstrap', first]))
+  sessionId = openSession(net.config).idHex
 }, 90_000)
 
-afterAll(async () => {
-  for (const daemon of daemons) daemon.child.kill('SIGKILL')
-  await rm(root, { recursive: true, force: true })
-})
+afterAll(async () => { await net.close() })
 
 describe('a daemon killed with SIGKILL right after it revealed its shares', () => {
   it('comes back holding the survivors and rounding it promised, and never sends that update into another round', async () => {
     const inputs = gridInputs('reveal', 1, PEERS, DIMENSION, 1, 16)
     // The first member other than daemon 0 (the one the others bootstrapped from) to reveal is killed.
+    const { daemons, root, sessionFile, peerIds } = net
     const ids = await Promise.all(daemons.map(async (d, i) => submit(d, inputs[i])))
     let victim = -1
     const deadline = Date.now() + 60_000
@@ -77,7 +58,7 @@ describe('a daemon killed with SIGKILL right after it revealed its shares', () =
     daemons[victim].child.kill('SIGKILL')
     await daemons[victim].exited
     // What it wrote before its shares left.
-    const text = await readFile(join(root, `d${victim}`, "results", `${sessionId}.json`), "utf8")
+    const text = await readFile(join(root, `d${victim}`, 'results', `${sessionId}.json`), 'utf8')
     const record = JSON.parse(text)
     expect(record.round.round).toBe(1)
     expect(record.round.required).toHaveLength(PEERS)

@@ -3,33 +3,25 @@
  * the others given only the first as their bootstrap peer. The members must link up among themselves,
  * so that when the first is killed the other four still reach each other and complete a round.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defineSession } from '../../src/node/session-config.js'
-import { secagg, startDaemon, type DaemonProcess } from '../../src/testnet/daemon-process.js'
 import { gridInputs } from '../../src/testnet/schedule.js'
+import { startDaemonSession, submitUpdate, type DaemonSession } from '../support/daemon-session.js'
+import type { DaemonProcess } from '../../src/testnet/daemon-process.js'
 
 const PEERS = 5
 const DIMENSION = 100
 const CLIP = 1
 const BITS = 16
 
-let root: string
-let sessionFile: string
-const daemons: DaemonProcess[] = []
-const peerIds: string[] = []
+let net: DaemonSession
+let daemons: DaemonProcess[]
+let peerIds: string[]
 
 async function connections (daemon: DaemonProcess): Promise<number> {
   return ((await (await daemon.api('/v1/node')).json()) as { connections: number }).connections
 }
 
-async function submit (daemon: DaemonProcess, values: Float32Array): Promise<string> {
-  const response = await daemon.api('/v1/sessions/no-hub/updates?weight=1', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(values.buffer as ArrayBuffer) })
-  expect(response.status).toBe(202)
-  return ((await response.json()) as { id: string }).id
-}
+const submit = async (daemon: DaemonProcess, values: Float32Array): Promise<string> => submitUpdate(daemon, 'no-hub', values)
 
 async function resultOf (daemon: DaemonProcess, updateId: string): Promise<{ round: number, survivors: string[], sum: number[] }> {
   const status = await (await daemon.api(`/v1/updates/${updateId}?wait=60`)).json() as { state: string, round: number }
@@ -38,33 +30,21 @@ async function resultOf (daemon: DaemonProcess, updateId: string): Promise<{ rou
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'secagg-no-hub-'))
-  const made = await Promise.all(Array.from({ length: PEERS }, async (_, i) => secagg(['keygen', '--data-dir', join(root, `d${i}`)])))
-  for (const run of made) expect(run.code).toBe(0)
-  peerIds.push(...made.map(run => run.stdout.trim()))
   // Three may complete a round, so the four left after the first is killed can; short deadlines, since
   // the dead member's keys are waited for until advertise-keys closes, and its turn to aggregate, if the
   // election gives it one, until the announce timeout.
-  const config = defineSession({
-    name: 'no-hub',
+  net = await startDaemonSession('no-hub', PEERS, {
     dimension: DIMENSION,
-    members: peerIds,
     minParticipants: 3,
     encoding: { clip: CLIP, bits: BITS, maxParticipants: PEERS, maxWeight: 1 },
     phaseTimeouts: { 'advertise-keys': 3000, 'share-keys': 5000, 'masked-input': 5000, 'consistency-check': 5000, unmask: 5000 },
     announceTimeout: 3000
   })
-  sessionFile = join(root, 'no-hub.session.json')
-  await writeFile(sessionFile, JSON.stringify(config))
-  daemons.push(await startDaemon(join(root, 'd0'), ['--session', sessionFile]))
-  const first = daemons[0].info.addresses[0]
-  daemons.push(...await Promise.all([1, 2, 3, 4].map(async i => startDaemon(join(root, `d${i}`), ['--session', sessionFile, '--bootstrap', first]))))
+  daemons = net.daemons
+  peerIds = net.peerIds
 }, 90_000)
 
-afterAll(async () => {
-  for (const daemon of daemons) daemon.child.kill('SIGKILL')
-  await rm(root, { recursive: true, force: true })
-})
+afterAll(async () => { await net.close() })
 
 describe('five daemons bootstrapped from the first', () => {
   it('connect to each other, not only to the first', async () => {
