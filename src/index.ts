@@ -23,7 +23,7 @@ export { beaconFromVrf, beaconInput, electAggregator, genesisBeacon, nextBeacon,
 export { verifyResult, InvalidResultError } from './protocol/session/result-verification.js'
 export { SessionCore, type SessionCoreConfig } from './protocol/session/session-core.js'
 export type { SessionAction } from './protocol/session/actions.js'
-export { encodeSessionRecord, decodeSessionRecord, InvalidSessionRecordError, type SessionRecord } from './protocol/session/ledger.js'
+export { encodeRoundLedger, decodeRoundLedger, InvalidSessionRecordError, type SessionRecord, type RoundLedger } from './protocol/session/ledger.js'
 export { verifyDealingProof, type DealingFault } from './protocol/round/dealing-proof.js'
 export { InvalidDealingProofError } from './protocol/round/errors.js'
 export { identityOf, identityFromBytes, type Identity } from './protocol/crypto/identity.js'

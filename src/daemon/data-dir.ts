@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { DaemonInputError } from './errors.js'
 import { writeDurably } from './durable-file.js'
+import { decodeRoundLedger, encodeRoundLedger } from '../protocol/session/ledger.js'
 import type { SessionStore } from '../node/session-runner.js'
 import type { PrivateKey } from '@libp2p/interface'
 
@@ -105,18 +106,34 @@ export async function readToken (dir: string): Promise<string> {
 
 /** Keeps a session's latest signed result, from which a restarted node knows its next round and beacon. */
 /**
- * The session records (protocol/session/ledger.ts) in the results directory, one file per session: the
- * latest result and the promises a pending update carries. Each save is durable before it resolves,
- * because the session core sends nothing after a save until then.
+ * The session records (protocol/session/ledger.ts) in the results directory: per session, the latest
+ * signed result (`<session>.result`, written once a round) and the ledger of the pending update's round
+ * (`<session>.json`, a few hundred bytes, written before each promise goes out). Each save is durable
+ * before it resolves, because the session core sends nothing after a save until then.
  */
 export function sessionRecordStore (dir: string): SessionStore {
-  const path = (session: string): string => join(dir, RESULTS_DIR, `${session}.json`)
+  const path = (session: string, kind: 'result' | 'json'): string => join(dir, RESULTS_DIR, `${session}.${kind}`)
+  const read = async <T>(file: string, as: (bytes: Buffer) => T): Promise<T | undefined> => readFile(file).then(as, (err: any) => {
+    if (err.code === 'ENOENT') return undefined
+    throw err
+  })
   return {
-    load: async (session) => readFile(path(session), 'utf8').catch((err: any) => {
-      if (err.code === 'ENOENT') return undefined
-      throw err
-    }),
-    save: async (session, record) => { await writeDurably(path(session), record) }
+    load: async (session) => {
+      const latest = await read(path(session, 'result'), bytes => new Uint8Array(bytes))
+      const file = path(session, 'json')
+      const round = await read(file, bytes => {
+        try {
+          return decodeRoundLedger(bytes.toString('utf8'))
+        } catch (err: any) {
+          throw new DaemonInputError('bad-session-record', `${file}: ${err.message}; it holds what this node promised about an update it sent, so it is not ignored: restore it, or remove it together with the stored updates of that session`)
+        }
+      })
+      return { ...(latest !== undefined ? { latest } : {}), ...(round !== undefined ? { round } : {}) }
+    },
+    save: async (session, record, latestChanged) => {
+      if (latestChanged && record.latest !== undefined) await writeDurably(path(session, 'result'), record.latest)
+      await writeDurably(path(session, 'json'), encodeRoundLedger(record.round))
+    }
   }
 }
 

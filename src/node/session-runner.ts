@@ -8,7 +8,7 @@
 import { identityOf, type Identity } from '../protocol/crypto/identity.js'
 import { systemRandom } from '../protocol/crypto/random.js'
 import { SessionCore } from '../protocol/session/session-core.js'
-import { decodeSessionRecord, encodeSessionRecord, type SessionRecord } from '../protocol/session/ledger.js'
+import type { SessionRecord } from '../protocol/session/ledger.js'
 import { RoundFailedError } from '../protocol/session/errors.js'
 import { AddressBook } from './address-book.js'
 import type { Notice } from './pb/network.js'
@@ -33,9 +33,13 @@ export interface AggregateOptions {
  * protocol/session/ledger.ts) and the latest result. Without one, a restarted peer keeps none of them.
  */
 export interface SessionStore {
-  load: (session: string) => Promise<string | undefined>
-  /** Must be durable when it resolves: the core sends nothing after a save before it completes. */
-  save: (session: string, record: string) => Promise<void>
+  load: (session: string) => Promise<SessionRecord | undefined>
+  /**
+   * Must be durable when it resolves: the core sends nothing after a save before it completes.
+   * `latestChanged` says the latest result is new (megabytes at a large dimension, once a round); else
+   * only the small ledger changed.
+   */
+  save: (session: string, record: SessionRecord, latestChanged: boolean) => Promise<void>
 }
 
 export interface RunnerContext {
@@ -120,13 +124,9 @@ export class SessionRunner {
 
   start (): void {
     this.ready = (async () => {
-      let record: SessionRecord | undefined
-      try {
-        const text = await this.context.store?.load(this.session.idHex)
-        if (text !== undefined) record = decodeSessionRecord(text)
-      } catch (err: any) {
-        this.context.log.error('the stored session record is unusable, starting without it: %s', err.message)
-      }
+      // A record that cannot be read is not skipped: without it, an update that was already summed, or
+      // revealed for, could be sent again. The session does not start (ready rejects with the reason).
+      const record = await this.context.store?.load(this.session.idHex)
       await this.core.start(record)
       this.rearm()
     })()
@@ -199,9 +199,13 @@ export class SessionRunner {
     return identity === undefined ? undefined : this.core.serveResult(identity, round)
   }
 
-  /** Runs one input into the core, then re-arms the timer for the core's next wake-up. */
+  /** Runs one input into the core, then re-arms the timer for the core's next wake-up; none before it started. */
   private async input (run: () => Promise<void>): Promise<void> {
-    await this.ready
+    try {
+      await this.ready
+    } catch {
+      return
+    }
     await run()
     this.rearm()
   }
@@ -274,7 +278,7 @@ export class SessionRunner {
         return
       }
       case 'persist':
-        await context.store?.save(this.session.idHex, encodeSessionRecord(action.record))
+        await context.store?.save(this.session.idHex, action.record, action.latestChanged)
         return
       case 'settle':
         this.waiting.get(action.update)?.resolve(action.result)

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createIdentity } from '../../src/daemon/data-dir.js'
-import { parseSessionConfig } from '../../src/node/session-config.js'
+import { openSession, parseSessionConfig } from '../../src/node/session-config.js'
 import { simulatedPeers } from '../../src/simulation/peers.js'
 import { CLI, secagg, type CliRun } from '../../src/testnet/daemon-process.js'
 
@@ -134,6 +134,19 @@ describe('secagg', () => {
     const run2 = await secagg(['node', '--data-dir', join(root, 'n3'), '--session', notJson, '--no-mdns', '--no-metrics', '--api-port', '0'])
     expect(run2.code).toBe(2)
     expect(run2.stderr).toMatch(/not-json\.json is not JSON/)
+  })
+
+  it('node refuses to start on a damaged session record, naming the file, rather than forget what it promised', async () => {
+    const dataDir = join(root, 'damaged-record')
+    const peer = (await secagg(['keygen', '--data-dir', dataDir])).stdout.trim()
+    const sessionFile = join(root, 'damaged-record.session.json')
+    expect((await secagg(['session', 'create', '--name', 'damaged', '--dimension', '4', '--members', peer, '--out', sessionFile])).code).toBe(0)
+    const id = openSession(JSON.parse(await readFile(sessionFile, 'utf8'))).idHex
+    await mkdir(join(dataDir, 'results'), { recursive: true })
+    await writeFile(join(dataDir, 'results', `${id}.json`), JSON.stringify({ version: 1, round: { round: 1, fingerprint: 'zz' } }))
+    const run = await secagg(['node', '--data-dir', dataDir, '--session', sessionFile, '--no-mdns', '--no-metrics', '--api-port', '0', '--listen', '/ip4/127.0.0.1/tcp/0'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`${id}.json: session record: round.fingerprint is not a hex string`)
   })
 
   it('takes every flag from its command\'s SECAGG_ variable and from a config file, and checks them as flags', async () => {

@@ -74,7 +74,8 @@ export type SessionAction =
   /** Ask a member for the session's result of `round` (0: its latest); hand the answer to `fetched()`. */
   | { type: 'fetch-result', from: Identity, round: number }
   /** Store this record durably before carrying out any later action. */
-  | { type: 'persist', record: SessionRecord }
+  /** `latestChanged`: the latest result is new (large: it holds the packed sum); else only the ledger changed. */
+  | { type: 'persist', record: SessionRecord, latestChanged: boolean }
   /** aggregate() call `update` resolves. */
   | { type: 'settle', update: number, result: AggregateResult }
   /** aggregate() call `update` rejects. */

@@ -30,7 +30,7 @@ export interface SessionRecord {
   round?: RoundLedger
 }
 
-/** A record file that cannot be used; the message says what is wrong with it. */
+/** A ledger file that cannot be used; the message says what is wrong with it. */
 export class InvalidSessionRecordError extends Error {
   static override name = 'InvalidSessionRecordError'
   override name = InvalidSessionRecordError.name
@@ -44,12 +44,10 @@ export function updateFingerprint (sessionId: Uint8Array, update: Float32Array, 
   return sha256(frame([FINGERPRINT_LABEL, sessionId, u32be(update.length), new Uint8Array(update.buffer, update.byteOffset, update.byteLength), weightBytes]))
 }
 
-/** The record as JSON text, for a file. */
-export function encodeSessionRecord (record: SessionRecord): string {
-  const round = record.round
+/** The ledger as JSON text, for a file (no ledger: a file that says so). */
+export function encodeRoundLedger (round: RoundLedger | undefined): string {
   return JSON.stringify({
     version: 1,
-    ...(record.latest !== undefined ? { latest: toHex(record.latest) } : {}),
     ...(round !== undefined
       ? {
           round: {
@@ -69,7 +67,7 @@ function fail (message: string): never {
   throw new InvalidSessionRecordError(`session record: ${message}`)
 }
 
-function hex (value: unknown, field: string, length?: number): Uint8Array {
+function hex (value: unknown, field: string, length: number): Uint8Array {
   if (typeof value !== 'string') fail(`${field} is not a hex string`)
   let bytes: Uint8Array
   try {
@@ -77,7 +75,7 @@ function hex (value: unknown, field: string, length?: number): Uint8Array {
   } catch {
     fail(`${field} is not a hex string`)
   }
-  if (length !== undefined && bytes.length !== length) fail(`${field} is not ${length} bytes`)
+  if (bytes.length !== length) fail(`${field} is not ${length} bytes`)
   return bytes
 }
 
@@ -86,8 +84,8 @@ function attempts (value: unknown, field: string): number[] {
   return value
 }
 
-/** Parses a record file; throws InvalidSessionRecordError naming the field that is wrong. */
-export function decodeSessionRecord (text: string): SessionRecord {
+/** Parses a ledger file; throws InvalidSessionRecordError naming the field that is wrong. */
+export function decodeRoundLedger (text: string): RoundLedger | undefined {
   let json: any
   try {
     json = JSON.parse(text)
@@ -95,21 +93,17 @@ export function decodeSessionRecord (text: string): SessionRecord {
     fail(`not JSON: ${err.message}`)
   }
   if (json === null || typeof json !== 'object' || json.version !== 1) fail('not a version 1 record')
-  const record: SessionRecord = {}
-  if (json.latest !== undefined) record.latest = hex(json.latest, 'latest')
-  if (json.round !== undefined) {
-    const r = json.round
-    if (r === null || typeof r !== 'object') fail('round is not an object')
-    if (!Number.isSafeInteger(r.round) || r.round < 1) fail('round.round is not a round number')
-    if (r.required !== undefined && !(Array.isArray(r.required) && r.required.every((id: unknown) => typeof id === 'string'))) fail('round.required is not a list of peer ids')
-    record.round = {
-      round: r.round,
-      fingerprint: hex(r.fingerprint, 'round.fingerprint', 32),
-      roundingSeed: hex(r.roundingSeed, 'round.roundingSeed', 16),
-      joined: attempts(r.joined, 'round.joined'),
-      maskedIn: attempts(r.maskedIn, 'round.maskedIn'),
-      ...(r.required !== undefined ? { required: r.required } : {})
-    }
+  if (json.round === undefined) return undefined
+  const r = json.round
+  if (r === null || typeof r !== 'object') fail('round is not an object')
+  if (!Number.isSafeInteger(r.round) || r.round < 1) fail('round.round is not a round number')
+  if (r.required !== undefined && !(Array.isArray(r.required) && r.required.every((id: unknown) => typeof id === 'string'))) fail('round.required is not a list of peer ids')
+  return {
+    round: r.round,
+    fingerprint: hex(r.fingerprint, 'round.fingerprint', 32),
+    roundingSeed: hex(r.roundingSeed, 'round.roundingSeed', 16),
+    joined: attempts(r.joined, 'round.joined'),
+    maskedIn: attempts(r.maskedIn, 'round.maskedIn'),
+    ...(r.required !== undefined ? { required: r.required } : {})
   }
-  return record
 }

@@ -389,12 +389,12 @@ export class SessionCore {
     this.timers.push({ at, scope, fire })
   }
 
-  private persist (): void {
+  private persist (latestChanged = false): void {
     const record: SessionRecord = {
       ...(this.latest !== undefined ? { latest: this.latest.signedResult } : {}),
       ...(this.ledger !== undefined ? { round: this.ledger } : {})
     }
-    this.sink({ type: 'persist', record })
+    this.sink({ type: 'persist', record, latestChanged })
   }
 
   private route (attempt: Attempt): AttemptRoute {
@@ -603,7 +603,7 @@ export class SessionCore {
     for (const round of this.kept.keys()) if (round <= outcome.round - KEPT_RESULTS) this.kept.delete(round)
     this.settleWith(outcome)
     if (this.ledger !== undefined && this.ledger.round <= outcome.round && this.ledger.required === undefined) this.ledger = undefined
-    this.persist()
+    this.persist(true)
     const pending = this.pending
     if (pending !== undefined && pending.round <= outcome.round) pending.round = outcome.round + 1
     if (pending !== undefined && (pending.attempt === undefined || pending.attempt.status === 'ended')) this.beginRound(pending)
