@@ -160,6 +160,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         messenger: this.messenger,
         publish: async (notice) => { await this.publish(topic, notice) },
         addresses: () => this.components.addressManager.getAddresses().map(address => address.bytes),
+        connected: (peer) => this.components.connectionManager.getConnections(peer).length > 0,
         progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
         result: (result) => { this.safeDispatchEvent('result', { detail: result }) },
         fetched: (outcome) => { this.safeDispatchEvent('fetched-result', { detail: { session: session.idHex, outcome } }) },

@@ -51,6 +51,8 @@ export interface RunnerContext {
   publish: (notice: Notice) => Promise<void>
   /** This node's addresses, for its presence. */
   addresses: () => Uint8Array[]
+  /** Whether this node has a connection to a peer now. */
+  connected: (peer: PeerId) => boolean
   progress: (progress: RoundProgress) => void
   result: (result: AggregateResult) => void
   /** The session's latest result is now one this peer took no part in, fetched from a member and checked. */
@@ -235,6 +237,10 @@ export class SessionRunner {
     const { context } = this
     switch (action.type) {
       case 'send': {
+        // An announcement also goes out on the topic: sent directly only where a connection is up. An
+        // aggregator dialling every member while every member dials it back doubled its connections
+        // (400 for 200 members), past the connection limit, and the pruner cut members' key advertisements.
+        if (action.message === 'announcement' && !context.connected(action.to.peerId)) return
         const signal = this.signal(action.scope, action.deadline)
         void context.messenger.send(action.to.peerId, action.route, action.message, action.bytes, { signal })
           .catch((err: Error) => { context.log('could not send %s to %p: %s', action.message, action.to.peerId, err.message) })
