@@ -8,7 +8,7 @@ export default defineConfig({
     fileParallelism: false,
     // hundreds of libp2p nodes in one process can outgrow the default heap of about 4 GB
     execArgv: ['--max-old-space-size=16384'],
-    testTimeout: 30 * 60_000,
+    testTimeout: 90 * 60_000,
     hookTimeout: 5 * 60_000
   }
 })

@@ -1,8 +1,8 @@
 /**
  * A whole round among 300 simulated peers in one process, with a tenth dropping out. With verifiable
  * secret sharing each of them checks 2k Horner evaluations of t commitments one after another on one
- * thread (at 1000 peers, about half a second each: some ten minutes), too long for the fast tier; the
- * 1000-peer round runs on real libp2p nodes in test/node/scale.slow.test.ts.
+ * thread (at 1000 peers, about half a second each: some ten minutes), too long for the fast tier; 500
+ * and (with `npm run test:scale`) 1000 peers run on real libp2p nodes in test/node/scale.slow.test.ts.
  */
 import { describe, expect, it } from 'vitest'
 import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
