@@ -2,16 +2,32 @@
  * `npm run bench`: a readable table, or with `-- --json` one JSON object per line
  * {"name", "value", "unit", "floor", "ratio"}. Ratios, not absolute times, are what to compare across
  * runs: these machines are shared and noisy, and each floor is measured in the same run.
+ * `-- --only <name>` runs one benchmark: round-costs, vss-cost, round-vs-plaintext, aggregator-rss or
+ * fault-latency.
  */
 import { aggregatorRss } from './aggregator-rss.js'
 import { roundCosts } from './round-costs.js'
 import { roundVsPlaintext } from './round-vs-plaintext.js'
 import { vssCost } from './vss-cost.js'
+import { faultLatency } from './fault-latency.js'
 import type { BenchResult } from './result.js'
 
 const json = process.argv.includes('--json')
+const benches: Record<string, () => Promise<BenchResult[]>> = {
+  'round-costs': roundCosts,
+  'vss-cost': vssCost,
+  'round-vs-plaintext': roundVsPlaintext,
+  'aggregator-rss': aggregatorRss,
+  'fault-latency': faultLatency
+}
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
+if (only !== undefined && !(only in benches)) {
+  console.error(`--only: no benchmark named ${only}; there are ${Object.keys(benches).join(', ')}`)
+  process.exit(2)
+}
 // One after another: each needs the machine to itself.
-const results: BenchResult[] = [...await roundCosts(), ...await vssCost(), ...await roundVsPlaintext(), ...await aggregatorRss()]
+const results: BenchResult[] = []
+for (const [name, bench] of Object.entries(benches)) if (only === undefined || only === name) results.push(...await bench())
 
 if (json) {
   for (const r of results) {

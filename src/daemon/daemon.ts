@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import type { Libp2p } from 'libp2p'
 import type { FetchedResult } from '../node/service.js'
-import type { RoundProgress } from '../node/session-runner.js'
+import type { RoundDropout, RoundProgress } from '../node/session-runner.js'
 import type { Logger } from './logger.js'
 import type { DaemonOptions } from './options.js'
 
@@ -79,6 +79,7 @@ export class SecAggDaemon {
       ...(this.metrics !== undefined ? { metrics: prometheusMetrics({ registry: this.metrics.registry }) } : {})
     })
     this.node.services.secagg.addEventListener('progress', this.onProgress)
+    this.node.services.secagg.addEventListener('dropout', this.onDropout)
     this.node.services.secagg.addEventListener('fetched-result', this.onFetchedResult)
     for (const config of configs) await this.join(config)
     await this.restoreUpdates()
@@ -123,6 +124,7 @@ export class SecAggDaemon {
     await Promise.all([...this.workers.values()].map(async worker => worker.stop(this.options.shutdownTimeout)))
     log.info('stopping: network')
     this.node?.services.secagg.removeEventListener('progress', this.onProgress)
+    this.node?.services.secagg.removeEventListener('dropout', this.onDropout)
     this.node?.services.secagg.removeEventListener('fetched-result', this.onFetchedResult)
     await this.node?.stop()
     await this.datastore?.close()
@@ -208,6 +210,10 @@ export class SecAggDaemon {
 
   private readonly onProgress = (event: CustomEvent<RoundProgress>): void => {
     this.workers.get(event.detail.session)?.onProgress(event.detail)
+  }
+
+  private readonly onDropout = (event: CustomEvent<RoundDropout>): void => {
+    this.workers.get(event.detail.session)?.emit('dropout', event.detail)
   }
 
   private readonly onFetchedResult = (event: CustomEvent<FetchedResult>): void => {

@@ -174,9 +174,11 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
     const send = (event: string, data: unknown): void => { if (!reply.raw.writableEnded) reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
     const onProgress = (progress: unknown): void => { send('progress', progress) }
+    const onDropout = (dropout: unknown): void => { send('dropout', dropout) }
     const onUpdate = (status: UpdateStatus): void => { send('update', status) }
     const onResult = (record: RoundRecord): void => { send('result', roundSummary(record)) }
     worker.on('progress', onProgress)
+    worker.on('dropout', onDropout)
     worker.on('update', onUpdate)
     worker.on('result', onResult)
     // a comment line now and then keeps idle connections open through proxies
@@ -185,6 +187,7 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     const close = (): void => {
       clearInterval(keepAlive)
       worker.off('progress', onProgress)
+      worker.off('dropout', onDropout)
       worker.off('update', onUpdate)
       worker.off('result', onResult)
     }

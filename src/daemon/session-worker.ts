@@ -9,7 +9,7 @@ import { openSession, type Session } from '../node/session-config.js'
 import { assertValidUpdate } from '../protocol/encoding/quantize.js'
 import { DaemonInputError } from './errors.js'
 import type { JoinedSession } from '../node/service.js'
-import type { AggregateResult, RoundProgress } from '../node/session-runner.js'
+import type { AggregateResult, RoundDropout, RoundProgress } from '../node/session-runner.js'
 import type { RoundOutcome } from '../protocol/round/events.js'
 import type { Phase } from '../protocol/round/phases.js'
 import type { StoredUpdate, UpdateStore } from './update-store.js'
@@ -57,6 +57,8 @@ export interface WorkerSettings {
 export interface WorkerEvents {
   update: [UpdateStatus]
   progress: [RoundProgress]
+  /** A phase of this session's round stopped waiting for a peer, and how it knew. */
+  dropout: [RoundDropout]
   result: [RoundRecord]
   failure: [{ round: number, reason: string }]
 }

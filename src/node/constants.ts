@@ -48,6 +48,13 @@ export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8
  */
 export const BULK_MESSAGE_LENGTH = 256 * 1024
 
+/**
+ * How long a peer whose connections all closed has to be back before a round stops waiting for it. A
+ * killed process's connections close at once; a connection cut by the connection manager, or broken by
+ * a network hiccup, is redialled within this (on loopback a dial takes milliseconds).
+ */
+export const DEFAULT_LOSS_GRACE = 1_000
+
 /** How often a member republishes its presence on the session topic. */
 export const DEFAULT_PRESENCE_INTERVAL = 2_000
 

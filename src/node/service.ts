@@ -9,13 +9,13 @@ import { serviceDependencies, TypedEventEmitter, type ComponentLogger, type Libp
 import { toHex } from '../protocol/crypto/bytes.js'
 import { identityOf } from '../protocol/crypto/identity.js'
 import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
-import { DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_PRESENCE_INTERVAL, sessionTopic } from './constants.js'
+import { DEFAULT_LOSS_GRACE, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_PRESENCE_INTERVAL, sessionTopic } from './constants.js'
 import { NotJoinedError } from './errors.js'
 import { MemberLinkKeeper } from './member-link-keeper.js'
 import { Messenger, type MessageRouter } from './messenger.js'
 import { Notice } from './pb/network.js'
 import { openSession, type SessionConfig } from './session-config.js'
-import { SessionRunner, type AggregateOptions, type AggregateResult, type RoundProgress, type SessionStore } from './session-runner.js'
+import { SessionRunner, type AggregateOptions, type AggregateResult, type RoundDropout, type RoundProgress, type SessionStore } from './session-runner.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
 import type { RoundOutcome } from '../protocol/round/events.js'
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
@@ -31,6 +31,12 @@ export interface SecureAggregationInit {
   maxConcurrentUploads?: number
   /** Crypto backend (default node:crypto). */
   crypto?: CryptoSuite
+  /**
+   * Milliseconds a session member whose connections all closed has to come back (it is redialled at
+   * once) before the round in progress stops waiting for it (default 1000). A round's phases otherwise
+   * wait for a peer until their deadlines.
+   */
+  lossGrace?: number
   /** How far peers' clocks may differ, in ms, before a deadline counts as passed (default 5000). */
   clockSkew?: number
   /**
@@ -60,6 +66,8 @@ export interface SecureAggregationComponents {
 export interface SecureAggregationEvents {
   /** A round this peer takes part in reached a new phase. */
   progress: CustomEvent<RoundProgress>
+  /** A phase of a round this peer takes part in stopped waiting for a peer: it was gone, or the deadline passed. */
+  dropout: CustomEvent<RoundDropout>
   /** A round this peer took part in has its result. */
   result: CustomEvent<AggregateResult>
   /** A session's latest result is now one of a round this peer took no part in, fetched from a member and checked. */
@@ -106,6 +114,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   private readonly log: Logger
   private readonly presenceInterval: number
   private readonly clockSkew: number | undefined
+  private readonly lossGrace: number
   private readonly gatherDelay: number
   private readonly crypto: CryptoSuite
   private readonly pubsubName: string
@@ -118,6 +127,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     this.log = components.logger.forComponent('libp2p:secagg')
     this.presenceInterval = init.presenceInterval ?? DEFAULT_PRESENCE_INTERVAL
     this.clockSkew = init.clockSkew
+    this.lossGrace = init.lossGrace ?? DEFAULT_LOSS_GRACE
     this.gatherDelay = init.gatherDelay ?? 2 * this.presenceInterval
     this.crypto = init.crypto ?? nodeCryptoSuite
     this.pubsubName = init.pubsub ?? 'pubsub'
@@ -135,6 +145,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   async start (): Promise<void> {
     this.pubsub = this.components[this.pubsubName] as GossipSub
     this.pubsub.addEventListener('message', this.onGossip)
+    this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
     await this.messenger.start()
     this.started = true
   }
@@ -142,6 +153,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   async stop (): Promise<void> {
     for (const id of [...this.runners.keys()]) this.leave(id)
     this.pubsub?.removeEventListener('message', this.onGossip)
+    this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
     await this.messenger.stop()
     this.started = false
   }
@@ -161,7 +173,10 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         publish: async (notice) => { await this.publish(topic, notice) },
         addresses: () => this.components.addressManager.getAddresses().map(address => address.bytes),
         connected: (peer) => this.components.connectionManager.getConnections(peer).length > 0,
+        redial: async (peer, signal) => { await this.components.connectionManager.openConnection(this.dialTarget(peer), { signal }) },
+        lossGrace: this.lossGrace,
         progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
+        dropout: (dropout) => { this.safeDispatchEvent('dropout', { detail: dropout }) },
         result: (result) => { this.safeDispatchEvent('result', { detail: result }) },
         fetched: (outcome) => { this.safeDispatchEvent('fetched-result', { detail: { session: session.idHex, outcome } }) },
         log: this.log.newScope(session.idHex.slice(0, 8)),
@@ -218,6 +233,11 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
       // no subscribed peers yet, or a duplicate: presence is repeated and announcements also go direct
       this.log.trace('could not publish on %s: %s', topic, err.message)
     }
+  }
+
+  /** libp2p fires this once the last connection to a peer has closed. */
+  private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
+    for (const runner of this.runners.values()) runner.disconnected(event.detail)
   }
 
   private readonly onGossip = (event: CustomEvent<Message>): void => {

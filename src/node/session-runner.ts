@@ -15,12 +15,12 @@ import type { Notice } from './pb/network.js'
 import type { Messenger, RouteInfo, UploadSink } from './messenger.js'
 import type { Session } from './session-config.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
-import type { AggregateResult, RoundProgress, SessionAction } from '../protocol/session/actions.js'
+import type { AggregateResult, RoundDropout, RoundProgress, SessionAction } from '../protocol/session/actions.js'
 import type { MessageType, RoundOutcome } from '../protocol/round/events.js'
 import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type { AggregateResult, RoundProgress } from '../protocol/session/actions.js'
+export type { AggregateResult, RoundDropout, RoundProgress } from '../protocol/session/actions.js'
 
 export interface AggregateOptions {
   /** The update's weight, such as its sample count; the session's maxWeight by default. */
@@ -53,7 +53,16 @@ export interface RunnerContext {
   addresses: () => Uint8Array[]
   /** Whether this node has a connection to a peer now. */
   connected: (peer: PeerId) => boolean
+  /** Dials a peer again (its known addresses); rejects if it cannot be reached before `signal` aborts. */
+  redial: (peer: PeerId, signal: AbortSignal) => Promise<void>
+  /**
+   * How long a peer whose connections all closed has to come back (this node redials it at once) before
+   * the session core counts it gone: a phase stops waiting for it, or, if it aggregates, the next-ranked
+   * peer takes over.
+   */
+  lossGrace: number
   progress: (progress: RoundProgress) => void
+  dropout: (dropout: RoundDropout) => void
   result: (result: AggregateResult) => void
   /** The session's latest result is now one this peer took no part in, fetched from a member and checked. */
   fetched: (outcome: RoundOutcome) => void
@@ -81,6 +90,8 @@ export class SessionRunner {
   /** Actions run one after another: a persist completes before the next action starts. */
   private actions: Promise<void> = Promise.resolve()
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** Peers whose connections all closed, each with the timer that ends its grace. */
+  private readonly losing = new Map<string, ReturnType<typeof setTimeout>>()
   private stopped = false
 
   constructor (readonly session: Session, private readonly context: RunnerContext) {
@@ -94,6 +105,7 @@ export class SessionRunner {
       sink: (action) => { this.carryOut(action) },
       presenceInterval: context.presenceInterval,
       gatherDelay: context.gatherDelay,
+      lossGrace: context.lossGrace,
       ...(context.clockSkew !== undefined ? { clockSkew: context.clockSkew } : {})
     })
     this.addressBook = new AddressBook(this.core.presenceTtl)
@@ -137,6 +149,8 @@ export class SessionRunner {
   stop (): void {
     this.stopped = true
     clearTimeout(this.timer)
+    for (const grace of this.losing.values()) clearTimeout(grace)
+    this.losing.clear()
     void this.input(async () => { await this.core.stop() })
     for (const controller of this.scopes.values()) controller.abort(new Error('the session was left'))
   }
@@ -193,6 +207,37 @@ export class SessionRunner {
         ...(notice.misbehaviour != null ? { misbehaviour: notice.misbehaviour } : {})
       })
     })
+  }
+
+  /**
+   * Every connection to `peer` closed. If the round in progress depends on it, it is redialled at once,
+   * and if it is still unreachable when the grace ends, the core hears it is gone. A killed process's
+   * connections close at once (the kernel resets them), so its loss costs the grace, not a deadline.
+   */
+  disconnected (peer: PeerId): void {
+    const identity = toIdentity(peer)
+    const key = peer.toString()
+    if (this.stopped || identity === undefined || this.losing.has(key) || !this.core.watches(identity)) return
+    const grace = this.context.lossGrace
+    void this.context.redial(peer, AbortSignal.timeout(grace)).catch(() => {
+      // unreachable for now: the grace decides
+    })
+    this.losing.set(key, setTimeout(() => {
+      this.losing.delete(key)
+      if (this.context.connected(peer)) return
+      this.input(async () => { await this.core.peerLost(identity) }).catch((err: Error) => { this.context.log.error('could not report %p gone: %s', peer, err.message) })
+    }, grace))
+  }
+
+  /** Dials a peer that has no connection; if that fails within the grace, the core hears it is gone. */
+  private probe (peer: Identity): void {
+    const key = peer.peerId.toString()
+    if (this.stopped || this.losing.has(key) || this.context.connected(peer.peerId)) return
+    const grace = this.context.lossGrace
+    this.losing.set(key, setTimeout(() => { this.losing.delete(key) }, grace))
+    this.context.redial(peer.peerId, AbortSignal.timeout(grace)).catch(async () => {
+      if (!this.stopped && !this.context.connected(peer.peerId)) await this.input(async () => { await this.core.peerLost(peer) })
+    }).catch((err: Error) => { this.context.log.error('could not report %p gone: %s', peer.peerId, err.message) })
   }
 
   /** A kept signed result for a member that asks (round 0: the latest); nothing for outsiders. */
@@ -261,6 +306,9 @@ export class SessionRunner {
           .catch((err: Error) => { context.log('masked input did not reach the aggregator: %s', err.message) })
         return
       }
+      case 'probe':
+        for (const peer of action.peers) this.probe(peer)
+        return
       case 'end-scope':
         this.scopes.get(action.scope)?.abort(new Error('the attempt ended'))
         this.scopes.delete(action.scope)
@@ -297,6 +345,9 @@ export class SessionRunner {
         return
       case 'progress':
         context.progress(action.progress)
+        return
+      case 'dropout':
+        context.dropout(action.dropout)
         return
       case 'result':
         context.result(action.result)

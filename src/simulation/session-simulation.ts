@@ -42,6 +42,12 @@ export interface SessionSimulationOptions {
   presenceInterval?: number
   gatherDelay?: number
   clockSkew?: number
+  /**
+   * When set, a killed member's connections close as a real crash's do, and every other member's core
+   * hears it is gone (peerLost) this many ms later: the grace a driver gives it to come back. Unset,
+   * a crash is silent, as a machine that froze or a cut cable is, and only deadlines notice it.
+   */
+  lossDetection?: number
   crypto?: CryptoSuite
   intercept?: Interceptor
   observe?: (delivery: Delivery) => void
@@ -132,6 +138,12 @@ export class SessionSimulation {
     member.core = undefined
     member.pendingUpdate = undefined
     this.queue = this.queue.filter(event => event.from !== index)
+    const detection = this.options.lossDetection
+    if (detection === undefined) return
+    for (const other of this.members) {
+      if (other.index === index || !this.reachable(index, other.index)) continue
+      this.schedule(other.index, detection, async () => { await other.core?.peerLost(member.peer.identity) }, undefined, other.index)
+    }
   }
 
   /** Starts a killed member again from its persisted record. */
@@ -285,7 +297,16 @@ export class SessionSimulation {
       case 'log':
         member.logs.push(`${this.now - SESSION_SIMULATION_START} ${action.message}`)
         return
+      case 'probe':
+        // a member that is down, or cut off, fails the probe: the prober hears it is gone a grace later
+        for (const peer of action.peers) {
+          const to = this.indexOf(peer)
+          if (this.members[to].core !== undefined && this.reachable(from, to)) continue
+          this.schedule(from, this.options.lossDetection ?? 1000, async () => { await member.core?.peerLost(peer) }, undefined, from)
+        }
+        return
       case 'progress':
+      case 'dropout':
         return
     }
   }

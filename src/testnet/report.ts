@@ -113,10 +113,15 @@ ${legend.join('\n')}
 </svg>`
 }
 
+/** How each dropout was known, and what it cost: `peer-3 in share-keys: connection closed, 1.0 s`. */
+export function detectedText (detected: RoundReport['detected']): string {
+  return detected.map(d => `${d.peer} in ${d.phase}: ${d.cause === 'deadline' ? 'deadline' : 'connection closed'}, ${(d.waited / 1000).toFixed(1)} s`).join('; ') || '-'
+}
+
 function table (reports: RoundReport[]): string {
-  const header = ['round', 'attempt', 'aggregator', 'participants', 'survivors', 'dropped', 'excluded', 'exact', 'max |error|', 'round ms', 'before ms', ...TIMED_PHASES.map(p => `${p} ms`), 'delivery ms', 'KB sent', 'KB received', 'peers counted', 'problems']
+  const header = ['round', 'attempt', 'aggregator', 'participants', 'survivors', 'dropped', 'detected', 'excluded', 'exact', 'max |error|', 'round ms', 'before ms', ...TIMED_PHASES.map(p => `${p} ms`), 'delivery ms', 'KB sent', 'KB received', 'peers counted', 'problems']
   const rows = reports.map(r => [
-    String(r.round), String(r.attempt), r.aggregator, String(r.participants), String(r.survivors), r.dropped.join(', ') || '-', r.excluded.join(', ') || '-',
+    String(r.round), String(r.attempt), r.aggregator, String(r.participants), String(r.survivors), r.dropped.join(', ') || '-', detectedText(r.detected), r.excluded.join(', ') || '-',
     r.exact ? 'yes' : 'NO', r.maxAbsError.toExponential(1), String(Math.round(r.ms)), String(r.beforeMs),
     ...TIMED_PHASES.map(p => String(r.phaseMs[p] ?? '-')), String(r.deliveryMs), String(Math.round(r.bytes.sent / 1024)), String(Math.round(r.bytes.received / 1024)), String(r.bytes.peers),
     r.problems.join('; ') || '-'
@@ -177,7 +182,7 @@ tr.bad td { background: #fdecea; }
 <p class="meta">${run.peers} secagg node processes over ${escape(run.transport)}, ${run.rounds} rounds at d = ${run.dimension.toLocaleString('en')}, seed ${escape(run.seed)}; faults: ${escape(run.faults)}. Started ${escape(run.startedAt.toISOString())}.</p>
 <p>Each round's sum is checked against the exact sum of its survivors' inputs (the inputs lie on the quantization grid, so a correct secure sum equals it bit for bit), and each round's aggregator against the one the previous round's signed result elects.</p>
 ${time}
-<p>A peer lost in the middle of a phase holds that phase until its deadline: the aggregator cannot tell a slow peer from a dead one. The grey bar is the whole round: also the time before the completing attempt began (the election and any failed attempts: "before" in the table) and after its aggregator held the result, until every surviving peer had it ("delivery").</p>
+<p>A peer killed in the middle of a phase costs it about a second: its connections close, and if it is not back within the grace the aggregator stops waiting for it ("connection closed" in the table); a peer still connected but silent is waited for until the phase's own deadline ("deadline"). Each is shown with how long the phase had been open when the wait ended. The grey bar is the whole round: also the time before the completing attempt began (the election and any failed attempts: "before" in the table) and after its aggregator held the result, until every surviving peer had it ("delivery").</p>
 ${bytes}
 ${table(reports)}
 </body>

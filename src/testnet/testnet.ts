@@ -14,6 +14,8 @@ import { isRunning, requestAlone, startDaemon, type DaemonProcess } from './daem
 import { followEvents } from './event-stream.js'
 import { gridInputs, planRounds, type DropSpec, type RoundPlan } from './schedule.js'
 import type { Phase } from '../protocol/round/phases.js'
+import type { DropCause } from '../protocol/round/events.js'
+import type { RoundDropout } from '../protocol/session/actions.js'
 
 /** How the peers listen: all on TCP, all on WebRTC (webrtc-direct over UDP), or every other one on each. */
 export type TestnetTransport = 'tcp' | 'webrtc' | 'mixed'
@@ -28,6 +30,18 @@ export interface TestnetOptions {
   drop: DropSpec
   killAggregator?: Phase
   seed: string
+  /** Each round's faults, given rather than drawn from the seed (the fault-latency benchmark's cases). */
+  plans?: RoundPlan[]
+}
+
+/** How the round's aggregator stopped waiting for a peer, and when. */
+export interface DetectedDropout {
+  peer: string
+  phase: Phase
+  /** 'connection-closed': its connections closed and it was not back within the grace; 'deadline': the phase's deadline passed. */
+  cause: DropCause
+  /** Milliseconds the phase had been open when the aggregator stopped waiting. */
+  waited: number
 }
 
 export interface RoundReport {
@@ -38,6 +52,8 @@ export interface RoundReport {
   survivors: number
   /** Peers killed this round, with the phase, as `peer-3@share-keys`; the aggregator as `peer-5@unmask (aggregator)`. */
   dropped: string[]
+  /** How the aggregator of each attempt learned of each dropout, and what it cost. */
+  detected: DetectedDropout[]
   /** Peers that stayed up but are not in the sum (too late for the round); their updates go into the next. */
   excluded: string[]
   /** The result's sum equals the exact sum of the survivors' inputs, bit for bit. */
@@ -144,7 +160,7 @@ export class Testnet {
 
   /** Runs every round of the schedule; the reports, one per round. */
   async run (): Promise<RoundReport[]> {
-    const plans = planRounds({ peers: this.options.peers, rounds: this.options.rounds, drop: this.options.drop, seed: this.options.seed, ...(this.options.killAggregator !== undefined ? { killAggregator: this.options.killAggregator } : {}) })
+    const plans = this.options.plans ?? planRounds({ peers: this.options.peers, rounds: this.options.rounds, drop: this.options.drop, seed: this.options.seed, ...(this.options.killAggregator !== undefined ? { killAggregator: this.options.killAggregator } : {}) })
     const reports: RoundReport[] = []
     for (const plan of plans) {
       if (this.stopping.signal.aborted) break
@@ -205,40 +221,57 @@ export class Testnet {
     const killed = new Set<number>()
     const marks: Array<{ attempt: number, phase: Phase, at: number }> = []
     let resultAt: number | undefined
+    // A peer due to die while the updates still go in (the aggregator may announce before the last is
+    // handed over) dies once they are in: its own submission must not break off.
+    let submitted: Promise<void> = Promise.resolve()
     const kill = (i: number, phase: Phase, aggregator: boolean): void => {
       if (killed.has(i)) return
       killed.add(i)
-      this.peers[i].child.kill('SIGKILL')
+      const child = this.peers[i].child
+      void submitted.then(() => child.kill('SIGKILL'))
       dropped.push(`peer-${i}@${phase}${aggregator ? ' (aggregator)' : ''}`)
       this.on.killed?.(plan.round, `peer-${i}`, phase)
     }
     let aggregatorKilled = false
+    /** Planned drops carried out, each once. */
+    const struck = new Set<number>()
     const onAggregatorPhase = (i: number, attempt: number, phase: Phase): void => {
       marks.push({ attempt, phase, at: performance.now() })
       this.on.phase?.(plan.round, attempt, phase, `peer-${i}`)
-      if (plan.killAggregator !== undefined && !aggregatorKilled && (phase === plan.killAggregator || (plan.killAggregator === 'announce' && phase === 'advertise-keys'))) {
+      // the announcement goes out as the aggregator enters advertise-keys: a kill then is one in announce
+      const entering = (planned: Phase): boolean => phase === planned || (planned === 'announce' && phase === 'advertise-keys')
+      if (plan.killAggregator !== undefined && !aggregatorKilled && entering(plan.killAggregator)) {
         aggregatorKilled = true
         kill(i, plan.killAggregator, true)
       }
-      for (const drop of plan.drops) if (drop.phase === phase && drop.phase !== 'announce') kill(drop.peer, phase, false)
+      // A planned drop is of a participant: one that falls on the aggregator takes the next peer instead.
+      plan.drops.forEach((drop, d) => {
+        if (struck.has(d) || !entering(drop.phase)) return
+        struck.add(d)
+        kill(drop.peer === i ? (i + 1) % peers : drop.peer, drop.phase, false)
+      })
     }
+    const detected: DetectedDropout[] = []
     for (let i = 0; i < peers; i++) {
       void followEvents(`${this.peers[i].info.api}/v1/sessions/testnet/events`, this.peers[i].token, ({ event, data }) => {
         const progress = data as { round: number, attempt: number, phase: Phase, role: string }
         if (event === 'progress' && progress.role === 'aggregator' && progress.round === plan.round) onAggregatorPhase(i, progress.attempt, progress.phase)
+        const dropout = data as RoundDropout
+        if (event === 'dropout' && dropout.role === 'aggregator' && dropout.round === plan.round) detected.push({ peer: this.nameOf(dropout.peer), phase: dropout.phase, cause: dropout.cause, waited: dropout.waited ?? 0 })
         // the aggregator holds the result first: its last phase ends there, not when the last peer has it
         if (event === 'result' && progress.round === plan.round) resultAt ??= performance.now()
       }, watching.signal)
     }
     // the event streams are open before any update goes in
     await new Promise(resolve => setTimeout(resolve, 200))
-    await Promise.all(this.peers.map(async (peer, i) => {
+    const submissions = Promise.all(this.peers.map(async (peer, i) => {
       if (this.outstanding[i] !== undefined) return
       const id = await this.submit(peer, inputs[i])
       this.inputs.set(id, inputs[i])
       this.outstanding[i] = id
     }))
-    for (const drop of plan.drops) if (drop.phase === 'announce') kill(drop.peer, 'announce', false)
+    submitted = submissions.then(() => {}, () => {})
+    await submissions
 
     const problems: string[] = []
     const results = await Promise.all(this.peers.map(async (peer, i) => killed.has(i) ? undefined : this.resultOf(peer, plan.round, () => killed.has(i)).catch((err: Error) => { problems.push(`peer-${i}: ${err.message}`); return undefined })))
@@ -246,7 +279,7 @@ export class Testnet {
     const ended = performance.now()
     const ms = ended - started
     const got = results.filter((r): r is RoundResult => r !== undefined)
-    const report: RoundReport = { round: plan.round, attempt: -1, aggregator: '', participants: 0, survivors: 0, dropped, excluded: [], exact: false, maxAbsError: Infinity, phaseMs: {}, bytes: { sent: 0, received: 0, peers: 0 }, ms, beforeMs: 0, deliveryMs: 0, problems }
+    const report: RoundReport = { round: plan.round, attempt: -1, aggregator: '', participants: 0, survivors: 0, dropped, detected, excluded: [], exact: false, maxAbsError: Infinity, phaseMs: {}, bytes: { sent: 0, received: 0, peers: 0 }, ms, beforeMs: 0, deliveryMs: 0, problems }
     if (got.length === 0) {
       problems.push('no peer got a result')
       this.lastSigned = null

@@ -57,6 +57,8 @@ export interface Fixture {
   deliveries: Delivery[]
   /** Deliveries to the aggregator, in order. */
   toAggregator: Delivery[]
+  /** How many of toAggregator the aggregator took: those after the result came too late to count. */
+  takenByAggregator: number
   /** Deliveries to each participant, in order. */
   toParticipant: Delivery[][]
   /** The round's full roster, as every party derives it. */
@@ -103,7 +105,7 @@ export async function recordFixture (options: FixtureOptions): Promise<Fixture> 
     new Uint8Array([0x00, 0x24, 8, 1, 18, 32]),
     new Uint8Array(0)
   ]
-  return {
+  const fx: Fixture = {
     params,
     peers,
     outsiders,
@@ -118,10 +120,29 @@ export async function recordFixture (options: FixtureOptions): Promise<Fixture> 
     chunkCoordinates,
     deliveries,
     toAggregator: deliveries.filter(d => d.to === 'aggregator'),
+    takenByAggregator: 0,
     toParticipant: peers.map((_, i) => deliveries.filter(d => d.to === i)),
     roster,
     peerIdPool
   }
+  fx.takenByAggregator = await countTaken(fx)
+  return fx
+}
+
+/**
+ * How many of the messages to the aggregator it took before the result: unmask closes once every
+ * secret rebuilds, and shares arriving after that change nothing.
+ */
+async function countTaken (fx: Fixture): Promise<number> {
+  const aggregator = newAggregator(fx)
+  await aggregator.announce()
+  let taken = 0
+  for (const d of fx.toAggregator) {
+    if (aggregator.status === 'done') break
+    taken++
+    await aggregator.handle(fx.peers[d.from].identity, d.type, d.bytes)
+  }
+  return taken
 }
 
 /** A fresh aggregator with exactly the simulator's configuration. */

@@ -16,6 +16,7 @@ function round (n: number, overrides: Partial<RoundReport> = {}): RoundReport {
     participants: 8,
     survivors: 7,
     dropped: ['peer-3@share-keys'],
+    detected: [{ peer: 'peer-3', phase: 'share-keys', cause: 'connection-closed', waited: 1040 }],
     excluded: [],
     exact: true,
     maxAbsError: 0,

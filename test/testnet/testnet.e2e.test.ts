@@ -55,7 +55,16 @@ describe('the local testnet', () => {
     // round 2 lost its aggregator in masked-input: a later attempt, by another peer, finished it
     expect(reports[1].dropped.some(d => d.endsWith('@masked-input (aggregator)'))).toBe(true)
     expect(reports[1].attempt).toBeGreaterThan(0)
-    // a planned victim may be the aggregator too: at least one peer went down in every round
+    // one peer went down in every round: a planned victim that aggregates is spared for the next peer
     for (const report of reports) expect(report.dropped.length).toBeGreaterThan(0)
+    // How each was known, in the rounds whose aggregator lived: by its closed connections, within about
+    // the grace (a second), unless unmask had already closed without needing it.
+    for (const report of [reports[0], reports[2]]) {
+      for (const [peer, phase] of report.dropped.map(d => d.split('@'))) {
+        const detected = report.detected.filter(d => d.peer === peer)
+        if (phase === 'unmask' && detected.length === 0) continue
+        expect(detected.map(d => d.cause), JSON.stringify(report)).toEqual(['connection-closed'])
+      }
+    }
   }, 600_000)
 })

@@ -19,6 +19,9 @@ export type MessageType =
   | 'unmask-shares'
   | 'result'
 
+/** How the aggregator learned that a peer it waited for was not coming. */
+export type DropCause = 'connection-closed' | 'deadline'
+
 export interface Outbound {
   /** A peer's wire id, or 'all' for every session member. */
   to: Uint8Array | 'all'
@@ -46,6 +49,12 @@ export type RoundEvent =
   | { type: 'phase', phase: Phase }
   | { type: 'excluded', peer: string, phase: Phase, reason: AbortReason, message: string }
   | { type: 'share-rejected', peer: string, message: string }
+  /**
+   * The aggregator stopped waiting for `peer` in `phase`: its connections closed and it was not back
+   * within its grace ('connection-closed'), or the phase's deadline passed ('deadline'); `waited` ms
+   * after the phase opened.
+   */
+  | { type: 'dropped', peer: string, phase: Phase, cause: DropCause, waited: number }
   /**
    * The aggregator holds proof that `peer` broke the protocol in a way anyone can check: `proof` is an
    * encoded DealingProof that verifyDealingProof (dealing-proof.ts) confirms without trusting the aggregator.

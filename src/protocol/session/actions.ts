@@ -4,7 +4,7 @@
  * is sent, so a restart never forgets a promise the network has already seen).
  */
 import type { Identity } from '../crypto/identity.js'
-import type { MessageType, RoundOutcome } from '../round/events.js'
+import type { DropCause, MessageType, RoundOutcome } from '../round/events.js'
 import type { Phase } from '../round/phases.js'
 import type { SessionRecord } from './ledger.js'
 
@@ -24,6 +24,20 @@ export interface RoundProgress {
   role: 'participant' | 'aggregator'
   /** The aggregator of this attempt. */
   aggregator: string
+}
+
+/** A peer some phase stopped waiting for, and how that was known (the testnet's report shows these). */
+export interface RoundDropout {
+  session: string
+  round: number
+  attempt: number
+  phase: Phase
+  peer: string
+  /** 'aggregator': this peer aggregates and stopped waiting for a participant; 'participant': its aggregator is gone. */
+  role: 'participant' | 'aggregator'
+  cause: DropCause
+  /** Milliseconds from the phase's opening (for the aggregator) to when the wait ended. */
+  waited?: number
 }
 
 /** What aggregate() resolves with. */
@@ -67,6 +81,8 @@ export type SessionAction =
   | { type: 'send', to: Identity, route: AttemptRoute, message: MessageType, bytes: Uint8Array, scope: string, deadline?: number }
   /** Stream this peer's masked input to the aggregator, chunk by chunk, as fast as it reads them. */
   | { type: 'upload', to: Identity, route: AttemptRoute, chunks: AsyncIterable<Uint8Array>, scope: string, deadline?: number }
+  /** Check that these peers can be reached (a connection, or a dial within the grace); report those that cannot with peerLost. */
+  | { type: 'probe', peers: Identity[] }
   /** Abort everything still in flight for an attempt: it ended. */
   | { type: 'end-scope', scope: string }
   /** Publish on the session's topic: presence, an announcement (with presence), or a result notice. */
@@ -81,6 +97,7 @@ export type SessionAction =
   /** aggregate() call `update` rejects. */
   | { type: 'reject', update: number, error: Error }
   | { type: 'progress', progress: RoundProgress }
+  | { type: 'dropout', dropout: RoundDropout }
   /** A round this peer took part in has its result. */
   | { type: 'result', result: AggregateResult }
   /** The session's latest result is now one of a round this peer took no part in, checked. */

@@ -25,6 +25,12 @@ export type RoundFailure =
    */
   | 'revealed'
 
+/**
+ * Why an attempt ended without a result for this peer: the round core's abort reason, no announcement
+ * in time, or the aggregator's connections closed for good.
+ */
+export type AttemptEnd = AbortReason | 'no-announcement' | 'aggregator-lost'
+
 /** The round ended without a result for this peer's update. */
 export class RoundFailedError extends Error {
   static override name = 'RoundFailedError'
@@ -35,7 +41,7 @@ export class RoundFailedError extends Error {
    * attempt's aggregator may hold a sum with this update in it. Submitting the same update again in
    * another round could let two sums differ by single inputs: submit a fresh one instead.
    */
-  constructor (readonly failure: RoundFailure, readonly round: number, readonly lastReason: AbortReason | 'no-announcement' | undefined, message: string, readonly sharesRevealed = false) {
+  constructor (readonly failure: RoundFailure, readonly round: number, readonly lastReason: AttemptEnd | undefined, message: string, readonly sharesRevealed = false) {
     super(message)
   }
 }

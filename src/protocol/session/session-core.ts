@@ -17,7 +17,7 @@ import { equalBytes } from '../crypto/bytes.js'
 import { SerialQueue } from '../round/serial-queue.js'
 import { Announcement, Signed } from '../pb/messages.js'
 import { Membership } from './membership.js'
-import { InvalidUpdateError, RoundFailedError, UpdatePendingError, type RoundFailure } from './errors.js'
+import { InvalidUpdateError, RoundFailedError, UpdatePendingError, type AttemptEnd, type RoundFailure } from './errors.js'
 import { electorate, verifyResult, type ChainPosition } from './result-verification.js'
 import { announcementHeader, isAnnouncementBy, resultRef, type AttemptRef } from './screening.js'
 import { updateFingerprint, type RoundLedger, type SessionRecord } from './ledger.js'
@@ -29,7 +29,6 @@ import type { CryptoSuite } from '../crypto/suite.js'
 import { identityFromBytes, identityOf, type Identity } from '../crypto/identity.js'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { RandomSource } from '../crypto/shamir.js'
-import type { AbortReason } from '../round/errors.js'
 import type { MessageType, RoundEvent, RoundOutcome, Step } from '../round/events.js'
 import type { Session } from '../../node/session-config.js'
 import type { PrivateKey } from '@libp2p/interface'
@@ -50,7 +49,20 @@ export interface SessionCoreConfig {
   gatherDelay: number
   /** How far peers' clocks may differ, in ms, before a deadline counts as passed. */
   clockSkew?: number
+  /**
+   * How long a peer whose connections closed has to come back before it counts as gone (the driver's
+   * grace); also how often an aggregator taking keys has the few members it still waits for probed.
+   */
+  lossGrace?: number
 }
+
+/**
+ * An aggregator taking keys has the members it still waits for probed (dialled, and reported gone if
+ * that fails) once there are at most this many: a member killed before it dialled the aggregator closed
+ * no connection the aggregator could see. Few at a time, so a large session's slow starters, alive but
+ * not yet heard, are not all dialled at once (that doubled the aggregator's connections at 200 peers).
+ */
+export const PROBED_AT_ONCE = 16
 
 /**
  * In a closed session of n members, each publishes its presence every presenceInterval × n / this (when
@@ -103,7 +115,7 @@ interface Attempt {
    * meet that of a later attempt that went on without it.
    */
   resultDeadline?: number
-  lastAbort?: AbortReason | 'no-announcement'
+  lastAbort?: AttemptEnd
   /** Coordinates of this peer's update clipped when its masked input was encoded. */
   clipped: number
 }
@@ -157,6 +169,11 @@ export class SessionCore {
   /** The latest round each member said it holds, for catching up one round at a time. */
   private readonly ahead = new Map<string, number>()
   private stopped = false
+  /**
+   * Members reported gone (peerLost) and not heard from since, by id: an aggregator elected later in the
+   * round, which was a participant when they went, waits for none of them.
+   */
+  private readonly gone = new Set<string>()
   /** Members proven to have dealt bad shares (a checked dealing proof): left out of every roster for the session. */
   private readonly banned = new Set<string>()
 
@@ -218,6 +235,15 @@ export class SessionCore {
     return { deadline: aggregator.nextDeadline() ?? this.config.now() }
   }
 
+  /**
+   * Whether losing the connections to this peer matters now, so that the driver should watch for its
+   * return: it aggregates the attempt this peer is in, or this peer aggregates one.
+   */
+  watches (peer: Identity): boolean {
+    const attempt = this.pending?.attempt
+    return attempt !== undefined && attempt.status !== 'ended' && (attempt.elected?.id === peer.id || attempt.aggregator !== undefined)
+  }
+
   // ---- inputs --------------------------------------------------------------------------------------
 
   /** Starts the session: resumes from a persisted record, if any, and starts presence. */
@@ -277,7 +303,10 @@ export class SessionCore {
 
   /** A round message from a peer (the transport authenticated `from`). */
   async message (from: Identity, route: AttemptRoute, type: MessageType, bytes: Uint8Array): Promise<void> {
-    await this.input(async () => { await this.onMessage(from, route, type, bytes) })
+    await this.input(async () => {
+      this.gone.delete(from.id)
+      await this.onMessage(from, route, type, bytes)
+    })
   }
 
   /** One chunk of an admitted masked-input upload. */
@@ -298,10 +327,36 @@ export class SessionCore {
     })
   }
 
+  /**
+   * The network layer's word that a member is gone: every connection to it closed, and none could be
+   * redialled within a short grace. As this attempt's aggregator, no phase waits for it any longer; as
+   * a participant whose aggregator it is, this peer gives the attempt up now and follows the next-ranked
+   * peer, rather than waiting out a deadline. Neither accuses it of anything: a peer could always drop
+   * out, and one that speaks again is taken as usual.
+   */
+  async peerLost (peer: Identity): Promise<void> {
+    await this.input(async () => {
+      if (!this.admits(peer) || peer.id === this.config.self.id) return
+      this.gone.add(peer.id)
+      const attempt = this.pending?.attempt
+      if (attempt === undefined || attempt.status === 'ended') return
+      if (attempt.aggregator !== undefined) await this.aggregatorStep(attempt, await attempt.aggregator.peerLost(peer))
+      // (a step of this peer's own aggregator may have ended the attempt meanwhile)
+      if (attempt.elected?.id === peer.id && this.pending?.attempt === attempt) {
+        this.log(`round ${attempt.round} attempt ${attempt.number}: the aggregator ${peer.id} is gone`)
+        const status = attempt.participant?.status ?? 'announce'
+        const phase = status === 'done' || status === 'aborted' ? 'announce' : status
+        this.sink({ type: 'dropout', dropout: { session: this.session.idHex, round: attempt.round, attempt: attempt.number, phase, peer: peer.id, role: 'participant', cause: 'connection-closed' } })
+        this.nextAttempt(attempt, 'aggregator-lost')
+      }
+    })
+  }
+
   /** A notice from the session topic, signed by `from` (gossipsub checks that); its numbers as on the wire. */
   async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number }, misbehaviour?: { round: bigint, attempt: number, proof: Uint8Array } }): Promise<void> {
     await this.input(async () => {
       if (!this.admits(from)) return
+      this.gone.delete(from.id)
       if (notice.misbehaviour !== undefined) {
         await this.onMisbehaviour(notice.misbehaviour)
         return
@@ -542,7 +597,7 @@ export class SessionCore {
     void attempt.aggregator?.abort('timeout', 'the attempt ended')
   }
 
-  private nextAttempt (attempt: Attempt, reason: AbortReason | 'no-announcement'): void {
+  private nextAttempt (attempt: Attempt, reason: AttemptEnd): void {
     const pending = this.pending
     if (pending === undefined || pending.attempt !== attempt) return
     attempt.lastAbort = reason
@@ -681,6 +736,20 @@ export class SessionCore {
     attempt.aggregator = aggregator
     attempt.status = 'running'
     await this.aggregatorStep(attempt, await aggregator.announce(), recipients)
+    for (const peer of this.gone) await this.aggregatorStep(attempt, await aggregator.peerLost(identityOf(peerIdFromString(peer))))
+    this.probeLoop(attempt, this.listed ?? recipients)
+  }
+
+  /** While keys are taken: every grace, the expected members not heard from yet are probed, if few. */
+  private probeLoop (attempt: Attempt, expected: Identity[]): void {
+    const grace = this.config.lossGrace ?? 1000
+    this.schedule(this.config.now() + grace, attempt.scope, async () => {
+      const aggregator = attempt.aggregator
+      if (aggregator?.status !== 'advertise-keys') return
+      const silent = expected.filter(m => m.id !== this.config.self.id && !this.gone.has(m.id) && !aggregator.hasAdvertised(m))
+      if (silent.length > 0 && silent.length <= PROBED_AT_ONCE) this.sink({ type: 'probe', peers: silent })
+      this.probeLoop(attempt, expected)
+    })
   }
 
   private async aggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {
@@ -856,6 +925,7 @@ export class SessionCore {
   private report (attempt: Attempt, events: RoundEvent[], role: 'participant' | 'aggregator'): void {
     for (const event of events) {
       if (event.type === 'phase') this.sink({ type: 'progress', progress: { session: this.session.idHex, round: attempt.round, attempt: attempt.number, phase: event.phase, role, aggregator: attempt.elected?.id ?? '' } })
+      if (event.type === 'dropped') this.sink({ type: 'dropout', dropout: { session: this.session.idHex, round: attempt.round, attempt: attempt.number, phase: event.phase, peer: event.peer, role, cause: event.cause, waited: event.waited } })
       if (event.type === 'aborted' || event.type === 'excluded') this.log(`round ${attempt.round} attempt ${attempt.number} ${role}: ${event.type} ${event.reason} (${event.message})`)
     }
   }

@@ -7,7 +7,7 @@ import { constants } from 'node:fs'
 import { access, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { PHASES, type Phase } from '../../../protocol/round/phases.js'
-import { renderReport } from '../../../testnet/report.js'
+import { detectedText, renderReport } from '../../../testnet/report.js'
 import { Testnet, type RoundReport, type TestnetTransport } from '../../../testnet/testnet.js'
 import { CliError, EXIT_BAD_INPUT } from '../../cli-error.js'
 
@@ -100,6 +100,7 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
   if (!args.json) {
     say('')
     say(table(reports))
+    for (const r of reports) if (r.detected.length > 0) say(`round ${r.round} dropouts: ${detectedText(r.detected)}`)
     for (const r of failed) for (const problem of r.problems) say(`round ${r.round}: ${problem}`)
     say(passed
       ? `\nPASS: ${reports.length} rounds, every result the exact sum of its survivors' inputs, every aggregator the one the round before elected (${new Set(reports.map(r => r.aggregator)).size} different)`

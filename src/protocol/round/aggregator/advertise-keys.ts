@@ -42,9 +42,13 @@ export async function onAdvertisement (state: AggregatorState, from: Identity, b
   state.advertisements.set(from.id, { identity: from, envelope, encryptionKey, maskKey })
 }
 
+/** Keys are taken until every peer that may come has advertised or is gone (it is not known which peers those are). */
 export function advertiseKeysComplete (state: AggregatorState): boolean {
   const expected = state.config.expectedParticipants
-  return expected !== undefined && state.advertisements.size >= expected
+  if (expected === undefined) return false
+  let lost = 0
+  for (const id of state.lost) if (!state.advertisements.has(id)) lost++
+  return state.advertisements.size + lost >= expected
 }
 
 /** Fixes U1 and returns the roster and neighbour keys to send, or throws a violation that aborts the attempt. */

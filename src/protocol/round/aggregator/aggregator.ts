@@ -1,20 +1,22 @@
 /**
  * The aggregator's side of one round attempt, as a sans-I/O state machine. It takes participants'
- * messages as bytes and returns messages and events; a phase closes when every expected peer has
- * answered or when the driver reports its deadline. It never throws: an invalid message excludes its
- * sender, and a round that cannot finish aborts with a typed reason.
+ * messages as bytes and returns messages and events; a phase closes as soon as its outcome is fixed
+ * (every expected peer has answered or is gone, or, in unmask, every secret already rebuilds), or at its
+ * deadline: the phase's own timeout from when it opened, never later than the announced deadline. It
+ * never throws: an invalid message excludes its sender, and a round that cannot finish aborts with a
+ * typed reason.
  */
 import { ProtocolViolation, type AbortReason } from '../errors.js'
 import { TIMED_PHASES, type Phase, type TimedPhase } from '../phases.js'
-import { emptyStep, merge, type MessageType, type Step } from '../events.js'
+import { emptyStep, merge, type DropCause, type MessageType, type RoundEvent, type Step } from '../events.js'
 import { announce } from './announce.js'
 import { advertiseKeysComplete, closeAdvertiseKeys, onAdvertisement } from './advertise-keys.js'
-import { closeShareKeys, onShareKeys, shareKeysComplete } from './share-keys.js'
-import { closeMaskedInput, dropUpload, maskedInputComplete, onMaskedChunk } from './masked-input.js'
+import { awaitedShareKeys, closeShareKeys, onShareKeys } from './share-keys.js'
+import { awaitedMaskedInputs, closeMaskedInput, dropUpload, onMaskedChunk } from './masked-input.js'
 import { onShareCheck } from './share-check.js'
 import { excludePeer } from './exclusion.js'
-import { closeConsistencyCheck, consistencyCheckComplete, onConsistencySignature } from './consistency-check.js'
-import { closeUnmask, onUnmaskShares, unmaskComplete } from './unmask.js'
+import { awaitedSignatures, closeConsistencyCheck, onConsistencySignature } from './consistency-check.js'
+import { awaitedUnmaskShares, closeUnmask, onUnmaskShares, unmaskRebuildable } from './unmask.js'
 import { equalBytes } from '../../crypto/bytes.js'
 import { SerialQueue } from '../serial-queue.js'
 import type { Identity } from '../../crypto/identity.js'
@@ -25,17 +27,29 @@ type Handler = (state: AggregatorState, from: Identity, bytes: Uint8Array) => vo
 interface PhaseLogic {
   /** The message types participants send in this phase, each with its handler. */
   accepts: Partial<Record<MessageType, Handler>>
-  complete: (state: AggregatorState) => boolean
+  /** The peers whose messages the phase still waits for (none known by name while keys are taken). */
+  awaited: (state: AggregatorState) => string[]
+  /** Whether the phase may close now although some are awaited: its outcome is fixed already. */
+  settled?: (state: AggregatorState) => boolean | Promise<boolean>
   close: (state: AggregatorState) => Step | Promise<Step>
 }
 
 const PHASE_LOGIC: Record<TimedPhase, PhaseLogic> = {
-  'advertise-keys': { accepts: { 'key-advertisement': onAdvertisement }, complete: advertiseKeysComplete, close: closeAdvertiseKeys },
-  'share-keys': { accepts: { 'share-keys': onShareKeys }, complete: shareKeysComplete, close: closeShareKeys },
+  'advertise-keys': { accepts: { 'key-advertisement': onAdvertisement }, awaited: () => [], settled: advertiseKeysComplete, close: closeAdvertiseKeys },
+  'share-keys': { accepts: { 'share-keys': onShareKeys }, awaited: awaitedShareKeys, close: closeShareKeys },
   // Each member of U2 sends its share-check right after its shares arrive, next to its masked input.
-  'masked-input': { accepts: { 'masked-input': onMaskedChunk, 'share-check': onShareCheck }, complete: maskedInputComplete, close: closeMaskedInput },
-  'consistency-check': { accepts: { 'consistency-signature': onConsistencySignature }, complete: consistencyCheckComplete, close: closeConsistencyCheck },
-  unmask: { accepts: { 'unmask-shares': onUnmaskShares }, complete: unmaskComplete, close: closeUnmask }
+  'masked-input': { accepts: { 'masked-input': onMaskedChunk, 'share-check': onShareCheck }, awaited: awaitedMaskedInputs, close: closeMaskedInput },
+  'consistency-check': { accepts: { 'consistency-signature': onConsistencySignature }, awaited: awaitedSignatures, close: closeConsistencyCheck },
+  // The aggregator needs t shares of each secret, not every signer's: the rest would change nothing.
+  unmask: { accepts: { 'unmask-shares': onUnmaskShares }, awaited: awaitedUnmaskShares, settled: unmaskRebuildable, close: closeUnmask }
+}
+
+/** Whether a phase's outcome is fixed: nobody is awaited, or it is settled without them. */
+async function isComplete (phase: TimedPhase, state: AggregatorState): Promise<boolean> {
+  const logic = PHASE_LOGIC[phase]
+  // While keys are taken nobody is awaited by name: only the count of advertisements settles the phase.
+  if (phase !== 'advertise-keys' && logic.awaited(state).length === 0) return true
+  return logic.settled !== undefined && await logic.settled(state)
 }
 
 export class Aggregator {
@@ -51,7 +65,9 @@ export class Aggregator {
       context: { sessionId: config.params.sessionId, round: config.round, attempt: config.attempt },
       status: 'announce',
       deadlines: [],
+      phaseOpened: config.now(),
       excluded: new Set(),
+      lost: new Set(),
       advertisements: new Map(),
       shareKeys: new Map(),
       checks: new Map(),
@@ -61,7 +77,8 @@ export class Aggregator {
       completed: new Set(),
       signatures: new Map(),
       revealed: new Map(),
-      responders: new Set()
+      responders: new Set(),
+      rebuilt: new Map()
     }
   }
 
@@ -84,6 +101,11 @@ export class Aggregator {
     return state.status === 'masked-input' && state.shareKeys.has(from.id) && !state.completed.has(from.id) && !state.unchecked.has(from.id) && !state.excluded.has(from.id)
   }
 
+  /** Whether a peer's key advertisement is in. */
+  hasAdvertised (peer: Identity): boolean {
+    return this.state.advertisements.has(peer.id)
+  }
+
   /** Opens the attempt: the signed announcement for every session member. */
   async announce (): Promise<Step> {
     return this.serial.run(async () => {
@@ -101,6 +123,8 @@ export class Aggregator {
     const phase = this.timedPhase()
     if (phase === undefined) return emptyStep()
     if (this.state.excluded.has(from.id)) return emptyStep()
+    // a peer reported gone that speaks again is back (its connection was redialled)
+    this.state.lost.delete(from.id)
     // Masked-input chunks are not remembered: each is big, and a repeated one already fails its offset check.
     const key = type === 'masked-input' ? undefined : `${from.id}/${type}`
     const previous = key === undefined ? undefined : this.handled.get(key)
@@ -116,7 +140,41 @@ export class Aggregator {
       if (!(err instanceof ProtocolViolation)) return this.abortNow('internal-error', (err as Error)?.message ?? String(err))
       step = this.exclude(from, phase, err.reason, err.message)
     }
-    return logic.complete(this.state) ? merge(step, await this.closeNow()) : step
+    return await this.completeNow(phase) ? merge(step, await this.closeNow()) : step
+  }
+
+  /**
+   * The network layer's word that a peer is gone: every connection to it closed and none could be
+   * redialled within its grace. No phase waits for it any longer; it is not accused of anything, and a
+   * message from it later is taken as usual. A peer could always drop out: this only stops the wait.
+   */
+  async peerLost (peer: Identity): Promise<Step> {
+    return this.serial.run(async () => {
+      const phase = this.timedPhase()
+      if (phase === undefined || this.state.lost.has(peer.id) || this.state.excluded.has(peer.id)) return emptyStep()
+      const awaited = phase === 'advertise-keys' || PHASE_LOGIC[phase].awaited(this.state).includes(peer.id)
+      this.state.lost.add(peer.id)
+      // reported if it takes part in the attempt (or may yet), whether or not this phase waits for it
+      if (!awaited && !this.state.advertisements.has(peer.id)) return emptyStep()
+      const step: Step = { messages: [], events: [this.dropped(peer.id, phase, 'connection-closed')] }
+      if (!awaited) return step
+      // An upload cut off, or one whose share-check will now never come, is taken back out of the sum.
+      if (phase === 'masked-input') dropUpload(this.state, peer.id)
+      return await this.completeNow(phase) ? merge(step, await this.closeNow()) : step
+    })
+  }
+
+  private dropped (peer: string, phase: TimedPhase, cause: DropCause): RoundEvent {
+    return { type: 'dropped', peer, phase, cause, waited: this.state.config.now() - this.state.phaseOpened }
+  }
+
+  private async completeNow (phase: TimedPhase): Promise<boolean> {
+    try {
+      return await isComplete(phase, this.state)
+    } catch {
+      // a bug in a completion check must not stop the attempt: the phase closes at its deadline
+      return false
+    }
   }
 
   /** Forgets a masked-input upload whose stream broke; its sender counts as dropped. */
@@ -124,22 +182,31 @@ export class Aggregator {
     return this.serial.run(async () => {
       if (this.state.status !== 'masked-input') return emptyStep()
       dropUpload(this.state, from.id)
-      return maskedInputComplete(this.state) ? this.closeNow() : emptyStep()
+      return await this.completeNow('masked-input') ? this.closeNow() : emptyStep()
     })
   }
 
-  /** The deadline of the current phase (Unix ms), once announced. */
+  /**
+   * The deadline of the current phase (Unix ms), once announced: its own timeout after it opened, and
+   * never past the deadline the announcement gave it. The announced deadlines add up every phase's
+   * timeout from the announcement, so a phase that opened early and waited for them would wait for the
+   * time the earlier phases did not use too (a peer lost in unmask held it for all five timeouts).
+   */
   nextDeadline (): number | undefined {
     const phase = this.timedPhase()
-    return phase === undefined ? undefined : this.state.deadlines[TIMED_PHASES.indexOf(phase)]
+    if (phase === undefined) return undefined
+    const announced = this.state.deadlines[TIMED_PHASES.indexOf(phase)]
+    return Math.min(announced, this.state.phaseOpened + this.state.config.params.phaseTimeouts[phase])
   }
 
-  /** Closes the current phase if its deadline has passed. */
+  /** Closes the current phase if its deadline has passed; the peers it still waited for count as dropped. */
   async handleTimeout (now: number): Promise<Step> {
     return this.serial.run(async () => {
       const deadline = this.nextDeadline()
-      if (deadline === undefined || now < deadline) return emptyStep()
-      return this.closeNow()
+      const phase = this.timedPhase()
+      if (deadline === undefined || phase === undefined || now < deadline) return emptyStep()
+      const step: Step = { messages: [], events: PHASE_LOGIC[phase].awaited(this.state).map(peer => this.dropped(peer, phase, 'deadline')) }
+      return merge(step, await this.closeNow())
     })
   }
 
@@ -152,11 +219,11 @@ export class Aggregator {
     const phase = this.timedPhase()
     if (phase === undefined) return emptyStep()
     const step = await this.guard(async () => PHASE_LOGIC[phase].close(this.state))
-    // A phase with nobody left to hear from (everyone excluded) closes at once.
     const next = this.timedPhase()
-    if (next !== undefined && next !== phase && PHASE_LOGIC[next].complete(this.state) && next !== 'advertise-keys') {
-      return merge(step, await this.closeNow())
-    }
+    if (next === undefined || next === phase) return step
+    this.state.phaseOpened = this.state.config.now()
+    // A phase with nobody left to hear from (everyone excluded or gone) closes at once.
+    if (next !== 'advertise-keys' && await this.completeNow(next)) return merge(step, await this.closeNow())
     return step
   }
 

@@ -9,6 +9,7 @@ import type { AggregatorState } from './state.js'
 export async function announce (state: AggregatorState): Promise<Step> {
   const { config, context } = state
   let deadline = config.now()
+  state.phaseOpened = deadline
   state.deadlines = TIMED_PHASES.map(phase => (deadline += config.params.phaseTimeouts[phase]))
   const { bytes } = await signed(Announcement, {
     ref: refOf(context),

@@ -4,7 +4,7 @@ import { ConsistencyProof, ConsistencySignature, type PeerSignature } from '../.
 import { ProtocolViolation } from '../errors.js'
 import { decode } from '../wire.js'
 import type { Outbound, Step } from '../events.js'
-import type { AggregatorState } from './state.js'
+import { isGone, type AggregatorState } from './state.js'
 
 export async function onConsistencySignature (state: AggregatorState, from: Identity, bytes: Uint8Array): Promise<void> {
   const set = state.survivorSet!
@@ -17,9 +17,9 @@ export async function onConsistencySignature (state: AggregatorState, from: Iden
   state.signatures.set(from.id, signature)
 }
 
-export function consistencyCheckComplete (state: AggregatorState): boolean {
-  for (const id of state.survivorSet!.members) if (!state.signatures.has(id) && !state.excluded.has(id)) return false
-  return true
+/** The survivors whose signature on U3 is still due. */
+export function awaitedSignatures (state: AggregatorState): string[] {
+  return [...state.survivorSet!.members].filter(id => !state.signatures.has(id) && !isGone(state, id))
 }
 
 /** Fixes U4 (the signers) and sends each of them the signatures of its neighbours. */

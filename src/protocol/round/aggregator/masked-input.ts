@@ -18,7 +18,7 @@ import { checkRef, decode, refOf } from '../wire.js'
 import { toHex } from '../../crypto/bytes.js'
 import type { Identity } from '../../crypto/identity.js'
 import type { Step } from '../events.js'
-import type { AggregatorState } from './state.js'
+import { isGone, type AggregatorState } from './state.js'
 
 export function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Uint8Array): void {
   const { config, context } = state
@@ -79,9 +79,9 @@ export function dropUpload (state: AggregatorState, peer: string): void {
   state.spareStaging.push(staged)
 }
 
-export function maskedInputComplete (state: AggregatorState): boolean {
-  for (const id of state.shareKeys.keys()) if (!state.completed.has(id) && !state.excluded.has(id)) return false
-  return true
+/** The members of U2 whose masked input (with its share-check) is still due. */
+export function awaitedMaskedInputs (state: AggregatorState): string[] {
+  return [...state.shareKeys.keys()].filter(id => !state.completed.has(id) && !isGone(state, id))
 }
 
 /** Fixes U3, after checking that unmask can rebuild every secret it will need, and sends U3 to every survivor to sign. */

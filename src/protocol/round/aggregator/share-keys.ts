@@ -16,7 +16,7 @@ import { checkCommitments, HASH_COMMITMENT_LENGTH, holdersOf, SHARE_CIPHERTEXT_L
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, decode, openSigned, refOf } from '../wire.js'
 import type { Outbound, Step } from '../events.js'
-import type { AggregatorState } from './state.js'
+import { isGone, type AggregatorState } from './state.js'
 
 export async function onShareKeys (state: AggregatorState, from: Identity, bytes: Uint8Array): Promise<Step | undefined> {
   const { context } = state
@@ -77,8 +77,9 @@ export async function onShareKeys (state: AggregatorState, from: Identity, bytes
   return undefined
 }
 
-export function shareKeysComplete (state: AggregatorState): boolean {
-  return state.roster!.identities.every(i => state.shareKeys.has(i.id) || state.excluded.has(i.id))
+/** The members of the roster whose keys are still due. */
+export function awaitedShareKeys (state: AggregatorState): string[] {
+  return state.roster!.identities.filter(i => !state.shareKeys.has(i.id) && !isGone(state, i.id)).map(i => i.id)
 }
 
 export function closeShareKeys (state: AggregatorState): Step {

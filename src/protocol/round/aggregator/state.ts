@@ -66,8 +66,16 @@ export interface AggregatorState {
   status: AggregatorStatus
   /** Phase deadlines (advertise-keys .. unmask), Unix ms, set by the announcement. */
   deadlines: number[]
+  /** When the current phase opened (Unix ms): a phase waits at most its own timeout from then. */
+  phaseOpened: number
   /** Peers excluded for breaking the protocol, by id. */
   excluded: Set<string>
+  /**
+   * Peers the network layer reports gone (every connection closed, and no redial within its grace), by
+   * id: no phase waits for them. Unlike exclusion this accuses no one, and a message from the peer
+   * takes it off the list again.
+   */
+  lost: Set<string>
   /** Valid advertisements in arrival order, by id. */
   advertisements: Map<string, Advertisement>
   roster?: RosterView
@@ -97,4 +105,14 @@ export interface AggregatorState {
   revealed: Map<string, Map<number, Uint8Array>>
   /** U5: peers whose unmask shares were accepted. */
   responders: Set<string>
+  /**
+   * Secrets unmask has rebuilt and checked so far, by owner id: the self-mask seed of a survivor, the
+   * mask-key scalar of a dropped peer. Filled when the phase may close before every signer answered.
+   */
+  rebuilt: Map<string, Uint8Array>
+}
+
+/** Whether the attempt waits for nothing more from this peer: excluded, or reported gone. */
+export function isGone (state: AggregatorState, peer: string): boolean {
+  return state.excluded.has(peer) || state.lost.has(peer)
 }

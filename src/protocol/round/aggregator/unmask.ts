@@ -8,7 +8,7 @@ import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { combine, lagrangeAtZero, MAX_SHARES, scalarFromBytes, SHARE_LENGTH, shareValue } from '../../crypto/shamir.js'
 import { decodeCommitments, verifySecret, verifyShare } from '../../crypto/feldman.js'
-import { rebuildMaskKey, type RebuiltMaskKey } from '../../crypto/mask-key.js'
+import { rebuildMaskKey } from '../../crypto/mask-key.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { decodeAggregate } from '../../encoding/dequantize.js'
 import { RoundResult, ShareKind, UnmaskShares, type PeerSignature } from '../../pb/messages.js'
@@ -20,7 +20,7 @@ import { resultDeadline } from '../result-checks.js'
 import { vrfProve, vrfSecretKeyOf } from '../../crypto/ecvrf.js'
 import { beaconInput } from '../../election.js'
 import type { Step } from '../events.js'
-import type { AggregatorState } from './state.js'
+import { isGone, type AggregatorState, type Dealing } from './state.js'
 
 export function onUnmaskShares (state: AggregatorState, from: Identity, bytes: Uint8Array): void {
   const { context } = state
@@ -60,9 +60,73 @@ export function onUnmaskShares (state: AggregatorState, from: Identity, bytes: U
   }
 }
 
-export function unmaskComplete (state: AggregatorState): boolean {
-  for (const id of state.signatures.keys()) if (!state.responders.has(id) && !state.excluded.has(id)) return false
+/** The signers whose unmask shares are still due. */
+export function awaitedUnmaskShares (state: AggregatorState): string[] {
+  return [...state.signatures.keys()].filter(id => !state.responders.has(id) && !isGone(state, id))
+}
+
+/** A secret unmask must rebuild: a survivor's self-mask seed, or the mask key of a dropped member of U2 a survivor masked with. */
+interface NeededSecret {
+  owner: Identity
+  kind: 'self-mask' | 'mask-key'
+  dealing: Dealing
+  /** For a mask key: the survivors that masked with it. */
+  neighbours: Uint8Array[]
+}
+
+function neededSecrets (state: AggregatorState): NeededSecret[] {
+  const roster = state.roster!
+  const survivors = state.survivorSet!.members
+  const needed: NeededSecret[] = []
+  for (const owner of roster.identities) {
+    const dealing = state.shareKeys.get(owner.id)
+    if (dealing == null) continue
+    if (survivors.has(owner.id)) {
+      needed.push({ owner, kind: 'self-mask', dealing, neighbours: [] })
+      continue
+    }
+    const neighbours = roster.neighboursOf(owner.bytes).filter(peer => survivors.has(roster.identityOf(peer).id))
+    // No survivor masked with it: there is nothing of it to remove.
+    if (neighbours.length > 0) needed.push({ owner, kind: 'mask-key', dealing, neighbours })
+  }
+  return needed
+}
+
+/**
+ * Whether unmask may close before every signer has answered: enough survivors revealed, and every
+ * secret to rebuild already rebuilds from the shares in hand and checks against its commitment, so the
+ * shares still expected would change nothing. A secret that does not check yet (a dealer and a holder
+ * acting together slipped in a bad share) waits for more shares or the deadline. What is rebuilt here
+ * is kept for closeUnmask.
+ */
+export async function unmaskRebuildable (state: AggregatorState): Promise<boolean> {
+  const roster = state.roster!
+  if (state.responders.size < roster.minSurvivors) return false
+  const needed = neededSecrets(state).filter(secret => !state.rebuilt.has(secret.owner.id))
+  if (needed.some(({ owner }) => (state.revealed.get(owner.id)?.size ?? 0) < roster.threshold)) return false
+  const rebuild = new SecretRebuilder(roster.threshold)
+  for (const secret of needed) {
+    try {
+      state.rebuilt.set(secret.owner.id, await rebuildSecret(state, rebuild, secret))
+    } catch (err) {
+      if (err instanceof ProtocolViolation) return false
+      throw err
+    }
+  }
   return true
+}
+
+/** Rebuilds one secret from the revealed shares and checks it; throws a ProtocolViolation if it cannot. */
+async function rebuildSecret (state: AggregatorState, rebuild: SecretRebuilder, { owner, kind, dealing }: NeededSecret): Promise<Uint8Array> {
+  const { crypto } = state.config
+  const byHolder = state.revealed.get(owner.id) ?? new Map<number, Uint8Array>()
+  if (kind === 'self-mask') {
+    const c0 = decodeAffine(dealing.selfMaskCommitments[0])
+    return rebuild.secret(owner, byHolder, () => decodeCommitments(dealing.selfMaskCommitments), value => verifySecret(c0, value))
+  }
+  const advertised = state.advertisements.get(owner.id)!.maskKey
+  const matches = async (value: Uint8Array): Promise<boolean> => constantTimeEqual(await rebuildMaskKey(crypto.x25519, scalarFromBytes(value)).publicKey(), advertised)
+  return rebuild.secretAsync(owner, byHolder, () => decodeCommitments(dealing.maskKeyCommitments), matches)
 }
 
 /** Rebuilds every needed secret, removes the masks, and signs the result. */
@@ -80,38 +144,27 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   const survivors = state.survivorSet!.members
   const rebuild = new SecretRebuilder(roster.threshold)
 
-  for (const owner of roster.identities) {
-    const dealing = state.shareKeys.get(owner.id)
-    if (dealing == null) continue
-    const byHolder = state.revealed.get(owner.id) ?? new Map<number, Uint8Array>()
-    if (survivors.has(owner.id)) {
-      const c0 = decodeAffine(dealing.selfMaskCommitments[0])
-      const seed = rebuild.secret(owner, byHolder, () => decodeCommitments(dealing.selfMaskCommitments), value => verifySecret(c0, value))
-      await crypto.prg.open(selfMaskKey(context, seed, owner.bytes)).apply(accumulator, 'subtract')
-    } else {
-      const neighbours = roster.neighboursOf(owner.bytes).filter(peer => survivors.has(roster.identityOf(peer).id))
-      // No survivor masked with it: there is nothing of it to remove.
-      if (neighbours.length === 0) continue
-      const advertised = state.advertisements.get(owner.id)!.maskKey
-      let maskKey: RebuiltMaskKey | undefined
-      const matches = async (value: Uint8Array): Promise<boolean> => {
-        maskKey = rebuildMaskKey(crypto.x25519, scalarFromBytes(value))
-        return constantTimeEqual(await maskKey.publicKey(), advertised)
-      }
-      await rebuild.secretAsync(owner, byHolder, () => decodeCommitments(dealing.maskKeyCommitments), matches)
-      for (const peer of neighbours) {
-        const shared = await maskKey!.sharedSecret(state.advertisements.get(roster.identityOf(peer).id)!.maskKey)
-        const seed = pairwiseMaskKeyFromSecret(context, shared, owner.bytes, peer)
-        await crypto.prg.open(seed).apply(accumulator, inverse(pairwiseMode(peer, owner.bytes)))
-      }
+  for (const secret of neededSecrets(state)) {
+    const { owner, kind, neighbours } = secret
+    const value = state.rebuilt.get(owner.id) ?? await rebuildSecret(state, rebuild, secret)
+    if (kind === 'self-mask') {
+      await crypto.prg.open(selfMaskKey(context, value, owner.bytes)).apply(accumulator, 'subtract')
+      continue
+    }
+    const maskKey = rebuildMaskKey(crypto.x25519, scalarFromBytes(value))
+    for (const peer of neighbours) {
+      const shared = await maskKey.sharedSecret(state.advertisements.get(roster.identityOf(peer).id)!.maskKey)
+      const seed = pairwiseMaskKeyFromSecret(context, shared, owner.bytes, peer)
+      await crypto.prg.open(seed).apply(accumulator, inverse(pairwiseMode(peer, owner.bytes)))
     }
   }
 
   const bits = params.encoding.modulusBits
   const quantizedSum = reduceModulo(accumulator, bits)
-  // Exactly the signatures of the survivors whose shares were used, in signer order: nothing to vary.
+  // Every consistency signature (U4, fixed before anyone revealed), in signer order: nothing to vary, and
+  // no signer that revealed finds its own missing because its shares came after the phase had closed.
   const signatures: PeerSignature[] = roster.identities
-    .filter(i => state.responders.has(i.id))
+    .filter(i => state.signatures.has(i.id))
     .map(i => ({ signer: i.bytes as Uint8Array<ArrayBuffer>, signature: state.signatures.get(i.id) as Uint8Array<ArrayBuffer> }))
   const { bytes } = await signed(RoundResult, {
     ref: refOf(context),

@@ -1,0 +1,168 @@
+/**
+ * Faults that cost seconds, not deadlines. A member killed in any phase of a round (its connections
+ * close, and every other member's driver reports it gone after the grace, here 1 s) costs the round
+ * about that grace: the aggregator stops waiting for it, or, when it was the aggregator, the members
+ * follow the next-ranked peer at once. A member that is slow but still connected is waited for, up to
+ * its phase's own timeout and no longer: not up to the announced deadline, which adds the time the
+ * earlier phases did not use (that made a peer lost in unmask cost five timeouts).
+ *
+ * Phase timeouts here are 20 s, twenty times the grace, so a wait for a deadline cannot pass for a
+ * detected loss. Times are the simulator's virtual ones.
+ */
+import { describe, expect, it } from 'vitest'
+import { electedIndex, plainSum, startSimulation, updateFor } from '../../support/session-fixtures.js'
+import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
+import type { RoundDropout, SessionAction } from '../../../src/protocol/session/actions.js'
+import type { Phase, TimedPhase } from '../../../src/protocol/round/phases.js'
+
+const N = 6
+const TIMEOUT = 20_000
+const GRACE = 1000
+/** Messages, timers and the simulator's 5 ms links: what a round takes beyond its waits. */
+const SLACK = 600
+
+interface Fault {
+  /** The aggregator's phase in which it strikes ('announce': just as the announcement went out). */
+  phase: Phase
+  victim: 'participant' | 'aggregator'
+  how: 'kill' | 'stall'
+}
+
+interface Run {
+  sim: SessionSimulation
+  elapsed: number
+  live: number[]
+  victim?: number
+  dropouts: RoundDropout[]
+}
+
+const TIMEOUTS = { 'advertise-keys': TIMEOUT, 'share-keys': TIMEOUT, 'masked-input': TIMEOUT, 'consistency-check': TIMEOUT, unmask: TIMEOUT }
+
+async function runRound (seed: string, fault?: Fault, reportsLoss = true): Promise<Run> {
+  let struck = false
+  let victim: number | undefined
+  const dropouts: RoundDropout[] = []
+  const intercept = (_member: number, action: SessionAction, sim: SessionSimulation): SessionAction[] => {
+    if (action.type === 'dropout') dropouts.push(action.dropout)
+    // the aggregator entering a phase reports it; the announcement goes out as it enters advertise-keys
+    const entering = fault?.phase === 'announce' ? 'advertise-keys' : fault?.phase
+    if (fault !== undefined && !struck && action.type === 'progress' && action.progress.role === 'aggregator' && action.progress.phase === entering) {
+      struck = true
+      const aggregator = electedIndex(sim, 1, 0)
+      victim = fault.victim === 'aggregator' ? aggregator : (aggregator + 1) % N
+      if (fault.how === 'kill') sim.kill(victim)
+      else sim.stall(victim, 3 * TIMEOUT)
+    }
+    return [action]
+  }
+  const sim = await startSimulation(N, seed, { intercept, ...(reportsLoss ? { lossDetection: GRACE } : {}) }, { phaseTimeouts: TIMEOUTS, announceTimeout: TIMEOUT })
+  const start = sim.now
+  for (let i = 0; i < N; i++) sim.submit(i, updateFor(i, 1))
+  // a stalled member is waited for by no one here: the others' rounds are what is measured
+  const live = (): number[] => [...Array(N).keys()].filter(i => i !== victim)
+  expect(await sim.run(() => live().every(i => sim.members[i].pendingUpdate === undefined), 10 * TIMEOUT)).toBe(true)
+  expect(sim.internalErrors()).toEqual([])
+  return { sim, elapsed: sim.now - start, live: live(), ...(victim !== undefined ? { victim } : {}), dropouts }
+}
+
+/** Every live member got the same exact sum, over survivors that include every live member. */
+function expectExactSums (run: Run): { survivors: number[], attempt: number } {
+  const { sim, live } = run
+  const results = live.map(i => [...sim.members[i].settled.values()][0])
+  for (const [k, result] of results.entries()) expect(result, sim.members[live[k]].logs.join('\n')).toBeDefined()
+  const survivors = results[0].survivors.map(id => sim.members.findIndex(m => m.peer.identity.id === id)).sort((a, b) => a - b)
+  for (const i of live) expect(survivors).toContain(i)
+  for (const result of results) {
+    expect(result.survivors).toEqual(results[0].survivors)
+    expect(Array.from(result.sum).map(v => Math.round(v * 8) / 8)).toEqual(plainSum(survivors, 1))
+  }
+  return { survivors, attempt: results[0].attempt }
+}
+
+describe('a peer killed in a phase costs the round the grace, not the phase deadline', () => {
+  let healthy = 0
+  it('a round with no fault, for the times below', async () => {
+    const run = await runRound('fast-faults')
+    expectExactSums(run)
+    healthy = run.elapsed
+    expect(run.dropouts).toEqual([])
+    expect(healthy).toBeLessThan(SLACK)
+  })
+
+  const phases: Phase[] = ['announce', 'advertise-keys', 'share-keys', 'masked-input', 'consistency-check', 'unmask']
+  it.each(phases)('a participant killed in %s', async (phase) => {
+    const run = await runRound('fast-faults', { phase, victim: 'participant', how: 'kill' })
+    const { survivors, attempt } = expectExactSums(run)
+    expect(attempt).toBe(0)
+    // its masked input is in the sum once it has gone out whole; not before
+    const inputIn = phase === 'consistency-check' || phase === 'unmask'
+    expect(survivors.includes(run.victim!)).toBe(inputIn)
+    expect(run.elapsed).toBeLessThan(healthy + GRACE + SLACK)
+    // the aggregator knew it from the closed connections, in every phase where it still waited for it
+    const victimId = run.sim.members[run.victim!].peer.identity.id
+    const reported = run.dropouts.filter(d => d.peer === victimId)
+    if (phase === 'unmask') {
+      // unmask closed as soon as every secret rebuilt: it never needed the dead peer's shares
+      expect(reported).toEqual([])
+    } else {
+      expect(reported.map(d => [d.role, d.cause])).toEqual([['aggregator', 'connection-closed']])
+      expect(reported[0].waited).toBeLessThan(GRACE + SLACK)
+    }
+  })
+
+  it('the aggregator killed in masked-input: the members follow the next-ranked peer at once, and the next attempt sums everyone left', async () => {
+    const run = await runRound('fast-faults', { phase: 'masked-input', victim: 'aggregator', how: 'kill' })
+    const { survivors, attempt } = expectExactSums(run)
+    expect(attempt).toBe(1)
+    expect(survivors).toEqual(run.live)
+    // the grace, then a whole round of its own
+    expect(run.elapsed).toBeLessThan(2 * healthy + GRACE + SLACK)
+    const aggregatorId = run.sim.members[run.victim!].peer.identity.id
+    expect(run.dropouts.filter(d => d.peer === aggregatorId && d.role === 'participant' && d.cause === 'connection-closed')).toHaveLength(run.live.length)
+  })
+
+  it('a member down before the round began, with no connection to close, is probed while keys are taken and not waited for', async () => {
+    const sim = await startSimulation(N, 'fast-faults', {}, { phaseTimeouts: TIMEOUTS, announceTimeout: TIMEOUT })
+    const aggregator = electedIndex(sim, 1, 0)
+    const down = (aggregator + 1) % N
+    sim.kill(down)
+    const start = sim.now
+    const live = [...Array(N).keys()].filter(i => i !== down)
+    for (const i of live) sim.submit(i, updateFor(i, 1))
+    expect(await sim.runUntilSettled(live, 10 * TIMEOUT)).toBe(true)
+    const result = [...sim.members[live[0]].settled.values()][0]
+    expect(result.survivors).toHaveLength(live.length)
+    expect(Array.from(result.sum).map(v => Math.round(v * 8) / 8)).toEqual(plainSum(live, 1))
+    // a probe one grace after the announcement, failing after another
+    expect(sim.now - start).toBeLessThan(2 * GRACE + SLACK)
+  })
+
+  it('without the loss reports, the same killed participant holds masked input for its whole timeout: what the reports save', async () => {
+    const run = await runRound('fast-faults', { phase: 'masked-input', victim: 'participant', how: 'kill' }, false)
+    expectExactSums(run)
+    expect(run.elapsed).toBeGreaterThan(TIMEOUT - SLACK)
+    expect(run.elapsed).toBeLessThan(healthy + TIMEOUT + SLACK)
+    expect(run.dropouts.map(d => [d.phase, d.cause])).toEqual([['masked-input', 'deadline']])
+  })
+})
+
+describe('a peer that is slow but still connected', () => {
+  const waited: TimedPhase[] = ['share-keys', 'masked-input', 'consistency-check']
+  it.each(waited)('in %s is waited for up to that phase\'s own timeout, and no longer', async (phase) => {
+    const run = await runRound('slow-peer', { phase, victim: 'participant', how: 'stall' })
+    expectExactSums(run)
+    // The announced deadline of consistency-check lies four timeouts after the announcement: waiting
+    // for that, the phase took 60 s here (until the stalled peer came back) before phases had their own.
+    expect(run.elapsed).toBeGreaterThan(TIMEOUT - SLACK)
+    expect(run.elapsed).toBeLessThan(TIMEOUT + 2 * SLACK)
+    const victimId = run.sim.members[run.victim!].peer.identity.id
+    expect(run.dropouts.filter(d => d.peer === victimId).map(d => [d.phase, d.cause])).toEqual([[phase, 'deadline']])
+  })
+
+  it('in unmask is not waited for at all: the others\' shares rebuild every secret', async () => {
+    const run = await runRound('slow-peer', { phase: 'unmask', victim: 'participant', how: 'stall' })
+    const { survivors } = expectExactSums(run)
+    expect(survivors).toContain(run.victim!)
+    expect(run.elapsed).toBeLessThan(SLACK)
+  })
+})
