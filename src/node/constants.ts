@@ -49,9 +49,9 @@ export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8
 export const BULK_MESSAGE_LENGTH = 256 * 1024
 
 /**
- * How long a peer whose connections all closed has to be back before a round stops waiting for it. A
- * killed process's connections close at once; a connection cut by the connection manager, or broken by
- * a network hiccup, is redialled within this (on loopback a dial takes milliseconds).
+ * The loss grace (SecureAggregationInit.lossGrace). A killed process's connections close at once and a
+ * dial to it is refused at once; a live peer whose connection the connection manager cut, or a network
+ * hiccup broke, is redialled well within three of these (on loopback a dial takes milliseconds).
  */
 export const DEFAULT_LOSS_GRACE = 1_000
 

@@ -32,9 +32,11 @@ export interface SecureAggregationInit {
   /** Crypto backend (default node:crypto). */
   crypto?: CryptoSuite
   /**
-   * Milliseconds a session member whose connections all closed has to come back (it is redialled at
-   * once) before the round in progress stops waiting for it (default 1000). A round's phases otherwise
-   * wait for a peer until their deadlines.
+   * The loss grace, in ms (default 1000). A session member whose connections all close is redialled at
+   * once, and the round in progress stops waiting for it if that dial fails (it may take three graces):
+   * a killed process refuses it at once. Members an aggregator still waits for while taking keys are
+   * dialled every grace, and a member told its aggregator is gone pings it, for three graces. A round's
+   * phases otherwise wait for a peer until their deadlines.
    */
   lossGrace?: number
   /** How far peers' clocks may differ, in ms, before a deadline counts as passed (default 5000). */
@@ -146,6 +148,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     this.pubsub = this.components[this.pubsubName] as GossipSub
     this.pubsub.addEventListener('message', this.onGossip)
     this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
+    this.components.events.addEventListener('peer:connect', this.onConnect)
     await this.messenger.start()
     this.started = true
   }
@@ -154,6 +157,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     for (const id of [...this.runners.keys()]) this.leave(id)
     this.pubsub?.removeEventListener('message', this.onGossip)
     this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.components.events.removeEventListener('peer:connect', this.onConnect)
     await this.messenger.stop()
     this.started = false
   }
@@ -174,6 +178,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         addresses: () => this.components.addressManager.getAddresses().map(address => address.bytes),
         connected: (peer) => this.components.connectionManager.getConnections(peer).length > 0,
         redial: async (peer, signal) => { await this.components.connectionManager.openConnection(this.dialTarget(peer), { signal }) },
+        ping: async (peer, signal) => { await this.ping(peer, signal) },
         lossGrace: this.lossGrace,
         progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
         dropout: (dropout) => { this.safeDispatchEvent('dropout', { detail: dropout }) },
@@ -235,9 +240,25 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     }
   }
 
+  /**
+   * Whether a peer answers: a ping over the node's ping service (`@libp2p/ping`, which
+   * createSecAggNode includes), else a connection opened to it. A connection over WebRTC can stay open
+   * for tens of seconds after the process at its other end died; a ping cannot.
+   */
+  private async ping (peer: PeerId, signal: AbortSignal): Promise<void> {
+    const service = this.components.ping as { ping: (peer: PeerId, options: { signal: AbortSignal }) => Promise<number> } | undefined
+    if (service !== undefined) await service.ping(peer, { signal })
+    else await this.components.connectionManager.openConnection(this.dialTarget(peer), { signal })
+  }
+
   /** libp2p fires this once the last connection to a peer has closed. */
   private readonly onDisconnect = (event: CustomEvent<PeerId>): void => {
     for (const runner of this.runners.values()) runner.disconnected(event.detail)
+  }
+
+  /** libp2p fires this when the first connection to a peer opens. */
+  private readonly onConnect = (event: CustomEvent<PeerId>): void => {
+    for (const runner of this.runners.values()) runner.reconnected(event.detail)
   }
 
   private readonly onGossip = (event: CustomEvent<Message>): void => {
@@ -300,7 +321,9 @@ function validNotice (message: Message): boolean {
   if (message.type !== 'signed' || message.data.length > MAX_NOTICE_LENGTH) return false
   try {
     const notice = Notice.decode(message.data)
-    if (notice.misbehaviour != null) return notice.presence == null && notice.announcement == null && notice.result == null
+    const others = (...fields: unknown[]): boolean => fields.every(f => f == null)
+    if (notice.misbehaviour != null) return others(notice.presence, notice.announcement, notice.result, notice.aggregatorLost)
+    if (notice.aggregatorLost != null) return others(notice.presence, notice.announcement, notice.result)
     return notice.result != null ? notice.presence == null && notice.announcement == null : notice.presence != null || notice.announcement != null
   } catch {
     return false

@@ -22,6 +22,9 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 export type { AggregateResult, RoundDropout, RoundProgress } from '../protocol/session/actions.js'
 
+/** A dial that decides whether a peer is gone may take this many loss graces. */
+const PROBE_GRACES = 3
+
 export interface AggregateOptions {
   /** The update's weight, such as its sample count; the session's maxWeight by default. */
   weight?: number
@@ -53,12 +56,13 @@ export interface RunnerContext {
   addresses: () => Uint8Array[]
   /** Whether this node has a connection to a peer now. */
   connected: (peer: PeerId) => boolean
+  /** Pings a peer; rejects if no answer comes before `signal` aborts. */
+  ping: (peer: PeerId, signal: AbortSignal) => Promise<void>
   /** Dials a peer again (its known addresses); rejects if it cannot be reached before `signal` aborts. */
   redial: (peer: PeerId, signal: AbortSignal) => Promise<void>
   /**
-   * How long a peer whose connections all closed has to come back (this node redials it at once) before
-   * the session core counts it gone: a phase stops waiting for it, or, if it aggregates, the next-ranked
-   * peer takes over.
+   * The unit of the waits that decide a peer is gone (a dial may take three): the session core then
+   * stops waiting for it in a phase, or, if it aggregates, follows the next-ranked peer.
    */
   lossGrace: number
   progress: (progress: RoundProgress) => void
@@ -90,8 +94,8 @@ export class SessionRunner {
   /** Actions run one after another: a persist completes before the next action starts. */
   private actions: Promise<void> = Promise.resolve()
   private timer: ReturnType<typeof setTimeout> | undefined
-  /** Peers whose connections all closed, each with the timer that ends its grace. */
-  private readonly losing = new Map<string, ReturnType<typeof setTimeout>>()
+  /** Peers being dialled or pinged to see whether they are gone. */
+  private readonly probing = new Set<string>()
   private stopped = false
 
   constructor (readonly session: Session, private readonly context: RunnerContext) {
@@ -149,8 +153,6 @@ export class SessionRunner {
   stop (): void {
     this.stopped = true
     clearTimeout(this.timer)
-    for (const grace of this.losing.values()) clearTimeout(grace)
-    this.losing.clear()
     void this.input(async () => { await this.core.stop() })
     for (const controller of this.scopes.values()) controller.abort(new Error('the session was left'))
   }
@@ -204,40 +206,43 @@ export class SessionRunner {
         ...(notice.presence != null ? { presence: { latestRound: notice.presence.latestRound, ready: notice.presence.ready } } : {}),
         ...(notice.announcement != null ? { announcement: notice.announcement } : {}),
         ...(notice.result != null ? { result: { round: notice.result.round, attempt: notice.result.attempt } } : {}),
-        ...(notice.misbehaviour != null ? { misbehaviour: notice.misbehaviour } : {})
+        ...(notice.misbehaviour != null ? { misbehaviour: notice.misbehaviour } : {}),
+        ...(notice.aggregatorLost != null ? { aggregatorLost: notice.aggregatorLost } : {})
       })
     })
   }
 
   /**
    * Every connection to `peer` closed. If the round in progress depends on it, it is redialled at once,
-   * and if it is still unreachable when the grace ends, the core hears it is gone. A killed process's
-   * connections close at once (the kernel resets them), so its loss costs the grace, not a deadline.
+   * and if that fails the core hears it is gone. A killed process's connections close at once (the
+   * kernel resets them) and a dial to it is refused: its loss costs milliseconds, not a deadline.
    */
   disconnected (peer: PeerId): void {
     const identity = toIdentity(peer)
-    const key = peer.toString()
-    if (this.stopped || identity === undefined || this.losing.has(key) || !this.core.watches(identity)) return
-    const grace = this.context.lossGrace
-    void this.context.redial(peer, AbortSignal.timeout(grace)).catch(() => {
-      // unreachable for now: the grace decides
-    })
-    this.losing.set(key, setTimeout(() => {
-      this.losing.delete(key)
-      if (this.context.connected(peer)) return
-      this.input(async () => { await this.core.peerLost(identity) }).catch((err: Error) => { this.context.log.error('could not report %p gone: %s', peer, err.message) })
-    }, grace))
+    if (identity !== undefined && this.core.watches(identity)) this.probe(identity)
   }
 
-  /** Dials a peer that has no connection; if that fails within the grace, the core hears it is gone. */
-  private probe (peer: Identity): void {
+  /** A connection to `peer` opened: whatever this session thought of it, it is back. */
+  reconnected (peer: PeerId): void {
+    const identity = toIdentity(peer)
+    if (this.stopped || identity === undefined) return
+    this.input(async () => { await this.core.peerSeen(identity) }).catch((err: Error) => { this.context.log.error('could not note %p back: %s', peer, err.message) })
+  }
+
+  /**
+   * Dials a peer that has no connection, or with `ping` pings it whether connected or not, and tells the
+   * core it is gone if that fails (and, for a dial, it has not come back meanwhile). A dead process
+   * refuses a dial at once; a live one on a busy machine may take a while, so the dial has several graces.
+   */
+  private probe (peer: Identity, ping?: { timeout: number }): void {
     const key = peer.peerId.toString()
-    if (this.stopped || this.losing.has(key) || this.context.connected(peer.peerId)) return
-    const grace = this.context.lossGrace
-    this.losing.set(key, setTimeout(() => { this.losing.delete(key) }, grace))
-    this.context.redial(peer.peerId, AbortSignal.timeout(grace)).catch(async () => {
-      if (!this.stopped && !this.context.connected(peer.peerId)) await this.input(async () => { await this.core.peerLost(peer) })
+    if (this.stopped || this.probing.has(key) || (ping === undefined && this.context.connected(peer.peerId))) return
+    this.probing.add(key)
+    const reach = ping === undefined ? this.context.redial : this.context.ping
+    reach(peer.peerId, AbortSignal.timeout(ping?.timeout ?? PROBE_GRACES * this.context.lossGrace)).then(() => {}, async () => {
+      if (!this.stopped && (ping !== undefined || !this.context.connected(peer.peerId))) await this.input(async () => { await this.core.peerLost(peer) })
     }).catch((err: Error) => { this.context.log.error('could not report %p gone: %s', peer.peerId, err.message) })
+      .finally(() => { this.probing.delete(key) })
   }
 
   /** A kept signed result for a member that asks (round 0: the latest); nothing for outsiders. */
@@ -307,7 +312,7 @@ export class SessionRunner {
         return
       }
       case 'probe':
-        for (const peer of action.peers) this.probe(peer)
+        for (const peer of action.peers) this.probe(peer, action.ping)
         return
       case 'end-scope':
         this.scopes.get(action.scope)?.abort(new Error('the attempt ended'))
@@ -318,7 +323,8 @@ export class SessionRunner {
           ...(action.presence !== undefined ? { presence: { latestRound: BigInt(action.presence.latestRound), ready: action.presence.ready, addresses: context.addresses() as Array<Uint8Array<ArrayBuffer>> } } : {}),
           ...(action.announcement !== undefined ? { announcement: action.announcement as Uint8Array<ArrayBuffer> } : {}),
           ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {}),
-          ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof as Uint8Array<ArrayBuffer> } } : {})
+          ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof as Uint8Array<ArrayBuffer> } } : {}),
+          ...(action.aggregatorLost !== undefined ? { aggregatorLost: { round: BigInt(action.aggregatorLost.round), attempt: action.aggregatorLost.attempt, aggregator: action.aggregatorLost.aggregator as Uint8Array<ArrayBuffer> } } : {})
         })
         return
       case 'fetch-result': {

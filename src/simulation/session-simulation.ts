@@ -132,8 +132,11 @@ export class SessionSimulation {
     await core.start(member.record)
   }
 
-  /** Crashes a member: its process and in-flight work are gone; what it persisted stays. */
-  kill (index: number): void {
+  /**
+   * Crashes a member: its process and in-flight work are gone; what it persisted stays. `unseenBy`:
+   * members whose connection to it does not close (WebRTC over UDP), who hear nothing of the crash.
+   */
+  kill (index: number, unseenBy: number[] = []): void {
     const member = this.members[index]
     member.core = undefined
     member.pendingUpdate = undefined
@@ -141,16 +144,17 @@ export class SessionSimulation {
     const detection = this.options.lossDetection
     if (detection === undefined) return
     for (const other of this.members) {
-      if (other.index === index || !this.reachable(index, other.index)) continue
+      if (other.index === index || unseenBy.includes(other.index) || !this.reachable(index, other.index)) continue
       this.schedule(other.index, detection, async () => { await other.core?.peerLost(member.peer.identity) }, undefined, other.index)
     }
   }
 
-  /** Starts a killed member again from its persisted record. */
+  /** Starts a killed member again from its persisted record; the others see its connections open. */
   async restart (index: number): Promise<void> {
     const member = this.members[index]
     member.incarnation++
     await this.startMember(member)
+    for (const other of this.members) if (other.index !== index && this.reachable(index, other.index)) await other.core?.peerSeen(member.peer.identity)
   }
 
   /** Cuts (or, with `connected`, restores) the link between two groups of members. */
@@ -251,7 +255,8 @@ export class SessionSimulation {
             ...(action.presence !== undefined ? { presence: { latestRound: BigInt(action.presence.latestRound), ready: action.presence.ready } } : {}),
             ...(action.announcement !== undefined ? { announcement: action.announcement } : {}),
             ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {}),
-            ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof } } : {})
+            ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof } } : {}),
+            ...(action.aggregatorLost !== undefined ? { aggregatorLost: { round: BigInt(action.aggregatorLost.round), attempt: action.aggregatorLost.attempt, aggregator: action.aggregatorLost.aggregator } } : {})
           }
           this.schedule(from, latency, async () => {
             if (target.core === undefined || !this.reachable(from, target.index)) return
@@ -298,11 +303,12 @@ export class SessionSimulation {
         member.logs.push(`${this.now - SESSION_SIMULATION_START} ${action.message}`)
         return
       case 'probe':
-        // a member that is down, or cut off, fails the probe: the prober hears it is gone a grace later
+        // a member that is down, or cut off, fails the probe: the prober hears it is gone when the dial
+        // gives up (a grace) or the ping times out
         for (const peer of action.peers) {
           const to = this.indexOf(peer)
           if (this.members[to].core !== undefined && this.reachable(from, to)) continue
-          this.schedule(from, this.options.lossDetection ?? 1000, async () => { await member.core?.peerLost(peer) }, undefined, from)
+          this.schedule(from, action.ping?.timeout ?? this.options.lossDetection ?? 1000, async () => { await member.core?.peerLost(peer) }, undefined, from)
         }
         return
       case 'progress':

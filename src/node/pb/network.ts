@@ -143,6 +143,7 @@ export interface Notice {
   announcement?: Uint8Array<ArrayBuffer>
   result?: ResultNotice
   misbehaviour?: Misbehaviour
+  aggregatorLost?: AggregatorLost
 }
 
 export namespace Notice {
@@ -173,6 +174,11 @@ export namespace Notice {
         if (obj.misbehaviour != null) {
           w.uint32(34)
           Misbehaviour.codec().encode(obj.misbehaviour, w)
+        }
+
+        if (obj.aggregatorLost != null) {
+          w.uint32(42)
+          AggregatorLost.codec().encode(obj.aggregatorLost, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -206,6 +212,12 @@ export namespace Notice {
             case 4: {
               obj.misbehaviour = Misbehaviour.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.misbehaviour
+              })
+              break
+            }
+            case 5: {
+              obj.aggregatorLost = AggregatorLost.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.aggregatorLost
               })
               break
             }
@@ -248,6 +260,13 @@ export namespace Notice {
             case 4: {
               yield * Misbehaviour.codec().stream(reader, reader.uint32(), `${prefix}.misbehaviour`, {
                 limits: opts.limits?.misbehaviour
+              })
+
+              break
+            }
+            case 5: {
+              yield * AggregatorLost.codec().stream(reader, reader.uint32(), `${prefix}.aggregatorLost`, {
+                limits: opts.limits?.aggregatorLost
               })
 
               break
@@ -310,6 +329,21 @@ export namespace Notice {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface NoticeAggregatorLostRoundFieldEvent {
+    field: '$.aggregatorLost.round'
+    value: bigint
+  }
+
+  export interface NoticeAggregatorLostAttemptFieldEvent {
+    field: '$.aggregatorLost.attempt'
+    value: number
+  }
+
+  export interface NoticeAggregatorLostAggregatorFieldEvent {
+    field: '$.aggregatorLost.aggregator'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Notice>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Notice.codec())
   }
@@ -318,8 +352,143 @@ export namespace Notice {
     return decodeMessage(buf, Notice.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent | NoticeMisbehaviourRoundFieldEvent | NoticeMisbehaviourAttemptFieldEvent | NoticeMisbehaviourProofFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent | NoticeMisbehaviourRoundFieldEvent | NoticeMisbehaviourAttemptFieldEvent | NoticeMisbehaviourProofFieldEvent | NoticeAggregatorLostRoundFieldEvent | NoticeAggregatorLostAttemptFieldEvent | NoticeAggregatorLostAggregatorFieldEvent> {
     return streamMessage(buf, Notice.codec(), opts)
+  }
+}
+
+export interface AggregatorLost {
+  round: bigint
+  attempt: number
+  aggregator: Uint8Array<ArrayBuffer>
+}
+
+export namespace AggregatorLost {
+  let _codec: Codec<AggregatorLost>
+
+  export const codec = (): Codec<AggregatorLost> => {
+    if (_codec == null) {
+      _codec = message<AggregatorLost>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.round != null && obj.round !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.round)
+        }
+
+        if ((obj.attempt != null && obj.attempt !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.attempt)
+        }
+
+        if ((obj.aggregator != null && obj.aggregator.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.aggregator)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          round: 0n,
+          attempt: 0,
+          aggregator: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.round = reader.uint64()
+              break
+            }
+            case 2: {
+              obj.attempt = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.aggregator = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.round`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.attempt`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.aggregator`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AggregatorLostRoundFieldEvent {
+    field: '$.round'
+    value: bigint
+  }
+
+  export interface AggregatorLostAttemptFieldEvent {
+    field: '$.attempt'
+    value: number
+  }
+
+  export interface AggregatorLostAggregatorFieldEvent {
+    field: '$.aggregator'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<AggregatorLost>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AggregatorLost.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AggregatorLost>): AggregatorLost {
+    return decodeMessage(buf, AggregatorLost.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AggregatorLost>): Generator<AggregatorLostRoundFieldEvent | AggregatorLostAttemptFieldEvent | AggregatorLostAggregatorFieldEvent> {
+    return streamMessage(buf, AggregatorLost.codec(), opts)
   }
 }
 

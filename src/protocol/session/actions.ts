@@ -40,6 +40,13 @@ export interface RoundDropout {
   waited?: number
 }
 
+/** A member's word that the aggregator of a round attempt is gone: a reason for others to check it, no more. */
+export interface AggregatorLost {
+  round: number
+  attempt: number
+  aggregator: Uint8Array
+}
+
 /** What aggregate() resolves with. */
 export interface AggregateResult {
   session: string
@@ -81,12 +88,15 @@ export type SessionAction =
   | { type: 'send', to: Identity, route: AttemptRoute, message: MessageType, bytes: Uint8Array, scope: string, deadline?: number }
   /** Stream this peer's masked input to the aggregator, chunk by chunk, as fast as it reads them. */
   | { type: 'upload', to: Identity, route: AttemptRoute, chunks: AsyncIterable<Uint8Array>, scope: string, deadline?: number }
-  /** Check that these peers can be reached (a connection, or a dial within the grace); report those that cannot with peerLost. */
-  | { type: 'probe', peers: Identity[] }
+  /**
+   * Check that these peers can be reached and report those that cannot with peerLost: a connection, or
+   * a dial within the grace; with `ping`, an answer to a ping within `timeout` ms, connected or not.
+   */
+  | { type: 'probe', peers: Identity[], ping?: { timeout: number } }
   /** Abort everything still in flight for an attempt: it ended. */
   | { type: 'end-scope', scope: string }
   /** Publish on the session's topic: presence, an announcement (with presence), or a result notice. */
-  | { type: 'publish', presence?: PresenceNotice, announcement?: Uint8Array, result?: { round: number, attempt: number }, misbehaviour?: { round: number, attempt: number, proof: Uint8Array } }
+  | { type: 'publish', presence?: PresenceNotice, announcement?: Uint8Array, result?: { round: number, attempt: number }, misbehaviour?: { round: number, attempt: number, proof: Uint8Array }, aggregatorLost?: AggregatorLost }
   /** Ask a member for the session's result of `round` (0: its latest); hand the answer to `fetched()`. */
   | { type: 'fetch-result', from: Identity, round: number }
   /** Store this record durably before carrying out any later action. */

@@ -50,8 +50,7 @@ export interface SessionCoreConfig {
   /** How far peers' clocks may differ, in ms, before a deadline counts as passed. */
   clockSkew?: number
   /**
-   * How long a peer whose connections closed has to come back before it counts as gone (the driver's
-   * grace); also how often an aggregator taking keys has the few members it still waits for probed.
+   * The driver's loss grace: the unit of its waits before it reports a peer gone; also how often an aggregator taking keys has the few members it still waits for probed.
    */
   lossGrace?: number
 }
@@ -63,6 +62,13 @@ export interface SessionCoreConfig {
  * not yet heard, are not all dialled at once (that doubled the aggregator's connections at 200 peers).
  */
 export const PROBED_AT_ONCE = 16
+
+/**
+ * A member told that its aggregator is gone pings it, and moves on if no answer comes within this many
+ * loss graces: longer than the grace, as an aggregator busy unmasking a large vector may not answer at
+ * once, and it is only a member's word that started the check.
+ */
+export const PING_GRACES = 3
 
 /**
  * In a closed session of n members, each publishes its presence every presenceInterval × n / this (when
@@ -109,6 +115,8 @@ interface Attempt {
   participant?: Participant
   aggregator?: Aggregator
   uploading: boolean
+  /** When this peer aggregates: the members whose keys it waits for (their number closes advertise-keys). */
+  expected?: ReadonlySet<string>
   /**
    * When this attempt's participants stop waiting for its result (Unix ms), when this peer aggregates
    * it: a result finished later is never sent, published or adopted, or a slow aggregator's sum could
@@ -116,6 +124,8 @@ interface Attempt {
    */
   resultDeadline?: number
   lastAbort?: AttemptEnd
+  /** Whether this peer has checked its aggregator after a member said it was gone (once per attempt). */
+  checked?: boolean
   /** Coordinates of this peer's update clipped when its masked input was encoded. */
   clipped: number
 }
@@ -340,23 +350,35 @@ export class SessionCore {
       this.gone.add(peer.id)
       const attempt = this.pending?.attempt
       if (attempt === undefined || attempt.status === 'ended') return
-      if (attempt.aggregator !== undefined) await this.aggregatorStep(attempt, await attempt.aggregator.peerLost(peer))
+      await this.lostToAggregator(attempt, peer)
       // (a step of this peer's own aggregator may have ended the attempt meanwhile)
       if (attempt.elected?.id === peer.id && this.pending?.attempt === attempt) {
         this.log(`round ${attempt.round} attempt ${attempt.number}: the aggregator ${peer.id} is gone`)
         const status = attempt.participant?.status ?? 'announce'
         const phase = status === 'done' || status === 'aborted' ? 'announce' : status
         this.sink({ type: 'dropout', dropout: { session: this.session.idHex, round: attempt.round, attempt: attempt.number, phase, peer: peer.id, role: 'participant', cause: 'connection-closed' } })
+        // Members whose connection to it does not close when it dies (WebRTC) would stay behind, and the
+        // next-ranked peer may be one of them: tell them, so that each checks it for itself.
+        this.sink({ type: 'publish', aggregatorLost: { round: attempt.round, attempt: attempt.number, aggregator: peer.bytes } })
         this.nextAttempt(attempt, 'aggregator-lost')
       }
     })
   }
 
+  /** A connection to the peer opened: one reported gone is back (restarted, say), and no longer left out of waits. */
+  async peerSeen (peer: Identity): Promise<void> {
+    await this.input(async () => { this.gone.delete(peer.id) })
+  }
+
   /** A notice from the session topic, signed by `from` (gossipsub checks that); its numbers as on the wire. */
-  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number }, misbehaviour?: { round: bigint, attempt: number, proof: Uint8Array } }): Promise<void> {
+  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number }, misbehaviour?: { round: bigint, attempt: number, proof: Uint8Array }, aggregatorLost?: { round: bigint, attempt: number, aggregator: Uint8Array } }): Promise<void> {
     await this.input(async () => {
       if (!this.admits(from)) return
       this.gone.delete(from.id)
+      if (notice.aggregatorLost !== undefined) {
+        this.checkAggregator(notice.aggregatorLost)
+        return
+      }
       if (notice.misbehaviour !== undefined) {
         await this.onMisbehaviour(notice.misbehaviour)
         return
@@ -612,6 +634,30 @@ export class SessionCore {
     this.startAttempt(pending, next)
   }
 
+  /**
+   * Tells this peer's aggregator, if it is one, that a peer is gone. While keys are taken only the loss
+   * of a member it expects counts (the phase closes on the number of those heard or gone).
+   */
+  private async lostToAggregator (attempt: Attempt, peer: Identity): Promise<void> {
+    const aggregator = attempt.aggregator
+    if (aggregator === undefined || (aggregator.status === 'advertise-keys' && attempt.expected?.has(peer.id) !== true)) return
+    await this.aggregatorStep(attempt, await aggregator.peerLost(peer))
+  }
+
+  /**
+   * A member says this peer's aggregator is gone. Only a word: this peer pings the aggregator itself,
+   * once per attempt, and counts it gone (peerLost) only if no answer comes. A member that says so
+   * falsely costs the aggregator a ping.
+   */
+  private checkAggregator (claim: { round: bigint, attempt: number, aggregator: Uint8Array }): void {
+    const attempt = this.pending?.attempt
+    const elected = attempt?.elected
+    if (attempt === undefined || elected === undefined || attempt.status === 'ended' || attempt.checked === true) return
+    if (safeNumber(claim.round) !== attempt.round || claim.attempt !== attempt.number || !equalBytes(claim.aggregator, elected.bytes) || elected.id === this.config.self.id) return
+    attempt.checked = true
+    this.sink({ type: 'probe', peers: [elected], ping: { timeout: PING_GRACES * (this.config.lossGrace ?? 1000) } })
+  }
+
   /** Rejects the pending update. */
   private fail (failure: RoundFailure, message: string): void {
     const pending = this.pending
@@ -733,11 +779,13 @@ export class SessionCore {
       expectedParticipants: (this.listed ?? recipients).length,
       isMember: this.isMember
     })
+    const expected = this.listed ?? recipients
     attempt.aggregator = aggregator
+    attempt.expected = new Set(expected.map(m => m.id))
     attempt.status = 'running'
     await this.aggregatorStep(attempt, await aggregator.announce(), recipients)
-    for (const peer of this.gone) await this.aggregatorStep(attempt, await aggregator.peerLost(identityOf(peerIdFromString(peer))))
-    this.probeLoop(attempt, this.listed ?? recipients)
+    for (const peer of this.gone) await this.lostToAggregator(attempt, identityOf(peerIdFromString(peer)))
+    this.probeLoop(attempt, expected)
   }
 
   /** While keys are taken: every grace, the expected members not heard from yet are probed, if few. */

@@ -121,6 +121,31 @@ describe('a peer killed in a phase costs the round the grace, not the phase dead
     expect(run.dropouts.filter(d => d.peer === aggregatorId && d.role === 'participant' && d.cause === 'connection-closed')).toHaveLength(run.live.length)
   })
 
+  it('the aggregator killed where the next-ranked peer sees no connection close (WebRTC): the others\' word makes it ping, and it takes over', async () => {
+    let victim: number | undefined
+    const sim = await startSimulation(N, 'fast-faults', {
+      lossDetection: GRACE,
+      intercept: (_m, action, sim) => {
+        if (victim === undefined && action.type === 'progress' && action.progress.role === 'aggregator' && action.progress.phase === 'masked-input') {
+          victim = electedIndex(sim, 1, 0)
+          // the peer attempt 1 elects hears nothing of the crash by itself
+          sim.kill(victim, [electedIndex(sim, 1, 1)])
+        }
+        return [action]
+      }
+    }, { phaseTimeouts: TIMEOUTS, announceTimeout: TIMEOUT })
+    const start = sim.now
+    for (let i = 0; i < N; i++) sim.submit(i, updateFor(i, 1))
+    const live = (): number[] => [...Array(N).keys()].filter(i => i !== victim)
+    expect(await sim.run(() => live().every(i => sim.members[i].pendingUpdate === undefined), 10 * TIMEOUT)).toBe(true)
+    const result = [...sim.members[live()[0]].settled.values()][0]
+    expect(result.attempt).toBe(1)
+    expect(result.survivors).toHaveLength(N - 1)
+    expect(Array.from(result.sum).map(v => Math.round(v * 8) / 8)).toEqual(plainSum(live(), 1))
+    // the others' grace, then its ping's three
+    expect(sim.now - start).toBeLessThan(GRACE + 3 * GRACE + 2 * SLACK)
+  })
+
   it('a member down before the round began, with no connection to close, is probed while keys are taken and not waited for', async () => {
     const sim = await startSimulation(N, 'fast-faults', {}, { phaseTimeouts: TIMEOUTS, announceTimeout: TIMEOUT })
     const aggregator = electedIndex(sim, 1, 0)
