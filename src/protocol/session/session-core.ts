@@ -50,18 +50,10 @@ export interface SessionCoreConfig {
   /** How far peers' clocks may differ, in ms, before a deadline counts as passed. */
   clockSkew?: number
   /**
-   * The driver's loss grace: the unit of its waits before it reports a peer gone; also how often an aggregator taking keys has the few members it still waits for probed.
+   * The driver's loss grace: the unit of its waits before it reports a peer gone.
    */
   lossGrace?: number
 }
-
-/**
- * An aggregator taking keys has the members it still waits for probed (dialled, and reported gone if
- * that fails) once there are at most this many: a member killed before it dialled the aggregator closed
- * no connection the aggregator could see. Few at a time, so a large session's slow starters, alive but
- * not yet heard, are not all dialled at once (that doubled the aggregator's connections at 200 peers).
- */
-export const PROBED_AT_ONCE = 16
 
 /**
  * A member told that its aggregator is gone pings it, and moves on if no answer comes within this many
@@ -180,8 +172,8 @@ export class SessionCore {
   private readonly ahead = new Map<string, number>()
   private stopped = false
   /**
-   * Members reported gone (peerLost) and not heard from since, by id: an aggregator elected later in the
-   * round, which was a participant when they went, waits for none of them.
+   * Members reported gone (peerLost) in this round and not heard from since, by id: an aggregator
+   * elected later in the round, which was a participant when they went, waits for none of them.
    */
   private readonly gone = new Set<string>()
   /** Members proven to have dealt bad shares (a checked dealing proof): left out of every roster for the session. */
@@ -700,6 +692,9 @@ export class SessionCore {
   private adopt (outcome: RoundOutcome): boolean {
     if (outcome.round <= this.latestRound) return false
     this.latest = outcome
+    // Who was gone is the round's knowledge: a member killed in it is restarted, often on a new address,
+    // before the next one, and an aggregator that counted it gone would close its keys without it.
+    this.gone.clear()
     this.kept.set(outcome.round, outcome.signedResult)
     for (const round of this.kept.keys()) if (round <= outcome.round - KEPT_RESULTS) this.kept.delete(round)
     this.settleWith(outcome)
@@ -785,19 +780,7 @@ export class SessionCore {
     attempt.status = 'running'
     await this.aggregatorStep(attempt, await aggregator.announce(), recipients)
     for (const peer of this.gone) await this.lostToAggregator(attempt, identityOf(peerIdFromString(peer)))
-    this.probeLoop(attempt, expected)
-  }
 
-  /** While keys are taken: every grace, the expected members not heard from yet are probed, if few. */
-  private probeLoop (attempt: Attempt, expected: Identity[]): void {
-    const grace = this.config.lossGrace ?? 1000
-    this.schedule(this.config.now() + grace, attempt.scope, async () => {
-      const aggregator = attempt.aggregator
-      if (aggregator?.status !== 'advertise-keys') return
-      const silent = expected.filter(m => m.id !== this.config.self.id && !this.gone.has(m.id) && !aggregator.hasAdvertised(m))
-      if (silent.length > 0 && silent.length <= PROBED_AT_ONCE) this.sink({ type: 'probe', peers: silent })
-      this.probeLoop(attempt, expected)
-    })
   }
 
   private async aggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {

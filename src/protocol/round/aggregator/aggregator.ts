@@ -101,11 +101,6 @@ export class Aggregator {
     return state.status === 'masked-input' && state.shareKeys.has(from.id) && !state.completed.has(from.id) && !state.unchecked.has(from.id) && !state.excluded.has(from.id)
   }
 
-  /** Whether a peer's key advertisement is in. */
-  hasAdvertised (peer: Identity): boolean {
-    return this.state.advertisements.has(peer.id)
-  }
-
   /** Opens the attempt: the signed announcement for every session member. */
   async announce (): Promise<Step> {
     return this.serial.run(async () => {
