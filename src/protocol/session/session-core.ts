@@ -482,8 +482,13 @@ export class SessionCore {
 
   private readonly isMember = (identity: Identity): boolean => (this.members?.has(identity.id) ?? true) && !this.banned.has(identity.id)
 
+  /**
+   * The members of an open session heard ready, less those reported gone this round: members fail over
+   * at slightly different moments, and a dead member's presence would otherwise still count in some
+   * views and no longer in others, so that they elect different aggregators.
+   */
   private readyMembers (): Identity[] {
-    return this.membership.ready(this.latestRound, this.pending === undefined ? undefined : this.config.self, this.config.now())
+    return this.membership.ready(this.latestRound, this.pending === undefined ? undefined : this.config.self, this.config.now()).filter(m => !this.gone.has(m.id))
   }
 
   /** The peers an attempt's aggregator is elected from. */
