@@ -322,8 +322,8 @@ function validNotice (message: Message): boolean {
   try {
     const notice = Notice.decode(message.data)
     const others = (...fields: unknown[]): boolean => fields.every(f => f == null)
-    if (notice.misbehaviour != null) return others(notice.presence, notice.announcement, notice.result, notice.aggregatorLost)
-    if (notice.aggregatorLost != null) return others(notice.presence, notice.announcement, notice.result)
+    if (notice.misbehaviour != null) return others(notice.presence, notice.announcement, notice.result, notice.peerLost)
+    if (notice.peerLost != null) return others(notice.presence, notice.announcement, notice.result)
     return notice.result != null ? notice.presence == null && notice.announcement == null : notice.presence != null || notice.announcement != null
   } catch {
     return false

@@ -207,7 +207,7 @@ export class SessionRunner {
         ...(notice.announcement != null ? { announcement: notice.announcement } : {}),
         ...(notice.result != null ? { result: { round: notice.result.round, attempt: notice.result.attempt } } : {}),
         ...(notice.misbehaviour != null ? { misbehaviour: notice.misbehaviour } : {}),
-        ...(notice.aggregatorLost != null ? { aggregatorLost: notice.aggregatorLost } : {})
+        ...(notice.peerLost != null ? { peerLost: notice.peerLost } : {})
       })
     })
   }
@@ -324,7 +324,7 @@ export class SessionRunner {
           ...(action.announcement !== undefined ? { announcement: action.announcement as Uint8Array<ArrayBuffer> } : {}),
           ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {}),
           ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof as Uint8Array<ArrayBuffer> } } : {}),
-          ...(action.aggregatorLost !== undefined ? { aggregatorLost: { round: BigInt(action.aggregatorLost.round), attempt: action.aggregatorLost.attempt, aggregator: action.aggregatorLost.aggregator as Uint8Array<ArrayBuffer> } } : {})
+          ...(action.peerLost !== undefined ? { peerLost: { round: BigInt(action.peerLost.round), attempt: action.peerLost.attempt, peer: action.peerLost.peer as Uint8Array<ArrayBuffer> } } : {})
         })
         return
       case 'fetch-result': {

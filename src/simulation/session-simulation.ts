@@ -256,7 +256,7 @@ export class SessionSimulation {
             ...(action.announcement !== undefined ? { announcement: action.announcement } : {}),
             ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {}),
             ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof } } : {}),
-            ...(action.aggregatorLost !== undefined ? { aggregatorLost: { round: BigInt(action.aggregatorLost.round), attempt: action.aggregatorLost.attempt, aggregator: action.aggregatorLost.aggregator } } : {})
+            ...(action.peerLost !== undefined ? { peerLost: { round: BigInt(action.peerLost.round), attempt: action.peerLost.attempt, peer: action.peerLost.peer } } : {})
           }
           this.schedule(from, latency, async () => {
             if (target.core === undefined || !this.reachable(from, target.index)) return

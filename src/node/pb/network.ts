@@ -143,7 +143,7 @@ export interface Notice {
   announcement?: Uint8Array<ArrayBuffer>
   result?: ResultNotice
   misbehaviour?: Misbehaviour
-  aggregatorLost?: AggregatorLost
+  peerLost?: PeerLost
 }
 
 export namespace Notice {
@@ -176,9 +176,9 @@ export namespace Notice {
           Misbehaviour.codec().encode(obj.misbehaviour, w)
         }
 
-        if (obj.aggregatorLost != null) {
+        if (obj.peerLost != null) {
           w.uint32(42)
-          AggregatorLost.codec().encode(obj.aggregatorLost, w)
+          PeerLost.codec().encode(obj.peerLost, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -216,8 +216,8 @@ export namespace Notice {
               break
             }
             case 5: {
-              obj.aggregatorLost = AggregatorLost.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.aggregatorLost
+              obj.peerLost = PeerLost.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.peerLost
               })
               break
             }
@@ -265,8 +265,8 @@ export namespace Notice {
               break
             }
             case 5: {
-              yield * AggregatorLost.codec().stream(reader, reader.uint32(), `${prefix}.aggregatorLost`, {
-                limits: opts.limits?.aggregatorLost
+              yield * PeerLost.codec().stream(reader, reader.uint32(), `${prefix}.peerLost`, {
+                limits: opts.limits?.peerLost
               })
 
               break
@@ -329,18 +329,18 @@ export namespace Notice {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface NoticeAggregatorLostRoundFieldEvent {
-    field: '$.aggregatorLost.round'
+  export interface NoticePeerLostRoundFieldEvent {
+    field: '$.peerLost.round'
     value: bigint
   }
 
-  export interface NoticeAggregatorLostAttemptFieldEvent {
-    field: '$.aggregatorLost.attempt'
+  export interface NoticePeerLostAttemptFieldEvent {
+    field: '$.peerLost.attempt'
     value: number
   }
 
-  export interface NoticeAggregatorLostAggregatorFieldEvent {
-    field: '$.aggregatorLost.aggregator'
+  export interface NoticePeerLostPeerFieldEvent {
+    field: '$.peerLost.peer'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -352,23 +352,23 @@ export namespace Notice {
     return decodeMessage(buf, Notice.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent | NoticeMisbehaviourRoundFieldEvent | NoticeMisbehaviourAttemptFieldEvent | NoticeMisbehaviourProofFieldEvent | NoticeAggregatorLostRoundFieldEvent | NoticeAggregatorLostAttemptFieldEvent | NoticeAggregatorLostAggregatorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent | NoticeMisbehaviourRoundFieldEvent | NoticeMisbehaviourAttemptFieldEvent | NoticeMisbehaviourProofFieldEvent | NoticePeerLostRoundFieldEvent | NoticePeerLostAttemptFieldEvent | NoticePeerLostPeerFieldEvent> {
     return streamMessage(buf, Notice.codec(), opts)
   }
 }
 
-export interface AggregatorLost {
+export interface PeerLost {
   round: bigint
   attempt: number
-  aggregator: Uint8Array<ArrayBuffer>
+  peer: Uint8Array<ArrayBuffer>
 }
 
-export namespace AggregatorLost {
-  let _codec: Codec<AggregatorLost>
+export namespace PeerLost {
+  let _codec: Codec<PeerLost>
 
-  export const codec = (): Codec<AggregatorLost> => {
+  export const codec = (): Codec<PeerLost> => {
     if (_codec == null) {
-      _codec = message<AggregatorLost>((obj, w, opts = {}) => {
+      _codec = message<PeerLost>((obj, w, opts = {}) => {
         if (opts.lengthDelimited !== false) {
           w.fork()
         }
@@ -383,9 +383,9 @@ export namespace AggregatorLost {
           w.uint32(obj.attempt)
         }
 
-        if ((obj.aggregator != null && obj.aggregator.byteLength > 0)) {
+        if ((obj.peer != null && obj.peer.byteLength > 0)) {
           w.uint32(26)
-          w.bytes(obj.aggregator)
+          w.bytes(obj.peer)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -395,7 +395,7 @@ export namespace AggregatorLost {
         const obj: any = {
           round: 0n,
           attempt: 0,
-          aggregator: uint8ArrayAlloc(0)
+          peer: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -413,7 +413,7 @@ export namespace AggregatorLost {
               break
             }
             case 3: {
-              obj.aggregator = reader.bytes()
+              obj.peer = reader.bytes()
               break
             }
             default: {
@@ -447,7 +447,7 @@ export namespace AggregatorLost {
             }
             case 3: {
               yield {
-                field: `${prefix}.aggregator`,
+                field: `${prefix}.peer`,
                 value: reader.bytes()
               }
               break
@@ -464,31 +464,31 @@ export namespace AggregatorLost {
     return _codec
   }
 
-  export interface AggregatorLostRoundFieldEvent {
+  export interface PeerLostRoundFieldEvent {
     field: '$.round'
     value: bigint
   }
 
-  export interface AggregatorLostAttemptFieldEvent {
+  export interface PeerLostAttemptFieldEvent {
     field: '$.attempt'
     value: number
   }
 
-  export interface AggregatorLostAggregatorFieldEvent {
-    field: '$.aggregator'
+  export interface PeerLostPeerFieldEvent {
+    field: '$.peer'
     value: Uint8Array<ArrayBuffer>
   }
 
-  export function encode (obj: Partial<AggregatorLost>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, AggregatorLost.codec())
+  export function encode (obj: Partial<PeerLost>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PeerLost.codec())
   }
 
-  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AggregatorLost>): AggregatorLost {
-    return decodeMessage(buf, AggregatorLost.codec(), opts)
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeerLost>): PeerLost {
+    return decodeMessage(buf, PeerLost.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AggregatorLost>): Generator<AggregatorLostRoundFieldEvent | AggregatorLostAttemptFieldEvent | AggregatorLostAggregatorFieldEvent> {
-    return streamMessage(buf, AggregatorLost.codec(), opts)
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PeerLost>): Generator<PeerLostRoundFieldEvent | PeerLostAttemptFieldEvent | PeerLostPeerFieldEvent> {
+    return streamMessage(buf, PeerLost.codec(), opts)
   }
 }
 

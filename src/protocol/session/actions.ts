@@ -40,11 +40,11 @@ export interface RoundDropout {
   waited?: number
 }
 
-/** A member's word that the aggregator of a round attempt is gone: a reason for others to check it, no more. */
-export interface AggregatorLost {
+/** A member's word that a peer of a round attempt is gone: a reason for others to check it, no more. */
+export interface PeerLost {
   round: number
   attempt: number
-  aggregator: Uint8Array
+  peer: Uint8Array
 }
 
 /** What aggregate() resolves with. */
@@ -96,7 +96,7 @@ export type SessionAction =
   /** Abort everything still in flight for an attempt: it ended. */
   | { type: 'end-scope', scope: string }
   /** Publish on the session's topic: presence, an announcement (with presence), or a result notice. */
-  | { type: 'publish', presence?: PresenceNotice, announcement?: Uint8Array, result?: { round: number, attempt: number }, misbehaviour?: { round: number, attempt: number, proof: Uint8Array }, aggregatorLost?: AggregatorLost }
+  | { type: 'publish', presence?: PresenceNotice, announcement?: Uint8Array, result?: { round: number, attempt: number }, misbehaviour?: { round: number, attempt: number, proof: Uint8Array }, peerLost?: PeerLost }
   /** Ask a member for the session's result of `round` (0: its latest); hand the answer to `fetched()`. */
   | { type: 'fetch-result', from: Identity, round: number }
   /** Store this record durably before carrying out any later action. */

@@ -116,8 +116,8 @@ interface Attempt {
    */
   resultDeadline?: number
   lastAbort?: AttemptEnd
-  /** Whether this peer has checked its aggregator after a member said it was gone (once per attempt). */
-  checked?: boolean
+  /** Peers this peer checked after a member said they were gone (each once per attempt). */
+  checked: Set<string>
   /** Coordinates of this peer's update clipped when its masked input was encoded. */
   clipped: number
 }
@@ -334,24 +334,26 @@ export class SessionCore {
    * redialled within a short grace. As this attempt's aggregator, no phase waits for it any longer; as
    * a participant whose aggregator it is, this peer gives the attempt up now and follows the next-ranked
    * peer, rather than waiting out a deadline. Neither accuses it of anything: a peer could always drop
-   * out, and one that speaks again is taken as usual.
+   * out, and one that speaks again is taken as usual. A participant tells the others (once a round per
+   * peer): members whose connection to it does not close when it dies (WebRTC), and an aggregator that
+   * never had one (a peer restarted just before), would otherwise wait for it until a deadline.
    */
   async peerLost (peer: Identity): Promise<void> {
     await this.input(async () => {
       if (!this.admits(peer) || peer.id === this.config.self.id) return
+      const known = this.gone.has(peer.id)
       this.gone.add(peer.id)
       const attempt = this.pending?.attempt
       if (attempt === undefined || attempt.status === 'ended') return
       await this.lostToAggregator(attempt, peer)
       // (a step of this peer's own aggregator may have ended the attempt meanwhile)
-      if (attempt.elected?.id === peer.id && this.pending?.attempt === attempt) {
+      if (this.pending?.attempt !== attempt) return
+      if (attempt.aggregator === undefined && !known) this.sink({ type: 'publish', peerLost: { round: attempt.round, attempt: attempt.number, peer: peer.bytes } })
+      if (attempt.elected?.id === peer.id) {
         this.log(`round ${attempt.round} attempt ${attempt.number}: the aggregator ${peer.id} is gone`)
         const status = attempt.participant?.status ?? 'announce'
         const phase = status === 'done' || status === 'aborted' ? 'announce' : status
         this.sink({ type: 'dropout', dropout: { session: this.session.idHex, round: attempt.round, attempt: attempt.number, phase, peer: peer.id, role: 'participant', cause: 'connection-closed' } })
-        // Members whose connection to it does not close when it dies (WebRTC) would stay behind, and the
-        // next-ranked peer may be one of them: tell them, so that each checks it for itself.
-        this.sink({ type: 'publish', aggregatorLost: { round: attempt.round, attempt: attempt.number, aggregator: peer.bytes } })
         this.nextAttempt(attempt, 'aggregator-lost')
       }
     })
@@ -363,12 +365,12 @@ export class SessionCore {
   }
 
   /** A notice from the session topic, signed by `from` (gossipsub checks that); its numbers as on the wire. */
-  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number }, misbehaviour?: { round: bigint, attempt: number, proof: Uint8Array }, aggregatorLost?: { round: bigint, attempt: number, aggregator: Uint8Array } }): Promise<void> {
+  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number }, misbehaviour?: { round: bigint, attempt: number, proof: Uint8Array }, peerLost?: { round: bigint, attempt: number, peer: Uint8Array } }): Promise<void> {
     await this.input(async () => {
       if (!this.admits(from)) return
       this.gone.delete(from.id)
-      if (notice.aggregatorLost !== undefined) {
-        this.checkAggregator(notice.aggregatorLost)
+      if (notice.peerLost !== undefined) {
+        this.checkPeer(notice.peerLost)
         return
       }
       if (notice.misbehaviour !== undefined) {
@@ -578,7 +580,7 @@ export class SessionCore {
   }
 
   private startAttempt (pending: Pending, number: number): void {
-    const attempt: Attempt = { round: pending.round, number, status: 'electing', scope: `${pending.round}/${number}`, early: new Map(), uploading: false, clipped: 0 }
+    const attempt: Attempt = { round: pending.round, number, status: 'electing', scope: `${pending.round}/${number}`, early: new Map(), checked: new Set(), uploading: false, clipped: 0 }
     pending.attempt = attempt
     const now = this.config.now()
     const { announceTimeout } = this.session.config
@@ -642,17 +644,23 @@ export class SessionCore {
   }
 
   /**
-   * A member says this peer's aggregator is gone. Only a word: this peer pings the aggregator itself,
-   * once per attempt, and counts it gone (peerLost) only if no answer comes. A member that says so
-   * falsely costs the aggregator a ping.
+   * A member says a peer of this attempt is gone. Only a word: this peer checks it itself (a ping), if
+   * it is this peer's aggregator or this peer aggregates, once per peer and attempt, and counts it gone
+   * (peerLost) only if no answer comes. A member that says so falsely costs a ping.
    */
-  private checkAggregator (claim: { round: bigint, attempt: number, aggregator: Uint8Array }): void {
+  private checkPeer (claim: { round: bigint, attempt: number, peer: Uint8Array }): void {
     const attempt = this.pending?.attempt
-    const elected = attempt?.elected
-    if (attempt === undefined || elected === undefined || attempt.status === 'ended' || attempt.checked === true) return
-    if (safeNumber(claim.round) !== attempt.round || claim.attempt !== attempt.number || !equalBytes(claim.aggregator, elected.bytes) || elected.id === this.config.self.id) return
-    attempt.checked = true
-    this.sink({ type: 'probe', peers: [elected], ping: { timeout: PING_GRACES * (this.config.lossGrace ?? 1000) } })
+    if (attempt === undefined || attempt.status === 'ended' || safeNumber(claim.round) !== attempt.round || claim.attempt !== attempt.number) return
+    let peer: Identity
+    try {
+      peer = identityFromBytes(claim.peer)
+    } catch {
+      return
+    }
+    if (!this.admits(peer) || peer.id === this.config.self.id || attempt.checked.has(peer.id)) return
+    if (attempt.elected?.id !== peer.id && attempt.aggregator === undefined) return
+    attempt.checked.add(peer.id)
+    this.sink({ type: 'probe', peers: [peer], ping: { timeout: PING_GRACES * (this.config.lossGrace ?? 1000) } })
   }
 
   /** Rejects the pending update. */

@@ -12,6 +12,7 @@
 import { describe, expect, it } from 'vitest'
 import { electedIndex, plainSum, startSimulation, updateFor } from '../../support/session-fixtures.js'
 import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
+import { PING_GRACES } from '../../../src/protocol/session/session-core.js'
 import type { RoundDropout, SessionAction } from '../../../src/protocol/session/actions.js'
 import type { Phase, TimedPhase } from '../../../src/protocol/round/phases.js'
 
@@ -26,6 +27,8 @@ interface Fault {
   phase: Phase
   victim: 'participant' | 'aggregator'
   how: 'kill' | 'stall'
+  /** The aggregator hears nothing of the kill by itself: it had no connection to the victim (or WebRTC). */
+  unseen?: boolean
 }
 
 interface Run {
@@ -50,7 +53,7 @@ async function runRound (seed: string, fault?: Fault, reportsLoss = true): Promi
       struck = true
       const aggregator = electedIndex(sim, 1, 0)
       victim = fault.victim === 'aggregator' ? aggregator : (aggregator + 1) % N
-      if (fault.how === 'kill') sim.kill(victim)
+      if (fault.how === 'kill') sim.kill(victim, fault.unseen === true ? [aggregator] : [])
       else sim.stall(victim, 3 * TIMEOUT)
     }
     return [action]
@@ -144,6 +147,39 @@ describe('a peer killed in a phase costs the round the grace, not the phase dead
     expect(Array.from(result.sum).map(v => Math.round(v * 8) / 8)).toEqual(plainSum(live(), 1))
     // the others' grace, then its ping's three
     expect(sim.now - start).toBeLessThan(GRACE + 3 * GRACE + 2 * SLACK)
+  })
+
+  const waited: Phase[] = ['advertise-keys', 'share-keys', 'masked-input', 'consistency-check']
+  it.each(waited)('a participant killed in %s where the aggregator sees no connection close: the others\' word makes it ping', async (phase) => {
+    const run = await runRound('fast-faults', { phase, victim: 'participant', how: 'kill', unseen: true })
+    expectExactSums(run)
+    // the others' grace, then the aggregator's ping's three
+    expect(run.elapsed).toBeLessThan(healthy + GRACE + PING_GRACES * GRACE + SLACK)
+    const victimId = run.sim.members[run.victim!].peer.identity.id
+    const reported = run.dropouts.filter(d => d.peer === victimId)
+    expect(reported.map(d => [d.role, d.phase, d.cause])).toEqual([['aggregator', phase, 'connection-closed']])
+  })
+
+  it('a member that says every peer is gone costs each a ping, and leaves no one out', async () => {
+    let liar: number | undefined
+    let lied = false
+    const sim = await startSimulation(N, 'false-claims', {
+      lossDetection: GRACE,
+      intercept: (member, action, sim) => {
+        if (liar === undefined && action.type === 'progress' && action.progress.role === 'aggregator' && action.progress.phase === 'share-keys') liar = (electedIndex(sim, 1, 0) + 1) % N
+        if (member !== liar || lied) return [action]
+        // the liar's next action carries a claim about every member, the aggregator among them
+        lied = true
+        return [action, ...sim.members.map((m): SessionAction => ({ type: 'publish', peerLost: { round: 1, attempt: 0, peer: m.peer.identity.bytes } }))]
+      }
+    }, { phaseTimeouts: TIMEOUTS, announceTimeout: TIMEOUT })
+    for (let i = 0; i < N; i++) sim.submit(i, updateFor(i, 1))
+    expect(await sim.run(() => sim.members.every(m => m.pendingUpdate === undefined), 10 * TIMEOUT)).toBe(true)
+    expect(lied).toBe(true)
+    const result = [...sim.members[0].settled.values()][0]
+    expect(result.attempt).toBe(0)
+    expect(result.survivors).toHaveLength(N)
+    expect(sim.internalErrors()).toEqual([])
   })
 
   it('without the loss reports, the same killed participant holds masked input for its whole timeout: what the reports save', async () => {
