@@ -315,13 +315,14 @@ const MAX_NOTICE_LENGTH = 64 * 1024
 
 /**
  * A notice is well formed: short enough, it decodes, and it is a presence, an announcement (perhaps with
- * its aggregator's presence), a result notice, or a proof of misbehaviour.
+ * its aggregator's presence), a result notice, a proof of misbehaviour, a lost peer or a closed round.
  */
 function validNotice (message: Message): boolean {
   if (message.type !== 'signed' || message.data.length > MAX_NOTICE_LENGTH) return false
   try {
     const notice = Notice.decode(message.data)
     const others = (...fields: unknown[]): boolean => fields.every(f => f == null)
+    if (notice.closedRound != null) return others(notice.presence, notice.announcement, notice.result, notice.misbehaviour, notice.peerLost)
     if (notice.misbehaviour != null) return others(notice.presence, notice.announcement, notice.result, notice.peerLost)
     if (notice.peerLost != null) return others(notice.presence, notice.announcement, notice.result)
     return notice.result != null ? notice.presence == null && notice.announcement == null : notice.presence != null || notice.announcement != null

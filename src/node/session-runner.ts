@@ -207,7 +207,8 @@ export class SessionRunner {
         ...(notice.announcement != null ? { announcement: notice.announcement } : {}),
         ...(notice.result != null ? { result: { round: notice.result.round, attempt: notice.result.attempt } } : {}),
         ...(notice.misbehaviour != null ? { misbehaviour: notice.misbehaviour } : {}),
-        ...(notice.peerLost != null ? { peerLost: notice.peerLost } : {})
+        ...(notice.peerLost != null ? { peerLost: notice.peerLost } : {}),
+        ...(notice.closedRound != null ? { closedRound: notice.closedRound } : {})
       })
     })
   }
@@ -324,7 +325,8 @@ export class SessionRunner {
           ...(action.announcement !== undefined ? { announcement: action.announcement as Uint8Array<ArrayBuffer> } : {}),
           ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {}),
           ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof as Uint8Array<ArrayBuffer> } } : {}),
-          ...(action.peerLost !== undefined ? { peerLost: { round: BigInt(action.peerLost.round), attempt: action.peerLost.attempt, peer: action.peerLost.peer as Uint8Array<ArrayBuffer> } } : {})
+          ...(action.peerLost !== undefined ? { peerLost: { round: BigInt(action.peerLost.round), attempt: action.peerLost.attempt, peer: action.peerLost.peer as Uint8Array<ArrayBuffer> } } : {}),
+          ...(action.closedRound !== undefined ? { closedRound: BigInt(action.closedRound) } : {})
         })
         return
       case 'fetch-result': {

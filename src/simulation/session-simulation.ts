@@ -256,7 +256,8 @@ export class SessionSimulation {
             ...(action.announcement !== undefined ? { announcement: action.announcement } : {}),
             ...(action.result !== undefined ? { result: { round: BigInt(action.result.round), attempt: action.result.attempt } } : {}),
             ...(action.misbehaviour !== undefined ? { misbehaviour: { round: BigInt(action.misbehaviour.round), attempt: action.misbehaviour.attempt, proof: action.misbehaviour.proof } } : {}),
-            ...(action.peerLost !== undefined ? { peerLost: { round: BigInt(action.peerLost.round), attempt: action.peerLost.attempt, peer: action.peerLost.peer } } : {})
+            ...(action.peerLost !== undefined ? { peerLost: { round: BigInt(action.peerLost.round), attempt: action.peerLost.attempt, peer: action.peerLost.peer } } : {}),
+            ...(action.closedRound !== undefined ? { closedRound: BigInt(action.closedRound) } : {})
           }
           this.schedule(from, latency, async () => {
             if (target.core === undefined || !this.reachable(from, target.index)) return

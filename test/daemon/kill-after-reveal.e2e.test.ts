@@ -46,7 +46,8 @@ describe('a daemon killed with SIGKILL right after it revealed its shares', () =
   it('comes back holding the survivors and rounding it promised, and never sends that update into another round', async () => {
     const inputs = gridInputs('reveal', 1, PEERS, DIMENSION, 1, 16)
     // The first member other than daemon 0 (the one the others bootstrapped from) and the aggregator to
-    // reveal is killed. (The aggregator killed there ends the round for everyone: see docs/security.md.)
+    // reveal is killed. (The aggregator killed there fails the round for everyone, and the next round
+    // starts without its result: session/dead-round.)
     const { daemons, root, sessionFile, peerIds } = net
     const ids = await Promise.all(daemons.map(async (d, i) => submit(d, inputs[i])))
     let victim = -1

@@ -144,6 +144,7 @@ export interface Notice {
   result?: ResultNotice
   misbehaviour?: Misbehaviour
   peerLost?: PeerLost
+  closedRound?: bigint
 }
 
 export namespace Notice {
@@ -179,6 +180,11 @@ export namespace Notice {
         if (obj.peerLost != null) {
           w.uint32(42)
           PeerLost.codec().encode(obj.peerLost, w)
+        }
+
+        if (obj.closedRound != null) {
+          w.uint32(48)
+          w.uint64(obj.closedRound)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -219,6 +225,10 @@ export namespace Notice {
               obj.peerLost = PeerLost.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.peerLost
               })
+              break
+            }
+            case 6: {
+              obj.closedRound = reader.uint64()
               break
             }
             default: {
@@ -269,6 +279,13 @@ export namespace Notice {
                 limits: opts.limits?.peerLost
               })
 
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.closedRound`,
+                value: reader.uint64()
+              }
               break
             }
             default: {
@@ -344,6 +361,11 @@ export namespace Notice {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface NoticeClosedRoundFieldEvent {
+    field: '$.closedRound'
+    value: bigint
+  }
+
   export function encode (obj: Partial<Notice>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Notice.codec())
   }
@@ -352,7 +374,7 @@ export namespace Notice {
     return decodeMessage(buf, Notice.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent | NoticeMisbehaviourRoundFieldEvent | NoticeMisbehaviourAttemptFieldEvent | NoticeMisbehaviourProofFieldEvent | NoticePeerLostRoundFieldEvent | NoticePeerLostAttemptFieldEvent | NoticePeerLostPeerFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Notice>): Generator<NoticePresenceLatestRoundFieldEvent | NoticePresenceReadyFieldEvent | NoticePresenceAddressesFieldEvent | NoticeAnnouncementFieldEvent | NoticeResultRoundFieldEvent | NoticeResultAttemptFieldEvent | NoticeMisbehaviourRoundFieldEvent | NoticeMisbehaviourAttemptFieldEvent | NoticeMisbehaviourProofFieldEvent | NoticePeerLostRoundFieldEvent | NoticePeerLostAttemptFieldEvent | NoticePeerLostPeerFieldEvent | NoticeClosedRoundFieldEvent> {
     return streamMessage(buf, Notice.codec(), opts)
   }
 }

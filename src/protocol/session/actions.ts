@@ -96,7 +96,7 @@ export type SessionAction =
   /** Abort everything still in flight for an attempt: it ended. */
   | { type: 'end-scope', scope: string }
   /** Publish on the session's topic: presence, an announcement (with presence), or a result notice. */
-  | { type: 'publish', presence?: PresenceNotice, announcement?: Uint8Array, result?: { round: number, attempt: number }, misbehaviour?: { round: number, attempt: number, proof: Uint8Array }, peerLost?: PeerLost }
+  | { type: 'publish', presence?: PresenceNotice, announcement?: Uint8Array, result?: { round: number, attempt: number }, misbehaviour?: { round: number, attempt: number, proof: Uint8Array }, peerLost?: PeerLost, closedRound?: number }
   /** Ask a member for the session's result of `round` (0: its latest); hand the answer to `fetched()`. */
   | { type: 'fetch-result', from: Identity, round: number }
   /** Store this record durably before carrying out any later action. */

@@ -63,6 +63,13 @@ export interface SessionCoreConfig {
 export const PING_GRACES = 3
 
 /**
+ * How far past the next round a closedRound notice may reach. Members close only rounds they put an
+ * input in, which lie at most a few closed rounds ahead; a bound keeps a lying member from filling
+ * memory with rounds.
+ */
+const CLOSED_ROUNDS_AHEAD = 16
+
+/**
  * In a closed session of n members, each publishes its presence every presenceInterval × n / this (when
  * n is larger): the session as a whole sends about as many presence notices as this many members would,
  * so gossip does not grow with n² (at 50 members on two cores it was most of every daemon's time).
@@ -178,6 +185,11 @@ export class SessionCore {
   private readonly gone = new Set<string>()
   /** Members proven to have dealt bad shares (a checked dealing proof): left out of every roster for the session. */
   private readonly banned = new Set<string>()
+  /**
+   * Members that said they will never again put an input in a round (a closedRound notice: an update
+   * of theirs was masked in it and failed), by round; only rounds after the latest result.
+   */
+  private readonly closers = new Map<number, Set<string>>()
 
   constructor (private readonly config: SessionCoreConfig) {
     this.session = config.session
@@ -365,10 +377,15 @@ export class SessionCore {
   }
 
   /** A notice from the session topic, signed by `from` (gossipsub checks that); its numbers as on the wire. */
-  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number }, misbehaviour?: { round: bigint, attempt: number, proof: Uint8Array }, peerLost?: { round: bigint, attempt: number, peer: Uint8Array } }): Promise<void> {
+  async notice (from: Identity, notice: { presence?: { latestRound: bigint, ready: boolean }, announcement?: Uint8Array, result?: { round: bigint, attempt: number }, misbehaviour?: { round: bigint, attempt: number, proof: Uint8Array }, peerLost?: { round: bigint, attempt: number, peer: Uint8Array }, closedRound?: bigint }): Promise<void> {
     await this.input(async () => {
       if (!this.admits(from)) return
       this.gone.delete(from.id)
+      if (notice.closedRound !== undefined) {
+        const round = safeNumber(notice.closedRound)
+        if (round !== undefined) this.closedBy(round, from)
+        return
+      }
       if (notice.peerLost !== undefined) {
         this.checkPeer(notice.peerLost)
         return
@@ -442,6 +459,22 @@ export class SessionCore {
 
   private get nextRound (): number {
     return this.latestRound + 1
+  }
+
+  /** The first round after the latest result that can still complete: the next one, past any closed. */
+  private get openRound (): number {
+    let round = this.nextRound
+    while (this.isClosed(round)) round++
+    return round
+  }
+
+  /**
+   * Whether a round can no longer complete: more members of this closed session closed it than the
+   * round can do without, so fewer than its minimum of participants could still put an input in it.
+   * An open session has no count to hold that against, and never closes a round.
+   */
+  private isClosed (round: number): boolean {
+    return this.listed !== undefined && (this.closers.get(round)?.size ?? 0) > this.listed.length - this.session.params.minParticipants
   }
 
   private get beacon (): Uint8Array {
@@ -552,10 +585,11 @@ export class SessionCore {
       }
     } else if (kept !== undefined && kept.round <= this.latestRound && kept.required === undefined) {
       this.ledger = undefined
-    } else if (kept !== undefined && kept.round === this.nextRound && (kept.maskedIn.length > 0 || kept.required !== undefined)) {
-      // Another update of this peer may be in a sum of this round: a second input in its later attempts
-      // would let the two sums differ by the difference of this peer's updates. Wait for the next round.
-      pending.round = this.nextRound + 1
+    } else if (kept !== undefined && kept.round >= this.nextRound && (kept.maskedIn.length > 0 || kept.required !== undefined)) {
+      // Another update of this peer may be in a sum of that round: a second input in its later attempts
+      // would let the two sums differ by the difference of this peer's updates. Wait for the next round
+      // (or, if that one can no longer complete, go past it: beginRound).
+      pending.round = kept.round + 1
     }
     // An open session elects among the members heard ready, so say so now. A closed one elects from its
     // list: n members each telling n others would be n^2 messages a round for nothing.
@@ -568,9 +602,14 @@ export class SessionCore {
     return new Set(this.ledger?.round === round ? this.ledger.joined : [])
   }
 
-  /** Starts the pending update's round at the first attempt it has not joined, once the round is next. */
+  /**
+   * Starts the pending update's round at the first attempt it has not joined, once the round is the
+   * open one. An update that went into no sum of a closed round moves past it.
+   */
   private beginRound (pending: Pending): void {
-    if (pending.round !== this.nextRound) return
+    const open = this.openRound
+    if (pending.round < open && this.mayMoveOn(pending)) pending.round = open
+    if (pending.round !== open) return
     const joined = this.joinedIn(pending.round)
     let first = 0
     while (joined.has(first)) first++
@@ -663,15 +702,52 @@ export class SessionCore {
     this.sink({ type: 'probe', peers: [peer], ping: { timeout: PING_GRACES * (this.config.lossGrace ?? 1000) } })
   }
 
+  /**
+   * `member` will never put an input in `round` again. Once the round is closed (isClosed), the pending
+   * update moves past it if it went into no sum of it, leaving an attempt that has not taken its masked
+   * input; the next round's aggregator is elected under the same beacon, since no result gave another.
+   */
+  private closedBy (round: number, member: Identity): void {
+    if (round < this.nextRound || round >= this.nextRound + CLOSED_ROUNDS_AHEAD) return
+    let closers = this.closers.get(round)
+    if (closers === undefined) this.closers.set(round, closers = new Set())
+    closers.add(member.id)
+    const pending = this.pending
+    if (pending === undefined) return
+    const attempt = pending.attempt
+    if (attempt !== undefined && attempt.status !== 'ended') {
+      // in an attempt of a round now closed: leave it if no input of this update went out in that round
+      if (pending.round >= this.openRound || !this.mayMoveOn(pending) || !mayLeave(attempt)) return
+      this.log(`round ${pending.round} can no longer complete: this update goes on to round ${this.openRound}`)
+      attempt.lastAbort = 'round-closed'
+      this.endAttempt(attempt)
+    }
+    // (waiting for a round past a closed one, it may begin now)
+    if (pending.attempt === undefined || pending.attempt.status === 'ended') this.beginRound(pending)
+  }
+
+  /** Whether the pending update may leave its round for a later one: no input of it went out in it. */
+  private mayMoveOn (pending: Pending): boolean {
+    const ledger = this.ledgerOf(pending)
+    return ledger === undefined || (ledger.maskedIn.length === 0 && ledger.required === undefined)
+  }
+
   /** Rejects the pending update. */
   private fail (failure: RoundFailure, message: string): void {
     const pending = this.pending
     if (pending === undefined) return
     this.pending = undefined
     if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
-    const revealed = this.ledgerOf(pending)?.required !== undefined
+    const ledger = this.ledgerOf(pending)
+    const revealed = ledger?.required !== undefined
     this.sink({ type: 'reject', update: pending.id, error: new RoundFailedError(failure, pending.round, pending.attempt?.lastAbort, message, revealed) })
     if (this.listed === undefined) this.sink({ type: 'publish', presence: this.presence() })
+    // This peer's next input may not go in that round (beginPending): say so, so that a round every
+    // member is barred from like this does not hold the session up for ever.
+    if (this.listed !== undefined && ledger !== undefined && ledger.maskedIn.length > 0 && ledger.round >= this.nextRound) {
+      this.sink({ type: 'publish', closedRound: ledger.round })
+      this.closedBy(ledger.round, this.config.self)
+    }
   }
 
   /**
@@ -708,6 +784,7 @@ export class SessionCore {
     // Who was gone is the round's knowledge: a member killed in it is restarted, often on a new address,
     // before the next one, and an aggregator that counted it gone would close its keys without it.
     this.gone.clear()
+    for (const round of this.closers.keys()) if (round <= outcome.round) this.closers.delete(round)
     this.kept.set(outcome.round, outcome.signedResult)
     for (const round of this.kept.keys()) if (round <= outcome.round - KEPT_RESULTS) this.kept.delete(round)
     this.settleWith(outcome)
