@@ -74,9 +74,12 @@ describe('the session core under fuzzed input', () => {
       try {
         if (kind === 0) await core.message(from, route, TYPES[random(1)[0] % TYPES.length], bytes)
         else if (kind === 1) await core.message(from, route, base.type, bytes)
-        else if (kind === 2) await core.notice(from, random(1)[0] % 2 === 0
-          ? { presence: { latestRound: NUMBERS[random(1)[0] % NUMBERS.length], ready: true } }
-          : { announcement: damage(random, announcements[random(1)[0] % announcements.length], bytes), result: { round: NUMBERS[random(1)[0] % NUMBERS.length], attempt: 0 } })
+        else if (kind === 2) await core.notice(from, [
+          { presence: { latestRound: NUMBERS[random(1)[0] % NUMBERS.length], ready: true } },
+          { announcement: damage(random, announcements[random(1)[0] % announcements.length], bytes), result: { round: NUMBERS[random(1)[0] % NUMBERS.length], attempt: 0 } },
+          { peerLost: { round: NUMBERS[random(1)[0] % NUMBERS.length], attempt: random(1)[0] % 4, peer: random(1)[0] % 2 === 0 ? bytes : sim.members[random(1)[0] % sim.members.length].peer.identity.bytes } },
+          { closedRound: NUMBERS[random(1)[0] % NUMBERS.length] }
+        ][random(1)[0] % 4])
         else if (kind === 3) await core.fetched(from, damage(random, results[random(1)[0] % results.length].bytes, bytes))
         else await core.uploadChunk(from, route, bytes)
       } catch (err) {
