@@ -61,6 +61,12 @@ function identityOfString (id: string): Identity {
 export interface ChainPosition {
   round: number
   beacon: Uint8Array
+  /**
+   * The beacon the latest result was itself elected under. Members that closed a round no one could
+   * finish (the session core's closedRound) run the next one under the beacon they already held; a
+   * reader that got the closed round's result after all finds that next round under this one.
+   */
+  previous?: Uint8Array
 }
 
 /**
@@ -118,12 +124,16 @@ export async function verifyResult (session: Session, signedResult: Uint8Array, 
   if (after !== undefined) {
     check(round > after.round, `result is for round ${round}, not after round ${after.round}`)
     const electors = electorate(session)
-    if (round === after.round + 1) {
-      check(constantTimeEqual(result.beacon, after.beacon), `result of round ${round} carries a beacon other than the one round ${after.round} gave`)
+    // The round ran under the beacon the reader's latest result gives, or (rounds closed in between)
+    // under the one that result was elected under, or the reader's chain says nothing of it.
+    const under = [after.beacon, after.previous].find(b => b !== undefined && constantTimeEqual(result.beacon, b))
+    if (under !== undefined) {
       if (electors !== undefined) {
-        const elected = electAggregator(session.id, round, result.ref.attempt, after.beacon, electors)
+        const elected = electAggregator(session.id, round, result.ref.attempt, under, electors)
         check(elected.id === aggregator.id, `the aggregator of round ${round} attempt ${result.ref.attempt} is ${elected.id}, not ${aggregator.id}`)
       }
+    } else if (round === after.round + 1) {
+      throw new InvalidResultError(`result of round ${round} carries a beacon other than the one round ${after.round} gave`)
     } else {
       const corrupt = Math.floor(session.params.graph.corruptRate * session.params.encoding.maxParticipants + 1e-9)
       check(electors !== undefined && signers.length > corrupt, `result skips from round ${after.round} to ${round} without more than ${corrupt} member signatures`)

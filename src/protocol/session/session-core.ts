@@ -15,7 +15,7 @@ import { assertValidUpdate } from '../encoding/quantize.js'
 import { packedLength } from '../encoding/bit-pack.js'
 import { equalBytes } from '../crypto/bytes.js'
 import { SerialQueue } from '../round/serial-queue.js'
-import { Announcement, Signed } from '../pb/messages.js'
+import { Announcement, RoundResult, Signed } from '../pb/messages.js'
 import { Membership } from './membership.js'
 import { InvalidUpdateError, RoundFailedError, UpdatePendingError, type AttemptEnd, type RoundFailure } from './errors.js'
 import { electorate, verifyResult, type ChainPosition } from './result-verification.js'
@@ -416,10 +416,12 @@ export class SessionCore {
   async fetched (from: Identity, signedResult: Uint8Array | undefined): Promise<void> {
     await this.input(async () => {
       this.fetching.delete(from.id)
+      const before = this.latestRound
       if (signedResult !== undefined) await this.consider(signedResult)
-      // Still behind what that member said it holds: the next round's result, one at a time.
+      // Still behind what that member said it holds: the next round's result, one at a time (not again
+      // after one that did not move this peer on, or a member serving a bad one keeps it fetching).
       const theirs = this.ahead.get(from.id) ?? 0
-      if (signedResult !== undefined && theirs > this.latestRound) this.fetchFrom(from, this.latestRound + 1)
+      if (this.latestRound > before && theirs > this.latestRound) this.fetchFrom(from, this.latestRound + 1)
     })
   }
 
@@ -482,7 +484,7 @@ export class SessionCore {
   }
 
   private get chain (): ChainPosition {
-    return { round: this.latestRound, beacon: this.beacon }
+    return { round: this.latestRound, beacon: this.beacon, ...(this.latest !== undefined ? { previous: beaconOf(this.latest.signedResult) } : {}) }
   }
 
   private log (message: string): void {
@@ -1135,6 +1137,11 @@ function isFor (ref: { session: Uint8Array, round: number, attempt: number } | u
 function mayLeave (attempt: Attempt): boolean {
   return BEFORE_MASKED_INPUT.has(attempt.participant?.status ?? 'announce') &&
     (attempt.aggregator === undefined || attempt.aggregator.status === 'advertise-keys')
+}
+
+/** The beacon a (checked) signed result was elected under. */
+function beaconOf (signedResult: Uint8Array): Uint8Array {
+  return RoundResult.decode(Signed.decode(signedResult).body).beacon
 }
 
 /** The participants' result deadline of an announcement: one unmask phase after the unmask deadline. */

@@ -69,6 +69,33 @@ describe('a result that did not come from the elected aggregator', () => {
     expect(sim.members[0].logs.join('\n')).toMatch(/ignored a result: the aggregator of round 1 attempt 0 is/)
   })
 
+  it('re-signed by its own aggregator under another beacon is refused for the next round', async () => {
+    const aggregator = peers.find(p => compareBytes(p.identity.bytes, RoundResult.decode(Signed.decode(genuine).body).aggregator) === 0)!
+    const ref = RoundResult.decode(Signed.decode(genuine).body).ref!
+    const beacon = new Uint8Array(32).fill(9)
+    const proof = vrfProve(vrfSecretKeyOf(aggregator.privateKey), beaconInput(ref.session, 1, ref.attempt, beacon))
+    const forged = await resign(genuine, aggregator, r => ({ ...r, beacon: beacon as Uint8Array<ArrayBuffer>, beaconProof: proof as Uint8Array<ArrayBuffer> }))
+    await expect(verifyResult(sim.session, forged)).resolves.toBeDefined()
+    await offer(sim, forged)
+    expect(sim.members[0].core!.latestResult).toBeUndefined()
+    expect(sim.members[0].logs.join('\n')).toMatch(/ignored a result: result of round 1 carries a beacon other than the one round 0 gave/)
+  })
+
+  it('served by a member that says it holds later rounds is not fetched from it again and again', async () => {
+    // Member 1 says it holds round 3; what it serves does not verify. Asking it again at once for the
+    // same round would loop as fast as the network answers (seen in session/random-faults before).
+    let fetches = 0
+    const s = await startSimulation(5, 'forged-results', { intercept: (member, action) => { if (member === 0 && action.type === 'fetch-result') fetches++; return [action] } })
+    const core = s.members[0].core!
+    await core.notice(s.members[1].peer.identity, { presence: { latestRound: 3n, ready: false } })
+    const asked = fetches
+    expect(asked).toBe(1)
+    const junk = await resign(genuine, s.members[1].peer, r => ({ ...r, aggregator: s.members[1].peer.identity.bytes as Uint8Array<ArrayBuffer> }))
+    await core.fetched(s.members[1].peer.identity, junk)
+    expect(fetches).toBe(asked)
+    expect(core.latestResult).toBeUndefined()
+  })
+
   it('with a junk signature entry beside the real ones is refused', async () => {
     const aggregator = peers.find(p => compareBytes(p.identity.bytes, RoundResult.decode(Signed.decode(genuine).body).aggregator) === 0)!
     const forged = await resign(genuine, aggregator, r => ({ ...r, signatures: [...r.signatures, { signer: r.signatures[0].signer, signature: new Uint8Array(64) as Uint8Array<ArrayBuffer> }].sort((a, b) => compareBytes(a.signer, b.signer)) }))
