@@ -154,7 +154,11 @@ export class SessionSimulation {
     const member = this.members[index]
     member.incarnation++
     await this.startMember(member)
-    for (const other of this.members) if (other.index !== index && this.reachable(index, other.index)) await other.core?.peerSeen(member.peer.identity)
+    for (const other of this.members) {
+      if (other.index === index || other.core === undefined || !this.reachable(index, other.index)) continue
+      await other.core.peerSeen(member.peer.identity)
+      await member.core?.peerSeen(other.peer.identity)
+    }
   }
 
   /** Cuts (or, with `connected`, restores) the link between two groups of members. */

@@ -178,6 +178,8 @@ export class SessionCore {
   /** The latest round each member said it holds, for catching up one round at a time. */
   private readonly ahead = new Map<string, number>()
   private stopped = false
+  /** Whether a member has served this peer a result no newer than its latest since it started (peerSeen). */
+  private caughtUp = false
   /**
    * Members reported gone (peerLost) in this round and not heard from since, by id: an aggregator
    * elected later in the round, which was a participant when they went, waits for none of them.
@@ -373,7 +375,13 @@ export class SessionCore {
 
   /** A connection to the peer opened: one reported gone is back (restarted, say), and no longer left out of waits. */
   async peerSeen (peer: Identity): Promise<void> {
-    await this.input(async () => { this.gone.delete(peer.id) })
+    await this.input(async () => {
+      this.gone.delete(peer.id)
+      // A member restarted while a round ended elsewhere hears of it from presence only, which may take
+      // a while to reach it (a gossip mesh forms in heartbeats) while the next round goes on without it:
+      // it asks the members it connects to for their latest result until one has answered with it.
+      if (!this.caughtUp && this.admits(peer) && peer.id !== this.config.self.id) this.fetchFrom(peer, 0)
+    })
   }
 
   /** A notice from the session topic, signed by `from` (gossipsub checks that); its numbers as on the wire. */
@@ -418,6 +426,8 @@ export class SessionCore {
       this.fetching.delete(from.id)
       const before = this.latestRound
       if (signedResult !== undefined) await this.consider(signedResult)
+      const served = signedResult === undefined ? undefined : resultRef(signedResult)?.round
+      if (served !== undefined && served <= this.latestRound) this.caughtUp = true
       // Still behind what that member said it holds: the next round's result, one at a time (not again
       // after one that did not move this peer on, or a member serving a bad one keeps it fetching).
       const theirs = this.ahead.get(from.id) ?? 0

@@ -68,3 +68,34 @@ describe('a member killed right after it revealed', () => {
     expect(sim.internalErrors()).toEqual([])
   })
 })
+
+describe('a member restarted after a round ended without it', () => {
+  it('asks the members it connects to for their latest result, and joins the next round without waiting for their presence', async () => {
+    // Presence every ten minutes: catching up from it would miss the next round by far.
+    const sim = await startSimulation(6, 'restart-catch-up', { presenceInterval: 600_000 })
+    let victim = -1
+    ;(sim as any).options.intercept = (member: number, action: any) => {
+      // the first member to send its keys' shares is killed before its masked input
+      if (victim < 0 && action.type === 'send' && action.message === 'share-keys') {
+        victim = member
+        queueMicrotask(() => { sim.kill(member) })
+      }
+      return [action]
+    }
+    const first = sim.members.map((_, i) => sim.submit(i, updateFor(i, 1)))
+    const live = (): number[] => [...Array(6).keys()].filter(i => i !== victim)
+    expect(await sim.run(() => victim >= 0 && live().every(i => sim.members[i].settled.has(first[i])), 60_000)).toBe(true)
+    // (the round's result notices, sent as it ended, have reached everyone up by now)
+    await sim.run(() => false, 5000)
+    await sim.restart(victim)
+    const restarted = sim.now
+    expect(await sim.run(() => sim.members[victim].core?.latestResult?.round === 1, 1000), sim.members[victim].logs.join('\n')).toBe(true)
+    expect(sim.now - restarted).toBeLessThan(100)
+    // Its next update goes into round 2 with everyone's.
+    const second = sim.members.map((_, i) => sim.submit(i, updateFor(i, 2)))
+    expect(await sim.run(() => sim.members.every((m, i) => m.settled.has(second[i])), 60_000)).toBe(true)
+    const result = sim.members[victim].settled.get(second[victim])
+    expect(result?.round).toBe(2)
+    expect(result?.survivors).toHaveLength(6)
+  })
+})
