@@ -377,10 +377,12 @@ export class SessionCore {
   async peerSeen (peer: Identity): Promise<void> {
     await this.input(async () => {
       this.gone.delete(peer.id)
-      // A member restarted while a round ended elsewhere hears of it from presence only, which may take
-      // a while to reach it (a gossip mesh forms in heartbeats) while the next round goes on without it:
-      // it asks the members it connects to for their latest result until one has answered with it.
-      if (!this.caughtUp && this.admits(peer) && peer.id !== this.config.self.id) this.fetchFrom(peer, 0)
+      // A member of a closed session restarted while a round ended elsewhere hears of it from presence,
+      // which such a session sends seldom and which may take a while to reach it (a gossip mesh forms in
+      // heartbeats) while the next round goes on without it: it asks the members it connects to for
+      // their latest result until one has answered with it. (An open session's presence comes every
+      // interval, and anyone connecting is "admitted" there: relays, strangers.)
+      if (!this.caughtUp && this.members?.has(peer.id) === true && peer.id !== this.config.self.id) this.fetchFrom(peer, 0)
     })
   }
 
