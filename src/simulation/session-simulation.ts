@@ -145,6 +145,8 @@ export class SessionSimulation {
     if (detection === undefined) return
     for (const other of this.members) {
       if (other.index === index || unseenBy.includes(other.index) || !this.reachable(index, other.index)) continue
+      // as a driver does: only a member whose core watches the peer redials it, and reports it gone
+      if (other.core?.watches(member.peer.identity) !== true) continue
       this.schedule(other.index, detection, async () => { await other.core?.peerLost(member.peer.identity) }, undefined, other.index)
     }
   }

@@ -253,11 +253,13 @@ export class SessionCore {
 
   /**
    * Whether losing the connections to this peer matters now, so that the driver should watch for its
-   * return: it aggregates the attempt this peer is in, or this peer aggregates one.
+   * return: it aggregates the attempt this peer is in, or this peer aggregates one, or (a closed
+   * session) it is a member this peer would tell its aggregator about (peerLost), since the aggregator
+   * may have no connection of its own to it.
    */
   watches (peer: Identity): boolean {
     const attempt = this.pending?.attempt
-    return attempt !== undefined && attempt.status !== 'ended' && (attempt.elected?.id === peer.id || attempt.aggregator !== undefined)
+    return attempt !== undefined && attempt.status !== 'ended' && (attempt.elected?.id === peer.id || attempt.aggregator !== undefined || this.members?.has(peer.id) === true)
   }
 
   // ---- inputs --------------------------------------------------------------------------------------
