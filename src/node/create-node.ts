@@ -122,7 +122,7 @@ export async function createSecAggNode (options: SecAggNodeOptions = {}): Promis
   for (const connection of node.getConnections()) {
     if (!gossiping.has(connection.remotePeer.toString())) void connection.close().then(async () => node.dial(connection.remotePeer)).catch(() => {})
   }
-  // mDNS finds peers but does not connect to them (notes/libp2p-v3.md section 2): dial them here.
+  // In js-libp2p v3, mDNS emits peer:discovery but does not connect to the peers it finds: dial them here.
   node.addEventListener('peer:discovery', (event) => {
     void node.dial(event.detail.id).catch(() => {})
   })

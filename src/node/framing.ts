@@ -1,6 +1,6 @@
 /**
  * Length-prefixed frames (an unsigned varint length, then the bytes) over a js-libp2p v3 stream, with
- * backpressure both ways, which the stock helpers lack (notes/libp2p-v3.md section 1.4):
+ * backpressure both ways, which js-libp2p v3's stock length-prefixed helpers lack:
  * - writing waits for the 'drain' event whenever send() says the buffer is full (not onDrain(), which
  *   only works once per stream);
  * - reading pauses the stream while unconsumed frames pile up, so yamux stops granting window and the

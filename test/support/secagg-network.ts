@@ -87,7 +87,7 @@ const LISTEN = {
 
 /**
  * Dials, trying again after a failure: a WebRTC dial on a busy machine now and then times out
- * negotiating ICE (notes/libp2p-v3.md section 5), and the round needs the connection, not the first try.
+ * negotiating ICE (node-datachannel under load in js-libp2p v3), and the round needs the connection, not the first try.
  */
 async function dial (node: SecAggNode, address: Multiaddr, tries = 3): Promise<void> {
   for (let i = 1; ; i++) {

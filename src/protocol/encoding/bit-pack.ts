@@ -4,7 +4,7 @@
  *
  * Every group of 32 values maps to exactly m words, so the loops are unrolled per group with constant
  * shifts, generated once per width: unpacking then costs about what a plain vector add costs, three to
- * four times less than a loop that computes its shifts (notes/limits.md: the add itself is the floor).
+ * four times less than a loop that computes its shifts (the add itself is the floor on the test machine).
  * Where code generation is forbidden (a browser page whose CSP bans eval), a table-driven loop does the
  * same work more slowly.
  */

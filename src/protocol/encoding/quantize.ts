@@ -3,7 +3,7 @@ import { InvalidInputError } from './errors.js'
 import type { Encoding } from './params.js'
 
 // floor(x) for |x| < 2^30 as ((x + 2^30) | 0) - 2^30: truncation of a positive number is its floor,
-// and this is twice as fast as Math.floor here (notes/limits.md, section 6).
+// and on Node's V8 this measured twice as fast as Math.floor here.
 const FLOOR_OFFSET = 2 ** 30
 // The rounding uniform keeps 22 of the word's 32 bits: beside the 2^30 offset a double has 22 fractional
 // bits left, and with all 32 a word near 2^32 rounded k + 0.9999999 up to k + 1, so a value already on the
