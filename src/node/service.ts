@@ -34,8 +34,8 @@ export interface SecureAggregationInit {
   /**
    * The loss grace, in ms (default 1000). A session member whose connections all close is redialled at
    * once, and the round in progress stops waiting for it if that dial fails (it may take three graces):
-   * a killed process refuses it at once. Members an aggregator still waits for while taking keys are
-   * dialled every grace, and a member told its aggregator is gone pings it, for three graces. A round's
+   * a killed process refuses it at once. A member told by another that a peer it depends on is gone
+   * (its aggregator, or a participant it aggregates) pings that peer, for three graces. A round's
    * phases otherwise wait for a peer until their deadlines.
    */
   lossGrace?: number

@@ -886,7 +886,6 @@ export class SessionCore {
     attempt.status = 'running'
     await this.aggregatorStep(attempt, await aggregator.announce(), recipients)
     for (const peer of this.gone) await this.lostToAggregator(attempt, identityOf(peerIdFromString(peer)))
-
   }
 
   private async aggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {
