@@ -51,6 +51,8 @@ export interface SimulationInput {
   isMember?: (peer: Identity) => boolean
   /** Sees every message as it is delivered, in either direction, before the recipient handles it. */
   observe?: (delivery: Delivery) => void
+  /** Replaces each masked-input chunk a participant sends (by index), as a lying participant would. */
+  tamperUpload?: (chunk: Uint8Array, sender: number) => Uint8Array | Promise<Uint8Array>
 }
 
 export interface PeerReport {
@@ -186,9 +188,10 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     for await (const chunk of participants[i].maskedInput(input.chunkCoordinates ?? MASKED_CHUNK_COORDINATES)) {
       maskingMs[i] += performance.now() - started
       if (drops.get(i) === 'masked-input-partial' && sent >= 1) break
-      bytesSent[i] += chunk.bytes.length
+      const bytes = await input.tamperUpload?.(chunk.bytes, i) ?? chunk.bytes
+      bytesSent[i] += bytes.length
       if (chunk.last) record(reports[i], [{ type: 'input-encoded', clipped: chunk.clipped }])
-      await toAggregator({ from: i, to: 'aggregator', type: 'masked-input', bytes: chunk.bytes })
+      await toAggregator({ from: i, to: 'aggregator', type: 'masked-input', bytes })
       sent++
       started = performance.now()
     }

@@ -144,7 +144,8 @@ export function ownersRevealedBothWays (log: readonly Delivery[]): string[] {
 export function survivorSetWithout (bytes: Uint8Array, without: Uint8Array[]): Uint8Array {
   const set = SurvivorSet.decode(bytes)
   const dropped = new Set(without.map(toHex))
-  return SurvivorSet.encode({ ref: set.ref, survivors: set.survivors.filter(p => !dropped.has(toHex(p))) })
+  const kept = set.survivors.map((p, i) => ({ p, digest: set.commitments[i] })).filter(({ p }) => !dropped.has(toHex(p)))
+  return SurvivorSet.encode({ ref: set.ref, survivors: kept.map(k => k.p), commitments: kept.map(k => k.digest) })
 }
 
 export function survivorsIn (bytes: Uint8Array): string[] {

@@ -20,7 +20,7 @@ import { open as openSealed, seal, shareAssociatedData } from '../../src/protoco
 import { leafHash, merkleRoot } from '../../src/protocol/crypto/merkle.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, DealerCommitments, EncryptedShare, KeyAdvertisement, MaskedInputChunk,
-  NeighbourKeys, RoundResult, Roster, ShareCheck, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares
+  InputCommitment, NeighbourKeys, RoundResult, Roster, ShareCheck, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares
 } from '../../src/protocol/pb/messages.js'
 import { simulatedPeers, type SimulatedPeer } from '../../src/simulation/peers.js'
 import { rosterOfMessage, simulateRound, type Delivery } from '../../src/simulation/simulation.js'
@@ -270,6 +270,13 @@ const SIGNED_DEALER_COMMITMENTS: Spec = {
   ownerField: 'dealer',
   body: { t: 'msg', fields: { ref: REF, dealer: peerBytes, selfMask: { t: 'list', of: opaque }, maskKey: { t: 'list', of: opaque }, sharesRoot: opaque, shareCount: { t: 'u32' } } }
 }
+const SIGNED_INPUT_COMMITMENT: Spec = {
+  t: 'signed',
+  codec: InputCommitment,
+  domain: SignatureDomain.inputCommitment,
+  owner: 'peer-field',
+  body: { t: 'msg', fields: { ref: REF, peer: peerBytes, commitment: opaque, maskedWith: { t: 'list', of: peerBytes } } }
+}
 const DEALT_SHARES: Spec = { t: 'msg', fields: { commitments: SIGNED_DEALER_COMMITMENTS, share: ENCRYPTED_SHARE, path: { t: 'list', of: opaque } } }
 const COMPLAINT: Spec = { t: 'msg', fields: { dealer: peerBytes, sharedSecretProof: opaque } }
 const PEER_SIGNATURE: Spec = { t: 'msg', fields: { signer: peerBytes, signature: signatureBytes } }
@@ -293,8 +300,8 @@ export const SCHEMAS: Record<MessageType, { spec: Spec, codec: AnyCodec }> = {
   'share-keys': { codec: ShareKeys, spec: { t: 'msg', fields: { ref: REF, commitments: SIGNED_DEALER_COMMITMENTS, shares: { t: 'list', of: ENCRYPTED_SHARE } } } },
   'share-delivery': { codec: ShareDelivery, spec: { t: 'msg', fields: { ref: REF, dealers: { t: 'list', of: DEALT_SHARES } } } },
   'share-check': { codec: ShareCheck, spec: { t: 'msg', fields: { ref: REF, complaints: { t: 'list', of: COMPLAINT } } } },
-  'masked-input': { codec: MaskedInputChunk, spec: { t: 'msg', fields: { ref: REF, offset: { t: 'u32' }, count: { t: 'u32' }, data: opaque } } },
-  'survivor-set': { codec: SurvivorSet, spec: { t: 'msg', fields: { ref: REF, survivors: { t: 'list', of: peerBytes } } } },
+  'masked-input': { codec: MaskedInputChunk, spec: { t: 'msg', fields: { ref: REF, offset: { t: 'u32' }, count: { t: 'u32' }, data: opaque, commitment: SIGNED_INPUT_COMMITMENT } } },
+  'survivor-set': { codec: SurvivorSet, spec: { t: 'msg', fields: { ref: REF, survivors: { t: 'list', of: peerBytes }, commitments: { t: 'list', of: opaque } } } },
   'consistency-signature': { codec: ConsistencySignature, spec: { t: 'msg', fields: { signature: signatureBytes } } },
   'consistency-proof': { codec: ConsistencyProof, spec: { t: 'msg', fields: { survivorSet: opaque, signatures: { t: 'list', of: PEER_SIGNATURE } } } },
   'unmask-shares': { codec: UnmaskShares, spec: { t: 'msg', fields: { ref: REF, shares: { t: 'list', of: REVEALED_SHARE } } } },
@@ -515,13 +522,15 @@ export function createMutator (fx: Fixture, samples: readonly Delivery[] = []): 
     if (pool.length < 2000) pool.push(value)
     if (spec.t === 'msg' && value != null) for (const [name, field] of Object.entries(spec.fields)) collect(field, (value as any)[name])
     if (spec.t === 'list') for (const item of value as unknown[]) collect(spec.of, item)
-    if (spec.t === 'signed') collect(spec.body, (value as SignedNode).body)
+    if (spec.t === 'signed' && value != null) collect(spec.body, (value as SignedNode).body)
     if (spec.t === 'encoded') collect(spec.body, (value as EncodedNode).body)
   }
 
   const toTree = (spec: Spec, value: any): any => {
     switch (spec.t) {
       case 'signed': {
+        // an optional signed field (a masked input's commitment, on its last chunk only)
+        if (value == null) return value
         const body = spec.codec.decode(value.body)
         const owner = spec.owner === 'aggregator' ? aggregatorKey : keyOf.get(toHex(body[spec.ownerField ?? 'peer'] ?? new Uint8Array(0)))
         return { signedNode: true, body: toTree(spec.body, body), signature: value.signature, originalBody: value.body, owner } satisfies SignedNode
@@ -550,6 +559,7 @@ export function createMutator (fx: Fixture, samples: readonly Delivery[] = []): 
   const encodeNode = async (spec: Spec, tree: any, memo: Map<unknown, Promise<any>>): Promise<any> => {
     switch (spec.t) {
       case 'signed': {
+        if (tree == null) return tree
         const node = tree as SignedNode
         const body = node.rawBody ?? spec.codec.encode(await fromTree(spec.body, node.body, memo))
         const signature = node.resign != null ? await sign(node.resign.key, node.resign.domain, body) : node.signature
@@ -596,6 +606,7 @@ export function createMutator (fx: Fixture, samples: readonly Delivery[] = []): 
   const clone = (value: any): any => structuredCloneTree(value)
 
   const applyAt = (spec: Spec, node: any, path: Array<string | number>, op: Op): any => {
+    if (node == null && spec.t === 'signed') return node
     if (path.length > 0) {
       const [head, ...rest] = path
       if (spec.t === 'msg') {

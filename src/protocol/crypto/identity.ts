@@ -13,6 +13,7 @@ export const SignatureDomain = {
   keyAdvertisement: 'libp2p-secagg/1/key-advertisement',
   shareCommitments: 'libp2p-secagg/1/share-commitments',
   survivorSet: 'libp2p-secagg/1/survivor-set',
+  inputCommitment: 'libp2p-secagg/1/input-commitment',
   result: 'libp2p-secagg/1/result'
 } as const
 

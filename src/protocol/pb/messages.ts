@@ -2482,6 +2482,7 @@ export interface MaskedInputChunk {
   offset: number
   count: number
   data: Uint8Array<ArrayBuffer>
+  commitment?: Signed
 }
 
 export namespace MaskedInputChunk {
@@ -2512,6 +2513,11 @@ export namespace MaskedInputChunk {
         if ((obj.data != null && obj.data.byteLength > 0)) {
           w.uint32(34)
           w.bytes(obj.data)
+        }
+
+        if (obj.commitment != null) {
+          w.uint32(42)
+          Signed.codec().encode(obj.commitment, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2546,6 +2552,12 @@ export namespace MaskedInputChunk {
             }
             case 4: {
               obj.data = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.commitment = Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.commitment
+              })
               break
             }
             default: {
@@ -2591,6 +2603,13 @@ export namespace MaskedInputChunk {
               }
               break
             }
+            case 5: {
+              yield * Signed.codec().stream(reader, reader.uint32(), `${prefix}.commitment`, {
+                limits: opts.limits?.commitment
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2633,6 +2652,16 @@ export namespace MaskedInputChunk {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface MaskedInputChunkCommitmentBodyFieldEvent {
+    field: '$.commitment.body'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface MaskedInputChunkCommitmentSignatureFieldEvent {
+    field: '$.commitment.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<MaskedInputChunk>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, MaskedInputChunk.codec())
   }
@@ -2641,14 +2670,203 @@ export namespace MaskedInputChunk {
     return decodeMessage(buf, MaskedInputChunk.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MaskedInputChunk>): Generator<MaskedInputChunkRefSessionFieldEvent | MaskedInputChunkRefRoundFieldEvent | MaskedInputChunkRefAttemptFieldEvent | MaskedInputChunkOffsetFieldEvent | MaskedInputChunkCountFieldEvent | MaskedInputChunkDataFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<MaskedInputChunk>): Generator<MaskedInputChunkRefSessionFieldEvent | MaskedInputChunkRefRoundFieldEvent | MaskedInputChunkRefAttemptFieldEvent | MaskedInputChunkOffsetFieldEvent | MaskedInputChunkCountFieldEvent | MaskedInputChunkDataFieldEvent | MaskedInputChunkCommitmentBodyFieldEvent | MaskedInputChunkCommitmentSignatureFieldEvent> {
     return streamMessage(buf, MaskedInputChunk.codec(), opts)
+  }
+}
+
+export interface InputCommitment {
+  ref?: RoundRef
+  peer: Uint8Array<ArrayBuffer>
+  commitment: Uint8Array<ArrayBuffer>
+  maskedWith: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace InputCommitment {
+  let _codec: Codec<InputCommitment>
+
+  export const codec = (): Codec<InputCommitment> => {
+    if (_codec == null) {
+      _codec = message<InputCommitment>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.ref != null) {
+          w.uint32(10)
+          RoundRef.codec().encode(obj.ref, w)
+        }
+
+        if ((obj.peer != null && obj.peer.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.peer)
+        }
+
+        if ((obj.commitment != null && obj.commitment.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.commitment)
+        }
+
+        if (obj.maskedWith != null && obj.maskedWith.length > 0) {
+          for (const value of obj.maskedWith) {
+            w.uint32(34)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peer: uint8ArrayAlloc(0),
+          commitment: uint8ArrayAlloc(0),
+          maskedWith: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.ref = RoundRef.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.ref
+              })
+              break
+            }
+            case 2: {
+              obj.peer = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.commitment = reader.bytes()
+              break
+            }
+            case 4: {
+              if (opts.limits?.maskedWith != null && obj.maskedWith.length === opts.limits.maskedWith) {
+                throw new MaxLengthError('Decode error - repeated field "maskedWith" had too many elements')
+              }
+
+              obj.maskedWith.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          maskedWith: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * RoundRef.codec().stream(reader, reader.uint32(), `${prefix}.ref`, {
+                limits: opts.limits?.ref
+              })
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.commitment`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.maskedWith != null && obj.maskedWith === opts.limits.maskedWith) {
+                throw new MaxLengthError('Streaming decode error - repeated field "maskedWith" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.maskedWith[]`,
+                index: obj.maskedWith,
+                value: reader.bytes()
+              }
+
+              obj.maskedWith++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InputCommitmentRefSessionFieldEvent {
+    field: '$.ref.session'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InputCommitmentRefRoundFieldEvent {
+    field: '$.ref.round'
+    value: bigint
+  }
+
+  export interface InputCommitmentRefAttemptFieldEvent {
+    field: '$.ref.attempt'
+    value: number
+  }
+
+  export interface InputCommitmentPeerFieldEvent {
+    field: '$.peer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InputCommitmentCommitmentFieldEvent {
+    field: '$.commitment'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InputCommitmentMaskedWithFieldEvent {
+    field: '$.maskedWith[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<InputCommitment>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, InputCommitment.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InputCommitment>): InputCommitment {
+    return decodeMessage(buf, InputCommitment.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InputCommitment>): Generator<InputCommitmentRefSessionFieldEvent | InputCommitmentRefRoundFieldEvent | InputCommitmentRefAttemptFieldEvent | InputCommitmentPeerFieldEvent | InputCommitmentCommitmentFieldEvent | InputCommitmentMaskedWithFieldEvent> {
+    return streamMessage(buf, InputCommitment.codec(), opts)
   }
 }
 
 export interface SurvivorSet {
   ref?: RoundRef
   survivors: Uint8Array<ArrayBuffer>[]
+  commitments: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace SurvivorSet {
@@ -2673,12 +2891,20 @@ export namespace SurvivorSet {
           }
         }
 
+        if (obj.commitments != null && obj.commitments.length > 0) {
+          for (const value of obj.commitments) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          survivors: []
+          survivors: [],
+          commitments: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2701,6 +2927,14 @@ export namespace SurvivorSet {
               obj.survivors.push(reader.bytes())
               break
             }
+            case 3: {
+              if (opts.limits?.commitments != null && obj.commitments.length === opts.limits.commitments) {
+                throw new MaxLengthError('Decode error - repeated field "commitments" had too many elements')
+              }
+
+              obj.commitments.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2711,7 +2945,8 @@ export namespace SurvivorSet {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          survivors: 0
+          survivors: 0,
+          commitments: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2739,6 +2974,21 @@ export namespace SurvivorSet {
               }
 
               obj.survivors++
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.commitments != null && obj.commitments === opts.limits.commitments) {
+                throw new MaxLengthError('Streaming decode error - repeated field "commitments" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.commitments[]`,
+                index: obj.commitments,
+                value: reader.bytes()
+              }
+
+              obj.commitments++
 
               break
             }
@@ -2775,6 +3025,12 @@ export namespace SurvivorSet {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SurvivorSetCommitmentsFieldEvent {
+    field: '$.commitments[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SurvivorSet>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SurvivorSet.codec())
   }
@@ -2783,7 +3039,7 @@ export namespace SurvivorSet {
     return decodeMessage(buf, SurvivorSet.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SurvivorSet>): Generator<SurvivorSetRefSessionFieldEvent | SurvivorSetRefRoundFieldEvent | SurvivorSetRefAttemptFieldEvent | SurvivorSetSurvivorsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SurvivorSet>): Generator<SurvivorSetRefSessionFieldEvent | SurvivorSetRefRoundFieldEvent | SurvivorSetRefAttemptFieldEvent | SurvivorSetSurvivorsFieldEvent | SurvivorSetCommitmentsFieldEvent> {
     return streamMessage(buf, SurvivorSet.codec(), opts)
   }
 }
@@ -3450,6 +3706,7 @@ export interface RoundResult {
   sum: Uint8Array<ArrayBuffer>
   beacon: Uint8Array<ArrayBuffer>
   beaconProof: Uint8Array<ArrayBuffer>
+  carries: Uint8Array<ArrayBuffer>
 }
 
 export namespace RoundResult {
@@ -3506,6 +3763,11 @@ export namespace RoundResult {
           w.bytes(obj.beaconProof)
         }
 
+        if ((obj.carries != null && obj.carries.byteLength > 0)) {
+          w.uint32(74)
+          w.bytes(obj.carries)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -3517,7 +3779,8 @@ export namespace RoundResult {
           signatures: [],
           sum: uint8ArrayAlloc(0),
           beacon: uint8ArrayAlloc(0),
-          beaconProof: uint8ArrayAlloc(0)
+          beaconProof: uint8ArrayAlloc(0),
+          carries: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -3568,6 +3831,10 @@ export namespace RoundResult {
             }
             case 8: {
               obj.beaconProof = reader.bytes()
+              break
+            }
+            case 9: {
+              obj.carries = reader.bytes()
               break
             }
             default: {
@@ -3665,6 +3932,13 @@ export namespace RoundResult {
               }
               break
             }
+            case 9: {
+              yield {
+                field: `${prefix}.carries`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3735,6 +4009,11 @@ export namespace RoundResult {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface RoundResultCarriesFieldEvent {
+    field: '$.carries'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<RoundResult>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RoundResult.codec())
   }
@@ -3743,7 +4022,440 @@ export namespace RoundResult {
     return decodeMessage(buf, RoundResult.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundResult>): Generator<RoundResultRefSessionFieldEvent | RoundResultRefRoundFieldEvent | RoundResultRefAttemptFieldEvent | RoundResultAggregatorFieldEvent | RoundResultParticipantsFieldEvent | RoundResultSurvivorSetFieldEvent | RoundResultSignaturesSignerFieldEvent | RoundResultSignaturesSignatureFieldEvent | RoundResultSumFieldEvent | RoundResultBeaconFieldEvent | RoundResultBeaconProofFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundResult>): Generator<RoundResultRefSessionFieldEvent | RoundResultRefRoundFieldEvent | RoundResultRefAttemptFieldEvent | RoundResultAggregatorFieldEvent | RoundResultParticipantsFieldEvent | RoundResultSurvivorSetFieldEvent | RoundResultSignaturesSignerFieldEvent | RoundResultSignaturesSignatureFieldEvent | RoundResultSumFieldEvent | RoundResultBeaconFieldEvent | RoundResultBeaconProofFieldEvent | RoundResultCarriesFieldEvent> {
     return streamMessage(buf, RoundResult.codec(), opts)
+  }
+}
+
+export interface RevealedSecret {
+  owner: Uint8Array<ArrayBuffer>
+  kind: ShareKind
+  value: Uint8Array<ArrayBuffer>
+}
+
+export namespace RevealedSecret {
+  let _codec: Codec<RevealedSecret>
+
+  export const codec = (): Codec<RevealedSecret> => {
+    if (_codec == null) {
+      _codec = message<RevealedSecret>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.owner != null && obj.owner.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.owner)
+        }
+
+        if (obj.kind != null && __ShareKindValues[obj.kind] !== 0) {
+          w.uint32(16)
+          ShareKind.codec().encode(obj.kind, w)
+        }
+
+        if ((obj.value != null && obj.value.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.value)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          owner: uint8ArrayAlloc(0),
+          kind: ShareKind.SELF_MASK,
+          value: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.owner = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.kind = ShareKind.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.value = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.owner`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.kind`,
+                value: ShareKind.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.value`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RevealedSecretOwnerFieldEvent {
+    field: '$.owner'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RevealedSecretKindFieldEvent {
+    field: '$.kind'
+    value: ShareKind
+  }
+
+  export interface RevealedSecretValueFieldEvent {
+    field: '$.value'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<RevealedSecret>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RevealedSecret.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RevealedSecret>): RevealedSecret {
+    return decodeMessage(buf, RevealedSecret.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RevealedSecret>): Generator<RevealedSecretOwnerFieldEvent | RevealedSecretKindFieldEvent | RevealedSecretValueFieldEvent> {
+    return streamMessage(buf, RevealedSecret.codec(), opts)
+  }
+}
+
+export interface RoundTranscript {
+  result: Uint8Array<ArrayBuffer>
+  commitments: Signed[]
+  dealerCommitments: Signed[]
+  advertisements: Signed[]
+  secrets: RevealedSecret[]
+}
+
+export namespace RoundTranscript {
+  let _codec: Codec<RoundTranscript>
+
+  export const codec = (): Codec<RoundTranscript> => {
+    if (_codec == null) {
+      _codec = message<RoundTranscript>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.result != null && obj.result.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.result)
+        }
+
+        if (obj.commitments != null && obj.commitments.length > 0) {
+          for (const value of obj.commitments) {
+            w.uint32(18)
+            Signed.codec().encode(value, w)
+          }
+        }
+
+        if (obj.dealerCommitments != null && obj.dealerCommitments.length > 0) {
+          for (const value of obj.dealerCommitments) {
+            w.uint32(26)
+            Signed.codec().encode(value, w)
+          }
+        }
+
+        if (obj.advertisements != null && obj.advertisements.length > 0) {
+          for (const value of obj.advertisements) {
+            w.uint32(34)
+            Signed.codec().encode(value, w)
+          }
+        }
+
+        if (obj.secrets != null && obj.secrets.length > 0) {
+          for (const value of obj.secrets) {
+            w.uint32(42)
+            RevealedSecret.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          result: uint8ArrayAlloc(0),
+          commitments: [],
+          dealerCommitments: [],
+          advertisements: [],
+          secrets: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.result = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.commitments != null && obj.commitments.length === opts.limits.commitments) {
+                throw new MaxLengthError('Decode error - repeated field "commitments" had too many elements')
+              }
+
+              obj.commitments.push(Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.commitments$
+              }))
+              break
+            }
+            case 3: {
+              if (opts.limits?.dealerCommitments != null && obj.dealerCommitments.length === opts.limits.dealerCommitments) {
+                throw new MaxLengthError('Decode error - repeated field "dealerCommitments" had too many elements')
+              }
+
+              obj.dealerCommitments.push(Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.dealerCommitments$
+              }))
+              break
+            }
+            case 4: {
+              if (opts.limits?.advertisements != null && obj.advertisements.length === opts.limits.advertisements) {
+                throw new MaxLengthError('Decode error - repeated field "advertisements" had too many elements')
+              }
+
+              obj.advertisements.push(Signed.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.advertisements$
+              }))
+              break
+            }
+            case 5: {
+              if (opts.limits?.secrets != null && obj.secrets.length === opts.limits.secrets) {
+                throw new MaxLengthError('Decode error - repeated field "secrets" had too many elements')
+              }
+
+              obj.secrets.push(RevealedSecret.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.secrets$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          commitments: 0,
+          dealerCommitments: 0,
+          advertisements: 0,
+          secrets: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.result`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.commitments != null && obj.commitments === opts.limits.commitments) {
+                throw new MaxLengthError('Streaming decode error - repeated field "commitments" had too many elements')
+              }
+
+              for (const evt of Signed.codec().stream(reader, reader.uint32(), `${prefix}.commitments[]`, {
+                limits: opts.limits?.commitments$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.commitments
+                }
+              }
+
+              obj.commitments++
+
+              break
+            }
+            case 3: {
+              if (opts.limits?.dealerCommitments != null && obj.dealerCommitments === opts.limits.dealerCommitments) {
+                throw new MaxLengthError('Streaming decode error - repeated field "dealerCommitments" had too many elements')
+              }
+
+              for (const evt of Signed.codec().stream(reader, reader.uint32(), `${prefix}.dealerCommitments[]`, {
+                limits: opts.limits?.dealerCommitments$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.dealerCommitments
+                }
+              }
+
+              obj.dealerCommitments++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.advertisements != null && obj.advertisements === opts.limits.advertisements) {
+                throw new MaxLengthError('Streaming decode error - repeated field "advertisements" had too many elements')
+              }
+
+              for (const evt of Signed.codec().stream(reader, reader.uint32(), `${prefix}.advertisements[]`, {
+                limits: opts.limits?.advertisements$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.advertisements
+                }
+              }
+
+              obj.advertisements++
+
+              break
+            }
+            case 5: {
+              if (opts.limits?.secrets != null && obj.secrets === opts.limits.secrets) {
+                throw new MaxLengthError('Streaming decode error - repeated field "secrets" had too many elements')
+              }
+
+              for (const evt of RevealedSecret.codec().stream(reader, reader.uint32(), `${prefix}.secrets[]`, {
+                limits: opts.limits?.secrets$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.secrets
+                }
+              }
+
+              obj.secrets++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RoundTranscriptResultFieldEvent {
+    field: '$.result'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RoundTranscriptCommitmentsBodyFieldEvent {
+    field: '$.commitments[].body'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundTranscriptCommitmentsSignatureFieldEvent {
+    field: '$.commitments[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundTranscriptDealerCommitmentsBodyFieldEvent {
+    field: '$.dealerCommitments[].body'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundTranscriptDealerCommitmentsSignatureFieldEvent {
+    field: '$.dealerCommitments[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundTranscriptAdvertisementsBodyFieldEvent {
+    field: '$.advertisements[].body'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundTranscriptAdvertisementsSignatureFieldEvent {
+    field: '$.advertisements[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundTranscriptSecretsOwnerFieldEvent {
+    field: '$.secrets[].owner'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface RoundTranscriptSecretsKindFieldEvent {
+    field: '$.secrets[].kind'
+    value: ShareKind
+    index: number
+  }
+
+  export interface RoundTranscriptSecretsValueFieldEvent {
+    field: '$.secrets[].value'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<RoundTranscript>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RoundTranscript.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundTranscript>): RoundTranscript {
+    return decodeMessage(buf, RoundTranscript.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RoundTranscript>): Generator<RoundTranscriptResultFieldEvent | RoundTranscriptCommitmentsBodyFieldEvent | RoundTranscriptCommitmentsSignatureFieldEvent | RoundTranscriptDealerCommitmentsBodyFieldEvent | RoundTranscriptDealerCommitmentsSignatureFieldEvent | RoundTranscriptAdvertisementsBodyFieldEvent | RoundTranscriptAdvertisementsSignatureFieldEvent | RoundTranscriptSecretsOwnerFieldEvent | RoundTranscriptSecretsKindFieldEvent | RoundTranscriptSecretsValueFieldEvent> {
+    return streamMessage(buf, RoundTranscript.codec(), opts)
   }
 }

@@ -19,6 +19,8 @@ export type AbortReason =
    * t good shares among the survivors (an abort before anyone reveals).
    */
   | 'invalid-shares'
+  /** A masked input is not the vector its sender signed a commitment to, or the commitment is missing, malformed or names the wrong masks. */
+  | 'invalid-commitment'
   /** The survivor set is malformed or contradicts what this peer saw. */
   | 'invalid-survivor-set'
   /** The consistency proof lacks t valid neighbour signatures on the survivor set this peer signed. */

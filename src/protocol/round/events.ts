@@ -43,6 +43,8 @@ export interface RoundOutcome extends DecodedAggregate {
   quantizedSum: Uint32Array
   /** The aggregator's signed result message: the next round's beacon derives from it. */
   signedResult: Uint8Array
+  /** At the aggregator: the encoded RoundTranscript anyone checks the sum with (verification/audit.ts). */
+  transcript?: Uint8Array
 }
 
 export type RoundEvent =

@@ -43,6 +43,13 @@ export const DEFAULT_PHASE_TIMEOUTS: Record<TimedPhase, number> = {
   unmask: 30_000
 }
 
+/**
+ * The survivors' masked vectors summed over the integers stay below maxParticipants * 2^m; the
+ * commitments that make every sum checkable bind such a sum under module-SIS with at least 2^128
+ * classical work up to 2^40 (docs/security.md), and the aggregator counts wraps past 2^32 in a byte.
+ */
+export const MAX_SUM_BITS = 40
+
 /** Parameters after validation, with the encoding resolved. */
 export interface ResolvedParams extends Omit<ProtocolParams, 'encoding'> {
   encoding: Encoding
@@ -55,6 +62,9 @@ export function resolveParams (params: ProtocolParams): ResolvedParams {
   if (!Number.isInteger(dimension) || dimension < 1 || dimension > 2 ** 28) throw new InvalidEncodingError(`dimension must be an integer in 1..2^28, got ${dimension}`)
   const encoding = resolveEncoding(params.encoding)
   if (encoding.maxParticipants > MAX_SHARES) throw new InvalidEncodingError(`maxParticipants must be at most ${MAX_SHARES}`)
+  if (Math.log2(encoding.maxParticipants) + encoding.modulusBits > MAX_SUM_BITS) {
+    throw new InvalidEncodingError(`bits ${encoding.bits} with up to ${encoding.maxParticipants} participants sums masked vectors beyond 2^${MAX_SUM_BITS}, where their commitments stop binding well: lower bits or maxParticipants`)
+  }
   // Two peers would each learn the other's input from the sum, so three is the least.
   if (!Number.isInteger(minParticipants) || minParticipants < 3 || minParticipants > encoding.maxParticipants) {
     throw new InvalidEncodingError(`minParticipants must be an integer in 3..${encoding.maxParticipants}, got ${minParticipants}`)

@@ -42,7 +42,7 @@ import { checkCommitments, holdersOf } from '../../../src/protocol/round/dealing
 import { advertisementDigest, RosterView } from '../../../src/protocol/round/roster.js'
 import { TIMED_PHASES } from '../../../src/protocol/round/phases.js'
 import {
-  Announcement, ConsistencyProof, ConsistencySignature, DealerCommitments, EncryptedShare, KeyAdvertisement, MaskedInputChunk,
+  Announcement, ConsistencyProof, ConsistencySignature, DealerCommitments, EncryptedShare, InputCommitment, KeyAdvertisement, MaskedInputChunk,
   NeighbourKeys, RoundResult, Roster, ShareCheck, ShareDelivery, ShareKeys, ShareKind, Signed, SurvivorSet, UnmaskShares, type RoundRef
 } from '../../../src/protocol/pb/messages.js'
 import {
@@ -91,7 +91,7 @@ const LIVE_ROUND_RUNS = 120
 /** Every reason errors.ts defines except 'internal-error', which means a bug. */
 const TYPED_REASONS: AbortReason[] = [
   'too-few-participants', 'too-many-participants', 'too-many-dropouts', 'too-few-neighbours', 'invalid-announcement',
-  'invalid-roster', 'invalid-shares', 'invalid-survivor-set', 'invalid-consistency-proof', 'conflicting-request',
+  'invalid-roster', 'invalid-shares', 'invalid-commitment', 'invalid-survivor-set', 'invalid-consistency-proof', 'conflicting-request',
   'invalid-result', 'reconstruction-failed', 'timeout', 'invalid-input', 'excluded'
 ]
 
@@ -111,7 +111,7 @@ const AGGREGATOR_REASONS: Record<AggregatorType, AbortReason[]> = {
   'key-advertisement': ['invalid-roster'],
   'share-keys': ['invalid-shares'],
   'share-check': ['invalid-shares', 'conflicting-request'],
-  'masked-input': ['invalid-shares', 'conflicting-request'],
+  'masked-input': ['invalid-shares', 'conflicting-request', 'invalid-commitment'],
   'consistency-signature': ['invalid-consistency-proof'],
   'unmask-shares': ['reconstruction-failed', 'conflicting-request']
 }
@@ -379,12 +379,17 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         return canonicalSame(ShareDelivery, bytes, original) ? 'same' : 'valid'
       }
       case 'survivor-set': {
-        const s = decodeOr(SurvivorSet, bytes, { survivors: MAX_SHARES })
+        const s = decodeOr(SurvivorSet, bytes, { survivors: MAX_SHARES, commitments: MAX_SHARES })
         need(refOk(s.ref), 'ref')
+        need(s.commitments.length === s.survivors.length, 'not one commitment digest per survivor')
         for (let i = 1; i < s.survivors.length; i++) need(compareBytes(s.survivors[i - 1], s.survivors[i]) < 0, 'not sorted')
         need(s.survivors.every(peer => fx.roster.has(peer)), 'outside the roster')
         const members = new Set(s.survivors.map(toHex))
         need(members.has(toHex(self.bytes)), 'leaves this peer out')
+        // this peer's own commitment must be listed as it signed it (the honest set lists every one right)
+        const recorded = SurvivorSet.decode(original)
+        const own = (set: SurvivorSet): Uint8Array | undefined => set.commitments[set.survivors.findIndex(peer => sameBytes(peer, self.bytes))]
+        need(sameBytes(own(s) ?? new Uint8Array(0), own(recorded)!), 'lists another commitment for this peer')
         need(members.size >= fx.roster.minSurvivors, 'too few survivors')
         need([...honest.neighbours].filter(n => members.has(n)).length >= threshold, 'too few neighbours survive')
         return sameBytes(bytes, original) ? 'same' : 'valid'
@@ -458,6 +463,16 @@ async function hasLargeOrder (key: Uint8Array): Promise<boolean> {
   }
 }
 
+/** Whether two packed chunks of `count` values hold the same values (bits past the last value do not count). */
+function sameValues (a: Uint8Array, b: Uint8Array, count: number): boolean {
+  const unpack = (packed: Uint8Array): Uint32Array => {
+    const values = new Uint32Array(count)
+    unpackInto(packed, modulusBits(), values, 'fill')
+    return values
+  }
+  return unpack(a).every((v, i) => v === unpack(b)[i])
+}
+
 /** The rules for a message participant `s` sends the aggregator (chunk: which masked-input chunk it replaces). */
 async function aggregatorOracle (type: AggregatorType, s: number, chunk: number, bytes: Uint8Array, original: Uint8Array): Promise<{ verdict: Verdict, why: string }> {
   const sender = fx.peers[s].identity
@@ -514,6 +529,18 @@ async function aggregatorOracle (type: AggregatorType, s: number, chunk: number,
         need(m.offset === received, 'offset')
         need(m.count > 0 && m.offset + m.count <= TOTAL() && (m.count % 32 === 0 || m.offset + m.count === TOTAL()), 'count')
         need(m.data.length === packedLength(m.count, modulusBits()), 'data length')
+        // The last chunk carries its sender's signed commitment to the whole vector, so every chunk must hold
+        // the recorded values; the commitment must be the recorded one (re-signing the same body is fine), and
+        // no other chunk may carry one.
+        const recorded = MaskedInputChunk.decode(original)
+        need(m.count === recorded.count && sameValues(m.data, recorded.data, m.count), 'values other than those committed to')
+        if (m.offset + m.count !== TOTAL()) {
+          need(m.commitment == null, 'a commitment before the last chunk')
+        } else {
+          need(m.commitment != null, 'no commitment on the last chunk')
+          need(await verify(sender, SignatureDomain.inputCommitment, m.commitment!.body, m.commitment!.signature), 'commitment not signed by the sender')
+          need(canonicalSame(InputCommitment, m.commitment!.body, recorded.commitment!.body), 'another commitment')
+        }
         return canonicalSame(MaskedInputChunk, bytes, original) ? 'same' : 'valid'
       }
       case 'consistency-signature': {

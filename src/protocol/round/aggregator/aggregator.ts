@@ -75,6 +75,7 @@ export class Aggregator {
       unchecked: new Map(),
       spareStaging: [],
       completed: new Set(),
+      commitments: new Map(),
       signatures: new Map(),
       revealed: new Map(),
       responders: new Set(),
@@ -232,6 +233,8 @@ export class Aggregator {
     if (status === 'done' || status === 'aborted') return emptyStep()
     this.state.status = 'aborted'
     this.state.accumulator = undefined
+    this.state.overflows = undefined
+    this.state.uploadCheck = undefined
     this.state.uploads.clear()
     this.state.unchecked.clear()
     this.state.spareStaging = []

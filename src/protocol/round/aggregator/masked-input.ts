@@ -7,20 +7,29 @@
  * bounds how many) and per peer that sent its vector before its share-check (none, when participants
  * send them in order), and the buffers are reused from one upload to the next.
  *
+ * The sum is kept over the integers (integer-sum.ts), and each upload is checked as it streams against
+ * the commitment its sender signs on the last chunk: a sender whose vector is not what it committed to
+ * is excluded and its vector taken out, so the commitments of U3 always add up to the sum.
+ *
  * The phase closes by fixing U3, and before anyone is asked to reveal anything it checks that every
  * secret unmask will rebuild has at least t shares held by survivors that did not complain about its
  * dealer: a dealer proven to cheat can cost the round its attempt here, never after the reveal.
  */
+import { sha256 } from '@noble/hashes/sha2.js'
 import { allocatePacked, packedLength, unpackInto } from '../../encoding/bit-pack.js'
-import { MaskedInputChunk, SurvivorSet } from '../../pb/messages.js'
+import { InputCommitment, MaskedInputChunk, Signed, SurvivorSet } from '../../pb/messages.js'
+import { MalformedCommitmentError } from '../../verification/commitment.js'
 import { ProtocolViolation } from '../errors.js'
-import { checkRef, decode, refOf } from '../wire.js'
-import { toHex } from '../../crypto/bytes.js'
-import type { Identity } from '../../crypto/identity.js'
+import { checkRef, decode, openSigned, refOf } from '../wire.js'
+import { compareBytes, constantTimeEqual, equalBytes, toHex } from '../../crypto/bytes.js'
+import { SignatureDomain, type Identity } from '../../crypto/identity.js'
+import { MAX_SHARES } from '../../crypto/shamir.js'
+import { addCounting, subtractCounting } from './integer-sum.js'
+import type { UploadDigest } from '../../verification/upload-check.js'
 import type { Step } from '../events.js'
-import { isGone, type AggregatorState } from './state.js'
+import { isGone, type AcceptedCommitment, type AggregatorState } from './state.js'
 
-export function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Uint8Array): void {
+export async function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Uint8Array): Promise<void> {
   const { config, context } = state
   const { dimension, encoding } = config.params
   if (!state.shareKeys.has(from.id)) throw new ProtocolViolation('invalid-shares', 'sent a masked input without having shared keys')
@@ -37,24 +46,58 @@ export function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Ui
     throw new ProtocolViolation('invalid-shares', `masked input chunk of ${count} coordinates at ${offset} does not fit a vector of ${total}`)
   }
   if (data.length !== packedLength(count, bits)) throw new ProtocolViolation('invalid-shares', `masked input chunk has ${data.length} bytes for ${count} coordinates`)
+  const last = offset + count === total
+  if (!last && chunk.commitment != null) throw new ProtocolViolation('invalid-commitment', 'a masked input chunk before the last carries a commitment')
   if (upload == null) {
-    upload = { staged: state.spareStaging.pop() ?? allocatePacked(total, bits), received: 0 }
+    upload = { staged: state.spareStaging.pop() ?? allocatePacked(total, bits), received: 0, digest: state.uploadCheck!.start() }
     state.uploads.set(from.id, upload)
   }
   // offset is a multiple of 32 coordinates, so it starts on a word boundary of the packed vector
   const at = offset * bits / 8
   upload.staged.set(data, at)
-  unpackInto(upload.staged.subarray(at, at + data.length), bits, state.accumulator!.subarray(offset, offset + count), 'add')
+  if (state.scratch === undefined || state.scratch.length < count) state.scratch = new Uint32Array(count)
+  const values = state.scratch.subarray(0, count)
+  unpackInto(upload.staged.subarray(at, at + data.length), bits, values, 'fill')
+  addCounting(state.accumulator!, state.overflows!, offset, values)
+  state.uploadCheck!.absorb(upload.digest, offset, values)
   upload.received += count
-  if (upload.received === total) {
-    state.uploads.delete(from.id)
-    if (state.checks.has(from.id)) {
-      state.spareStaging.push(upload.staged)
-      state.completed.add(from.id)
-    } else {
-      state.unchecked.set(from.id, upload.staged)
-    }
+  if (!last) return
+  // a commitment that fails leaves the upload in progress, for the exclusion to take back out
+  state.commitments.set(from.id, await acceptCommitment(state, from, chunk.commitment, upload.digest))
+  state.uploads.delete(from.id)
+  if (state.checks.has(from.id)) {
+    state.spareStaging.push(upload.staged)
+    state.completed.add(from.id)
+  } else {
+    state.unchecked.set(from.id, upload.staged)
   }
+}
+
+/**
+ * Checks a whole upload against the commitment its last chunk carries: signed by its sender for this
+ * attempt, naming as the masks in it exactly the sender's neighbours in U2 (those the aggregator
+ * delivered shares from), and matching the upload (see UploadCheck).
+ */
+async function acceptCommitment (state: AggregatorState, from: Identity, envelope: Signed | undefined, digest: UploadDigest): Promise<AcceptedCommitment> {
+  const roster = state.roster!
+  if (envelope == null) throw new ProtocolViolation('invalid-commitment', 'the last masked input chunk carries no commitment')
+  const body = await openSigned(envelope, from, SignatureDomain.inputCommitment, 'invalid-commitment', 'input commitment')
+  const commitment = decode(InputCommitment, body, 'invalid-commitment', 'input commitment', { limits: { maskedWith: MAX_SHARES } })
+  checkRef(commitment.ref, state.context, 'invalid-commitment')
+  if (!constantTimeEqual(commitment.peer, from.bytes)) throw new ProtocolViolation('invalid-commitment', 'the input commitment names another peer')
+  const expected = roster.neighboursOf(from.bytes).filter(peer => state.shareKeys.has(roster.identityOf(peer).id)).sort(compareBytes)
+  if (commitment.maskedWith.length !== expected.length || commitment.maskedWith.some((peer, i) => !equalBytes(peer, expected[i]))) {
+    throw new ProtocolViolation('invalid-commitment', 'the input commitment names masks other than those of its neighbours that shared keys')
+  }
+  let matches: boolean
+  try {
+    matches = state.uploadCheck!.matches(digest, commitment.commitment)
+  } catch (err) {
+    if (err instanceof MalformedCommitmentError) throw new ProtocolViolation('invalid-commitment', err.message)
+    throw err
+  }
+  if (!matches) throw new ProtocolViolation('invalid-commitment', 'the masked input is not the vector its sender committed to')
+  return { envelope, digest: sha256(Signed.encode(envelope)) }
 }
 
 /** Takes a whole masked input whose share-check has now arrived into the sum for good. */
@@ -73,9 +116,12 @@ export function dropUpload (state: AggregatorState, peer: string): void {
   const staged = upload?.staged ?? state.unchecked.get(peer)
   if (staged === undefined) return
   const received = upload?.received ?? state.config.params.dimension + 1
-  unpackInto(staged.subarray(0, packedLength(received, bits)), bits, state.accumulator!.subarray(0, received), 'subtract')
+  const values = new Uint32Array(received)
+  unpackInto(staged.subarray(0, packedLength(received, bits)), bits, values, 'fill')
+  subtractCounting(state.accumulator!, state.overflows!, 0, values)
   state.uploads.delete(peer)
   state.unchecked.delete(peer)
+  state.commitments.delete(peer)
   state.spareStaging.push(staged)
 }
 
@@ -97,7 +143,11 @@ export function closeMaskedInput (state: AggregatorState): Step {
     if (left < roster.threshold) throw new ProtocolViolation('too-few-neighbours', `${survivor.id} has ${left} surviving neighbours, at least ${roster.threshold} must remain`)
   }
   checkRebuildable(state)
-  const bytes = SurvivorSet.encode({ ref: refOf(state.context), survivors: survivors.map(i => i.bytes as Uint8Array<ArrayBuffer>) })
+  const bytes = SurvivorSet.encode({
+    ref: refOf(state.context),
+    survivors: survivors.map(i => i.bytes as Uint8Array<ArrayBuffer>),
+    commitments: survivors.map(i => state.commitments.get(i.id)!.digest as Uint8Array<ArrayBuffer>)
+  })
   state.survivorSet = { bytes, members: new Set(survivors.map(i => i.id)) }
   state.status = 'consistency-check'
   return {

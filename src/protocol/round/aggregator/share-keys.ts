@@ -15,6 +15,7 @@ import { excludePeer } from './exclusion.js'
 import { checkCommitments, HASH_COMMITMENT_LENGTH, holdersOf, SHARE_CIPHERTEXT_LENGTH } from '../dealing.js'
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, decode, openSigned, refOf } from '../wire.js'
+import { UploadCheck } from '../../verification/upload-check.js'
 import type { Outbound, Step } from '../events.js'
 import { isGone, type AggregatorState } from './state.js'
 
@@ -82,7 +83,7 @@ export function awaitedShareKeys (state: AggregatorState): string[] {
   return state.roster!.identities.filter(i => !state.shareKeys.has(i.id) && !isGone(state, i.id)).map(i => i.id)
 }
 
-export function closeShareKeys (state: AggregatorState): Step {
+export async function closeShareKeys (state: AggregatorState): Promise<Step> {
   const { config, context } = state
   const roster = state.roster!
   const u2 = roster.identities.filter(i => state.shareKeys.has(i.id))
@@ -108,7 +109,10 @@ export function closeShareKeys (state: AggregatorState): Step {
     }
     messages.push({ to: recipient.bytes, type: 'share-delivery', bytes: ShareDelivery.encode({ ref, dealers }) })
   }
-  state.accumulator = new Uint32Array(config.params.dimension + 1)
+  const total = config.params.dimension + 1
+  state.accumulator = new Uint32Array(total)
+  state.overflows = new Uint8Array(total)
+  state.uploadCheck = await UploadCheck.create(config.crypto.prg, context, total, config.random(32))
   state.status = 'masked-input'
   return { messages, events: [{ type: 'phase', phase: 'masked-input' }] }
 }

@@ -5,6 +5,7 @@ import type { Identity } from '../../crypto/identity.js'
 import type { RandomSource } from '../../crypto/shamir.js'
 import type { RoundContext } from '../../crypto/kdf.js'
 import type { EncryptedShare, Signed } from '../../pb/messages.js'
+import type { UploadCheck, UploadDigest } from '../../verification/upload-check.js'
 import type { ResolvedParams } from '../params.js'
 import type { Phase } from '../phases.js'
 import type { RosterView } from '../roster.js'
@@ -56,6 +57,14 @@ export interface Dealing {
 export interface Upload {
   staged: Uint8Array
   received: number
+  /** Its inner products so far with the upload check's secret form. */
+  digest: UploadDigest
+}
+
+/** A signed commitment to a masked input that matched the upload, with the SHA-256 of the encoded Signed. */
+export interface AcceptedCommitment {
+  envelope: Signed
+  digest: Uint8Array
 }
 
 export type AggregatorStatus = Phase | 'done' | 'aborted'
@@ -98,6 +107,17 @@ export interface AggregatorState {
   completed: Set<string>
   /** Sum mod 2^32 of the completed masked inputs. */
   accumulator?: Uint32Array
+  /**
+   * How many times each coordinate of the accumulator passed 2^32: with it, the sum over the integers
+   * that the survivors' commitments add up to (below 2^40, as the parameters require).
+   */
+  overflows?: Uint8Array
+  /** Checks each upload against its sender's commitment; set when masked-input opens. */
+  uploadCheck?: UploadCheck
+  /** The commitments of uploads that arrived whole and matched, by sender id. */
+  commitments: Map<string, AcceptedCommitment>
+  /** Where each chunk is unpacked before it is added in and checked. */
+  scratch?: Uint32Array
   survivorSet?: { bytes: Uint8Array, members: Set<string> }
   /** U4: consistency signatures, by signer id. */
   signatures: Map<string, Uint8Array>

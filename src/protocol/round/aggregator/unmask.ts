@@ -11,7 +11,8 @@ import { decodeCommitments, verifySecret, verifyShare } from '../../crypto/feldm
 import { rebuildMaskKey } from '../../crypto/mask-key.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { decodeAggregate } from '../../encoding/dequantize.js'
-import { RoundResult, ShareKind, UnmaskShares, type PeerSignature } from '../../pb/messages.js'
+import { RoundResult, RoundTranscript, ShareKind, UnmaskShares, type PeerSignature, type RevealedSecret } from '../../pb/messages.js'
+import { carriesOf, carryBits } from './integer-sum.js'
 import { ProtocolViolation } from '../errors.js'
 import { inverse, pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey, shareCommitment } from '../masks.js'
 import { checkRef, decode, refOf, signed } from '../wire.js'
@@ -143,24 +144,33 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   const accumulator = state.accumulator!
   const survivors = state.survivorSet!.members
   const rebuild = new SecretRebuilder(roster.threshold)
+  const bits = params.encoding.modulusBits
+  // Before the masks come off, the accumulator holds the integer sum's low bits: its carries past 2^m.
+  const carries = carriesOf(accumulator, state.overflows!, bits)
+  const secrets: RevealedSecret[] = []
+  // the keys the pairwise masks with dropped peers derive from: theirs, and their surviving neighbours'
+  const advertised = new Set<string>()
 
   for (const secret of neededSecrets(state)) {
     const { owner, kind, neighbours } = secret
     const value = state.rebuilt.get(owner.id) ?? await rebuildSecret(state, rebuild, secret)
+    secrets.push({ owner: owner.bytes as Uint8Array<ArrayBuffer>, kind: kind === 'self-mask' ? ShareKind.SELF_MASK : ShareKind.MASK_KEY, value: value as Uint8Array<ArrayBuffer> })
     if (kind === 'self-mask') {
       await crypto.prg.open(selfMaskKey(context, value, owner.bytes)).apply(accumulator, 'subtract')
       continue
     }
     const maskKey = rebuildMaskKey(crypto.x25519, scalarFromBytes(value))
+    advertised.add(owner.id)
     for (const peer of neighbours) {
+      advertised.add(roster.identityOf(peer).id)
       const shared = await maskKey.sharedSecret(state.advertisements.get(roster.identityOf(peer).id)!.maskKey)
       const seed = pairwiseMaskKeyFromSecret(context, shared, owner.bytes, peer)
       await crypto.prg.open(seed).apply(accumulator, inverse(pairwiseMode(peer, owner.bytes)))
     }
   }
 
-  const bits = params.encoding.modulusBits
   const quantizedSum = reduceModulo(accumulator, bits)
+  const survivorIdentities = roster.identities.filter(i => survivors.has(i.id))
   // Every consistency signature (U4, fixed before anyone revealed), in signer order: nothing to vary, and
   // no signer that revealed finds its own missing because its shares came after the phase had closed.
   const signatures: PeerSignature[] = roster.identities
@@ -174,7 +184,8 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
     signatures,
     sum: pack(quantizedSum, bits) as Uint8Array<ArrayBuffer>,
     beacon: config.beacon as Uint8Array<ArrayBuffer>,
-    beaconProof: vrfProve(vrfSecretKeyOf(config.privateKey), beaconInput(context.sessionId, context.round, context.attempt, config.beacon)) as Uint8Array<ArrayBuffer>
+    beaconProof: vrfProve(vrfSecretKeyOf(config.privateKey), beaconInput(context.sessionId, context.round, context.attempt, config.beacon)) as Uint8Array<ArrayBuffer>,
+    carries: pack(carries, carryBits(survivorIdentities.length)) as Uint8Array<ArrayBuffer>
   }, config.privateKey, SignatureDomain.result)
   state.status = 'done'
   return {
@@ -186,13 +197,29 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
         attempt: context.attempt,
         aggregator: config.identity.id,
         participants: roster.identities.map(i => i.id),
-        survivors: roster.identities.filter(i => survivors.has(i.id)).map(i => i.id),
+        survivors: survivorIdentities.map(i => i.id),
         quantizedSum,
         signedResult: bytes,
+        transcript: transcriptOf(state, bytes, survivorIdentities, secrets, advertised),
         ...decodeAggregate(quantizedSum, params.encoding)
       }
     }]
   }
+}
+
+/**
+ * What anyone needs to check the sum: the signed result, the survivors' signed commitments and dealer
+ * commitments, the advertised keys of the dropped peers a survivor masked with and of those survivors,
+ * and the secrets rebuilt. All of it is the aggregator's own view, less the masked vectors themselves.
+ */
+function transcriptOf (state: AggregatorState, result: Uint8Array, survivors: readonly Identity[], secrets: RevealedSecret[], advertised: ReadonlySet<string>): Uint8Array {
+  return RoundTranscript.encode({
+    result: result as Uint8Array<ArrayBuffer>,
+    commitments: survivors.map(i => state.commitments.get(i.id)!.envelope),
+    dealerCommitments: survivors.map(i => state.shareKeys.get(i.id)!.commitments),
+    advertisements: state.roster!.identities.filter(i => advertised.has(i.id)).map(i => state.advertisements.get(i.id)!.envelope),
+    secrets
+  })
 }
 
 function isScalar (share: Uint8Array): boolean {

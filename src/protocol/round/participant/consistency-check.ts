@@ -18,7 +18,7 @@ export async function onSurvivorSet (state: ParticipantState, bytes: Uint8Array)
   if (state.signedSurvivors != null && !constantTimeEqual(state.signedSurvivors.bytes, bytes)) {
     throw new ProtocolViolation('conflicting-request', 'a second, different survivor set for the same attempt')
   }
-  const set = decode(SurvivorSet, bytes, 'invalid-survivor-set', 'survivor set', { limits: { survivors: MAX_SHARES } })
+  const set = decode(SurvivorSet, bytes, 'invalid-survivor-set', 'survivor set', { limits: { survivors: MAX_SHARES, commitments: MAX_SHARES } })
   checkRef(set.ref, context, 'invalid-survivor-set')
   checkSortedUnique(set.survivors, 'invalid-survivor-set', 'survivor set', compareBytes)
   const members = new Set<string>()
@@ -28,6 +28,9 @@ export async function onSurvivorSet (state: ParticipantState, bytes: Uint8Array)
   }
   if (!members.has(toHex(config.identity.bytes))) throw new ProtocolViolation('excluded', 'the survivor set leaves this peer out')
   if (state.status !== 'consistency-check') throw new ProtocolViolation('invalid-survivor-set', 'survivor set includes this peer before it sent its masked input')
+  if (set.commitments.length !== set.survivors.length) throw new ProtocolViolation('invalid-survivor-set', `survivor set has ${set.commitments.length} commitment digests for ${set.survivors.length} survivors`)
+  const own = set.survivors.findIndex(peer => constantTimeEqual(peer, config.identity.bytes))
+  if (!constantTimeEqual(set.commitments[own], state.commitmentDigest!)) throw new ProtocolViolation('invalid-survivor-set', 'the survivor set lists a commitment other than the one this peer signed')
   const required = config.requiredSurvivors
   if (required !== undefined) {
     const ids = roster.identities.filter(i => members.has(toHex(i.bytes))).map(i => i.id)

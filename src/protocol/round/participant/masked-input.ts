@@ -1,14 +1,19 @@
 /**
  * masked-input: y_u = x_u + PRG(b_u) + sum over neighbours v in U2 of +/- PRG(s_uv) mod 2^m, produced
  * chunk by chunk: each chunk is quantized, every mask's keystream is added into it as it is generated
- * (never stored), and it is packed at m bits. Memory is one chunk, whatever the dimension.
+ * (never stored), it is packed at m bits, and it goes into the commitment to y_u, which the last chunk
+ * carries, signed. Memory is one chunk, whatever the dimension.
  */
 import { PRG_CHUNK_WORDS, type Keystream, type PrgMode } from '../../crypto/prg.js'
+import { compareBytes } from '../../crypto/bytes.js'
+import { SignatureDomain } from '../../crypto/identity.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { quantizeInto, quantizeWeight } from '../../encoding/quantize.js'
-import { MaskedInputChunk } from '../../pb/messages.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { InputCommitment, MaskedInputChunk, Signed } from '../../pb/messages.js'
+import { Committer } from '../../verification/commitment.js'
 import { pairwiseMode, PRG_KEY_LENGTH, selfMaskKey } from '../masks.js'
-import { refOf } from '../wire.js'
+import { refOf, signedEnvelope } from '../wire.js'
 import type { ParticipantState } from './state.js'
 
 /** Coordinates per chunk: a multiple of 32, so packed chunks concatenate exactly. */
@@ -31,9 +36,14 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
   const masks: Array<{ stream: Keystream, mode: PrgMode }> = [
     { stream: config.crypto.prg.open(selfMaskKey(context, state.keys!.selfMaskSeed, self)), mode: 'add' }
   ]
+  const maskedWith: Uint8Array[] = []
   for (const neighbour of state.neighbours.values()) {
-    if (neighbour.inU2) masks.push({ stream: config.crypto.prg.open(neighbour.maskSeed), mode: pairwiseMode(self, neighbour.identity.bytes) })
+    if (!neighbour.inU2) continue
+    masks.push({ stream: config.crypto.prg.open(neighbour.maskSeed), mode: pairwiseMode(self, neighbour.identity.bytes) })
+    maskedWith.push(neighbour.identity.bytes)
   }
+  const committer = new Committer(config.crypto.prg, context, total)
+  const mask = encoding.modulusBits === 32 ? undefined : 2 ** encoding.modulusBits - 1
   const buffer = new Uint32Array(chunkCoordinates)
   const uniforms = new Uint32Array(chunkCoordinates)
   let clipped = 0
@@ -46,7 +56,24 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
     const last = offset + count === total
     if (last) chunk[count - 1] = quantizeWeight(config.weight, encoding, uniforms[count - 1])
     for (const mask of masks) await mask.stream.apply(chunk, mask.mode)
-    const bytes = MaskedInputChunk.encode({ ref, offset, count, data: pack(chunk, encoding.modulusBits) as Uint8Array<ArrayBuffer> })
+    // y_u as sent: the masks summed mod 2^32, read mod 2^m
+    if (mask !== undefined) for (let i = 0; i < count; i++) chunk[i] &= mask
+    await committer.absorb(chunk)
+    const commitment = last ? await signedCommitment(state, await committer.finish(), maskedWith) : undefined
+    const bytes = MaskedInputChunk.encode({ ref, offset, count, data: pack(chunk, encoding.modulusBits) as Uint8Array<ArrayBuffer>, commitment })
     yield { bytes, clipped, last }
   }
+}
+
+async function signedCommitment (state: ParticipantState, commitment: Uint8Array, maskedWith: Uint8Array[]): Promise<Signed> {
+  const { config, context } = state
+  const body = {
+    ref: refOf(context),
+    peer: config.identity.bytes as Uint8Array<ArrayBuffer>,
+    commitment: commitment as Uint8Array<ArrayBuffer>,
+    maskedWith: maskedWith.sort(compareBytes) as Array<Uint8Array<ArrayBuffer>>
+  }
+  const envelope = await signedEnvelope(InputCommitment, body, config.privateKey, SignatureDomain.inputCommitment)
+  state.commitmentDigest = sha256(Signed.encode(envelope))
+  return envelope
 }

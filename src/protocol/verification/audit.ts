@@ -1,0 +1,259 @@
+/**
+ * Checking a round's sum from its transcript, with nothing trusted. The survivors each signed a
+ * commitment Com(y_u) to their masked vector, and signed the survivor set that lists the digests of
+ * those commitments before anything was revealed; the aggregator signed the result over that set, with
+ * the sum s mod 2^m and the carries w of the masked vectors' integer sum. The rebuilt secrets (each
+ * survivor's self-mask seed, each dropped peer's mask key) check against what their owners signed, so
+ * they fix the masks M that the sum of the y_u carries beyond the inputs. Then
+ *
+ *     Y = ((s + M) mod 2^m) + 2^m w   must satisfy   Com(Y) = sum over survivors of Com(y_u),
+ *
+ * which holds for the true sum, and for any other s only if the aggregator found a module-SIS solution
+ * (docs/security.md). The verdict is 'verified'; 'forged', when something the aggregator signed is shown
+ * wrong by the rest, which convicts it; or 'unverifiable', when the transcript itself is malformed or
+ * incomplete (anyone could have spoiled it in transit, so it proves nothing against anyone).
+ */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { compareBytes, constantTimeEqual, equalBytes, toHex } from '../crypto/bytes.js'
+import { identityFromBytes, SignatureDomain, verify, type Identity } from '../crypto/identity.js'
+import { decodeAffine } from '../crypto/ed25519-group.js'
+import { verifySecret } from '../crypto/feldman.js'
+import { rebuildMaskKey } from '../crypto/mask-key.js'
+import { MAX_SHARES, scalarFromBytes } from '../crypto/shamir.js'
+import { unpackInto } from '../encoding/bit-pack.js'
+import { DealerCommitments, InputCommitment, KeyAdvertisement, RoundResult, RoundTranscript, ShareKind, Signed, SurvivorSet, type RoundRef } from '../pb/messages.js'
+import { graphParametersFor, type ResolvedParams } from '../round/params.js'
+import { signatureProblem } from '../round/result-checks.js'
+import { pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey } from '../round/masks.js'
+import { carryBits } from '../round/aggregator/integer-sum.js'
+import { commit, sumCommitments } from './commitment.js'
+import type { CryptoSuite } from '../crypto/suite.js'
+import type { RoundContext } from '../crypto/kdf.js'
+
+export type AuditVerdict =
+  | { verdict: 'verified', round: number, attempt: number, aggregator: string, survivors: string[] }
+  | { verdict: 'forged', round: number, attempt: number, aggregator: string, reason: string }
+  | { verdict: 'unverifiable', reason: string }
+
+export interface AuditOptions {
+  /** When given, the transcript must be for exactly this signed result (as a peer received it). */
+  result?: Uint8Array
+}
+
+/** Something in the transcript that nobody signed for: it shows nothing against the aggregator. */
+class Unverifiable extends Error {}
+/** Something the aggregator signed, shown wrong. */
+class Forged extends Error {}
+
+/** Audits an encoded RoundTranscript against the session's parameters. Never throws on bad input. */
+export async function auditTranscript (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions = {}): Promise<AuditVerdict> {
+  let header: { round: number, attempt: number, aggregator: string } | undefined
+  try {
+    const transcript = decodeOr(() => RoundTranscript.decode(bytes, { limits: { commitments: MAX_SHARES, dealerCommitments: MAX_SHARES, advertisements: MAX_SHARES, secrets: MAX_SHARES } }), 'transcript')
+    if (options.result !== undefined && !equalBytes(transcript.result, options.result)) throw new Unverifiable('the transcript is for another result')
+    const { result, aggregator, context } = await openResult(transcript.result, params)
+    header = { round: context.round, attempt: context.attempt, aggregator: aggregator.id }
+    const survivors = await checkSurvivors(result, params, context)
+    const commitments = await openCommitments(transcript, survivors, context)
+    checkMasksAgree(survivors, commitments)
+    const masks = await maskSum(transcript, survivors, commitments, params, context, crypto)
+    await checkSum(result, survivors.length, masks, commitments.map(c => c.commitment), params, context, crypto)
+    return { verdict: 'verified', ...header, survivors: survivors.map(s => s.id) }
+  } catch (err) {
+    if (err instanceof Forged && header !== undefined) return { verdict: 'forged', ...header, reason: err.message }
+    return { verdict: 'unverifiable', reason: (err as Error)?.message ?? String(err) }
+  }
+}
+
+function decodeOr<T> (run: () => T, what: string, Fault: new (message: string) => Error = Unverifiable): T {
+  try {
+    return run()
+  } catch (err) {
+    throw new Fault(`malformed ${what}: ${(err as Error).message}`)
+  }
+}
+
+async function openResult (bytes: Uint8Array, params: ResolvedParams): Promise<{ result: RoundResult, aggregator: Identity, context: RoundContext }> {
+  const envelope = decodeOr(() => Signed.decode(bytes), 'signed result')
+  const result = decodeOr(() => RoundResult.decode(envelope.body, { limits: { participants: MAX_SHARES, signatures: MAX_SHARES } }), 'result')
+  const aggregator = decodeOr(() => identityFromBytes(result.aggregator), 'result aggregator')
+  if (!await verify(aggregator, SignatureDomain.result, envelope.body, envelope.signature)) throw new Unverifiable('the result is not signed by the aggregator it names')
+  const ref = result.ref
+  if (ref == null || !constantTimeEqual(ref.session, params.sessionId)) throw new Unverifiable('the result is for another session')
+  return { result, aggregator, context: { sessionId: params.sessionId, round: Number(ref.round), attempt: ref.attempt } }
+}
+
+function sameRef (ref: RoundRef | undefined, context: RoundContext): boolean {
+  return ref != null && constantTimeEqual(ref.session, context.sessionId) && ref.round === BigInt(context.round) && ref.attempt === context.attempt
+}
+
+interface Survivor {
+  identity: Identity
+  id: string
+  /** SHA-256 of its signed commitment, as the signed survivor set lists it. */
+  digest: Uint8Array
+}
+
+/** The survivors of the signed survivor set the aggregator's result is over, and their agreement to it. */
+async function checkSurvivors (result: RoundResult, params: ResolvedParams, context: RoundContext): Promise<Survivor[]> {
+  const set = decodeOr(() => SurvivorSet.decode(result.survivorSet, { limits: { survivors: MAX_SHARES, commitments: MAX_SHARES } }), 'survivor set', Forged)
+  if (!sameRef(set.ref, context)) throw new Forged('the survivor set is for another attempt')
+  if (set.commitments.length !== set.survivors.length) throw new Forged('the survivor set does not list one commitment per survivor')
+  const participants = new Set(result.participants.map(toHex))
+  const survivors: Survivor[] = set.survivors.map((bytes, i) => {
+    if (i > 0 && compareBytes(set.survivors[i - 1], bytes) >= 0) throw new Forged('the survivor set is not sorted without repeats')
+    if (!participants.has(toHex(bytes))) throw new Forged('the survivor set lists a peer outside the roster')
+    const identity = decodeOr(() => identityFromBytes(bytes), 'survivor', Forged)
+    return { identity, id: identity.id, digest: set.commitments[i] }
+  })
+  const minSurvivors = graphParametersFor(params, result.participants.length).minSurvivors
+  const problem = await signatureProblem(result, new Set(survivors.map(s => s.id)), minSurvivors)
+  if (problem !== undefined) throw new Forged(problem)
+  return survivors
+}
+
+interface OpenedCommitment {
+  commitment: Uint8Array
+  /** Hex peer ids of the neighbours whose pairwise masks its vector carries. */
+  maskedWith: Set<string>
+  maskedWithBytes: Uint8Array[]
+}
+
+/** Each survivor's signed commitment, as the survivor set fixed it. */
+async function openCommitments (transcript: RoundTranscript, survivors: readonly Survivor[], context: RoundContext): Promise<OpenedCommitment[]> {
+  if (transcript.commitments.length !== survivors.length) throw new Unverifiable(`the transcript has ${transcript.commitments.length} commitments for ${survivors.length} survivors`)
+  return Promise.all(survivors.map(async ({ identity, digest }, i) => {
+    const envelope = transcript.commitments[i]
+    if (!constantTimeEqual(sha256(Signed.encode(envelope)), digest)) throw new Unverifiable(`the transcript's commitment of ${identity.id} is not the one the survivor set lists`)
+    // From here on, the aggregator's signed survivor set vouches for these very bytes.
+    if (!await verify(identity, SignatureDomain.inputCommitment, envelope.body, envelope.signature)) throw new Forged(`the survivor set lists a commitment ${identity.id} did not sign`)
+    const opened = decodeOr(() => InputCommitment.decode(envelope.body, { limits: { maskedWith: MAX_SHARES } }), `commitment of ${identity.id}`, Forged)
+    if (!sameRef(opened.ref, context) || !constantTimeEqual(opened.peer, identity.bytes)) throw new Forged(`the commitment of ${identity.id} is for another attempt or peer`)
+    const maskedWith = new Set<string>()
+    opened.maskedWith.forEach((peer, j) => {
+      if (j > 0 && compareBytes(opened.maskedWith[j - 1], peer) >= 0) throw new Forged(`the masks ${identity.id} names are not sorted without repeats`)
+      maskedWith.add(toHex(peer))
+    })
+    return { commitment: opened.commitment, maskedWith, maskedWithBytes: opened.maskedWith }
+  }))
+}
+
+/** Pairwise masks between survivors cancel only if both sides added them: every such pair must agree. */
+function checkMasksAgree (survivors: readonly Survivor[], commitments: readonly OpenedCommitment[]): void {
+  const index = new Map(survivors.map((s, i) => [toHex(s.identity.bytes), i]))
+  survivors.forEach((survivor, i) => {
+    const self = toHex(survivor.identity.bytes)
+    if (commitments[i].maskedWith.has(self)) throw new Forged(`${survivor.id} names a mask with itself`)
+    for (const peer of commitments[i].maskedWith) {
+      const j = index.get(peer)
+      if (j !== undefined && !commitments[j].maskedWith.has(self)) throw new Forged(`${survivor.id} masked with ${survivors[j].id}, which did not mask with it`)
+    }
+  })
+}
+
+/**
+ * M mod 2^32: the survivors' self masks, plus each pairwise mask a survivor added with a peer that did
+ * not survive, each from a secret checked against what its owner signed.
+ */
+async function maskSum (transcript: RoundTranscript, survivors: readonly Survivor[], commitments: readonly OpenedCommitment[], params: ResolvedParams, context: RoundContext, crypto: CryptoSuite): Promise<Uint32Array> {
+  const secrets = new Map<string, Uint8Array>()
+  for (const { owner, kind, value } of transcript.secrets) secrets.set(`${toHex(owner)}/${kind}`, value)
+  const maskKeys = await advertisedMaskKeys(transcript, context)
+  const masks = new Uint32Array(params.dimension + 1)
+  const surviving = new Set(survivors.map(s => toHex(s.identity.bytes)))
+  for (let i = 0; i < survivors.length; i++) {
+    const { identity } = survivors[i]
+    const seed = secrets.get(`${toHex(identity.bytes)}/${ShareKind.SELF_MASK}`)
+    if (seed === undefined) throw new Unverifiable(`the transcript lacks the self-mask seed of ${identity.id}`)
+    if (!verifySecret(await selfMaskCommitment(transcript.dealerCommitments[i], identity, context), seed)) {
+      throw new Unverifiable(`the self-mask seed of ${identity.id} is not the one it committed to`)
+    }
+    await crypto.prg.open(selfMaskKey(context, seed, identity.bytes)).apply(masks, 'add')
+    for (const peer of commitments[i].maskedWithBytes) {
+      if (surviving.has(toHex(peer))) continue
+      const dropped = await droppedMaskKey(peer, secrets, maskKeys, crypto)
+      const shared = await dropped.sharedSecret(advertisedKey(maskKeys, identity.bytes))
+      await crypto.prg.open(pairwiseMaskKeyFromSecret(context, shared, peer, identity.bytes)).apply(masks, pairwiseMode(identity.bytes, peer))
+    }
+  }
+  return masks
+}
+
+/** C_0 of a survivor's self-mask seed, from its signed dealer commitments. */
+async function selfMaskCommitment (envelope: Signed | undefined, identity: Identity, context: RoundContext): Promise<ReturnType<typeof decodeAffine>> {
+  if (envelope === undefined || !await verify(identity, SignatureDomain.shareCommitments, envelope.body, envelope.signature)) {
+    throw new Unverifiable(`the transcript lacks ${identity.id}'s signed dealer commitments`)
+  }
+  const dealer = decodeOr(() => DealerCommitments.decode(envelope.body, { limits: { selfMask: MAX_SHARES, maskKey: MAX_SHARES } }), `dealer commitments of ${identity.id}`)
+  if (!sameRef(dealer.ref, context) || !constantTimeEqual(dealer.dealer, identity.bytes) || dealer.selfMask.length === 0) {
+    throw new Unverifiable(`the dealer commitments of ${identity.id} are for another attempt or peer`)
+  }
+  return decodeOr(() => decodeAffine(dealer.selfMask[0]), `self-mask commitment of ${identity.id}`)
+}
+
+/** The advertised mask keys in the transcript, by hex peer id, each signed by its peer for this attempt. */
+async function advertisedMaskKeys (transcript: RoundTranscript, context: RoundContext): Promise<Map<string, Uint8Array>> {
+  const keys = new Map<string, Uint8Array>()
+  for (const envelope of transcript.advertisements) {
+    const advertisement = decodeOr(() => KeyAdvertisement.decode(envelope.body), 'key advertisement')
+    const identity = decodeOr(() => identityFromBytes(advertisement.peer), 'advertised peer')
+    if (!sameRef(advertisement.ref, context) || !await verify(identity, SignatureDomain.keyAdvertisement, envelope.body, envelope.signature)) {
+      throw new Unverifiable(`the key advertisement of ${identity.id} is unsigned or for another attempt`)
+    }
+    keys.set(toHex(advertisement.peer), advertisement.maskKey)
+  }
+  return keys
+}
+
+function advertisedKey (keys: Map<string, Uint8Array>, peer: Uint8Array): Uint8Array {
+  const key = keys.get(toHex(peer))
+  if (key === undefined) throw new Unverifiable(`the transcript lacks the key advertisement of a peer in the masks (${toHex(peer).slice(0, 16)}...)`)
+  return key
+}
+
+/** A dropped peer's rebuilt mask key, checked against the public key it advertised. */
+async function droppedMaskKey (peer: Uint8Array, secrets: Map<string, Uint8Array>, keys: Map<string, Uint8Array>, crypto: CryptoSuite): Promise<ReturnType<typeof rebuildMaskKey>> {
+  const value = secrets.get(`${toHex(peer)}/${ShareKind.MASK_KEY}`)
+  if (value === undefined || !isScalar(value)) throw new Unverifiable(`the transcript lacks the mask key of a dropped peer (${toHex(peer).slice(0, 16)}...)`)
+  const key = rebuildMaskKey(crypto.x25519, scalarFromBytes(value))
+  if (!constantTimeEqual(await key.publicKey(), advertisedKey(keys, peer))) throw new Unverifiable('a dropped peer\'s mask key is not the one it advertised')
+  return key
+}
+
+/** Com(Y) against the survivors' commitments, Y the integer sum the result's sum and carries give. */
+async function checkSum (result: RoundResult, survivors: number, masks: Uint32Array, commitments: Uint8Array[], params: ResolvedParams, context: RoundContext, crypto: CryptoSuite): Promise<void> {
+  const bits = params.encoding.modulusBits
+  const total = params.dimension + 1
+  const sum = new Uint32Array(total)
+  const carries = new Uint32Array(total)
+  try {
+    unpackInto(result.sum, bits, sum, 'fill')
+    unpackInto(result.carries, carryBits(survivors), carries, 'fill')
+  } catch (err) {
+    throw new Forged(`the result's sum or carries do not fit the session's dimension: ${(err as Error).message}`)
+  }
+  const modulus = 2 ** bits
+  const integerSum = new Float64Array(total)
+  for (let i = 0; i < total; i++) {
+    if (carries[i] >= survivors) throw new Forged(`the result claims a carry of ${carries[i]} at coordinate ${i}, beyond what ${survivors} survivors can sum to`)
+    integerSum[i] = (sum[i] + masks[i]) % modulus + modulus * carries[i]
+  }
+  let expected: Uint8Array
+  try {
+    expected = sumCommitments(commitments)
+  } catch (err) {
+    throw new Forged(`a survivor's commitment is malformed: ${(err as Error).message}`)
+  }
+  if (!equalBytes(await commit(crypto.prg, context, integerSum), expected)) {
+    throw new Forged('the sum does not match the survivors\' commitments: it is not the sum of their masked inputs less their masks')
+  }
+}
+
+function isScalar (bytes: Uint8Array): boolean {
+  try {
+    scalarFromBytes(bytes)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The aggregator's check that each masked input is the vector its sender committed to, at the cost of
+ * an inner product per upload instead of a commitment. The aggregator draws a secret linear form c on
+ * commitments and pulls it back through the matrix and the transform to a form h on vectors, so that
+ * <c, Com(y)> = <h, y> mod p for every y; an upload then costs one pass over its coordinates per prime
+ * as it streams in. A sender whose commitment is not Com(y) passes only if c happens to vanish on the
+ * difference: probability 1/p per prime, 1/(q1 q2), about 2^-52, over both, as c is never revealed.
+ * An honest aggregator therefore never signs a sum whose commitments do not add up: it would be
+ * convicted for it.
+ */
+import { NttField, RING_DEGREE } from './ntt.js'
+import { COMMITMENT_ROWS, decodeCommitment, FIELDS, MatrixRow, openMatrix } from './commitment.js'
+import type { Prg } from '../crypto/prg.js'
+import type { RoundContext } from '../crypto/kdf.js'
+
+/** Running inner products of one upload with h, one per prime. */
+export type UploadDigest = number[]
+
+export class UploadCheck {
+  private constructor (
+    /** c, by prime, then row, then evaluation point. */
+    private readonly challenge: Float64Array[][],
+    /** h, by prime: one coefficient per coordinate, padded to whole blocks. */
+    private readonly forms: Int32Array[]
+  ) {}
+
+  /**
+   * Draws c from `secretKey` (fresh randomness of the aggregator's, never sent) and computes h for
+   * vectors of `length` coordinates under the attempt's public matrix: about the cost of one commitment.
+   */
+  static async create (prg: Prg, context: RoundContext, length: number, secretKey: Uint8Array): Promise<UploadCheck> {
+    const challenge: Float64Array[][] = []
+    for (let f = 0; f < FIELDS.length; f++) {
+      challenge.push([])
+      for (let r = 0; r < COMMITMENT_ROWS; r++) {
+        const row = new Float64Array(RING_DEGREE)
+        await new MatrixRow(prg, secretKey, f, r).next(row)
+        challenge[f].push(row)
+      }
+    }
+    const blocks = Math.ceil(length / RING_DEGREE)
+    const forms = FIELDS.map(() => new Int32Array(blocks * RING_DEGREE))
+    const matrix = openMatrix(prg, context)
+    const entries = new Float64Array(RING_DEGREE)
+    const block = new Float64Array(RING_DEGREE)
+    for (let j = 0; j < blocks; j++) {
+      for (let f = 0; f < FIELDS.length; f++) {
+        const field = FIELDS[f]
+        block.fill(0)
+        // <c, A y> = sum over rows r and points i of c[r][i] A[r][j][i] NTT(y_j)[i]: the form on NTT(y_j) ...
+        for (let r = 0; r < COMMITMENT_ROWS; r++) {
+          await matrix[f][r].next(entries)
+          const c = challenge[f][r]
+          for (let i = 0; i < RING_DEGREE; i++) block[i] = field.reduce(block[i] + field.reduce(c[i] * entries[i]))
+        }
+        // ... and on y_j itself through the transposed transform.
+        field.transpose(block)
+        forms[f].set(block, j * RING_DEGREE)
+      }
+    }
+    return new UploadCheck(challenge, forms)
+  }
+
+  start (): UploadDigest {
+    return FIELDS.map(() => 0)
+  }
+
+  /** Takes the next `values` of an upload, starting at coordinate `offset`, into its digest. */
+  absorb (digest: UploadDigest, offset: number, values: Uint32Array): void {
+    for (let f = 0; f < FIELDS.length; f++) digest[f] = innerProduct(FIELDS[f], this.forms[f], offset, values, digest[f])
+  }
+
+  /** Whether a whole upload's digest matches the commitment its sender signed; throws on a malformed commitment. */
+  matches (digest: UploadDigest, commitment: Uint8Array): boolean {
+    const coefficients = decodeCommitment(commitment)
+    let at = 0
+    for (let f = 0; f < FIELDS.length; f++) {
+      const field = FIELDS[f]
+      let expected = 0
+      for (let r = 0; r < COMMITMENT_ROWS; r++) {
+        const c = this.challenge[f][r]
+        for (let i = 0; i < RING_DEGREE; i++) expected = field.reduce(expected + field.reduce(c[i] * coefficients[at++]))
+      }
+      if (field.canonical(expected) !== field.canonical(digest[f])) return false
+    }
+    return true
+  }
+}
+
+/** acc + <form[offset ..], values> mod p. Each reduced term is at most about p/2, so a chunk's sum stays exact. */
+function innerProduct (field: NttField, form: Int32Array, offset: number, values: Uint32Array, acc: number): number {
+  let sum = 0
+  for (let i = 0; i < values.length; i++) sum += field.reduce(field.reduce(values[i]) * form[offset + i])
+  return field.reduce(acc + field.reduce(sum))
+}
