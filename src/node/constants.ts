@@ -2,7 +2,7 @@
 import type { MessageType } from '../protocol/round/events.js'
 
 /** Every protocol id starts with this; the version changes with any incompatible wire change. */
-export const PROTOCOL_PREFIX = '/secagg/2.0.0'
+export const PROTOCOL_PREFIX = '/secagg/3.0.0'
 
 /** The protocol id that carries one type of round message. */
 export function protocolFor (type: MessageType): string {

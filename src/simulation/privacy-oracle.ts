@@ -8,7 +8,7 @@
  * is that input alone: `leaks()` finds every such case.
  */
 import { toHex } from '../protocol/crypto/bytes.js'
-import { RoundResult, Signed, SurvivorSet } from '../protocol/pb/messages.js'
+import { RoundResult, RoundTranscript, Signed, SurvivorSet } from '../protocol/pb/messages.js'
 import { identityFromBytes } from '../protocol/crypto/identity.js'
 import type { Delivery, SessionSimulation } from './session-simulation.js'
 
@@ -70,9 +70,10 @@ export class PrivacyOracle {
     this.hold(member, `sum of round ${round} attempt ${attempt}`, round, attempt, survivors)
   }
 
-  private holdResult (member: number, signedResult: Uint8Array): void {
+  /** A result as it travels: in its transcript. */
+  private holdResult (member: number, transcript: Uint8Array): void {
     try {
-      const result = RoundResult.decode(Signed.decode(signedResult).body)
+      const result = RoundResult.decode(Signed.decode(RoundTranscript.decode(transcript).result).body)
       const survivors = SurvivorSet.decode(result.survivorSet).survivors.map(p => this.indexOf(p))
       const round = Number(result.ref!.round)
       this.hold(member, `result of round ${round} attempt ${result.ref!.attempt}`, round, result.ref!.attempt, survivors)

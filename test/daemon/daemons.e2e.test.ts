@@ -185,8 +185,8 @@ describe('three secagg daemons on loopback', () => {
     expect(text).toMatch(/^secagg_round_survivors\{session="e2e"\} 3$/m)
     expect(text).toMatch(/^secagg_phase_duration_seconds_count\{session="e2e",phase="masked-input",role="participant"\} 2$/m)
     expect(text).toMatch(/^secagg_updates_total\{session="e2e",state="aggregated"\} 2$/m)
-    expect(text).toMatch(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/2\.0\.0\/[a-z-]+ sent"\} \d+$/m)
-    expect(text).toMatch(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/2\.0\.0\/[a-z-]+ received"\} \d+$/m)
+    expect(text).toMatch(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/3\.0\.0\/[a-z-]+ sent"\} \d+$/m)
+    expect(text).toMatch(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/3\.0\.0\/[a-z-]+ received"\} \d+$/m)
   })
 
   it('log as JSON lines with no token, key or update value in them', async () => {

@@ -48,7 +48,7 @@ function outcome (round: number): RoundOutcome {
   return { round, attempt: 0, aggregator: 'peer-a', participants: ['peer-a', 'peer-b', 'peer-c'], survivors: ['peer-a', 'peer-b', 'peer-c'], sum, weightSum: 3, mean: sum.map(v => v / 3), quantizedSum: new Uint32Array(5), signedResult: new Uint8Array([round]) }
 }
 
-const completedRound = (round: number) => async (): Promise<never> => ({ ...outcome(round), session: 'a'.repeat(64), clipped: 0 } satisfies AggregateResult) as never
+const completedRound = (round: number) => async (): Promise<never> => ({ ...outcome(round), transcript: new Uint8Array([round]), session: 'a'.repeat(64), clipped: 0 } satisfies AggregateResult) as never
 
 async function submit (worker: SessionWorker): Promise<string> {
   const update = { id: store.newId(), session: 'a'.repeat(64), weight: undefined, acceptedAt: Date.now(), values: new Float32Array([0.1, 0.2, 0.3, 0.4]) }

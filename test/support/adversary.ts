@@ -11,7 +11,7 @@ import { nodeCryptoSuite } from '../../src/protocol/crypto/suite-node.js'
 import { deterministicRandom } from '../../src/protocol/crypto/random.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, KeyAdvertisement, NeighbourKeys, Roster, RoundResult, ShareKind,
-  Signed, SurvivorSet, UnmaskShares, type PeerSignature, type RoundRef
+  RoundTranscript, Signed, SurvivorSet, UnmaskShares, type PeerSignature, type RoundRef
 } from '../../src/protocol/pb/messages.js'
 import { RosterView, sortIdentities } from '../../src/protocol/round/roster.js'
 import { refOf } from '../../src/protocol/round/wire.js'
@@ -212,6 +212,16 @@ export async function resignedAnnouncement (bytes: Uint8Array, aggregator: Simul
 }
 
 /** The aggregator's signed result re-signed by its key after `edit`. */
+/** The signed result a result message carries: the message is the round's transcript. */
+export function resultIn (message: Uint8Array): Uint8Array {
+  return RoundTranscript.decode(message).result
+}
+
+/** A result message (a transcript) carrying another signed result, the rest of the transcript unchanged. */
+export function carrying (message: Uint8Array, signedResult: Uint8Array): Uint8Array {
+  return RoundTranscript.encode({ ...RoundTranscript.decode(message), result: signedResult as Uint8Array<ArrayBuffer> })
+}
+
 export async function resignedResult (bytes: Uint8Array, aggregator: SimulatedPeer, edit: (r: RoundResult) => RoundResult): Promise<Uint8Array> {
   const body = RoundResult.encode(edit(RoundResult.decode(Signed.decode(bytes).body)))
   const signature = await sign(aggregator.privateKey, SignatureDomain.result, body)

@@ -20,10 +20,11 @@ import { open as openSealed, seal, shareAssociatedData } from '../../src/protoco
 import { leafHash, merkleRoot } from '../../src/protocol/crypto/merkle.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, DealerCommitments, EncryptedShare, KeyAdvertisement, MaskedInputChunk,
-  InputCommitment, NeighbourKeys, RoundResult, Roster, ShareCheck, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares
+  InputCommitment, NeighbourKeys, RoundResult, RoundTranscript, Roster, ShareCheck, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares
 } from '../../src/protocol/pb/messages.js'
 import { simulatedPeers, type SimulatedPeer } from '../../src/simulation/peers.js'
 import { rosterOfMessage, simulateRound, type Delivery } from '../../src/simulation/simulation.js'
+import { signedDigest, signedEnvelope } from '../../src/protocol/round/wire.js'
 import { gridUpdates, testParams } from './round-fixtures.js'
 import type { PrivateKey } from '@libp2p/interface'
 import type { CryptoSuite } from '../../src/protocol/crypto/suite.js'
@@ -275,11 +276,12 @@ const SIGNED_INPUT_COMMITMENT: Spec = {
   codec: InputCommitment,
   domain: SignatureDomain.inputCommitment,
   owner: 'peer-field',
-  body: { t: 'msg', fields: { ref: REF, peer: peerBytes, commitment: opaque, maskedWith: { t: 'list', of: peerBytes } } }
+  body: { t: 'msg', fields: { ref: REF, peer: peerBytes, commitment: opaque, maskedWith: { t: 'list', of: peerBytes }, maskKey: { t: 'bytes', role: 'key' }, dealerCommitments: opaque } }
 }
 const DEALT_SHARES: Spec = { t: 'msg', fields: { commitments: SIGNED_DEALER_COMMITMENTS, share: ENCRYPTED_SHARE, path: { t: 'list', of: opaque } } }
 const COMPLAINT: Spec = { t: 'msg', fields: { dealer: peerBytes, sharedSecretProof: opaque } }
 const PEER_SIGNATURE: Spec = { t: 'msg', fields: { signer: peerBytes, signature: signatureBytes } }
+const REVEALED_SECRET: Spec = { t: 'msg', fields: { owner: peerBytes, kind: { t: 'enum', values: ['SELF_MASK', 'MASK_KEY'] }, value: opaque } }
 const REVEALED_SHARE: Spec = { t: 'msg', fields: { owner: peerBytes, kind: { t: 'enum', values: ['SELF_MASK', 'MASK_KEY'] }, share: opaque } }
 
 /** The schema and codec of each message type; the aggregator-signed ones are Signed envelopes. */
@@ -305,23 +307,40 @@ export const SCHEMAS: Record<MessageType, { spec: Spec, codec: AnyCodec }> = {
   'consistency-signature': { codec: ConsistencySignature, spec: { t: 'msg', fields: { signature: signatureBytes } } },
   'consistency-proof': { codec: ConsistencyProof, spec: { t: 'msg', fields: { survivorSet: opaque, signatures: { t: 'list', of: PEER_SIGNATURE } } } },
   'unmask-shares': { codec: UnmaskShares, spec: { t: 'msg', fields: { ref: REF, shares: { t: 'list', of: REVEALED_SHARE } } } },
+  // the result travels as the round's transcript, which holds the signed result
   result: {
-    codec: Signed,
+    codec: RoundTranscript,
     spec: {
-      t: 'signed',
-      codec: RoundResult,
-      domain: SignatureDomain.result,
-      owner: 'aggregator',
-      body: {
-        t: 'msg',
-        fields: {
-          ref: REF,
-          aggregator: peerBytes,
-          participants: { t: 'list', of: peerBytes },
-          survivorSet: opaque,
-          signatures: { t: 'list', of: PEER_SIGNATURE },
-          sum: opaque
-        }
+      t: 'msg',
+      fields: {
+        result: {
+          t: 'encoded',
+          codec: Signed,
+          body: {
+            t: 'signed',
+            codec: RoundResult,
+            domain: SignatureDomain.result,
+            owner: 'aggregator',
+            body: {
+              t: 'msg',
+              fields: {
+                ref: REF,
+                aggregator: peerBytes,
+                participants: { t: 'list', of: peerBytes },
+                survivorSet: opaque,
+                signatures: { t: 'list', of: PEER_SIGNATURE },
+                sum: opaque,
+                beacon: opaque,
+                beaconProof: opaque,
+                carries: opaque
+              }
+            }
+          }
+        },
+        commitments: { t: 'list', of: SIGNED_INPUT_COMMITMENT },
+        dealerCommitments: { t: 'list', of: SIGNED_DEALER_COMMITMENTS },
+        advertisements: { t: 'list', of: SIGNED_KEY_ADVERTISEMENT },
+        secrets: { t: 'list', of: REVEALED_SECRET }
       }
     }
   }
@@ -888,5 +907,19 @@ export function encryptionKeyOf (fx: Fixture, i: number): Uint8Array {
 
 /** Runs a live round in which participant `bad` deals what `cheat` makes of its honest dealing. */
 export async function dealerCheats (fx: Fixture, bad: number, cheat: Cheat, options: LiveOptions = {}): Promise<LiveReport> {
-  return runLiveRound(fx, async (from, type, bytes) => from === bad && type === 'share-keys' ? redealt(fx, bad, bytes, cheat) : bytes, options)
+  let dealt: Signed | undefined
+  return runLiveRound(fx, async (from, type, bytes) => {
+    if (from !== bad) return bytes
+    if (type === 'share-keys') {
+      const redone = await redealt(fx, bad, bytes, cheat)
+      dealt = ShareKeys.decode(redone).commitments
+      return redone
+    }
+    // the cheat commits to its masked input naming the dealer commitments it really sent
+    const chunk = type === 'masked-input' ? MaskedInputChunk.decode(bytes) : undefined
+    if (chunk?.commitment == null || dealt === undefined) return bytes
+    const body = InputCommitment.decode(chunk.commitment.body)
+    const commitment = await signedEnvelope(InputCommitment, { ...body, dealerCommitments: signedDigest(dealt) as Uint8Array<ArrayBuffer> }, fx.peers[bad].privateKey, SignatureDomain.inputCommitment)
+    return MaskedInputChunk.encode({ ...chunk, commitment })
+  }, options)
 }

@@ -2680,6 +2680,8 @@ export interface InputCommitment {
   peer: Uint8Array<ArrayBuffer>
   commitment: Uint8Array<ArrayBuffer>
   maskedWith: Uint8Array<ArrayBuffer>[]
+  maskKey: Uint8Array<ArrayBuffer>
+  dealerCommitments: Uint8Array<ArrayBuffer>
 }
 
 export namespace InputCommitment {
@@ -2714,6 +2716,16 @@ export namespace InputCommitment {
           }
         }
 
+        if ((obj.maskKey != null && obj.maskKey.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.maskKey)
+        }
+
+        if ((obj.dealerCommitments != null && obj.dealerCommitments.byteLength > 0)) {
+          w.uint32(50)
+          w.bytes(obj.dealerCommitments)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -2721,7 +2733,9 @@ export namespace InputCommitment {
         const obj: any = {
           peer: uint8ArrayAlloc(0),
           commitment: uint8ArrayAlloc(0),
-          maskedWith: []
+          maskedWith: [],
+          maskKey: uint8ArrayAlloc(0),
+          dealerCommitments: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -2750,6 +2764,14 @@ export namespace InputCommitment {
               }
 
               obj.maskedWith.push(reader.bytes())
+              break
+            }
+            case 5: {
+              obj.maskKey = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.dealerCommitments = reader.bytes()
               break
             }
             default: {
@@ -2807,6 +2829,20 @@ export namespace InputCommitment {
 
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.maskKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.dealerCommitments`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2850,6 +2886,16 @@ export namespace InputCommitment {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface InputCommitmentMaskKeyFieldEvent {
+    field: '$.maskKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface InputCommitmentDealerCommitmentsFieldEvent {
+    field: '$.dealerCommitments'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<InputCommitment>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, InputCommitment.codec())
   }
@@ -2858,7 +2904,7 @@ export namespace InputCommitment {
     return decodeMessage(buf, InputCommitment.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InputCommitment>): Generator<InputCommitmentRefSessionFieldEvent | InputCommitmentRefRoundFieldEvent | InputCommitmentRefAttemptFieldEvent | InputCommitmentPeerFieldEvent | InputCommitmentCommitmentFieldEvent | InputCommitmentMaskedWithFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<InputCommitment>): Generator<InputCommitmentRefSessionFieldEvent | InputCommitmentRefRoundFieldEvent | InputCommitmentRefAttemptFieldEvent | InputCommitmentPeerFieldEvent | InputCommitmentCommitmentFieldEvent | InputCommitmentMaskedWithFieldEvent | InputCommitmentMaskKeyFieldEvent | InputCommitmentDealerCommitmentsFieldEvent> {
     return streamMessage(buf, InputCommitment.codec(), opts)
   }
 }

@@ -27,8 +27,10 @@ export type AbortReason =
   | 'invalid-consistency-proof'
   /** The aggregator asked for something it must never get: a second survivor set, or both shares of one peer. */
   | 'conflicting-request'
-  /** The result is unsigned, malformed, or over a survivor set other than the agreed one. */
+  /** The result is unsigned, malformed, over a survivor set other than the agreed one, or comes without a transcript that verifies it. */
   | 'invalid-result'
+  /** The result's transcript shows its sum is not the survivors' inputs: the aggregator signed a wrong sum. */
+  | 'forged-result'
   /** Not enough valid shares to reconstruct some secret. */
   | 'reconstruction-failed'
   /** A phase deadline passed. */

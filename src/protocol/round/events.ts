@@ -43,7 +43,7 @@ export interface RoundOutcome extends DecodedAggregate {
   quantizedSum: Uint32Array
   /** The aggregator's signed result message: the next round's beacon derives from it. */
   signedResult: Uint8Array
-  /** At the aggregator: the encoded RoundTranscript anyone checks the sum with (verification/audit.ts). */
+  /** The encoded RoundTranscript the result travelled in: anyone checks the sum with it (verification/audit.ts). */
   transcript?: Uint8Array
 }
 

@@ -1,4 +1,5 @@
 /** Decoding, round binding and signatures of wire messages, with every failure a ProtocolViolation. */
+import { sha256 } from '@noble/hashes/sha2.js'
 import { constantTimeEqual } from '../crypto/bytes.js'
 import { identityFromBytes, sign, verify, type Identity, type SignatureDomain } from '../crypto/identity.js'
 import { RoundRef, Signed } from '../pb/messages.js'
@@ -43,6 +44,11 @@ export async function signedEnvelope<T> (codec: { encode: (obj: T) => Uint8Array
   const body = codec.encode(message)
   const signature = await sign(key, domain, body)
   return { body: body as Uint8Array<ArrayBuffer>, signature: signature as Uint8Array<ArrayBuffer> }
+}
+
+/** SHA-256 of an encoded Signed message: how one signed message names another. */
+export function signedDigest (envelope: Signed): Uint8Array {
+  return sha256(Signed.encode(envelope))
 }
 
 /** Checks a Signed message's signature against `signer` and returns its body. */

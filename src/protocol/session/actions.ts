@@ -73,6 +73,11 @@ export interface AggregateResult {
    * holding the session can check it (`verifyResult`).
    */
   signedResult: Uint8Array
+  /**
+   * The round's transcript, which holds the signed result: anyone holding the session's parameters
+   * checks with it that the sum is the survivors' inputs (`auditTranscript`, `secagg verify`).
+   */
+  transcript: Uint8Array
 }
 
 /** A presence notice's content, less the addresses (the driver knows where it listens). */

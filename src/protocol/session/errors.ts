@@ -29,7 +29,7 @@ export type RoundFailure =
  * Why an attempt ended without a result for this peer: the round core's abort reason, no announcement
  * in time, or the aggregator's connections closed for good.
  */
-export type AttemptEnd = AbortReason | 'no-announcement' | 'aggregator-lost' | 'round-closed'
+export type AttemptEnd = AbortReason | 'no-announcement' | 'aggregator-lost' | 'round-closed' | 'aggregator-convicted'
 
 /** The round ended without a result for this peer's update. */
 export class RoundFailedError extends Error {

@@ -25,7 +25,7 @@ export interface RoundLedger {
 }
 
 export interface SessionRecord {
-  /** The latest result adopted (signed result bytes): the next round's beacon comes from it. */
+  /** The latest result adopted, as it travels (its transcript, which holds the signed result): the next round's beacon comes from it. */
   latest?: Uint8Array
   round?: RoundLedger
 }

@@ -14,7 +14,9 @@ import { MAX_SHARES } from '../crypto/shamir.js'
 import { unpackInto } from '../encoding/bit-pack.js'
 import { decodeAggregate } from '../encoding/dequantize.js'
 import { electAggregator } from '../election.js'
-import { RoundResult, Signed, SurvivorSet } from '../pb/messages.js'
+import { RoundResult, RoundTranscript, Signed, SurvivorSet } from '../pb/messages.js'
+import { auditTranscript, TRANSCRIPT_LIMITS } from '../verification/audit.js'
+import type { CryptoSuite } from '../crypto/suite.js'
 import { graphParametersFor } from '../round/params.js'
 import { safeNumber } from './numbers.js'
 import { beaconProblem, signatureProblem } from '../round/result-checks.js'
@@ -25,6 +27,35 @@ import type { Session } from '../../node/session-config.js'
 export class InvalidResultError extends Error {
   static override name = 'InvalidResultError'
   override name = InvalidResultError.name
+}
+
+/** A result whose transcript shows its aggregator signed a wrong sum: evidence against `aggregator`. */
+export class ForgedResultError extends InvalidResultError {
+  static override name = 'ForgedResultError'
+  override name = ForgedResultError.name
+
+  constructor (readonly aggregator: string, message: string) {
+    super(message)
+  }
+}
+
+/**
+ * A result as it travels (its round's transcript, which holds the signed result): verifyResult's checks,
+ * then the sum itself against the survivors' commitments (verification/audit.ts). Throws
+ * ForgedResultError when the transcript convicts the aggregator, InvalidResultError otherwise.
+ */
+export async function verifyTravelledResult (session: Session, crypto: CryptoSuite, travelled: Uint8Array, after?: ChainPosition): Promise<RoundOutcome> {
+  let signedResult: Uint8Array
+  try {
+    signedResult = RoundTranscript.decode(travelled, { limits: TRANSCRIPT_LIMITS }).result
+  } catch (err: any) {
+    throw new InvalidResultError(`malformed result transcript: ${err.message}`)
+  }
+  const outcome = await verifyResult(session, signedResult, after)
+  const audit = await auditTranscript(travelled, session.params, crypto, { result: signedResult, signaturesChecked: true })
+  if (audit.verdict === 'forged') throw new ForgedResultError(outcome.aggregator, `round ${outcome.round} attempt ${outcome.attempt}: ${audit.reason}`)
+  if (audit.verdict === 'unverifiable') throw new InvalidResultError(`the result's transcript does not verify it: ${audit.reason}`)
+  return { ...outcome, transcript: travelled }
 }
 
 function check (condition: boolean, message: string): asserts condition {

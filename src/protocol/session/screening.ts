@@ -7,7 +7,8 @@
  */
 import { constantTimeEqual, equalBytes } from '../crypto/bytes.js'
 import { SignatureDomain, verify, type Identity } from '../crypto/identity.js'
-import { Announcement, RoundResult, Signed } from '../pb/messages.js'
+import { Announcement, RoundResult, RoundTranscript, Signed } from '../pb/messages.js'
+import { TRANSCRIPT_LIMITS } from '../verification/audit.js'
 import { safeNumber } from './numbers.js'
 
 /** What an announcement says about itself, before anyone checks its signature. */
@@ -53,10 +54,10 @@ export async function isAnnouncementBy (bytes: Uint8Array, aggregator: Identity,
   return verify(aggregator, SignatureDomain.announcement, signed.body, signed.signature)
 }
 
-/** The round and attempt a signed result names, if it decodes with usable numbers. */
+/** The round and attempt a result names (as it travels: in its transcript), if it decodes with usable numbers. */
 export function resultRef (bytes: Uint8Array): { session: Uint8Array, round: number, attempt: number } | undefined {
   try {
-    const ref = RoundResult.decode(Signed.decode(bytes).body).ref
+    const ref = RoundResult.decode(Signed.decode(RoundTranscript.decode(bytes, { limits: TRANSCRIPT_LIMITS }).result).body).ref
     const round = ref == null ? undefined : safeNumber(ref.round)
     return ref == null || round === undefined ? undefined : { session: ref.session, round, attempt: ref.attempt }
   } catch {

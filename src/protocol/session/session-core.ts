@@ -12,13 +12,13 @@ import { Aggregator } from '../round/aggregator/aggregator.js'
 import { Participant } from '../round/participant/participant.js'
 import { electAggregator, genesisBeacon, nextBeacon } from '../election.js'
 import { assertValidUpdate } from '../encoding/quantize.js'
-import { packedLength } from '../encoding/bit-pack.js'
 import { equalBytes } from '../crypto/bytes.js'
 import { SerialQueue } from '../round/serial-queue.js'
 import { Announcement, RoundResult, Signed } from '../pb/messages.js'
 import { Membership } from './membership.js'
 import { InvalidUpdateError, RoundFailedError, UpdatePendingError, type AttemptEnd, type RoundFailure } from './errors.js'
-import { electorate, verifyResult, type ChainPosition } from './result-verification.js'
+import { maxTranscriptLength } from '../verification/audit.js'
+import { electorate, ForgedResultError, verifyTravelledResult, type ChainPosition } from './result-verification.js'
 import { announcementHeader, isAnnouncementBy, resultRef, type AttemptRef } from './screening.js'
 import { updateFingerprint, type RoundLedger, type SessionRecord } from './ledger.js'
 import { safeNumber } from './numbers.js'
@@ -188,6 +188,12 @@ export class SessionCore {
   /** Members proven to have dealt bad shares (a checked dealing proof): left out of every roster for the session. */
   private readonly banned = new Set<string>()
   /**
+   * Aggregators this peer saw sign a wrong sum. The only peer a round's fixed survivor set may lose: the
+   * true sum over that set is the cheat's alone (it never published it), so the next sum over the set
+   * less the cheat tells anyone no more than the cheat's own input.
+   */
+  private readonly convicted = new Set<string>()
+  /**
    * Members that said they will never again put an input in a round (a closedRound notice: an update
    * of theirs was masked in it and failed), by round; only rounds after the latest result.
    */
@@ -214,21 +220,21 @@ export class SessionCore {
     return this.members?.has(peer.id) ?? true
   }
 
-  /** A kept signed result for a member that asks (round 0: the latest); nothing for outsiders. */
+  /** A kept result, as it travels (its transcript), for a member that asks (round 0: the latest); nothing for outsiders. */
   serveResult (from: Identity, round: number): Uint8Array | undefined {
     if (!this.admits(from)) return undefined
-    return round === 0 ? this.latest?.signedResult : this.kept.get(round)
+    return round === 0 ? this.latest?.transcript : this.kept.get(round)
   }
 
   /**
-   * The largest message the session takes: a result carries the packed sum and the survivors'
-   * signatures; a share delivery every dealer's commitments (642 KB at n = 1000).
+   * The largest message the session takes: a result travels in its transcript, with the packed sum and
+   * every survivor's commitment (see maxTranscriptLength); a share delivery carries every dealer's
+   * commitments (642 KB at n = 1000); a masked-input chunk is far smaller than either.
    */
   maxMessageLength (): number {
     const { params } = this.session
-    const { encoding, dimension } = params
-    const result = packedLength(dimension + 1, encoding.modulusBits) + encoding.maxParticipants * 512 + 65536
-    return Math.max(result, maxShareDeliveryLength(params, encoding.maxParticipants))
+    const n = params.encoding.maxParticipants
+    return Math.max(maxTranscriptLength(params, n), maxShareDeliveryLength(params, n))
   }
 
   /** How long (ms) a member unheard of on the session topic still counts as present. */
@@ -269,7 +275,7 @@ export class SessionCore {
     await this.input(async () => {
       if (record?.latest !== undefined) {
         try {
-          this.adopt(await verifyResult(this.session, record.latest))
+          this.adopt(await verifyTravelledResult(this.session, this.config.crypto, record.latest))
         } catch (err: any) {
           this.log(`the kept result is unusable (${err.message}); catching up from the members instead`)
         }
@@ -425,12 +431,12 @@ export class SessionCore {
   }
 
   /** The answer to a `fetch-result` action (undefined: the member had none, or the fetch failed). */
-  async fetched (from: Identity, signedResult: Uint8Array | undefined): Promise<void> {
+  async fetched (from: Identity, travelled: Uint8Array | undefined): Promise<void> {
     await this.input(async () => {
       this.fetching.delete(from.id)
       const before = this.latestRound
-      if (signedResult !== undefined) await this.consider(signedResult)
-      const served = signedResult === undefined ? undefined : resultRef(signedResult)?.round
+      if (travelled !== undefined) await this.consider(travelled)
+      const served = travelled === undefined ? undefined : resultRef(travelled)?.round
       if (served !== undefined && served <= this.latestRound) this.caughtUp = true
       // Still behind what that member said it holds: the next round's result, one at a time (not again
       // after one that did not move this peer on, or a member serving a bad one keeps it fetching).
@@ -511,7 +517,7 @@ export class SessionCore {
 
   private persist (latestChanged = false): void {
     const record: SessionRecord = {
-      ...(this.latest !== undefined ? { latest: this.latest.signedResult } : {}),
+      ...(this.latest?.transcript !== undefined ? { latest: this.latest.transcript } : {}),
       ...(this.ledger !== undefined ? { round: this.ledger } : {})
     }
     this.sink({ type: 'persist', record, latestChanged })
@@ -654,6 +660,11 @@ export class SessionCore {
     if (eligible.length === 0) return
     const elected = this.elect(attempt.round, attempt.number)
     attempt.elected = elected
+    if (this.banned.has(elected.id)) {
+      this.log(`round ${attempt.round} attempt ${attempt.number}: ${elected.id} is elected, but was convicted of cheating; moving on`)
+      this.nextAttempt(attempt, 'aggregator-convicted')
+      return
+    }
     attempt.status = 'awaiting-announcement'
     this.log(`round ${attempt.round} attempt ${attempt.number}: ${elected.id} is elected`)
     if (elected.id === this.config.self.id) {
@@ -801,7 +812,7 @@ export class SessionCore {
     // before the next one, and an aggregator that counted it gone would close its keys without it.
     this.gone.clear()
     for (const round of this.closers.keys()) if (round <= outcome.round) this.closers.delete(round)
-    this.kept.set(outcome.round, outcome.signedResult)
+    if (outcome.transcript !== undefined) this.kept.set(outcome.round, outcome.transcript)
     for (const round of this.kept.keys()) if (round <= outcome.round - KEPT_RESULTS) this.kept.delete(round)
     this.settleWith(outcome)
     if (this.ledger !== undefined && this.ledger.round <= outcome.round && this.ledger.required === undefined) this.ledger = undefined
@@ -812,12 +823,16 @@ export class SessionCore {
     return true
   }
 
-  /** Adopts a result this peer got from outside its own attempt (fetched, or sent out of turn), once checked. */
-  private async consider (signedResult: Uint8Array): Promise<void> {
+  /**
+   * Adopts a result this peer got from outside its own attempt (fetched, or sent out of turn), once its
+   * signatures and its sum check; a result whose transcript shows a wrong sum convicts its aggregator.
+   */
+  private async consider (travelled: Uint8Array): Promise<void> {
     let outcome: RoundOutcome
     try {
-      outcome = await verifyResult(this.session, signedResult, this.chain)
+      outcome = await verifyTravelledResult(this.session, this.config.crypto, travelled, this.chain)
     } catch (err: any) {
+      if (err instanceof ForgedResultError) this.convict(err.aggregator, err.message)
       this.log(`ignored a result: ${err.message}`)
       return
     }
@@ -850,16 +865,27 @@ export class SessionCore {
     if (round === undefined || round < 1) return
     try {
       const fault = await verifyDealingProof(notice.proof, { sessionId: this.session.id, round, attempt: notice.attempt })
-      this.ban(fault.dealer.id, `round ${round} attempt ${notice.attempt}: ${fault.fault}`)
+      this.ban(fault.dealer.id, `dealt bad shares (round ${round} attempt ${notice.attempt}: ${fault.fault})`)
     } catch (err: any) {
       this.log(`ignored a proof of misbehaviour: ${err.message}`)
     }
   }
 
+  /** An aggregator whose signed result a transcript showed wrong. */
+  private convict (aggregator: string, why: string): void {
+    if (aggregator !== this.config.self.id) this.convicted.add(aggregator)
+    this.ban(aggregator, `signed a wrong sum (${why})`)
+  }
+
+  /**
+   * Leaves a peer proven to cheat out of this session's rosters, and passes over its attempts when the
+   * election names it. Members that have not seen the proof may still follow it; each that does checks
+   * what it sends like anyone's.
+   */
   private ban (peer: string, why: string): void {
     if (this.banned.has(peer) || peer === this.config.self.id) return
     this.banned.add(peer)
-    this.log(`${peer} dealt bad shares (${why}): left out of this session's rosters`)
+    this.log(`${peer} ${why}: left out of this session's rosters and elections`)
   }
 
   // ---- the aggregator role -------------------------------------------------------------------------
@@ -895,7 +921,7 @@ export class SessionCore {
     for (const event of step.events) {
       if (event.type !== 'misbehaviour') continue
       // Judged by this aggregator from the dealer's own signed messages: every member can check it too.
-      this.ban(event.peer, event.fault)
+      this.ban(event.peer, `dealt bad shares (${event.fault})`)
       this.sink({ type: 'publish', misbehaviour: { round: attempt.round, attempt: attempt.number, proof: event.proof } })
     }
     const outcome = step.events.find((e): e is Extract<RoundEvent, { type: 'result' }> => e.type === 'result')?.outcome
@@ -989,7 +1015,7 @@ export class SessionCore {
       update: pending.update,
       weight: pending.weight,
       roundingSeed: pending.roundingSeed,
-      ...(ledger.required !== undefined ? { requiredSurvivors: new Set(ledger.required) } : {}),
+      ...(ledger.required !== undefined ? { requiredSurvivors: new Set(ledger.required.filter(id => !this.convicted.has(id))) } : {}),
       ...(this.config.clockSkew !== undefined ? { clockSkew: this.config.clockSkew } : {}),
       crypto: this.config.crypto,
       random: this.config.random,
@@ -1028,6 +1054,8 @@ export class SessionCore {
     }
     for (const event of step.events) {
       if (event.type === 'result') this.onOwnResult(attempt, event.outcome)
+      // The transcript that came with the result convicts the aggregator: the next attempt goes on without it.
+      if (event.type === 'aborted' && event.reason === 'forged-result') this.convict(attempt.elected!.id, event.message)
       if (event.type === 'aborted') this.nextAttempt(attempt, event.reason)
     }
     const deadline = participant.nextDeadline()
@@ -1181,6 +1209,7 @@ function resultOf (session: Session, outcome: RoundOutcome, clipped: number): Ag
     weightSum: outcome.weightSum,
     mean: outcome.mean,
     clipped,
-    signedResult: outcome.signedResult
+    signedResult: outcome.signedResult,
+    transcript: outcome.transcript!
   }
 }

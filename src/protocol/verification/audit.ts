@@ -1,10 +1,11 @@
 /**
  * Checking a round's sum from its transcript, with nothing trusted. The survivors each signed a
- * commitment Com(y_u) to their masked vector, and signed the survivor set that lists the digests of
- * those commitments before anything was revealed; the aggregator signed the result over that set, with
- * the sum s mod 2^m and the carries w of the masked vectors' integer sum. The rebuilt secrets (each
- * survivor's self-mask seed, each dropped peer's mask key) check against what their owners signed, so
- * they fix the masks M that the sum of the y_u carries beyond the inputs. Then
+ * commitment Com(y_u) to their masked vector, with what fixes its masks (its neighbours in the masks,
+ * its mask public key, the digest of its dealer commitments), and signed the survivor set that lists the
+ * digests of those commitments before anything was revealed; the aggregator signed the result over that
+ * set, with the sum s mod 2^m and the carries w of the masked vectors' integer sum. The rebuilt secrets
+ * (each survivor's self-mask seed, each dropped peer's mask key) check against what their owners
+ * signed, so they fix the masks M that the sum of the y_u carries beyond the inputs. Then
  *
  *     Y = ((s + M) mod 2^m) + 2^m w   must satisfy   Com(Y) = sum over survivors of Com(y_u),
  *
@@ -12,21 +13,26 @@
  * (docs/security.md). The verdict is 'verified'; 'forged', when something the aggregator signed is shown
  * wrong by the rest, which convicts it; or 'unverifiable', when the transcript itself is malformed or
  * incomplete (anyone could have spoiled it in transit, so it proves nothing against anyone).
+ *
+ * A survivor that signed the survivor set vouches with that one signature for its commitment and,
+ * through the digests in it, for its dealer commitments: only the commitments of survivors that did not
+ * sign are checked against their own signatures. Per survivor that leaves a hash or two and one point
+ * check of its seed; the rest is the masks' keystream, as much as the aggregator's unmask removes.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
 import { compareBytes, constantTimeEqual, equalBytes, toHex } from '../crypto/bytes.js'
 import { identityFromBytes, SignatureDomain, verify, type Identity } from '../crypto/identity.js'
-import { decodeAffine } from '../crypto/ed25519-group.js'
+import { AFFINE_POINT_LENGTH, decodeAffine } from '../crypto/ed25519-group.js'
 import { verifySecret } from '../crypto/feldman.js'
 import { rebuildMaskKey } from '../crypto/mask-key.js'
 import { MAX_SHARES, scalarFromBytes } from '../crypto/shamir.js'
-import { unpackInto } from '../encoding/bit-pack.js'
+import { packedLength, unpackInto } from '../encoding/bit-pack.js'
 import { DealerCommitments, InputCommitment, KeyAdvertisement, RoundResult, RoundTranscript, ShareKind, Signed, SurvivorSet, type RoundRef } from '../pb/messages.js'
 import { graphParametersFor, type ResolvedParams } from '../round/params.js'
 import { signatureProblem } from '../round/result-checks.js'
 import { pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey } from '../round/masks.js'
 import { carryBits } from '../round/aggregator/integer-sum.js'
-import { commit, sumCommitments } from './commitment.js'
+import { signedDigest } from '../round/wire.js'
+import { commit, COMMITMENT_LENGTH, sumCommitments } from './commitment.js'
 import type { CryptoSuite } from '../crypto/suite.js'
 import type { RoundContext } from '../crypto/kdf.js'
 
@@ -38,7 +44,33 @@ export type AuditVerdict =
 export interface AuditOptions {
   /** When given, the transcript must be for exactly this signed result (as a peer received it). */
   result?: Uint8Array
+  /**
+   * The caller has checked the result's consistency signatures already (verifyResult, or a participant's
+   * round core): they are not verified a second time.
+   */
+  signaturesChecked?: boolean
 }
+
+/**
+ * The longest transcript a round of up to n participants sends: the result (the packed sum and carries,
+ * the roster, the survivors with their commitment digests and signatures), and per survivor its signed
+ * commitment (13,312 bytes and a peer id per neighbour), its dealer commitments (2t points) and its
+ * advertisement, and the secret rebuilt for it. 1.6 MB at n = 100 with the default graph; a network
+ * layer must take results this long.
+ */
+export function maxTranscriptLength (params: ResolvedParams, n: number): number {
+  const { degree, threshold } = graphParametersFor(params, n)
+  const total = params.dimension + 1
+  const result = packedLength(total, params.encoding.modulusBits) + packedLength(total, carryBits(n)) + n * 512 + 65536
+  const perSurvivor = COMMITMENT_LENGTH + degree * PEER_ON_WIRE + 2 * threshold * (AFFINE_POINT_LENGTH + 2) + 1024
+  return result + n * perSurvivor
+}
+
+/** A peer id in a list on the wire: 38 bytes for an Ed25519 key's identity multihash, and its tag and length. */
+const PEER_ON_WIRE = 40
+
+/** Decoding limits of a transcript's lists: one entry per roster peer at most. */
+export const TRANSCRIPT_LIMITS = { commitments: MAX_SHARES, dealerCommitments: MAX_SHARES, advertisements: MAX_SHARES, secrets: MAX_SHARES }
 
 /** Something in the transcript that nobody signed for: it shows nothing against the aggregator. */
 class Unverifiable extends Error {}
@@ -49,12 +81,12 @@ class Forged extends Error {}
 export async function auditTranscript (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions = {}): Promise<AuditVerdict> {
   let header: { round: number, attempt: number, aggregator: string } | undefined
   try {
-    const transcript = decodeOr(() => RoundTranscript.decode(bytes, { limits: { commitments: MAX_SHARES, dealerCommitments: MAX_SHARES, advertisements: MAX_SHARES, secrets: MAX_SHARES } }), 'transcript')
+    const transcript = decodeOr(() => RoundTranscript.decode(bytes, { limits: TRANSCRIPT_LIMITS }), 'transcript')
     if (options.result !== undefined && !equalBytes(transcript.result, options.result)) throw new Unverifiable('the transcript is for another result')
     const { result, aggregator, context } = await openResult(transcript.result, params)
     header = { round: context.round, attempt: context.attempt, aggregator: aggregator.id }
-    const survivors = await checkSurvivors(result, params, context)
-    const commitments = await openCommitments(transcript, survivors, context)
+    const survivors = await checkSurvivors(result, params, context, options.signaturesChecked === true)
+    const commitments = await openCommitments(transcript, survivors, new Set(result.signatures.map(s => toHex(s.signer))), context)
     checkMasksAgree(survivors, commitments)
     const masks = await maskSum(transcript, survivors, commitments, params, context, crypto)
     await checkSum(result, survivors.length, masks, commitments.map(c => c.commitment), params, context, crypto)
@@ -95,7 +127,7 @@ interface Survivor {
 }
 
 /** The survivors of the signed survivor set the aggregator's result is over, and their agreement to it. */
-async function checkSurvivors (result: RoundResult, params: ResolvedParams, context: RoundContext): Promise<Survivor[]> {
+async function checkSurvivors (result: RoundResult, params: ResolvedParams, context: RoundContext, signaturesChecked: boolean): Promise<Survivor[]> {
   const set = decodeOr(() => SurvivorSet.decode(result.survivorSet, { limits: { survivors: MAX_SHARES, commitments: MAX_SHARES } }), 'survivor set', Forged)
   if (!sameRef(set.ref, context)) throw new Forged('the survivor set is for another attempt')
   if (set.commitments.length !== set.survivors.length) throw new Forged('the survivor set does not list one commitment per survivor')
@@ -106,6 +138,7 @@ async function checkSurvivors (result: RoundResult, params: ResolvedParams, cont
     const identity = decodeOr(() => identityFromBytes(bytes), 'survivor', Forged)
     return { identity, id: identity.id, digest: set.commitments[i] }
   })
+  if (signaturesChecked) return survivors
   const minSurvivors = graphParametersFor(params, result.participants.length).minSurvivors
   const problem = await signatureProblem(result, new Set(survivors.map(s => s.id)), minSurvivors)
   if (problem !== undefined) throw new Forged(problem)
@@ -117,16 +150,21 @@ interface OpenedCommitment {
   /** Hex peer ids of the neighbours whose pairwise masks its vector carries. */
   maskedWith: Set<string>
   maskedWithBytes: Uint8Array[]
+  maskKey: Uint8Array
+  dealerCommitments: Uint8Array
 }
 
-/** Each survivor's signed commitment, as the survivor set fixed it. */
-async function openCommitments (transcript: RoundTranscript, survivors: readonly Survivor[], context: RoundContext): Promise<OpenedCommitment[]> {
+/** Each survivor's signed commitment, as the survivor set fixed it; `signers`: hex ids of the survivors that signed the set. */
+async function openCommitments (transcript: RoundTranscript, survivors: readonly Survivor[], signers: ReadonlySet<string>, context: RoundContext): Promise<OpenedCommitment[]> {
   if (transcript.commitments.length !== survivors.length) throw new Unverifiable(`the transcript has ${transcript.commitments.length} commitments for ${survivors.length} survivors`)
   return Promise.all(survivors.map(async ({ identity, digest }, i) => {
     const envelope = transcript.commitments[i]
-    if (!constantTimeEqual(sha256(Signed.encode(envelope)), digest)) throw new Unverifiable(`the transcript's commitment of ${identity.id} is not the one the survivor set lists`)
-    // From here on, the aggregator's signed survivor set vouches for these very bytes.
-    if (!await verify(identity, SignatureDomain.inputCommitment, envelope.body, envelope.signature)) throw new Forged(`the survivor set lists a commitment ${identity.id} did not sign`)
+    if (!constantTimeEqual(signedDigest(envelope), digest)) throw new Unverifiable(`the transcript's commitment of ${identity.id} is not the one the survivor set lists`)
+    // From here on, the aggregator's signed survivor set vouches for these very bytes, and a survivor
+    // that signed the set for its own.
+    if (!signers.has(toHex(identity.bytes)) && !await verify(identity, SignatureDomain.inputCommitment, envelope.body, envelope.signature)) {
+      throw new Forged(`the survivor set lists a commitment ${identity.id} did not sign`)
+    }
     const opened = decodeOr(() => InputCommitment.decode(envelope.body, { limits: { maskedWith: MAX_SHARES } }), `commitment of ${identity.id}`, Forged)
     if (!sameRef(opened.ref, context) || !constantTimeEqual(opened.peer, identity.bytes)) throw new Forged(`the commitment of ${identity.id} is for another attempt or peer`)
     const maskedWith = new Set<string>()
@@ -134,7 +172,7 @@ async function openCommitments (transcript: RoundTranscript, survivors: readonly
       if (j > 0 && compareBytes(opened.maskedWith[j - 1], peer) >= 0) throw new Forged(`the masks ${identity.id} names are not sorted without repeats`)
       maskedWith.add(toHex(peer))
     })
-    return { commitment: opened.commitment, maskedWith, maskedWithBytes: opened.maskedWith }
+    return { commitment: opened.commitment, maskedWith, maskedWithBytes: opened.maskedWith, maskKey: opened.maskKey, dealerCommitments: opened.dealerCommitments }
   }))
 }
 
@@ -165,24 +203,24 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
     const { identity } = survivors[i]
     const seed = secrets.get(`${toHex(identity.bytes)}/${ShareKind.SELF_MASK}`)
     if (seed === undefined) throw new Unverifiable(`the transcript lacks the self-mask seed of ${identity.id}`)
-    if (!verifySecret(await selfMaskCommitment(transcript.dealerCommitments[i], identity, context), seed)) {
+    if (!verifySecret(selfMaskCommitment(transcript.dealerCommitments[i], commitments[i].dealerCommitments, identity, context), seed)) {
       throw new Unverifiable(`the self-mask seed of ${identity.id} is not the one it committed to`)
     }
     await crypto.prg.open(selfMaskKey(context, seed, identity.bytes)).apply(masks, 'add')
     for (const peer of commitments[i].maskedWithBytes) {
       if (surviving.has(toHex(peer))) continue
       const dropped = await droppedMaskKey(peer, secrets, maskKeys, crypto)
-      const shared = await dropped.sharedSecret(advertisedKey(maskKeys, identity.bytes))
+      const shared = await dropped.sharedSecret(commitments[i].maskKey)
       await crypto.prg.open(pairwiseMaskKeyFromSecret(context, shared, peer, identity.bytes)).apply(masks, pairwiseMode(identity.bytes, peer))
     }
   }
   return masks
 }
 
-/** C_0 of a survivor's self-mask seed, from its signed dealer commitments. */
-async function selfMaskCommitment (envelope: Signed | undefined, identity: Identity, context: RoundContext): Promise<ReturnType<typeof decodeAffine>> {
-  if (envelope === undefined || !await verify(identity, SignatureDomain.shareCommitments, envelope.body, envelope.signature)) {
-    throw new Unverifiable(`the transcript lacks ${identity.id}'s signed dealer commitments`)
+/** C_0 of a survivor's self-mask seed, from the dealer commitments its input commitment names. */
+function selfMaskCommitment (envelope: Signed | undefined, digest: Uint8Array, identity: Identity, context: RoundContext): ReturnType<typeof decodeAffine> {
+  if (envelope === undefined || !constantTimeEqual(signedDigest(envelope), digest)) {
+    throw new Unverifiable(`the transcript lacks the dealer commitments ${identity.id}'s input commitment names`)
   }
   const dealer = decodeOr(() => DealerCommitments.decode(envelope.body, { limits: { selfMask: MAX_SHARES, maskKey: MAX_SHARES } }), `dealer commitments of ${identity.id}`)
   if (!sameRef(dealer.ref, context) || !constantTimeEqual(dealer.dealer, identity.bytes) || dealer.selfMask.length === 0) {
@@ -191,7 +229,7 @@ async function selfMaskCommitment (envelope: Signed | undefined, identity: Ident
   return decodeOr(() => decodeAffine(dealer.selfMask[0]), `self-mask commitment of ${identity.id}`)
 }
 
-/** The advertised mask keys in the transcript, by hex peer id, each signed by its peer for this attempt. */
+/** The dropped peers' advertised mask keys in the transcript, by hex peer id, each signed by its peer for this attempt. */
 async function advertisedMaskKeys (transcript: RoundTranscript, context: RoundContext): Promise<Map<string, Uint8Array>> {
   const keys = new Map<string, Uint8Array>()
   for (const envelope of transcript.advertisements) {
@@ -205,18 +243,14 @@ async function advertisedMaskKeys (transcript: RoundTranscript, context: RoundCo
   return keys
 }
 
-function advertisedKey (keys: Map<string, Uint8Array>, peer: Uint8Array): Uint8Array {
-  const key = keys.get(toHex(peer))
-  if (key === undefined) throw new Unverifiable(`the transcript lacks the key advertisement of a peer in the masks (${toHex(peer).slice(0, 16)}...)`)
-  return key
-}
-
 /** A dropped peer's rebuilt mask key, checked against the public key it advertised. */
 async function droppedMaskKey (peer: Uint8Array, secrets: Map<string, Uint8Array>, keys: Map<string, Uint8Array>, crypto: CryptoSuite): Promise<ReturnType<typeof rebuildMaskKey>> {
   const value = secrets.get(`${toHex(peer)}/${ShareKind.MASK_KEY}`)
   if (value === undefined || !isScalar(value)) throw new Unverifiable(`the transcript lacks the mask key of a dropped peer (${toHex(peer).slice(0, 16)}...)`)
+  const advertised = keys.get(toHex(peer))
+  if (advertised === undefined) throw new Unverifiable(`the transcript lacks the key advertisement of a dropped peer (${toHex(peer).slice(0, 16)}...)`)
   const key = rebuildMaskKey(crypto.x25519, scalarFromBytes(value))
-  if (!constantTimeEqual(await key.publicKey(), advertisedKey(keys, peer))) throw new Unverifiable('a dropped peer\'s mask key is not the one it advertised')
+  if (!constantTimeEqual(await key.publicKey(), advertised)) throw new Unverifiable('a dropped peer\'s mask key is not the one it advertised')
   return key
 }
 

@@ -41,9 +41,11 @@ import { refOf } from '../../../src/protocol/round/wire.js'
 import { checkCommitments, holdersOf } from '../../../src/protocol/round/dealing.js'
 import { advertisementDigest, RosterView } from '../../../src/protocol/round/roster.js'
 import { TIMED_PHASES } from '../../../src/protocol/round/phases.js'
+import { TRANSCRIPT_LIMITS } from '../../../src/protocol/verification/audit.js'
+import { carryBits } from '../../../src/protocol/round/aggregator/integer-sum.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, DealerCommitments, EncryptedShare, InputCommitment, KeyAdvertisement, MaskedInputChunk,
-  NeighbourKeys, RoundResult, Roster, ShareCheck, ShareDelivery, ShareKeys, ShareKind, Signed, SurvivorSet, UnmaskShares, type RoundRef
+  NeighbourKeys, RoundResult, RoundTranscript, Roster, ShareCheck, ShareDelivery, ShareKeys, ShareKind, Signed, SurvivorSet, UnmaskShares, type RoundRef
 } from '../../../src/protocol/pb/messages.js'
 import {
   aggregatorAfter, createMutator, dealerCheats, deliverToParticipant, encryptionKeyOf, encryptionSecretOf, newParticipant, participantAfter, peerIndexOf,
@@ -92,7 +94,7 @@ const LIVE_ROUND_RUNS = 120
 const TYPED_REASONS: AbortReason[] = [
   'too-few-participants', 'too-many-participants', 'too-many-dropouts', 'too-few-neighbours', 'invalid-announcement',
   'invalid-roster', 'invalid-shares', 'invalid-commitment', 'invalid-survivor-set', 'invalid-consistency-proof', 'conflicting-request',
-  'invalid-result', 'reconstruction-failed', 'timeout', 'invalid-input', 'excluded'
+  'invalid-result', 'forged-result', 'reconstruction-failed', 'timeout', 'invalid-input', 'excluded'
 ]
 
 /** The reasons a participant may give for aborting on a bad message of each type. */
@@ -103,7 +105,7 @@ const PARTICIPANT_REASONS: Record<ParticipantType, AbortReason[]> = {
   'share-delivery': ['invalid-shares', 'too-few-neighbours'],
   'survivor-set': ['invalid-survivor-set', 'excluded', 'too-many-dropouts', 'too-few-neighbours'],
   'consistency-proof': ['invalid-consistency-proof', 'conflicting-request'],
-  result: ['invalid-result']
+  result: ['invalid-result', 'forged-result']
 }
 
 /** The reasons the aggregator may give for excluding the sender of a bad message of each type. */
@@ -418,7 +420,11 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         return unparsable ? 'unknown' : canonicalSame(ConsistencyProof, bytes, original) ? 'same' : 'valid'
       }
       case 'result': {
-        const envelope = decodeOr(Signed, bytes)
+        // the message is the round's transcript; the signed result is in it
+        const transcript = decodeOr(RoundTranscript, bytes, TRANSCRIPT_LIMITS)
+        const recorded = RoundTranscript.decode(original)
+        const resultBytes = transcript.result
+        const envelope = decodeOr(Signed, resultBytes)
         need(await verify(aggregatorIdentity(), SignatureDomain.result, envelope.body, envelope.signature), 'not signed by the aggregator')
         const r = decodeOr(RoundResult, envelope.body, { participants: MAX_SHARES, signatures: MAX_SHARES })
         need(refOk(r.ref), 'ref')
@@ -426,7 +432,7 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         need(sameBytes(r.survivorSet, survivorSetBytes), 'another survivor set')
         need(r.participants.length === fx.roster.size && r.participants.every((peer, i) => sameBytes(peer, fx.roster.peers[i])), 'another roster')
         need(r.sum.length === packedLength(TOTAL(), modulusBits()), 'sum length')
-        need(sameBytes(Signed.encode(envelope), bytes) && sameBytes(RoundResult.encode(r), envelope.body), 'not canonically encoded')
+        need(sameBytes(Signed.encode(envelope), resultBytes) && sameBytes(RoundResult.encode(r), envelope.body), 'not canonically encoded')
         // exactly valid signatures by distinct survivors, in signer order, this peer's own among them
         const survivors = SurvivorSet.decode(survivorSetBytes).survivors
         for (let i = 1; i < r.signatures.length; i++) need(compareBytes(r.signatures[i - 1].signer, r.signatures[i].signer) < 0, 'signatures not sorted')
@@ -438,7 +444,16 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
         need(r.signatures.length >= fx.roster.minSurvivors, 'too few signatures')
         need(sameBytes(r.beacon, fx.beacon), 'another beacon')
         need(vrfVerify(vrfPublicKeyOf(aggregatorIdentity().peerId), beaconInput(fx.context.sessionId, 1, 0, fx.beacon), r.beaconProof) !== undefined, 'a bad beacon proof')
-        return canonicalSame(Signed, bytes, original) ? 'same' : 'valid'
+        // Any other sum or carries is a forgery, which the commitments bind (the tamper suite shows each kind).
+        const honest = RoundResult.decode(Signed.decode(recorded.result).body)
+        const carryWidth = carryBits(SurvivorSet.decode(survivorSetBytes).survivors.length)
+        need(sameUnpacked(r.sum, honest.sum, modulusBits()), 'another sum')
+        need(sameUnpacked(r.carries, honest.carries, carryWidth), 'other carries')
+        // The rest of the transcript is checked against what its authors signed; a change there may or may
+        // not matter (an unused extra secret does not), which is the audit's business, not this oracle's.
+        const rest = (t: RoundTranscript): Uint8Array => RoundTranscript.encode({ ...t, result: new Uint8Array(0) })
+        if (!sameBytes(rest(transcript), rest(recorded))) return 'unknown'
+        return canonicalSame(RoundTranscript, bytes, original) ? 'same' : 'valid'
       }
     }
   })
@@ -458,6 +473,20 @@ async function hasLargeOrder (key: Uint8Array): Promise<boolean> {
   try {
     await fx.crypto.x25519.sharedSecret(new Uint8Array(32).fill(7), key)
     return true
+  } catch {
+    return false
+  }
+}
+
+/** Whether two packed vectors of TOTAL() values of `bits` bits hold the same values (false if either does not unpack). */
+function sameUnpacked (a: Uint8Array, b: Uint8Array, bits: number): boolean {
+  try {
+    const values = [a, b].map(packed => {
+      const out = new Uint32Array(TOTAL())
+      unpackInto(packed, bits, out, 'fill')
+      return out
+    })
+    return values[0].every((v, i) => v === values[1][i])
   } catch {
     return false
   }
@@ -668,7 +697,7 @@ async function checkParticipantCase (type: ParticipantType, kind: InputKind, p: 
       const result = events.find(e => e.type === 'result') as Extract<RoundEvent, { type: 'result' }>
       expect(result, context).toBeDefined()
       const expected = new Uint32Array(TOTAL())
-      unpackInto(RoundResult.decode(Signed.decode(bytes).body).sum, modulusBits(), expected, 'fill')
+      unpackInto(RoundResult.decode(Signed.decode(RoundTranscript.decode(bytes).result).body).sum, modulusBits(), expected, 'fill')
       expect(Array.from(result.outcome.quantizedSum), context).toEqual(Array.from(expected))
       if (verdict === 'same') expect(Array.from(result.outcome.quantizedSum)).toEqual(Array.from(honestSum))
       break

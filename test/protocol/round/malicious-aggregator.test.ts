@@ -13,7 +13,7 @@ import { exactSum } from '../../support/round-fixtures.js'
 import {
   advertisedPeers, consistencySignatures, editAdvertisement, forgedProof, foreignPublicKey, honest, isCanonical,
   keyAdvertisements, neighboursOf, ownersRevealedBothWays, Recorder, refOfScenario, relayedProof, reorderedRoster,
-  resignedAnnouncement, resignedResult, revealedShares, rosterOf, run, scenario, sentBy, survivorSetWithout, survivorsIn,
+  carrying, resignedAnnouncement, resignedResult, resultIn, revealedShares, rosterOf, run, scenario, sentBy, survivorSetWithout, survivorsIn,
   type Run, type Scenario, type Tamper
 } from '../../support/adversary.js'
 import type { AbortReason } from '../../../src/protocol/round/errors.js'
@@ -241,7 +241,8 @@ describe('an aggregator that shows different survivor sets to different peers (s
       const members = neighboursOf(s, b).filter(v => v !== w).slice(0, t - 1)
       withOutsider.set(b, await forgedProof(SPrime, [w, ...members].map(v => s.peers[v])))
     }
-    resultOverSPrime = await resignedResult(sent.of('result', 1)[0], s.peers[s.aggregator], r => ({ ...r, survivorSet: SPrime as Uint8Array<ArrayBuffer> }))
+    const genuine = sent.of('result', 1)[0]
+    resultOverSPrime = carrying(genuine, await resignedResult(resultIn(genuine), s.peers[s.aggregator], r => ({ ...r, survivorSet: SPrime as Uint8Array<ArrayBuffer> })))
   })
 
   type Log = Parameters<Tamper>[2]
@@ -356,7 +357,8 @@ describe('an aggregator that replays a message from another round or attempt', (
       const s = await scenario({ n: 5, shape: 'complete', ...now })
       current.set(what, s)
       const currentSet = (await recorded(s)).sent.of('survivor-set', 1)[0]
-      staleResult.set(what, await resignedResult(before.sent.of('result', 1)[0], s.peers[s.aggregator], r => ({ ...r, survivorSet: currentSet as Uint8Array<ArrayBuffer> })))
+      const stale = before.sent.of('result', 1)[0]
+      staleResult.set(what, carrying(stale, await resignedResult(resultIn(stale), s.peers[s.aggregator], r => ({ ...r, survivorSet: currentSet as Uint8Array<ArrayBuffer> }))))
     }
   })
 

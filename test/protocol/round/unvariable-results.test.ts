@@ -12,16 +12,18 @@ import { vrfProve, vrfSecretKeyOf } from '../../../src/protocol/crypto/ecvrf.js'
 import { beaconInput, nextBeacon } from '../../../src/protocol/election.js'
 import { Roster, RoundResult, Signed } from '../../../src/protocol/pb/messages.js'
 import { rehearseRoster } from '../../../src/simulation/simulation.js'
-import { honest, resignedResult, rosterOf, run, scenario, type Scenario } from '../../support/adversary.js'
+import { carrying, honest, resignedResult, rosterOf, run, scenario, type Scenario } from '../../support/adversary.js'
 import type { RoundEvent } from '../../../src/protocol/round/events.js'
 
 let s: Scenario
 let genuine: Uint8Array
+let transcript: Uint8Array
 
 beforeAll(async () => {
   s = await scenario({ n: 8 })
   const { report } = await run(s)
   genuine = report.aggregator.outcome!.signedResult
+  transcript = report.aggregator.outcome!.transcript!
 })
 
 const aggregatorPeer = (): Scenario['peers'][number] => s.peers[s.aggregator]
@@ -29,7 +31,7 @@ const aborts = (events: RoundEvent[]): string[] => events.flatMap(e => e.type ==
 
 /** Runs the scenario with every participant given `result` in place of the genuine one. */
 async function withResult (result: Uint8Array): Promise<string[][]> {
-  const { report } = await run(s, (message) => [message.type === 'result' ? { type: 'result', bytes: result } : message])
+  const { report } = await run(s, (message) => [message.type === 'result' ? { type: 'result', bytes: carrying(transcript, result) } : message])
   return honest(s).map(i => aborts(report.participants[i].events))
 }
 

@@ -14,6 +14,7 @@ import { verifyResult } from '../../../src/protocol/session/result-verification.
 import { vrfProve, vrfSecretKeyOf } from '../../../src/protocol/crypto/ecvrf.js'
 import { beaconInput } from '../../../src/protocol/election.js'
 import { startSimulation, updateFor } from '../../support/session-fixtures.js'
+import { carrying, resultIn } from '../../support/adversary.js'
 import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
 import type { SimulatedPeer } from '../../../src/simulation/peers.js'
 
@@ -25,7 +26,8 @@ beforeAll(async () => {
   const first = await startSimulation(5, 'forged-results')
   first.members.forEach((_, i) => first.submit(i, updateFor(i, 1)))
   await first.runUntilSettled([0, 1, 2, 3, 4])
-  genuine = [...first.members[0].settled.values()][0].signedResult
+  // a result travels as its transcript
+  genuine = [...first.members[0].settled.values()][0].transcript
   peers = first.members.map(m => m.peer)
 })
 
@@ -36,10 +38,10 @@ async function fresh (): Promise<SessionSimulation> {
   return s
 }
 
-/** Re-signs a result body with `key`, after `edit` changes it. */
+/** Re-signs the result in a transcript with `key`, after `edit` changes it. */
 async function resign (bytes: Uint8Array, key: SimulatedPeer, edit: (r: RoundResult) => RoundResult): Promise<Uint8Array> {
-  const body = edit(RoundResult.decode(Signed.decode(bytes).body))
-  return (await signed(RoundResult, body, key.privateKey, SignatureDomain.result)).bytes
+  const body = edit(RoundResult.decode(Signed.decode(resultIn(bytes)).body))
+  return carrying(bytes, (await signed(RoundResult, body, key.privateKey, SignatureDomain.result)).bytes)
 }
 
 async function offer (s: SessionSimulation, bytes: Uint8Array, from = 1): Promise<void> {
@@ -57,25 +59,25 @@ describe('a result that did not come from the elected aggregator', () => {
   })
 
   it('re-signed by a member the beacon did not elect is refused', async () => {
-    const aggregator = RoundResult.decode(Signed.decode(genuine).body).aggregator
+    const aggregator = RoundResult.decode(Signed.decode(resultIn(genuine)).body).aggregator
     const other = peers.find(p => compareBytes(p.identity.bytes, aggregator) !== 0)!
     // with a VRF proof of its own over the same round and beacon, so that only the election can tell
-    const ref = RoundResult.decode(Signed.decode(genuine).body).ref!
-    const proof = vrfProve(vrfSecretKeyOf(other.privateKey), beaconInput(ref.session, 1, ref.attempt, RoundResult.decode(Signed.decode(genuine).body).beacon))
+    const ref = RoundResult.decode(Signed.decode(resultIn(genuine)).body).ref!
+    const proof = vrfProve(vrfSecretKeyOf(other.privateKey), beaconInput(ref.session, 1, ref.attempt, RoundResult.decode(Signed.decode(resultIn(genuine)).body).beacon))
     const forged = await resign(genuine, other, r => ({ ...r, aggregator: other.identity.bytes as Uint8Array<ArrayBuffer>, beaconProof: proof as Uint8Array<ArrayBuffer> }))
-    await expect(verifyResult(sim.session, forged)).resolves.toBeDefined()
+    await expect(verifyResult(sim.session, resultIn(forged))).resolves.toBeDefined()
     await offer(sim, forged)
     expect(sim.members[0].core!.latestResult).toBeUndefined()
     expect(sim.members[0].logs.join('\n')).toMatch(/ignored a result: the aggregator of round 1 attempt 0 is/)
   })
 
   it('re-signed by its own aggregator under another beacon is refused for the next round', async () => {
-    const aggregator = peers.find(p => compareBytes(p.identity.bytes, RoundResult.decode(Signed.decode(genuine).body).aggregator) === 0)!
-    const ref = RoundResult.decode(Signed.decode(genuine).body).ref!
+    const aggregator = peers.find(p => compareBytes(p.identity.bytes, RoundResult.decode(Signed.decode(resultIn(genuine)).body).aggregator) === 0)!
+    const ref = RoundResult.decode(Signed.decode(resultIn(genuine)).body).ref!
     const beacon = new Uint8Array(32).fill(9)
     const proof = vrfProve(vrfSecretKeyOf(aggregator.privateKey), beaconInput(ref.session, 1, ref.attempt, beacon))
     const forged = await resign(genuine, aggregator, r => ({ ...r, beacon: beacon as Uint8Array<ArrayBuffer>, beaconProof: proof as Uint8Array<ArrayBuffer> }))
-    await expect(verifyResult(sim.session, forged)).resolves.toBeDefined()
+    await expect(verifyResult(sim.session, resultIn(forged))).resolves.toBeDefined()
     await offer(sim, forged)
     expect(sim.members[0].core!.latestResult).toBeUndefined()
     expect(sim.members[0].logs.join('\n')).toMatch(/ignored a result: result of round 1 carries a beacon other than the one round 0 gave/)
@@ -97,9 +99,9 @@ describe('a result that did not come from the elected aggregator', () => {
   })
 
   it('with a junk signature entry beside the real ones is refused', async () => {
-    const aggregator = peers.find(p => compareBytes(p.identity.bytes, RoundResult.decode(Signed.decode(genuine).body).aggregator) === 0)!
+    const aggregator = peers.find(p => compareBytes(p.identity.bytes, RoundResult.decode(Signed.decode(resultIn(genuine)).body).aggregator) === 0)!
     const forged = await resign(genuine, aggregator, r => ({ ...r, signatures: [...r.signatures, { signer: r.signatures[0].signer, signature: new Uint8Array(64) as Uint8Array<ArrayBuffer> }].sort((a, b) => compareBytes(a.signer, b.signer)) }))
-    await expect(verifyResult(sim.session, forged)).rejects.toThrow(/without repeats|does not verify/)
+    await expect(verifyResult(sim.session, resultIn(forged))).rejects.toThrow(/without repeats|does not verify/)
     await offer(sim, forged)
     expect(sim.members[0].core!.latestResult).toBeUndefined()
   })
@@ -113,9 +115,9 @@ describe('a result that did not come from the elected aggregator', () => {
     const ref = { session: sim.session.id as Uint8Array<ArrayBuffer>, round: 1n, attempt: 0 }
     const survivorSet = SurvivorSet.encode({ ref, survivors: survivors.map(s => s.bytes as Uint8Array<ArrayBuffer>) })
     const signatures = await Promise.all(identities.map(async (identity, i) => ({ signer: identity.bytes as Uint8Array<ArrayBuffer>, signature: await sign(outsiders[i], SignatureDomain.survivorSet, survivorSet) as Uint8Array<ArrayBuffer> })))
-    const body = RoundResult.decode(Signed.decode(genuine).body)
-    const forged = (await signed(RoundResult, { ...body, aggregator: minter.identity.bytes as Uint8Array<ArrayBuffer>, participants: survivors.map(s => s.bytes as Uint8Array<ArrayBuffer>), survivorSet, signatures: signatures.sort((a, b) => compareBytes(a.signer, b.signer)) }, minter.privateKey, SignatureDomain.result)).bytes
-    await expect(verifyResult(sim.session, forged)).rejects.toThrow(/not a member/)
+    const body = RoundResult.decode(Signed.decode(resultIn(genuine)).body)
+    const forged = carrying(genuine, (await signed(RoundResult, { ...body, aggregator: minter.identity.bytes as Uint8Array<ArrayBuffer>, participants: survivors.map(s => s.bytes as Uint8Array<ArrayBuffer>), survivorSet, signatures: signatures.sort((a, b) => compareBytes(a.signer, b.signer)) }, minter.privateKey, SignatureDomain.result)).bytes)
+    await expect(verifyResult(sim.session, resultIn(forged))).rejects.toThrow(/not a member/)
     await offer(sim, forged)
     expect(sim.members[0].core!.latestResult).toBeUndefined()
     expect(sim.members[0].settled.size).toBe(0)
@@ -125,7 +127,7 @@ describe('a result that did not come from the elected aggregator', () => {
     const minter = sim.members[1].peer
     for (const round of [2n ** 63n, 2n ** 53n, 2n ** 64n - 1n]) {
       const forged = await resign(genuine, minter, r => ({ ...r, ref: { ...r.ref!, round }, aggregator: minter.identity.bytes as Uint8Array<ArrayBuffer> }))
-      await expect(verifyResult(sim.session, forged)).rejects.toThrow(/round number/)
+      await expect(verifyResult(sim.session, resultIn(forged))).rejects.toThrow(/round number/)
       await offer(sim, forged)
       await sim.members[0].core!.notice(minter.identity, { presence: { latestRound: round, ready: true } })
       await sim.members[0].core!.notice(minter.identity, { result: { round, attempt: 0 } })

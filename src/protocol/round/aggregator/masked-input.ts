@@ -15,12 +15,11 @@
  * secret unmask will rebuild has at least t shares held by survivors that did not complain about its
  * dealer: a dealer proven to cheat can cost the round its attempt here, never after the reveal.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
 import { allocatePacked, packedLength, unpackInto } from '../../encoding/bit-pack.js'
-import { InputCommitment, MaskedInputChunk, Signed, SurvivorSet } from '../../pb/messages.js'
+import { InputCommitment, MaskedInputChunk, SurvivorSet, type Signed } from '../../pb/messages.js'
 import { MalformedCommitmentError } from '../../verification/commitment.js'
 import { ProtocolViolation } from '../errors.js'
-import { checkRef, decode, openSigned, refOf } from '../wire.js'
+import { checkRef, decode, openSigned, refOf, signedDigest } from '../wire.js'
 import { compareBytes, constantTimeEqual, equalBytes, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { MAX_SHARES } from '../../crypto/shamir.js'
@@ -76,7 +75,8 @@ export async function onMaskedChunk (state: AggregatorState, from: Identity, byt
 /**
  * Checks a whole upload against the commitment its last chunk carries: signed by its sender for this
  * attempt, naming as the masks in it exactly the sender's neighbours in U2 (those the aggregator
- * delivered shares from), and matching the upload (see UploadCheck).
+ * delivered shares from), the mask key it advertised and the dealer commitments it dealt with, and
+ * matching the upload (see UploadCheck).
  */
 async function acceptCommitment (state: AggregatorState, from: Identity, envelope: Signed | undefined, digest: UploadDigest): Promise<AcceptedCommitment> {
   const roster = state.roster!
@@ -89,6 +89,10 @@ async function acceptCommitment (state: AggregatorState, from: Identity, envelop
   if (commitment.maskedWith.length !== expected.length || commitment.maskedWith.some((peer, i) => !equalBytes(peer, expected[i]))) {
     throw new ProtocolViolation('invalid-commitment', 'the input commitment names masks other than those of its neighbours that shared keys')
   }
+  if (!equalBytes(commitment.maskKey, state.advertisements.get(from.id)!.maskKey)) throw new ProtocolViolation('invalid-commitment', 'the input commitment names a mask key other than the one its sender advertised')
+  if (!equalBytes(commitment.dealerCommitments, signedDigest(state.shareKeys.get(from.id)!.commitments))) {
+    throw new ProtocolViolation('invalid-commitment', 'the input commitment names dealer commitments other than those its sender dealt with')
+  }
   let matches: boolean
   try {
     matches = state.uploadCheck!.matches(digest, commitment.commitment)
@@ -97,7 +101,7 @@ async function acceptCommitment (state: AggregatorState, from: Identity, envelop
     throw err
   }
   if (!matches) throw new ProtocolViolation('invalid-commitment', 'the masked input is not the vector its sender committed to')
-  return { envelope, digest: sha256(Signed.encode(envelope)) }
+  return { envelope, digest: signedDigest(envelope) }
 }
 
 /** Takes a whole masked input whose share-check has now arrived into the sum for good. */

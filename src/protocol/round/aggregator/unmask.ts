@@ -148,8 +148,6 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   // Before the masks come off, the accumulator holds the integer sum's low bits: its carries past 2^m.
   const carries = carriesOf(accumulator, state.overflows!, bits)
   const secrets: RevealedSecret[] = []
-  // the keys the pairwise masks with dropped peers derive from: theirs, and their surviving neighbours'
-  const advertised = new Set<string>()
 
   for (const secret of neededSecrets(state)) {
     const { owner, kind, neighbours } = secret
@@ -160,9 +158,7 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
       continue
     }
     const maskKey = rebuildMaskKey(crypto.x25519, scalarFromBytes(value))
-    advertised.add(owner.id)
     for (const peer of neighbours) {
-      advertised.add(roster.identityOf(peer).id)
       const shared = await maskKey.sharedSecret(state.advertisements.get(roster.identityOf(peer).id)!.maskKey)
       const seed = pairwiseMaskKeyFromSecret(context, shared, owner.bytes, peer)
       await crypto.prg.open(seed).apply(accumulator, inverse(pairwiseMode(peer, owner.bytes)))
@@ -188,8 +184,10 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
     carries: pack(carries, carryBits(survivorIdentities.length)) as Uint8Array<ArrayBuffer>
   }, config.privateKey, SignatureDomain.result)
   state.status = 'done'
+  const transcript = transcriptOf(state, bytes, survivorIdentities, secrets)
   return {
-    messages: [{ to: 'all', type: 'result', bytes }],
+    // the result travels as its transcript, which holds it: every participant checks the sum before taking it
+    messages: [{ to: 'all', type: 'result', bytes: transcript }],
     events: [{
       type: 'result',
       outcome: {
@@ -200,7 +198,7 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
         survivors: survivorIdentities.map(i => i.id),
         quantizedSum,
         signedResult: bytes,
-        transcript: transcriptOf(state, bytes, survivorIdentities, secrets, advertised),
+        transcript,
         ...decodeAggregate(quantizedSum, params.encoding)
       }
     }]
@@ -209,15 +207,16 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
 
 /**
  * What anyone needs to check the sum: the signed result, the survivors' signed commitments and dealer
- * commitments, the advertised keys of the dropped peers a survivor masked with and of those survivors,
- * and the secrets rebuilt. All of it is the aggregator's own view, less the masked vectors themselves.
+ * commitments, the advertised keys of the dropped peers a survivor masked with, and the secrets
+ * rebuilt. All of it is the aggregator's own view, less the masked vectors themselves.
  */
-function transcriptOf (state: AggregatorState, result: Uint8Array, survivors: readonly Identity[], secrets: RevealedSecret[], advertised: ReadonlySet<string>): Uint8Array {
+function transcriptOf (state: AggregatorState, result: Uint8Array, survivors: readonly Identity[], secrets: RevealedSecret[]): Uint8Array {
+  const dropped = new Set(secrets.filter(s => s.kind === ShareKind.MASK_KEY).map(s => toHex(s.owner)))
   return RoundTranscript.encode({
     result: result as Uint8Array<ArrayBuffer>,
     commitments: survivors.map(i => state.commitments.get(i.id)!.envelope),
     dealerCommitments: survivors.map(i => state.shareKeys.get(i.id)!.commitments),
-    advertisements: state.roster!.identities.filter(i => advertised.has(i.id)).map(i => state.advertisements.get(i.id)!.envelope),
+    advertisements: state.roster!.identities.filter(i => dropped.has(toHex(i.bytes))).map(i => state.advertisements.get(i.id)!.envelope),
     secrets
   })
 }

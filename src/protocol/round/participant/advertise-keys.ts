@@ -17,7 +17,7 @@ import { ProtocolViolation } from '../errors.js'
 import { pairwiseMaskKey, shareCommitment, shareEncryptionKey } from '../masks.js'
 import { holdersOf } from '../dealing.js'
 import { advertisementDigest, RosterView } from '../roster.js'
-import { checkRef, checkSortedUnique, decode, openSigned, peerField, refOf, signedEnvelope } from '../wire.js'
+import { checkRef, checkSortedUnique, decode, openSigned, peerField, refOf, signedEnvelope, signedDigest } from '../wire.js'
 import { emptyStep, type Step } from '../events.js'
 import type { Neighbour, ParticipantState } from './state.js'
 
@@ -165,6 +165,7 @@ async function shareKeys (state: ParticipantState): Promise<Step> {
     sharesRoot: merkleRoot(shares.map(leafHash)) as Uint8Array<ArrayBuffer>,
     shareCount: shares.length
   }, config.privateKey, SignatureDomain.shareCommitments)
+  state.dealerCommitmentsDigest = signedDigest(commitments)
   state.status = 'share-keys'
   return {
     messages: [{ to: config.aggregator.bytes, type: 'share-keys', bytes: ShareKeys.encode({ ref, commitments, shares: shares as Array<Uint8Array<ArrayBuffer>> }) }],

@@ -9,11 +9,10 @@ import { compareBytes } from '../../crypto/bytes.js'
 import { SignatureDomain } from '../../crypto/identity.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { quantizeInto, quantizeWeight } from '../../encoding/quantize.js'
-import { sha256 } from '@noble/hashes/sha2.js'
-import { InputCommitment, MaskedInputChunk, Signed } from '../../pb/messages.js'
+import { InputCommitment, MaskedInputChunk, type Signed } from '../../pb/messages.js'
 import { Committer } from '../../verification/commitment.js'
 import { pairwiseMode, PRG_KEY_LENGTH, selfMaskKey } from '../masks.js'
-import { refOf, signedEnvelope } from '../wire.js'
+import { refOf, signedDigest, signedEnvelope } from '../wire.js'
 import type { ParticipantState } from './state.js'
 
 /** Coordinates per chunk: a multiple of 32, so packed chunks concatenate exactly. */
@@ -71,9 +70,11 @@ async function signedCommitment (state: ParticipantState, commitment: Uint8Array
     ref: refOf(context),
     peer: config.identity.bytes as Uint8Array<ArrayBuffer>,
     commitment: commitment as Uint8Array<ArrayBuffer>,
-    maskedWith: maskedWith.sort(compareBytes) as Array<Uint8Array<ArrayBuffer>>
+    maskedWith: maskedWith.sort(compareBytes) as Array<Uint8Array<ArrayBuffer>>,
+    maskKey: state.keys!.maskPublic as Uint8Array<ArrayBuffer>,
+    dealerCommitments: state.dealerCommitmentsDigest! as Uint8Array<ArrayBuffer>
   }
   const envelope = await signedEnvelope(InputCommitment, body, config.privateKey, SignatureDomain.inputCommitment)
-  state.commitmentDigest = sha256(Signed.encode(envelope))
+  state.commitmentDigest = signedDigest(envelope)
   return envelope
 }

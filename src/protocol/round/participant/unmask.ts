@@ -8,7 +8,8 @@ import { SignatureDomain, verify } from '../../crypto/identity.js'
 import { MAX_SHARES } from '../../crypto/shamir.js'
 import { unpackInto } from '../../encoding/bit-pack.js'
 import { decodeAggregate } from '../../encoding/dequantize.js'
-import { ConsistencyProof, RoundResult, ShareKind, Signed, UnmaskShares, type RevealedShare } from '../../pb/messages.js'
+import { ConsistencyProof, RoundResult, RoundTranscript, ShareKind, Signed, UnmaskShares, type RevealedShare } from '../../pb/messages.js'
+import { auditTranscript, TRANSCRIPT_LIMITS } from '../../verification/audit.js'
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, decode, openSigned, peerField, refOf } from '../wire.js'
 import { beaconProblem, signatureProblem } from '../result-checks.js'
@@ -55,9 +56,14 @@ export async function onConsistencyProof (state: ParticipantState, bytes: Uint8A
   }
 }
 
-export async function onResult (state: ParticipantState, bytes: Uint8Array): Promise<Step> {
+/**
+ * The result comes as its transcript (verification/audit.ts), which holds the signed result: it is taken
+ * only once the transcript shows the sum is the survivors' inputs.
+ */
+export async function onResult (state: ParticipantState, transcript: Uint8Array): Promise<Step> {
   const { config, context } = state
   const { encoding, dimension } = config.params
+  const bytes = decode(RoundTranscript, transcript, 'invalid-result', 'result transcript', { limits: TRANSCRIPT_LIMITS }).result
   const envelope = decode(Signed, bytes, 'invalid-result', 'result')
   const body = await openSigned(envelope, config.aggregator, SignatureDomain.result, 'invalid-result', 'result')
   const result = decode(RoundResult, body, 'invalid-result', 'result', { limits: { participants: MAX_SHARES, signatures: MAX_SHARES } })
@@ -86,6 +92,9 @@ export async function onResult (state: ParticipantState, bytes: Uint8Array): Pro
   } catch (err: any) {
     throw new ProtocolViolation('invalid-result', `result sum: ${err.message}`)
   }
+  const audit = await auditTranscript(transcript, config.params, config.crypto, { result: bytes, signaturesChecked: true })
+  if (audit.verdict === 'forged') throw new ProtocolViolation('forged-result', `the aggregator signed a wrong sum: ${audit.reason}`)
+  if (audit.verdict === 'unverifiable') throw new ProtocolViolation('invalid-result', `the result's transcript does not verify it: ${audit.reason}`)
   state.status = 'done'
   const members = state.signedSurvivors!.members
   return {
@@ -100,6 +109,7 @@ export async function onResult (state: ParticipantState, bytes: Uint8Array): Pro
         survivors: roster.identities.filter(i => members.has(toHex(i.bytes))).map(i => i.id),
         quantizedSum,
         signedResult: bytes,
+        transcript,
         ...decodeAggregate(quantizedSum, encoding)
       }
     }]
