@@ -1,9 +1,14 @@
-/** How the `secagg` command ends: 0 done, 1 something failed at run time, 2 the input was wrong. */
+/**
+ * How the `secagg` command ends: 0 done, 1 something failed at run time, 2 the input was wrong, 3 a
+ * round's transcript convicts its aggregator of a forged sum (`secagg verify`).
+ */
 import { DaemonInputError } from '../daemon/errors.js'
 import { InvalidSessionConfigError } from '../node/session-config.js'
 
 export const EXIT_FAILURE = 1
 export const EXIT_BAD_INPUT = 2
+/** `secagg verify`: the transcript shows that the sum its aggregator signed is not the survivors' inputs. */
+export const EXIT_FORGED = 3
 
 /** A failure to report in one line, with its exit code. */
 export class CliError extends Error {

@@ -10,7 +10,7 @@ import type { Argv } from 'yargs'
 export const ENV_PREFIX = 'SECAGG'
 
 /** Every command that takes flags, as typed after `secagg`. */
-export const ENV_COMMANDS = ['node', 'keygen', 'session create', 'status', 'submit', 'result', 'testnet'] as const
+export const ENV_COMMANDS = ['node', 'keygen', 'session create', 'status', 'submit', 'result', 'verify', 'testnet'] as const
 export type EnvCommand = typeof ENV_COMMANDS[number]
 
 /** The prefix of a command's variables, without the underscore before the flag: SECAGG_SESSION_CREATE. */

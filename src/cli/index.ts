@@ -15,6 +15,7 @@ import { sessionCommand } from './cmds/session/index.js'
 import { statusCommand } from './cmds/status/index.js'
 import { submitCommand } from './cmds/submit/index.js'
 import { testnetCommand } from './cmds/testnet/index.js'
+import { verifyCommand } from './cmds/verify/index.js'
 
 // Said, not refused: an operator who still sets SECAGG_DATA_DIR learns why the node runs elsewhere
 const unread = unreadVariables(process.env)
@@ -32,6 +33,7 @@ await yargs(hideBin(process.argv))
   .command(statusCommand as any)
   .command(submitCommand as any)
   .command(resultCommand as any)
+  .command(verifyCommand as any)
   .command(testnetCommand as any)
   .demandCommand(1, 'name a command; see --help')
   .strict()

@@ -1,14 +1,19 @@
 /**
  * The local HTTP API a trainer talks to (described in openapi.json, served at /openapi.json): submit an
- * update, wait for its round, fetch results, follow a session's rounds as server-sent events, check
+ * update, wait for its round, fetch results, check a round's sum from its transcript (or take the
+ * transcript away to check it elsewhere), follow a session's rounds as server-sent events, check
  * health. Every request carries the bearer token from the data directory; every error is a JSON body
  * `{ statusCode, code, message }` naming what was wrong.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import openapi from './openapi.json' with { type: 'json' }
 import { DaemonInputError } from './errors.js'
 import { parseNpy } from './npy.js'
+import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
+import { auditTranscript, type AuditVerdict } from '../protocol/verification/audit.js'
+import type { ResolvedParams } from '../protocol/round/params.js'
 import type { DaemonMetrics } from './metrics.js'
 import type { Logger } from './logger.js'
 import type { RoundRecord, SessionWorker, UpdateStatus } from './session-worker.js'
@@ -36,6 +41,40 @@ const MAX_WAIT_SECONDS = 300
 // A .npy header takes at most 10 KiB more than the values; float64 doubles the values.
 const NPY_SLACK = 16 * 1024
 
+/**
+ * A round's audit, as GET /v1/sessions/{session}/rounds/{round}/verification answers it and `secagg
+ * verify` prints it. The daemon always knows the round, attempt, aggregator and survivors (from the
+ * round it holds); a transcript checked offline that is too broken to name them leaves them out.
+ */
+export interface RoundVerification {
+  round?: number
+  attempt?: number
+  aggregator?: string
+  verdict: AuditVerdict['verdict']
+  /** Why the transcript is not a proof of the sum: what it shows wrong (forged), or what it lacks (unverifiable). */
+  reason?: string
+  /** How many survivors' inputs the sum is of. */
+  survivors?: number
+  transcriptBytes: number
+  /** Milliseconds the audit took. */
+  auditMs: number
+}
+
+/** A verdict as a RoundVerification; `known` fills in what the verdict itself does not name. */
+export function verificationOf (verdict: AuditVerdict, transcriptBytes: number, auditMs: number, known?: { round: number, attempt: number, aggregator: string, survivors: number }): RoundVerification {
+  const named = verdict.verdict === 'unverifiable' ? known : { ...known, round: verdict.round, attempt: verdict.attempt, aggregator: verdict.aggregator }
+  return {
+    ...(named?.round !== undefined ? { round: named.round } : {}),
+    ...(named?.attempt !== undefined ? { attempt: named.attempt } : {}),
+    ...(named?.aggregator !== undefined ? { aggregator: named.aggregator } : {}),
+    verdict: verdict.verdict,
+    ...(verdict.verdict !== 'verified' ? { reason: verdict.reason } : {}),
+    ...(verdict.verdict === 'verified' ? { survivors: verdict.survivors.length } : known !== undefined ? { survivors: known.survivors } : {}),
+    transcriptBytes,
+    auditMs: Math.round(auditMs * 10) / 10
+  }
+}
+
 interface RoundRequest { Params: { session: string, round: string }, Querystring: { wait?: number } }
 
 const waitQuery = { type: 'object', additionalProperties: false, properties: { wait: { type: 'number', minimum: 0, maximum: MAX_WAIT_SECONDS } } } as const
@@ -58,6 +97,26 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
       reply.raw.end()
     }
   })
+
+  // A round's audit is CPU work on the event loop every session shares (up to about a second at
+  // d = 10^6, as for the audit each participant runs of its own round's result): audits run one at a
+  // time, each after the I/O already waiting, and once per round held, however often it is asked for.
+  const audits = new WeakMap<RoundRecord, Promise<{ verdict: AuditVerdict, ms: number }>>()
+  let auditing: Promise<unknown> = Promise.resolve()
+  const audit = async (record: RoundRecord, params: ResolvedParams): Promise<{ verdict: AuditVerdict, ms: number }> => {
+    let done = audits.get(record)
+    if (done === undefined) {
+      done = auditing.then(async () => {
+        await new Promise(resolve => setImmediate(resolve))
+        const started = performance.now()
+        const verdict = await auditTranscript(record.transcript, params, nodeCryptoSuite).catch((err: Error): AuditVerdict => ({ verdict: 'unverifiable', reason: err.message }))
+        return { verdict, ms: performance.now() - started }
+      })
+      auditing = done
+      audits.set(record, done)
+    }
+    return done
+  }
 
   app.addContentTypeParser(['application/octet-stream', 'application/x-npy'], { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
 
@@ -166,6 +225,18 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     const record = await roundRecord(request, reply)
     return reply.type('application/octet-stream').header('x-secagg-round', String(record.round))
       .send(Buffer.from(record.signedResult.buffer, record.signedResult.byteOffset, record.signedResult.byteLength))
+  })
+
+  app.get<RoundRequest>('/v1/sessions/:session/rounds/:round/verification', { schema: { querystring: waitQuery } }, async (request, reply) => {
+    const worker = find(backend, request.params.session)
+    const record = await roundRecord(request, reply)
+    if (record.transcript.length === 0) throw new DaemonInputError('no-transcript', `this node holds no transcript of round ${record.round} of session ${worker.name}`, 404)
+    if (request.headers.accept?.includes('application/octet-stream') === true) {
+      return reply.type('application/octet-stream').header('x-secagg-round', String(record.round))
+        .send(Buffer.from(record.transcript.buffer, record.transcript.byteOffset, record.transcript.byteLength))
+    }
+    const { verdict, ms } = await audit(record, worker.session.params)
+    return verificationOf(verdict, record.transcript.byteLength, ms, { round: record.round, attempt: record.attempt, aggregator: record.aggregator, survivors: record.survivors.length })
   })
 
   app.get<{ Params: { session: string } }>('/v1/sessions/:session/events', async (request, reply) => {

@@ -41,6 +41,12 @@ export interface RoundRecord {
   completedAt: number
   /** The result as its aggregator signed it, for anyone who wants to check it. */
   signedResult: Uint8Array
+  /**
+   * The round's transcript (protobuf RoundTranscript), which holds the signed result: anyone with the
+   * session file checks with it that the sum is the survivors' inputs (auditTranscript, `secagg verify`).
+   * Empty only for a fetched result that came without one, which the session core never adopts.
+   */
+  transcript: Uint8Array
   /** The update of this node that the round aggregated, if any. */
   update?: string
   /** How many of that update's coordinates were clipped to the session's range. */
@@ -154,7 +160,7 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
    */
   onFetchedResult (outcome: RoundOutcome): void {
     if (this.results.some(r => r.round === outcome.round)) return
-    this.emit('result', this.remember({ ...outcome, completedAt: Date.now() }))
+    this.emit('result', this.remember({ ...outcome, transcript: outcome.transcript ?? new Uint8Array(0), completedAt: Date.now() }))
   }
 
   /** The round number the next update would go into. */
@@ -242,6 +248,7 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
       sum: result.sum,
       mean: result.mean,
       signedResult: result.signedResult,
+      transcript: result.transcript,
       completedAt: Date.now(),
       update: update.id,
       clipped: result.clipped

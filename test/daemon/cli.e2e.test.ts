@@ -31,7 +31,7 @@ async function exists (path: string): Promise<boolean> {
 
 describe('secagg', () => {
   it.each([
-    ['node', '--api-port'], ['keygen', '--force'], ['session create', '--min-participants'], ['status', '--data-dir'], ['submit', '--weight'], ['result', '--round']
+    ['node', '--api-port'], ['keygen', '--force'], ['session create', '--min-participants'], ['status', '--data-dir'], ['submit', '--weight'], ['result', '--round'], ['verify', '--session-file']
   ])('explains "%s" with --help and examples', async (command, option) => {
     const run = await secagg([...command.split(' '), '--help'])
     expect(run.code).toBe(0)
@@ -192,7 +192,7 @@ async function secaggIn (dir: string, args: string[], env: Record<string, string
 }
 
 /** Every command that takes flags. */
-const COMMANDS = ['node', 'keygen', 'session create', 'status', 'submit', 'result', 'testnet'] as const
+const COMMANDS = ['node', 'keygen', 'session create', 'status', 'submit', 'result', 'verify', 'testnet'] as const
 
 /** The documented rule: `secagg session create --max-weight` is SECAGG_SESSION_CREATE_MAX_WEIGHT. */
 function variableOf (command: typeof COMMANDS[number], flag: string): string {
