@@ -9,9 +9,10 @@
  *
  * A peer's update is the change local training made to the round's model, weighted by its number of
  * examples. In some rounds some peers drop out in the middle of the protocol: their updates are in
- * neither average, and the round completes without them.
+ * neither average, and the round completes without them. Every round's sum is audited from its
+ * transcript, as anyone holding the session file could: a wrong sum stops the run.
  */
-import { createSecAggNode, defineSession, RoundFailedError, sessionTopic, type AggregateResult, type JoinedSession, type Phase, type SecAggServices } from 'libp2p-secagg'
+import { auditTranscript, createSecAggNode, defineSession, nodeCryptoSuite, openSession, RoundFailedError, sessionTopic, type AggregateResult, type JoinedSession, type Phase, type ResolvedParams, type SecAggServices } from 'libp2p-secagg'
 import { multiaddr } from '@multiformats/multiaddr'
 import { seededUniform, splitData, type SplitOptions } from './data.js'
 import { PARAMETERS, accuracy, train, type TrainingOptions } from './model.js'
@@ -68,12 +69,14 @@ export interface FederatedRound {
   largestUpdate: number
   /** Milliseconds the secure aggregation took. */
   secureMs: number
+  /** Milliseconds auditing the round's transcript took (the sum verified, or the run stops). */
+  auditMs: number
 }
 
 type Node = Libp2p<SecAggServices>
 
 /** Connects n nodes to each other on loopback and joins them to one closed session. */
-async function startPeers (options: FederatedOptions, maxWeight: number): Promise<{ nodes: Node[], sessions: JoinedSession[] }> {
+async function startPeers (options: FederatedOptions, maxWeight: number): Promise<{ nodes: Node[], sessions: JoinedSession[], params: ResolvedParams }> {
   const nodes: Node[] = []
   for (let i = 0; i < options.peers; i++) nodes.push(await createSecAggNode({ listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }))
   for (const [i, node] of nodes.entries()) {
@@ -96,7 +99,7 @@ async function startPeers (options: FederatedOptions, maxWeight: number): Promis
   // every node hears the session's topic from someone before the first announcement goes out
   const topic = sessionTopic(sessions[0].id)
   while (nodes.some(node => node.services.pubsub.getSubscribers(topic).length === 0)) await new Promise(resolve => setTimeout(resolve, 100))
-  return { nodes, sessions }
+  return { nodes, sessions, params: openSession(session).params }
 }
 
 /** In every second round, `dropsPerRound` different peers, each with a phase to drop out in. */
@@ -152,7 +155,7 @@ async function allHoldResult (sessions: JoinedSession[], round: number): Promise
 export async function trainFederated (options: FederatedOptions, onRound: (round: FederatedRound) => void = () => {}): Promise<FederatedRound[]> {
   const data = splitData({ ...options.split, peers: options.peers, seed: options.seed })
   const weights = data.peers.map(d => d.size)
-  const { nodes, sessions } = await startPeers(options, Math.max(...weights))
+  const { nodes, sessions, params } = await startPeers(options, Math.max(...weights))
   const models: Record<'secure' | 'plaintext' | 'central', Float32Array> = { secure: new Float32Array(PARAMETERS), plaintext: new Float32Array(PARAMETERS), central: new Float32Array(PARAMETERS) }
   const rounds: FederatedRound[] = []
   try {
@@ -171,6 +174,10 @@ export async function trainFederated (options: FederatedOptions, onRound: (round
       const result = results.find(r => r !== undefined)
       if (result === undefined) throw new Error(`round ${round}: no peer got a result`)
       await allHoldResult(sessions, result.round)
+      const audited = performance.now()
+      const audit = await auditTranscript(result.transcript, params, nodeCryptoSuite)
+      if (audit.verdict !== 'verified') throw new Error(`round ${round}: the sum does not verify from its transcript (${audit.verdict}: ${audit.reason})`)
+      const auditMs = performance.now() - audited
       result.mean.forEach((v, j) => { models.secure[j] += v })
 
       const survivors = result.survivors.map(id => nodes.findIndex(node => node.peerId.toString() === id))
@@ -191,7 +198,8 @@ export async function trainFederated (options: FederatedOptions, onRound: (round
         clipped: survivors.reduce((sum, i) => sum + (results[i]?.clipped ?? 0), 0),
         coordinates: survivors.length * PARAMETERS,
         largestUpdate: Math.max(...survivors.map(i => secureUpdates[i].reduce((m, v) => Math.max(m, Math.abs(v)), 0))),
-        secureMs
+        secureMs,
+        auditMs
       }
       rounds.push(record)
       onRound(record)

@@ -59,10 +59,10 @@ try {
 const { federated, chart } = run
 const pct = (v: number): string => `${(100 * v).toFixed(2)}%`.padStart(7)
 process.stdout.write(`${federated.peers} peers, ${federated.rounds} rounds, clip ±${federated.clip}, ${federated.dropsPerRound} dropping out of every second round\n`)
-process.stdout.write('round  secure  plaintext  central  survivors  clipped\n')
+process.stdout.write('round  secure  plaintext  central  survivors  clipped  audited\n')
 const rounds = await trainFederated(federated, (r) => {
   const drops = [...r.dropped.map(d => `peer ${d.peer} left in ${d.phase}`), ...r.failed.map(peer => `peer ${peer}'s round failed`)].join(', ')
-  process.stdout.write(`${String(r.round).padStart(5)}  ${pct(r.secure)}  ${pct(r.plaintext)}    ${pct(r.central)}  ${String(r.survivors).padStart(9)}  ${String(r.clipped).padStart(7)}${drops === '' ? '' : `  (${drops})`}\n`)
+  process.stdout.write(`${String(r.round).padStart(5)}  ${pct(r.secure)}  ${pct(r.plaintext)}    ${pct(r.central)}  ${String(r.survivors).padStart(9)}  ${String(r.clipped).padStart(7)}  ${`${Math.round(r.auditMs)} ms`.padStart(7)}${drops === '' ? '' : `  (${drops})`}\n`)
 })
 await writeFile(chart, renderChart(federated, rounds))
 const worst = Math.max(...rounds.map(r => Math.abs(r.secure - r.plaintext)))

@@ -1,13 +1,17 @@
 /**
  * Checks a round the way an outsider holding only the session file can: the signed result verifies,
  * states what the peers reported, and names as aggregator the peer that the previous round's signed
- * result elects for that attempt. A wrong rotation (a peer that was not elected, or an election
- * someone could have steered) shows up here, whatever the peers themselves believe.
+ * result elects for that attempt; and the round's transcript shows its sum is the survivors' inputs. A
+ * wrong rotation (a peer that was not elected, or an election someone could have steered) or a wrong
+ * sum shows up here, whatever the peers themselves believe.
  */
 import { electAggregator, genesisBeacon, nextBeacon } from '../protocol/election.js'
 import { identityOf } from '../protocol/crypto/identity.js'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { verifyResult } from '../protocol/session/result-verification.js'
+import { RoundTranscript } from '../protocol/pb/messages.js'
+import { auditTranscript } from '../protocol/verification/audit.js'
+import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
 import type { Session } from '../node/session-config.js'
 
 export interface ReportedRound {
@@ -15,6 +19,17 @@ export interface ReportedRound {
   attempt: number
   aggregator: string
   survivors: string[]
+}
+
+/** The signed result a round's transcript holds. */
+export function signedResultOf (transcript: Uint8Array): Uint8Array {
+  return RoundTranscript.decode(transcript).result
+}
+
+/** What is wrong with a round's sum, from its transcript; empty when it verifies. */
+export async function auditSum (session: Session, transcript: Uint8Array): Promise<string[]> {
+  const audit = await auditTranscript(transcript, session.params, nodeCryptoSuite)
+  return audit.verdict === 'verified' ? [] : [`the sum does not verify from the round's transcript (${audit.verdict}): ${audit.reason}`]
 }
 
 /**

@@ -119,10 +119,10 @@ export function detectedText (detected: RoundReport['detected']): string {
 }
 
 function table (reports: RoundReport[]): string {
-  const header = ['round', 'attempt', 'aggregator', 'participants', 'survivors', 'dropped', 'detected', 'excluded', 'exact', 'max |error|', 'round ms', 'before ms', ...TIMED_PHASES.map(p => `${p} ms`), 'delivery ms', 'KB sent', 'KB received', 'peers counted', 'problems']
+  const header = ['round', 'attempt', 'aggregator', 'participants', 'survivors', 'dropped', 'detected', 'excluded', 'exact', 'verified', 'max |error|', 'round ms', 'before ms', ...TIMED_PHASES.map(p => `${p} ms`), 'delivery ms', 'KB sent', 'KB received', 'peers counted', 'problems']
   const rows = reports.map(r => [
     String(r.round), String(r.attempt), r.aggregator, String(r.participants), String(r.survivors), r.dropped.join(', ') || '-', detectedText(r.detected), r.excluded.join(', ') || '-',
-    r.exact ? 'yes' : 'NO', r.maxAbsError.toExponential(1), String(Math.round(r.ms)), String(r.beforeMs),
+    r.exact ? 'yes' : 'NO', r.verified ? 'yes' : 'NO', r.maxAbsError.toExponential(1), String(Math.round(r.ms)), String(r.beforeMs),
     ...TIMED_PHASES.map(p => String(r.phaseMs[p] ?? '-')), String(r.deliveryMs), String(Math.round(r.bytes.sent / 1024)), String(Math.round(r.bytes.received / 1024)), String(r.bytes.peers),
     r.problems.join('; ') || '-'
   ])
@@ -180,7 +180,7 @@ tr.bad td { background: #fdecea; }
 <body>
 <h1>libp2p-secagg testnet <span class="verdict">${verdict}</span></h1>
 <p class="meta">${run.peers} secagg node processes over ${escape(run.transport)}, ${run.rounds} rounds at d = ${run.dimension.toLocaleString('en')}, seed ${escape(run.seed)}; faults: ${escape(run.faults)}. Started ${escape(run.startedAt.toISOString())}.</p>
-<p>Each round's sum is checked against the exact sum of its survivors' inputs (the inputs lie on the quantization grid, so a correct secure sum equals it bit for bit), and each round's aggregator against the one the previous round's signed result elects.</p>
+<p>Each round's sum is checked against the exact sum of its survivors' inputs (the inputs lie on the quantization grid, so a correct secure sum equals it bit for bit), audited from the round's transcript as anyone holding the session file could (verified: the sum matches the survivors' commitments), and each round's aggregator is checked against the one the previous round's signed result elects.</p>
 ${time}
 <p>A peer killed in the middle of a phase costs it about a second: its connections close, and if it is not back within the grace the aggregator stops waiting for it ("connection closed" in the table); a peer still connected but silent is waited for until the phase's own deadline ("deadline"). Each is shown with how long the phase had been open when the wait ended. The grey bar is the whole round: also the time before the completing attempt began (the election and any failed attempts: "before" in the table) and after its aggregator held the result, until every surviving peer had it ("delivery").</p>
 ${bytes}

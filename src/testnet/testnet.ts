@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createIdentity, ensureDataDir, KEY_FILE, UPDATES_DIR } from '../daemon/data-dir.js'
 import { defineSession, openSession, type Session, type SessionConfig } from '../node/session-config.js'
-import { auditRound } from './audit.js'
+import { auditRound, auditSum, signedResultOf } from './audit.js'
 import { isRunning, requestAlone, startDaemon, type DaemonProcess } from './daemon-process.js'
 import { followEvents } from './event-stream.js'
 import { gridInputs, planRounds, type DropSpec, type RoundPlan } from './schedule.js'
@@ -58,6 +58,8 @@ export interface RoundReport {
   excluded: string[]
   /** The result's sum equals the exact sum of the survivors' inputs, bit for bit. */
   exact: boolean
+  /** The round's transcript, fetched from a surviving peer, shows the sum is the survivors' inputs. */
+  verified: boolean
   /** The largest difference between the result's mean and the plaintext mean of the survivors' inputs. */
   maxAbsError: number
   /** Milliseconds in each phase of the completed attempt, as its aggregator reported them. */
@@ -279,13 +281,15 @@ export class Testnet {
     const ended = performance.now()
     const ms = ended - started
     const got = results.filter((r): r is RoundResult => r !== undefined)
-    const report: RoundReport = { round: plan.round, attempt: -1, aggregator: '', participants: 0, survivors: 0, dropped, detected, excluded: [], exact: false, maxAbsError: Infinity, phaseMs: {}, bytes: { sent: 0, received: 0, peers: 0 }, ms, beforeMs: 0, deliveryMs: 0, problems }
+    const report: RoundReport = { round: plan.round, attempt: -1, aggregator: '', participants: 0, survivors: 0, dropped, detected, excluded: [], exact: false, verified: false, maxAbsError: Infinity, phaseMs: {}, bytes: { sent: 0, received: 0, peers: 0 }, ms, beforeMs: 0, deliveryMs: 0, problems }
     if (got.length === 0) {
       problems.push('no peer got a result')
       this.lastSigned = null
     } else {
       const result = got[0]
-      problems.push(...await this.audit(this.peers[results.indexOf(result)], result))
+      const audit = await this.audit(this.peers[results.indexOf(result)], result)
+      problems.push(...audit.problems)
+      report.verified = audit.verified
       Object.assign(report, { attempt: result.attempt, aggregator: this.nameOf(result.aggregator), participants: result.participants.length, survivors: result.survivors.length })
       if (got.some(r => r.sum.some((v, j) => v !== result.sum[j]))) problems.push('peers got different results')
       const survivors = result.survivors.map(id => this.peerIds.indexOf(id))
@@ -330,24 +334,24 @@ export class Testnet {
   }
 
   /**
-   * Checks the round's signed result as an outsider would, and that the previous round's result elected
-   * its aggregator; keeps it for the next round's check.
+   * Checks the round as an outsider would, from its transcript (which holds the signed result): its sum,
+   * and that the previous round's result elected its aggregator; keeps the signed result for the next
+   * round's check.
    */
-  private async audit (holder: DaemonProcess, result: RoundResult): Promise<string[]> {
-    const response = await holder.api(`/v1/sessions/testnet/rounds/${result.round}/signed`).catch((err: Error) => err)
-    if (response instanceof Error) {
+  private async audit (holder: DaemonProcess, result: RoundResult): Promise<{ problems: string[], verified: boolean }> {
+    const path = `/v1/sessions/testnet/rounds/${result.round}/verification`
+    const response = await holder.api(path, { headers: { accept: 'application/octet-stream' } }).catch((err: Error) => err)
+    if (response instanceof Error || response.status !== 200) {
       this.lastSigned = null
-      return [`could not fetch the signed result of round ${result.round}: ${response.message}`]
+      return { problems: [`could not fetch the transcript of round ${result.round}: ${response instanceof Error ? response.message : response.status}`], verified: false }
     }
-    if (response.status !== 200) {
-      this.lastSigned = null
-      return [`no signed result for round ${result.round}: ${response.status}`]
-    }
-    const signed = new Uint8Array(await response.arrayBuffer())
+    const transcript = new Uint8Array(await response.arrayBuffer())
+    const sum = await auditSum(this.session!, transcript)
+    const signed = signedResultOf(transcript)
     // after a round that left no result, the chain of beacons is not known here: check nothing of it
-    const problems = this.lastSigned === null ? [] : await auditRound(this.session!, this.peerIds, this.lastSigned, signed, result)
+    const chain = this.lastSigned === null ? [] : await auditRound(this.session!, this.peerIds, this.lastSigned, signed, result)
     this.lastSigned = signed
-    return problems
+    return { problems: [...sum, ...chain], verified: sum.length === 0 }
   }
 
   private async submit (peer: DaemonProcess, values: Float32Array): Promise<string> {

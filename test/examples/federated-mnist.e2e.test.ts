@@ -33,6 +33,8 @@ describe('the federated MNIST example', () => {
       // the clip range covers these updates
       expect(r.largestUpdate).toBeLessThan(options.clip)
       expect(r.clipped).toBe(0)
+      // audited from its transcript (trainFederated stops on a sum that does not verify)
+      expect(r.auditMs).toBeGreaterThan(0)
     }
     expect(rounds[3].secure).toBeGreaterThan(rounds[0].secure)
     expect(rounds[3].secure).toBeGreaterThan(0.8)

@@ -19,6 +19,7 @@ function round (n: number, overrides: Partial<RoundReport> = {}): RoundReport {
     detected: [{ peer: 'peer-3', phase: 'share-keys', cause: 'connection-closed', waited: 1040 }],
     excluded: [],
     exact: true,
+    verified: true,
     maxAbsError: 0,
     phaseMs: { 'advertise-keys': 1200, 'share-keys': 300, 'masked-input': 900, 'consistency-check': 40, unmask: 250 },
     bytes: { sent: 3 * 2 ** 20, received: 2 * 2 ** 20, peers: 5 },

@@ -103,7 +103,7 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
     for (const r of reports) if (r.detected.length > 0) say(`round ${r.round} dropouts: ${detectedText(r.detected)}`)
     for (const r of failed) for (const problem of r.problems) say(`round ${r.round}: ${problem}`)
     say(passed
-      ? `\nPASS: ${reports.length} rounds, every result the exact sum of its survivors' inputs, every aggregator the one the round before elected (${new Set(reports.map(r => r.aggregator)).size} different)`
+      ? `\nPASS: ${reports.length} rounds, every result the exact sum of its survivors' inputs and verified from its transcript, every aggregator the one the round before elected (${new Set(reports.map(r => r.aggregator)).size} different)`
       : `\nFAIL: ${rounds - reports.length + failed.length} of ${rounds} rounds went wrong or did not run`)
   }
   if (!passed) process.exitCode = 1
@@ -112,9 +112,9 @@ export async function testnetHandler (args: TestnetArgs): Promise<void> {
 
 /** Rows of round reports under a header. */
 export function table (reports: RoundReport[]): string {
-  const header = ['round', 'attempt', 'aggregator', 'partic.', 'surv.', 'dropped', 'excl.', 'exact', 'max |err|', 'ms', 'before', ...PHASES.slice(1).map(p => p.replace('consistency-check', 'consistency')), 'delivery', 'KB sent', 'KB recv', 'counted']
+  const header = ['round', 'attempt', 'aggregator', 'partic.', 'surv.', 'dropped', 'excl.', 'exact', 'verified', 'max |err|', 'ms', 'before', ...PHASES.slice(1).map(p => p.replace('consistency-check', 'consistency')), 'delivery', 'KB sent', 'KB recv', 'counted']
   const rows = reports.map(r => [
-    r.round, r.attempt, r.aggregator, r.participants, r.survivors, r.dropped.join(' ') || '-', r.excluded.length, r.exact ? 'yes' : 'NO', r.maxAbsError.toExponential(1), Math.round(r.ms), r.beforeMs,
+    r.round, r.attempt, r.aggregator, r.participants, r.survivors, r.dropped.join(' ') || '-', r.excluded.length, r.exact ? 'yes' : 'NO', r.verified ? 'yes' : 'NO', r.maxAbsError.toExponential(1), Math.round(r.ms), r.beforeMs,
     ...PHASES.slice(1).map(p => r.phaseMs[p] ?? '-'), r.deliveryMs, Math.round(r.bytes.sent / 1024), Math.round(r.bytes.received / 1024), `${r.bytes.peers} peers`
   ].map(String))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(row => row[i].length)))
