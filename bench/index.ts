@@ -2,14 +2,15 @@
  * `npm run bench`: a readable table, or with `-- --json` one JSON object per line
  * {"name", "value", "unit", "floor", "ratio"}. Ratios, not absolute times, are what to compare across
  * runs: these machines are shared and noisy, and each floor is measured in the same run.
- * `-- --only <name>` runs one benchmark: round-costs, vss-cost, round-vs-plaintext, aggregator-rss or
- * fault-latency.
+ * `-- --only <name>` runs one benchmark: round-costs, vss-cost, round-vs-plaintext, aggregator-rss,
+ * fault-latency or verification.
  */
 import { aggregatorRss } from './aggregator-rss.js'
 import { roundCosts } from './round-costs.js'
 import { roundVsPlaintext } from './round-vs-plaintext.js'
 import { vssCost } from './vss-cost.js'
 import { faultLatency } from './fault-latency.js'
+import { verification } from './verification.js'
 import type { BenchResult } from './result.js'
 
 const json = process.argv.includes('--json')
@@ -18,7 +19,8 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   'vss-cost': vssCost,
   'round-vs-plaintext': roundVsPlaintext,
   'aggregator-rss': aggregatorRss,
-  'fault-latency': faultLatency
+  'fault-latency': faultLatency,
+  'verification': verification
 }
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 if (only !== undefined && !(only in benches)) {
