@@ -8,19 +8,16 @@
  */
 import { nodeCryptoSuite } from '../src/protocol/crypto/suite-node.js'
 import { deterministicRandom } from '../src/protocol/crypto/random.js'
-import { DEFAULT_ENCODING } from '../src/protocol/encoding/params.js'
 import { Aggregator } from '../src/protocol/round/aggregator/aggregator.js'
 import { Participant } from '../src/protocol/round/participant/participant.js'
-import { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, resolveParams } from '../src/protocol/round/params.js'
-import { simulatedPeers } from '../src/simulation/peers.js'
-import { rosterOfMessage, simulateRound, SIMULATION_START_TIME, type Delivery, type DropPoint } from '../src/simulation/simulation.js'
+import { rosterOfMessage, simulateRound, SIMULATION_START_TIME, type Delivery } from '../src/simulation/simulation.js'
 import { keystreamAddFloor, median, vectorAddFloor } from './floors.js'
 import type { MessageType } from '../src/protocol/round/events.js'
 import type { Identity } from '../src/protocol/crypto/identity.js'
+import { benchRound, SEED } from './bench-round.js'
 import type { BenchResult } from './result.js'
 
 const REPEATS = 5
-const SEED = 'bench'
 const PHASE_OF: Partial<Record<MessageType, string>> = {
   'key-advertisement': 'advertise-keys',
   'share-keys': 'share-keys',
@@ -30,17 +27,7 @@ const PHASE_OF: Partial<Record<MessageType, string>> = {
 }
 
 export async function roundCosts (n = 100, dimension = 1_000_000): Promise<BenchResult[]> {
-  const params = resolveParams({
-    sessionId: new Uint8Array(32).fill(1),
-    dimension,
-    encoding: DEFAULT_ENCODING,
-    graph: DEFAULT_GRAPH,
-    minParticipants: n - n / 10,
-    phaseTimeouts: DEFAULT_PHASE_TIMEOUTS
-  })
-  const peers = await simulatedPeers(n, SEED)
-  const dropped = new Map<number, DropPoint>(Array.from({ length: Math.floor(n / 10) }, (_, i) => [10 * i + 5, 'masked-input']))
-  const updates = peers.map((_, p) => Float32Array.from({ length: dimension }, (_, i) => Math.sin(p + i) * 0.9))
+  const { params, peers, dropped, updates } = await benchRound(n, dimension)
   const client = 1
   const toClient: Delivery[] = []
   const toAggregator: Delivery[] = []

@@ -12,37 +12,24 @@ import { randomBytes } from 'node:crypto'
 import { nodeCryptoSuite } from '../src/protocol/crypto/suite-node.js'
 import { toHex } from '../src/protocol/crypto/bytes.js'
 import { SignatureDomain } from '../src/protocol/crypto/identity.js'
-import { DEFAULT_ENCODING } from '../src/protocol/encoding/params.js'
 import { InputCommitment, MaskedInputChunk, RoundResult, RoundTranscript, Signed } from '../src/protocol/pb/messages.js'
-import { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, resolveParams } from '../src/protocol/round/params.js'
 import { MASKED_CHUNK_COORDINATES } from '../src/protocol/round/participant/masked-input.js'
 import { signedEnvelope } from '../src/protocol/round/wire.js'
 import { auditTranscript } from '../src/protocol/verification/audit.js'
 import { Committer, FIELDS } from '../src/protocol/verification/commitment.js'
 import { RING_DEGREE } from '../src/protocol/verification/ntt.js'
 import { UploadCheck } from '../src/protocol/verification/upload-check.js'
-import { simulatedPeers } from '../src/simulation/peers.js'
-import { simulateRound, type DropPoint } from '../src/simulation/simulation.js'
+import { simulateRound } from '../src/simulation/simulation.js'
 import { keystreamAddFloor, median, vectorAddFloor } from './floors.js'
+import { benchRound, SEED } from './bench-round.js'
 import type { BenchResult } from './result.js'
 
 /** Each repeat audits the whole round once, over a second of work. */
 const REPEATS = 3
-const SEED = 'bench'
 
 export async function verification (n = 100, dimension = 1_000_000): Promise<BenchResult[]> {
   // The round of round-costs.ts, recorded once for a real transcript and a real last chunk.
-  const params = resolveParams({
-    sessionId: new Uint8Array(32).fill(1),
-    dimension,
-    encoding: DEFAULT_ENCODING,
-    graph: DEFAULT_GRAPH,
-    minParticipants: n - n / 10,
-    phaseTimeouts: DEFAULT_PHASE_TIMEOUTS
-  })
-  const peers = await simulatedPeers(n, SEED)
-  const dropped = new Map<number, DropPoint>(Array.from({ length: Math.floor(n / 10) }, (_, i) => [10 * i + 5, 'masked-input']))
-  const updates = peers.map((_, p) => Float32Array.from({ length: dimension }, (_, i) => Math.sin(p + i) * 0.9))
+  const { params, peers, dropped, updates } = await benchRound(n, dimension)
   const client = 1
   let lastChunk: Uint8Array | undefined
   const simulating = performance.now()

@@ -3,6 +3,7 @@ import { createCipheriv, createHash } from 'node:crypto'
 import type { Prg } from '../../../src/protocol/crypto/prg.js'
 import { nodePrg } from '../../../src/protocol/crypto/prg-node.js'
 import { webPrg } from '../../../src/protocol/crypto/prg-web.js'
+import { evaluationPoints, generator, smallestPsi } from './reference-ring.js'
 import type { RoundContext } from '../../../src/protocol/crypto/kdf.js'
 import {
   commit,
@@ -23,57 +24,14 @@ const context: RoundContext = { sessionId: new Uint8Array(32).fill(7), round: 3,
 
 // ---- an independent reference: AES-CTR from node:crypto, rejection sampling, BigInt evaluation ----
 
-/** xorshift32: deterministic test vectors. */
-function generator (seed: number): () => number {
-  let s = seed >>> 0 || 1
-  return () => {
-    s ^= s << 13
-    s >>>= 0
-    s ^= s >>> 17
-    s ^= s << 5
-    s >>>= 0
-    return s
-  }
-}
 
 function randomWords (seed: number, length: number, bits = 32): Uint32Array {
   const next = generator(seed)
   return Uint32Array.from({ length }, () => bits === 32 ? next() : next() >>> (32 - bits))
 }
 
-function powMod (base: bigint, exponent: bigint, p: bigint): bigint {
-  let result = 1n
-  let b = base % p
-  let e = exponent
-  while (e > 0n) {
-    if ((e & 1n) === 1n) result = result * b % p
-    b = b * b % p
-    e >>= 1n
-  }
-  return result
-}
-
-function bitrev10 (x: number): number {
-  let r = 0
-  for (let i = 0; i < 10; i++) r = (r << 1) | ((x >> i) & 1)
-  return r
-}
-
-/** g^((p-1)/2048) for the smallest g >= 2 whose 1024th power is -1 (ntt.test.ts checks the module uses it). */
-function smallestPsi (p: bigint): bigint {
-  for (let g = 2n; g < p; g++) {
-    const candidate = powMod(g, (p - 1n) / 2048n, p)
-    if (powMod(candidate, 1024n, p) === p - 1n) return candidate
-  }
-  throw new Error('no root')
-}
-
-/** Evaluation point i of prime p: psi^(2 bitrev10(i) + 1). */
-const POINTS = COMMITMENT_PRIMES.map(p => {
-  const P = BigInt(p)
-  const psi = smallestPsi(P)
-  return Array.from({ length: N }, (_, i) => powMod(psi, BigInt(2 * bitrev10(i) + 1), P))
-})
+/** Evaluation point i of each prime p: psi^(2 bitrev10(i) + 1). */
+const POINTS = COMMITMENT_PRIMES.map(p => evaluationPoints(smallestPsi(p), p))
 
 /** The first `count` matrix entries of (prime f, row r): AES-256-CTR words >>> 6, rejected when >= p. */
 function referenceEntries (key: Uint8Array, f: number, r: number, count: number): { entries: bigint[], rejected: number } {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { NttField, RING_DEGREE } from '../../../src/protocol/verification/ntt.js'
+import { evaluationPoints, generator, powMod, smallestPsi } from './reference-ring.js'
 
 // Everything below is checked against plain BigInt arithmetic written here: a schoolbook negacyclic
 // product, Horner evaluation at the odd powers of a primitive 2048th root of unity, and explicit sums.
@@ -8,18 +9,6 @@ import { NttField, RING_DEGREE } from '../../../src/protocol/verification/ntt.js
 const PRIMES = [67104769, 67090433] as const
 const N = RING_DEGREE
 
-/** A small deterministic generator (xorshift32), so every run checks the same vectors. */
-function generator (seed: number): () => number {
-  let s = seed >>> 0 || 1
-  return () => {
-    s ^= s << 13
-    s >>>= 0
-    s ^= s >>> 17
-    s ^= s << 5
-    s >>>= 0
-    return s
-  }
-}
 
 /** A uniform-enough integer in [lo, hi] (hi - lo < 2^53) from two 32-bit draws. */
 function randomInt (next: () => number, lo: number, hi: number): number {
@@ -36,40 +25,6 @@ function mod (x: bigint | number, p: number): bigint {
   const P = BigInt(p)
   const r = BigInt(x) % P
   return r < 0n ? r + P : r
-}
-
-function powMod (base: bigint, exponent: bigint, p: bigint): bigint {
-  let result = 1n
-  let b = base % p
-  let e = exponent
-  while (e > 0n) {
-    if ((e & 1n) === 1n) result = result * b % p
-    b = b * b % p
-    e >>= 1n
-  }
-  return result
-}
-
-function bitrev10 (x: number): number {
-  let r = 0
-  for (let i = 0; i < 10; i++) r = (r << 1) | ((x >> i) & 1)
-  return r
-}
-
-/** g^((p-1)/2048) for the smallest g >= 2 whose 1024th power is -1: a primitive 2048th root of unity. */
-function smallestPsi (p: number): bigint {
-  const P = BigInt(p)
-  for (let g = 2n; g < P; g++) {
-    const candidate = powMod(g, (P - 1n) / 2048n, P)
-    if (powMod(candidate, 1024n, P) === P - 1n) return candidate
-  }
-  throw new Error('no root')
-}
-
-/** The evaluation point of output i: psi^(2 bitrev10(i) + 1). */
-function points (psi: bigint, p: number): bigint[] {
-  const P = BigInt(p)
-  return Array.from({ length: N }, (_, i) => powMod(psi, BigInt(2 * bitrev10(i) + 1), P))
 }
 
 /** a(x) mod p by Horner, with BigInt. */
@@ -159,10 +114,10 @@ describe.each(PRIMES)('NttField(%i)', (p) => {
     const a = randomVector(next, 0, p - 1)
     const out = canonicalList(transformed(field, a), p)
     const sort = (xs: bigint[]) => [...xs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
-    const expectedModuleRoot = points(modulePsi, p).map(x => evaluate(a, x, p))
+    const expectedModuleRoot = evaluationPoints(modulePsi, p).map(x => evaluate(a, x, p))
     expect(sort(out)).toEqual(sort(expectedModuleRoot))
     expect(modulePsi).toBe(psi)
-    const expected = points(psi, p).map(x => evaluate(a, x, p))
+    const expected = evaluationPoints(psi, p).map(x => evaluate(a, x, p))
     expect(out).toEqual(expected)
   })
 
@@ -185,7 +140,7 @@ describe.each(PRIMES)('NttField(%i)', (p) => {
       // the canonical computation: direct evaluation of the reduced polynomial, and the transform of it
       expect(canonicalList(transformed(field, a), p)).toEqual(canonicalList(transformed(field, reduced), p))
       const out = canonicalList(transformed(field, a), p)
-      const pts = points(psi, p)
+      const pts = evaluationPoints(psi, p)
       for (const i of [0, 1, 511, 512, 1023]) expect(out[i]).toBe(evaluate(a, pts[i], p))
     }
   })
@@ -207,7 +162,7 @@ describe.each(PRIMES)('NttField(%i)', (p) => {
       }
       expect(mod(left, p)).toBe(mod(right, p))
       // and explicitly: transpose(g)[j] = sum_i g[i] w_i^j for the evaluation points w_i
-      const pts = points(psi, p)
+      const pts = evaluationPoints(psi, p)
       for (const j of [0, 1, 2, 777, 1023]) {
         let s = 0n
         for (let i = 0; i < N; i++) s += BigInt(g[i]) * powMod(pts[i], BigInt(j), P)
