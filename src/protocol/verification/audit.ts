@@ -32,6 +32,7 @@ import { signatureProblem } from '../round/result-checks.js'
 import { pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey } from '../round/masks.js'
 import { carryBits } from '../round/aggregator/integer-sum.js'
 import { signedDigest } from '../round/wire.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { commit, COMMITMENT_LENGTH, sumCommitments } from './commitment.js'
 import type { CryptoSuite } from '../crypto/suite.js'
 import type { RoundContext } from '../crypto/kdf.js'
@@ -77,8 +78,26 @@ class Unverifiable extends Error {}
 /** Something the aggregator signed, shown wrong. */
 class Forged extends Error {}
 
+/**
+ * Verdicts of recent audits, by transcript digest, session parameters and options. A process meets the same transcript more than once (its own round's, then the API's audit, or
+ * every participant of a simulated round in one process), and an audit costs about an unmask.
+ */
+const recentVerdicts = new Map<string, AuditVerdict>()
+const RECENT_VERDICTS = 16
+
 /** Audits an encoded RoundTranscript against the session's parameters. Never throws on bad input. */
 export async function auditTranscript (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions = {}): Promise<AuditVerdict> {
+  const session = JSON.stringify([toHex(params.sessionId), params.dimension, params.encoding, params.graph])
+  const key = `${toHex(sha256(bytes))}/${session}/${options.signaturesChecked === true}/${options.result === undefined ? '' : toHex(sha256(options.result))}`
+  const known = recentVerdicts.get(key)
+  if (known !== undefined) return structuredClone(known)
+  const verdict = await auditAnew(bytes, params, crypto, options)
+  if (recentVerdicts.size >= RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value!)
+  recentVerdicts.set(key, verdict)
+  return structuredClone(verdict)
+}
+
+async function auditAnew (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions): Promise<AuditVerdict> {
   let header: { round: number, attempt: number, aggregator: string } | undefined
   try {
     const transcript = decodeOr(() => RoundTranscript.decode(bytes, { limits: TRANSCRIPT_LIMITS }), 'transcript')
