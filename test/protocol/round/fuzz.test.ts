@@ -10,7 +10,8 @@
  * Signed envelopes with the body changed and then signed again by its honest owner, by someone else
  * or in another domain, or the signature damaged), sometimes with wire-level damage on top.
  *
- * An independent oracle, written from the protocol's rules (DESIGN.md, errors.ts), says whether
+ * An independent oracle, written from the protocol's rules (docs/security.md, and the abort reasons of
+ * src/protocol/round/errors.ts), says whether
  * the fuzzed message is still valid. For every case:
  *  - handle() resolves: nothing throws or rejects out of the state machine;
  *  - 'internal-error' (an unexpected exception inside the machine) never appears;
