@@ -39,7 +39,7 @@ export async function auditSum (session: Session, transcript: Uint8Array): Promi
 export async function auditRound (session: Session, members: string[], previous: Uint8Array | undefined, signed: Uint8Array, reported: ReportedRound): Promise<string[]> {
   let outcome
   try {
-    outcome = await verifyResult(session, signed)
+    outcome = await verifyResult(session, nodeCryptoSuite, signed)
   } catch (err: any) {
     return [`the signed result does not verify: ${err.message}`]
   }

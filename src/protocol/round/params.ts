@@ -60,26 +60,40 @@ export function resolveParams (params: ProtocolParams): ResolvedParams {
   const { sessionId, dimension, minParticipants, graph, phaseTimeouts } = params
   if (!(sessionId instanceof Uint8Array) || sessionId.length !== 32) throw new InvalidEncodingError('sessionId must be 32 bytes')
   if (!Number.isInteger(dimension) || dimension < 1 || dimension > 2 ** 28) throw new InvalidEncodingError(`dimension must be an integer in 1..2^28, got ${dimension}`)
-  const encoding = resolveEncoding(params.encoding)
-  if (encoding.maxParticipants > MAX_SHARES) throw new InvalidEncodingError(`maxParticipants must be at most ${MAX_SHARES}`)
-  if (Math.log2(encoding.maxParticipants) + encoding.modulusBits > MAX_SUM_BITS) {
-    throw new InvalidEncodingError(`bits ${encoding.bits} with up to ${encoding.maxParticipants} participants sums masked vectors beyond 2^${MAX_SUM_BITS}, where their commitments stop binding well: lower bits or maxParticipants`)
-  }
+  const plain = resolveEncoding({ ...params.encoding, privacy: undefined })
+  if (plain.maxParticipants > MAX_SHARES) throw new InvalidEncodingError(`maxParticipants must be at most ${MAX_SHARES}`)
   // Two peers would each learn the other's input from the sum, so three is the least.
-  if (!Number.isInteger(minParticipants) || minParticipants < 3 || minParticipants > encoding.maxParticipants) {
-    throw new InvalidEncodingError(`minParticipants must be an integer in 3..${encoding.maxParticipants}, got ${minParticipants}`)
+  if (!Number.isInteger(minParticipants) || minParticipants < 3 || minParticipants > plain.maxParticipants) {
+    throw new InvalidEncodingError(`minParticipants must be an integer in 3..${plain.maxParticipants}, got ${minParticipants}`)
   }
   if (graph.shape !== 'harary' && graph.shape !== 'complete') throw new InvalidEncodingError(`graph shape must be 'harary' or 'complete', got ${String(graph.shape)}`)
   if (graph.threatModel !== 'malicious' && graph.threatModel !== 'semi-honest') throw new InvalidEncodingError(`threat model must be 'malicious' or 'semi-honest', got ${String(graph.threatModel)}`)
   for (const [phase, ms] of Object.entries(phaseTimeouts)) {
     if (!Number.isFinite(ms) || ms <= 0) throw new InvalidEncodingError(`phase timeout for ${phase} must be a positive number of milliseconds`)
   }
-  const resolved = { ...params, encoding }
   // Fails early, with the finder's own message, if the smallest or the largest roster allowed cannot
   // meet the targets.
-  graphParametersFor(resolved, minParticipants)
-  graphParametersFor(resolved, encoding.maxParticipants)
-  return resolved
+  graphParametersFor({ graph, encoding: plain }, minParticipants)
+  graphParametersFor({ graph, encoding: plain }, plain.maxParticipants)
+  const encoding = params.encoding.privacy === undefined ? plain : resolveEncoding(params.encoding, { dimension, honestPeers: honestPeersOf(params) })
+  if (Math.log2(encoding.maxParticipants) + encoding.modulusBits > MAX_SUM_BITS) {
+    throw new InvalidEncodingError(`a ${encoding.modulusBits}-bit modulus with up to ${encoding.maxParticipants} participants sums masked vectors beyond 2^${MAX_SUM_BITS}, where their commitments stop binding well: lower bits or maxParticipants`)
+  }
+  return { ...params, encoding }
+}
+
+/**
+ * The fewest peers whose noise a DP round's sum is sure to carry: the fewest survivors any roster the
+ * session allows may end with, less the corrupt peers the session plans for (they know their own noise).
+ */
+export function honestPeersOf (params: Pick<ProtocolParams, 'graph' | 'encoding' | 'minParticipants'>): number {
+  const corruptPeers = Math.floor(params.graph.corruptRate * params.encoding.maxParticipants + 1e-9)
+  return graphParametersFor({ graph: params.graph, encoding: params.encoding as Encoding }, params.minParticipants).minSurvivors - corruptPeers
+}
+
+/** Words of a masked vector: the coordinates sent (a DP session's are padded to a power of two) and the weight. */
+export function vectorWords (params: Pick<ResolvedParams, 'dimension' | 'encoding'>): number {
+  return (params.encoding.privacy?.paddedDimension ?? params.dimension) + 1
 }
 
 // The finder walks the hypergeometric tails for every candidate degree; every peer of a round asks for

@@ -12,7 +12,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { identityFromBytes, identityOf, SignatureDomain, verify, type Identity } from '../crypto/identity.js'
 import { MAX_SHARES } from '../crypto/shamir.js'
 import { unpackInto } from '../encoding/bit-pack.js'
-import { decodeAggregate } from '../encoding/dequantize.js'
+import { decodeRoundSum } from '../round/decoded-sum.js'
+import { vectorWords } from '../round/params.js'
 import { electAggregator } from '../election.js'
 import { RoundResult, RoundTranscript, Signed, SurvivorSet } from '../pb/messages.js'
 import { auditTranscript, TRANSCRIPT_LIMITS } from '../verification/audit.js'
@@ -51,7 +52,7 @@ export async function verifyTravelledResult (session: Session, crypto: CryptoSui
   } catch (err: any) {
     throw new InvalidResultError(`malformed result transcript: ${err.message}`)
   }
-  const outcome = await verifyResult(session, signedResult, after)
+  const outcome = await verifyResult(session, crypto, signedResult, after)
   const audit = await auditTranscript(travelled, session.params, crypto, { result: signedResult, signaturesChecked: true })
   if (audit.verdict === 'forged') throw new ForgedResultError(outcome.aggregator, `round ${outcome.round} attempt ${outcome.attempt}: ${audit.reason}`)
   if (audit.verdict === 'unverifiable') throw new InvalidResultError(`the result's transcript does not verify it: ${audit.reason}`)
@@ -106,7 +107,7 @@ export interface ChainPosition {
  * the beacon elects (a closed session; an open one elects from views no reader can check), or a later
  * round that more than the session's corrupt members signed (a closed session only).
  */
-export async function verifyResult (session: Session, signedResult: Uint8Array, after?: ChainPosition): Promise<RoundOutcome> {
+export async function verifyResult (session: Session, crypto: CryptoSuite, signedResult: Uint8Array, after?: ChainPosition): Promise<RoundOutcome> {
   let envelope: Signed
   let result: RoundResult
   let survivorSet: SurvivorSet
@@ -171,8 +172,8 @@ export async function verifyResult (session: Session, signedResult: Uint8Array, 
     }
   }
 
-  const { encoding, dimension } = session.params
-  const quantizedSum = new Uint32Array(dimension + 1)
+  const { encoding } = session.params
+  const quantizedSum = new Uint32Array(vectorWords(session.params))
   try {
     unpackInto(result.sum, encoding.modulusBits, quantizedSum, 'fill')
   } catch (err: any) {
@@ -186,6 +187,6 @@ export async function verifyResult (session: Session, signedResult: Uint8Array, 
     survivors: survivors.map(s => s.id),
     quantizedSum,
     signedResult,
-    ...decodeAggregate(quantizedSum, encoding)
+    ...await decodeRoundSum(quantizedSum, session.params, crypto.prg, round, result.beacon)
   }
 }

@@ -27,7 +27,7 @@ import { rebuildMaskKey } from '../crypto/mask-key.js'
 import { MAX_SHARES, scalarFromBytes } from '../crypto/shamir.js'
 import { packedLength, unpackInto } from '../encoding/bit-pack.js'
 import { DealerCommitments, InputCommitment, KeyAdvertisement, RoundResult, RoundTranscript, ShareKind, Signed, SurvivorSet, type RoundRef } from '../pb/messages.js'
-import { graphParametersFor, type ResolvedParams } from '../round/params.js'
+import { graphParametersFor, vectorWords, type ResolvedParams } from '../round/params.js'
 import { signatureProblem } from '../round/result-checks.js'
 import { pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey } from '../round/masks.js'
 import { carryBits } from '../round/aggregator/integer-sum.js'
@@ -61,7 +61,7 @@ export interface AuditOptions {
  */
 export function maxTranscriptLength (params: ResolvedParams, n: number): number {
   const { degree, threshold } = graphParametersFor(params, n)
-  const total = params.dimension + 1
+  const total = vectorWords(params)
   const result = packedLength(total, params.encoding.modulusBits) + packedLength(total, carryBits(n)) + n * 512 + 65536
   const perSurvivor = COMMITMENT_LENGTH + degree * PEER_ON_WIRE + 2 * threshold * (AFFINE_POINT_LENGTH + 2) + 1024
   return result + n * perSurvivor
@@ -216,7 +216,7 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
   const secrets = new Map<string, Uint8Array>()
   for (const { owner, kind, value } of transcript.secrets) secrets.set(`${toHex(owner)}/${kind}`, value)
   const maskKeys = await advertisedMaskKeys(transcript, context)
-  const masks = new Uint32Array(params.dimension + 1)
+  const masks = new Uint32Array(vectorWords(params))
   const surviving = new Set(survivors.map(s => toHex(s.identity.bytes)))
   for (let i = 0; i < survivors.length; i++) {
     const { identity } = survivors[i]
@@ -276,7 +276,7 @@ async function droppedMaskKey (peer: Uint8Array, secrets: Map<string, Uint8Array
 /** Com(Y) against the survivors' commitments, Y the integer sum the result's sum and carries give. */
 async function checkSum (result: RoundResult, survivors: number, masks: Uint32Array, commitments: Uint8Array[], params: ResolvedParams, context: RoundContext, crypto: CryptoSuite): Promise<void> {
   const bits = params.encoding.modulusBits
-  const total = params.dimension + 1
+  const total = vectorWords(params)
   const sum = new Uint32Array(total)
   const carries = new Uint32Array(total)
   try {

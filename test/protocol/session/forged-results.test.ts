@@ -11,6 +11,7 @@ import { RoundResult, Signed, SurvivorSet } from '../../../src/protocol/pb/messa
 import { signed } from '../../../src/protocol/round/wire.js'
 import { compareBytes } from '../../../src/protocol/crypto/bytes.js'
 import { verifyResult } from '../../../src/protocol/session/result-verification.js'
+import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
 import { vrfProve, vrfSecretKeyOf } from '../../../src/protocol/crypto/ecvrf.js'
 import { beaconInput } from '../../../src/protocol/election.js'
 import { startSimulation, updateFor } from '../../support/session-fixtures.js'
@@ -65,7 +66,7 @@ describe('a result that did not come from the elected aggregator', () => {
     const ref = RoundResult.decode(Signed.decode(resultIn(genuine)).body).ref!
     const proof = vrfProve(vrfSecretKeyOf(other.privateKey), beaconInput(ref.session, 1, ref.attempt, RoundResult.decode(Signed.decode(resultIn(genuine)).body).beacon))
     const forged = await resign(genuine, other, r => ({ ...r, aggregator: other.identity.bytes as Uint8Array<ArrayBuffer>, beaconProof: proof as Uint8Array<ArrayBuffer> }))
-    await expect(verifyResult(sim.session, resultIn(forged))).resolves.toBeDefined()
+    await expect(verifyResult(sim.session, nodeCryptoSuite, resultIn(forged))).resolves.toBeDefined()
     await offer(sim, forged)
     expect(sim.members[0].core!.latestResult).toBeUndefined()
     expect(sim.members[0].logs.join('\n')).toMatch(/ignored a result: the aggregator of round 1 attempt 0 is/)
@@ -77,7 +78,7 @@ describe('a result that did not come from the elected aggregator', () => {
     const beacon = new Uint8Array(32).fill(9)
     const proof = vrfProve(vrfSecretKeyOf(aggregator.privateKey), beaconInput(ref.session, 1, ref.attempt, beacon))
     const forged = await resign(genuine, aggregator, r => ({ ...r, beacon: beacon as Uint8Array<ArrayBuffer>, beaconProof: proof as Uint8Array<ArrayBuffer> }))
-    await expect(verifyResult(sim.session, resultIn(forged))).resolves.toBeDefined()
+    await expect(verifyResult(sim.session, nodeCryptoSuite, resultIn(forged))).resolves.toBeDefined()
     await offer(sim, forged)
     expect(sim.members[0].core!.latestResult).toBeUndefined()
     expect(sim.members[0].logs.join('\n')).toMatch(/ignored a result: result of round 1 carries a beacon other than the one round 0 gave/)
@@ -101,7 +102,7 @@ describe('a result that did not come from the elected aggregator', () => {
   it('with a junk signature entry beside the real ones is refused', async () => {
     const aggregator = peers.find(p => compareBytes(p.identity.bytes, RoundResult.decode(Signed.decode(resultIn(genuine)).body).aggregator) === 0)!
     const forged = await resign(genuine, aggregator, r => ({ ...r, signatures: [...r.signatures, { signer: r.signatures[0].signer, signature: new Uint8Array(64) as Uint8Array<ArrayBuffer> }].sort((a, b) => compareBytes(a.signer, b.signer)) }))
-    await expect(verifyResult(sim.session, resultIn(forged))).rejects.toThrow(/without repeats|does not verify/)
+    await expect(verifyResult(sim.session, nodeCryptoSuite, resultIn(forged))).rejects.toThrow(/without repeats|does not verify/)
     await offer(sim, forged)
     expect(sim.members[0].core!.latestResult).toBeUndefined()
   })
@@ -117,7 +118,7 @@ describe('a result that did not come from the elected aggregator', () => {
     const signatures = await Promise.all(identities.map(async (identity, i) => ({ signer: identity.bytes as Uint8Array<ArrayBuffer>, signature: await sign(outsiders[i], SignatureDomain.survivorSet, survivorSet) as Uint8Array<ArrayBuffer> })))
     const body = RoundResult.decode(Signed.decode(resultIn(genuine)).body)
     const forged = carrying(genuine, (await signed(RoundResult, { ...body, aggregator: minter.identity.bytes as Uint8Array<ArrayBuffer>, participants: survivors.map(s => s.bytes as Uint8Array<ArrayBuffer>), survivorSet, signatures: signatures.sort((a, b) => compareBytes(a.signer, b.signer)) }, minter.privateKey, SignatureDomain.result)).bytes)
-    await expect(verifyResult(sim.session, resultIn(forged))).rejects.toThrow(/not a member/)
+    await expect(verifyResult(sim.session, nodeCryptoSuite, resultIn(forged))).rejects.toThrow(/not a member/)
     await offer(sim, forged)
     expect(sim.members[0].core!.latestResult).toBeUndefined()
     expect(sim.members[0].settled.size).toBe(0)
@@ -127,7 +128,7 @@ describe('a result that did not come from the elected aggregator', () => {
     const minter = sim.members[1].peer
     for (const round of [2n ** 63n, 2n ** 53n, 2n ** 64n - 1n]) {
       const forged = await resign(genuine, minter, r => ({ ...r, ref: { ...r.ref!, round }, aggregator: minter.identity.bytes as Uint8Array<ArrayBuffer> }))
-      await expect(verifyResult(sim.session, resultIn(forged))).rejects.toThrow(/round number/)
+      await expect(verifyResult(sim.session, nodeCryptoSuite, resultIn(forged))).rejects.toThrow(/round number/)
       await offer(sim, forged)
       await sim.members[0].core!.notice(minter.identity, { presence: { latestRound: round, ready: true } })
       await sim.members[0].core!.notice(minter.identity, { result: { round, attempt: 0 } })

@@ -19,6 +19,7 @@ import { allocatePacked, packedLength, unpackInto } from '../../encoding/bit-pac
 import { InputCommitment, MaskedInputChunk, SurvivorSet, type Signed } from '../../pb/messages.js'
 import { MalformedCommitmentError } from '../../verification/commitment.js'
 import { ProtocolViolation } from '../errors.js'
+import { vectorWords } from '../params.js'
 import { checkRef, decode, openSigned, refOf, signedDigest } from '../wire.js'
 import { compareBytes, constantTimeEqual, equalBytes, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
@@ -30,12 +31,12 @@ import { isGone, type AcceptedCommitment, type AggregatorState } from './state.j
 
 export async function onMaskedChunk (state: AggregatorState, from: Identity, bytes: Uint8Array): Promise<void> {
   const { config, context } = state
-  const { dimension, encoding } = config.params
+  const { encoding } = config.params
   if (!state.shareKeys.has(from.id)) throw new ProtocolViolation('invalid-shares', 'sent a masked input without having shared keys')
   if (state.completed.has(from.id) || state.unchecked.has(from.id)) throw new ProtocolViolation('conflicting-request', 'sent a second masked input')
   const chunk = decode(MaskedInputChunk, bytes, 'invalid-shares', 'masked input chunk')
   checkRef(chunk.ref, context, 'invalid-shares')
-  const total = dimension + 1
+  const total = vectorWords(config.params)
   const bits = encoding.modulusBits
   let upload = state.uploads.get(from.id)
   const received = upload?.received ?? 0
@@ -119,7 +120,7 @@ export function dropUpload (state: AggregatorState, peer: string): void {
   const upload = state.uploads.get(peer)
   const staged = upload?.staged ?? state.unchecked.get(peer)
   if (staged === undefined) return
-  const received = upload?.received ?? state.config.params.dimension + 1
+  const received = upload?.received ?? vectorWords(state.config.params)
   const values = new Uint32Array(received)
   unpackInto(staged.subarray(0, packedLength(received, bits)), bits, values, 'fill')
   subtractCounting(state.accumulator!, state.overflows!, 0, values)

@@ -14,6 +14,7 @@ import { assessDealing } from '../dealing-proof.js'
 import { excludePeer } from './exclusion.js'
 import { checkCommitments, HASH_COMMITMENT_LENGTH, holdersOf, SHARE_CIPHERTEXT_LENGTH } from '../dealing.js'
 import { ProtocolViolation } from '../errors.js'
+import { vectorWords } from '../params.js'
 import { checkRef, decode, openSigned, refOf } from '../wire.js'
 import { UploadCheck } from '../../verification/upload-check.js'
 import type { Outbound, Step } from '../events.js'
@@ -109,7 +110,7 @@ export async function closeShareKeys (state: AggregatorState): Promise<Step> {
     }
     messages.push({ to: recipient.bytes, type: 'share-delivery', bytes: ShareDelivery.encode({ ref, dealers }) })
   }
-  const total = config.params.dimension + 1
+  const total = vectorWords(config.params)
   state.accumulator = new Uint32Array(total)
   state.overflows = new Uint8Array(total)
   state.uploadCheck = await UploadCheck.create(config.crypto.prg, context, total, config.random(32))

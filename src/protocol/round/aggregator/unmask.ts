@@ -10,7 +10,7 @@ import { combine, lagrangeAtZero, MAX_SHARES, scalarFromBytes, SHARE_LENGTH, sha
 import { decodeCommitments, verifySecret, verifyShare } from '../../crypto/feldman.js'
 import { rebuildMaskKey } from '../../crypto/mask-key.js'
 import { pack } from '../../encoding/bit-pack.js'
-import { decodeAggregate } from '../../encoding/dequantize.js'
+import { decodeRoundSum } from '../decoded-sum.js'
 import { RoundResult, RoundTranscript, ShareKind, UnmaskShares, type PeerSignature, type RevealedSecret } from '../../pb/messages.js'
 import { carriesOf, carryBits } from './integer-sum.js'
 import { ProtocolViolation } from '../errors.js'
@@ -199,7 +199,7 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
         quantizedSum,
         signedResult: bytes,
         transcript,
-        ...decodeAggregate(quantizedSum, params.encoding)
+        ...await decodeRoundSum(quantizedSum, params, config.crypto.prg, context.round, config.beacon)
       }
     }]
   }

@@ -2,13 +2,16 @@
  * masked-input: y_u = x_u + PRG(b_u) + sum over neighbours v in U2 of +/- PRG(s_uv) mod 2^m, produced
  * chunk by chunk: each chunk is quantized, every mask's keystream is added into it as it is generated
  * (never stored), it is packed at m bits, and it goes into the commitment to y_u, which the last chunk
- * carries, signed. Memory is one chunk, whatever the dimension.
+ * carries, signed. Memory is one chunk, whatever the dimension; in a DP session, whose rotation mixes
+ * every coordinate, x_u is encoded whole first (dp/pipeline.ts).
  */
 import { PRG_CHUNK_WORDS, type Keystream, type PrgMode } from '../../crypto/prg.js'
 import { compareBytes } from '../../crypto/bytes.js'
 import { SignatureDomain } from '../../crypto/identity.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { quantizeInto, quantizeWeight } from '../../encoding/quantize.js'
+import { encodePrivately, rotationKey } from '../../dp/pipeline.js'
+import { vectorWords } from '../params.js'
 import { InputCommitment, MaskedInputChunk, type Signed } from '../../pb/messages.js'
 import { Committer } from '../../verification/commitment.js'
 import { pairwiseMode, PRG_KEY_LENGTH, selfMaskKey } from '../masks.js'
@@ -30,8 +33,12 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
   const { encoding, dimension } = config.params
   const self = config.identity.bytes
   const ref = refOf(context)
-  const total = dimension + 1
-  const rounding = config.crypto.prg.open(config.roundingSeed ?? config.random(PRG_KEY_LENGTH))
+  const total = vectorWords(config.params)
+  const roundingSeed = config.roundingSeed ?? config.random(PRG_KEY_LENGTH)
+  const rounding = config.crypto.prg.open(roundingSeed)
+  const encoded = encoding.privacy === undefined
+    ? undefined
+    : await encodePrivately(config.update, config.weight, encoding, config.crypto.prg, rotationKey(context.sessionId, context.round, config.beacon), roundingSeed)
   const masks: Array<{ stream: Keystream, mode: PrgMode }> = [
     { stream: config.crypto.prg.open(selfMaskKey(context, state.keys!.selfMaskSeed, self)), mode: 'add' }
   ]
@@ -49,11 +56,16 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
   for (let offset = 0; offset < total; offset += chunkCoordinates) {
     const count = Math.min(chunkCoordinates, total - offset)
     const chunk = buffer.subarray(0, count)
-    const inputs = Math.max(0, Math.min(count, dimension - offset))
-    await rounding.apply(uniforms.subarray(0, count), 'fill')
-    clipped += quantizeInto(config.update.subarray(offset, offset + inputs), config.weight, encoding, uniforms, chunk)
     const last = offset + count === total
-    if (last) chunk[count - 1] = quantizeWeight(config.weight, encoding, uniforms[count - 1])
+    if (encoded !== undefined) {
+      chunk.set(encoded.words.subarray(offset, offset + count))
+      clipped = encoded.clipped
+    } else {
+      const inputs = Math.max(0, Math.min(count, dimension - offset))
+      await rounding.apply(uniforms.subarray(0, count), 'fill')
+      clipped += quantizeInto(config.update.subarray(offset, offset + inputs), config.weight, encoding, uniforms, chunk)
+      if (last) chunk[count - 1] = quantizeWeight(config.weight, encoding, uniforms[count - 1])
+    }
     for (const mask of masks) await mask.stream.apply(chunk, mask.mode)
     // y_u as sent: the masks summed mod 2^32, read mod 2^m
     if (mask !== undefined) for (let i = 0; i < count; i++) chunk[i] &= mask

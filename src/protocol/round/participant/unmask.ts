@@ -7,7 +7,8 @@ import { constantTimeEqual, equalBytes, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, verify } from '../../crypto/identity.js'
 import { MAX_SHARES } from '../../crypto/shamir.js'
 import { unpackInto } from '../../encoding/bit-pack.js'
-import { decodeAggregate } from '../../encoding/dequantize.js'
+import { decodeRoundSum } from '../decoded-sum.js'
+import { vectorWords } from '../params.js'
 import { ConsistencyProof, RoundResult, RoundTranscript, ShareKind, Signed, UnmaskShares, type RevealedShare } from '../../pb/messages.js'
 import { auditTranscript, TRANSCRIPT_LIMITS } from '../../verification/audit.js'
 import { ProtocolViolation } from '../errors.js'
@@ -62,7 +63,7 @@ export async function onConsistencyProof (state: ParticipantState, bytes: Uint8A
  */
 export async function onResult (state: ParticipantState, transcript: Uint8Array): Promise<Step> {
   const { config, context } = state
-  const { encoding, dimension } = config.params
+  const { encoding } = config.params
   const bytes = decode(RoundTranscript, transcript, 'invalid-result', 'result transcript', { limits: TRANSCRIPT_LIMITS }).result
   const envelope = decode(Signed, bytes, 'invalid-result', 'result')
   const body = await openSigned(envelope, config.aggregator, SignatureDomain.result, 'invalid-result', 'result')
@@ -86,7 +87,7 @@ export async function onResult (state: ParticipantState, transcript: Uint8Array)
   if (problem !== undefined) throw new ProtocolViolation('invalid-result', problem)
   const beacon = beaconProblem(result, config.aggregator, config.beacon)
   if (beacon.problem !== undefined) throw new ProtocolViolation('invalid-result', beacon.problem)
-  const quantizedSum = new Uint32Array(dimension + 1)
+  const quantizedSum = new Uint32Array(vectorWords(config.params))
   try {
     unpackInto(result.sum, encoding.modulusBits, quantizedSum, 'fill')
   } catch (err: any) {
@@ -110,7 +111,7 @@ export async function onResult (state: ParticipantState, transcript: Uint8Array)
         quantizedSum,
         signedResult: bytes,
         transcript,
-        ...decodeAggregate(quantizedSum, encoding)
+        ...await decodeRoundSum(quantizedSum, config.params, config.crypto.prg, context.round, config.beacon)
       }
     }]
   }
