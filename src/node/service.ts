@@ -18,6 +18,7 @@ import { openSession, type SessionConfig } from './session-config.js'
 import { SessionRunner, type AggregateOptions, type AggregateResult, type RoundDropout, type RoundProgress, type SessionStore } from './session-runner.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
 import type { RoundOutcome } from '../protocol/round/events.js'
+import type { PrivacyReport } from '../protocol/dp/budget.js'
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
@@ -101,6 +102,8 @@ export interface JoinedSession {
   aggregate: (update: Float32Array, options?: AggregateOptions) => Promise<AggregateResult>
   /** The latest result this peer holds (from a round it took part in, or fetched and checked). */
   latestResult: () => RoundOutcome | undefined
+  /** A DP session's budget, what this peer spent of it and what is left; undefined when the session adds no noise. */
+  privacy: () => PrivacyReport | undefined
   /** Resolves once the session has taken up its stored record (see `store`), if the node has one. */
   ready: Promise<void>
   leave: () => void
@@ -209,6 +212,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         return active.aggregate(update, options)
       },
       latestResult: () => active.latestResult,
+      privacy: () => active.privacyReport,
       ready: active.started,
       leave: () => { this.leave(session.idHex) }
     }

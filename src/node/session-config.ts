@@ -99,7 +99,9 @@ export function parseSessionConfig (input: unknown): SessionConfig {
   for (const key of TOP_KEYS) if (root[key] === undefined) fail(key, 'is missing')
   if (typeof root.name !== 'string' || root.name.length === 0 || root.name.length > 200) fail('name', 'must be a string of 1 to 200 characters')
   const encoding = object(root.encoding, 'encoding')
-  onlyKeys(encoding, 'encoding', ['clip', 'bits', 'maxParticipants', 'maxWeight'])
+  onlyKeys(encoding, 'encoding', ['clip', 'bits', 'maxParticipants', 'maxWeight', 'privacy'])
+  const privacy = encoding.privacy === undefined ? undefined : object(encoding.privacy, 'encoding.privacy')
+  if (privacy !== undefined) onlyKeys(privacy, 'encoding.privacy', ['mechanism', 'l2Clip', 'modulusBits', 'epsilon', 'delta', 'rounds', 'sigmas'])
   const graph = object(root.graph, 'graph')
   onlyKeys(graph, 'graph', ['shape', 'dropoutRate', 'corruptRate', 'threatModel'])
   const timeouts = object(root.phaseTimeouts, 'phaseTimeouts')
@@ -113,7 +115,20 @@ export function parseSessionConfig (input: unknown): SessionConfig {
       clip: number(encoding.clip, 'encoding.clip', Number.MIN_VALUE, Number.MAX_VALUE),
       bits: number(encoding.bits, 'encoding.bits', 2, 24, true),
       maxParticipants: number(encoding.maxParticipants, 'encoding.maxParticipants', 3, 65535, true),
-      maxWeight: number(encoding.maxWeight, 'encoding.maxWeight', Number.MIN_VALUE, Number.MAX_VALUE)
+      maxWeight: number(encoding.maxWeight, 'encoding.maxWeight', Number.MIN_VALUE, Number.MAX_VALUE),
+      ...(privacy !== undefined
+        ? {
+            privacy: {
+              mechanism: oneOf(privacy.mechanism, 'encoding.privacy.mechanism', ['discrete-gaussian'] as const),
+              l2Clip: number(privacy.l2Clip, 'encoding.privacy.l2Clip', Number.MIN_VALUE, Number.MAX_VALUE),
+              modulusBits: number(privacy.modulusBits, 'encoding.privacy.modulusBits', 8, 32, true),
+              epsilon: number(privacy.epsilon, 'encoding.privacy.epsilon', Number.MIN_VALUE, 1000),
+              delta: number(privacy.delta, 'encoding.privacy.delta', Number.MIN_VALUE, 0.5),
+              rounds: number(privacy.rounds, 'encoding.privacy.rounds', 1, 1_000_000, true),
+              ...(privacy.sigmas !== undefined ? { sigmas: number(privacy.sigmas, 'encoding.privacy.sigmas', 1, 10) } : {})
+            }
+          }
+        : {})
     },
     graph: {
       shape: oneOf(graph.shape, 'graph.shape', ['harary', 'complete'] as const),

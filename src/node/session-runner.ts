@@ -9,6 +9,7 @@ import { identityOf, type Identity } from '../protocol/crypto/identity.js'
 import { systemRandom } from '../protocol/crypto/random.js'
 import { SessionCore } from '../protocol/session/session-core.js'
 import type { SessionRecord } from '../protocol/session/ledger.js'
+import type { PrivacyReport } from '../protocol/dp/budget.js'
 import { RoundFailedError } from '../protocol/session/errors.js'
 import { AddressBook } from './address-book.js'
 import type { Notice } from './pb/network.js'
@@ -133,6 +134,10 @@ export class SessionRunner {
 
   get latestResult (): RoundOutcome | undefined {
     return this.core.latestResult
+  }
+
+  get privacyReport (): PrivacyReport | undefined {
+    return this.core.privacyReport
   }
 
   /** Resolves once the core has started from the stored record. */

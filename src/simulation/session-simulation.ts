@@ -378,6 +378,7 @@ export class SessionSimulation {
 function copyRecord (record: SessionRecord): SessionRecord {
   return {
     ...(record.latest !== undefined ? { latest: record.latest } : {}),
-    ...(record.round !== undefined ? { round: { ...record.round, joined: [...record.round.joined], maskedIn: [...record.round.maskedIn], ...(record.round.required !== undefined ? { required: [...record.round.required] } : {}) } } : {})
+    ...(record.round !== undefined ? { round: { ...record.round, joined: [...record.round.joined], maskedIn: [...record.round.maskedIn], ...(record.round.required !== undefined ? { required: [...record.round.required] } : {}) } } : {}),
+    ...(record.privacy !== undefined ? { privacy: { spent: record.privacy.spent.map(s => ({ ...s })) } } : {})
   }
 }

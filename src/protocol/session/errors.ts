@@ -24,6 +24,8 @@ export type RoundFailure =
    * one of its attempts (or the update was handed in again after that): it must never be summed again.
    */
   | 'revealed'
+  /** A DP session's budget had no room for the round the update came to (it moved on after a failed one). */
+  | 'privacy-budget'
 
 /**
  * Why an attempt ended without a result for this peer: the round core's abort reason, no announcement

@@ -8,6 +8,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { frame, fromHex, toHex, u32be } from '../crypto/bytes.js'
+import type { PrivacyLedger } from '../dp/budget.js'
 
 /** The round this peer's update is in, once something of it went out. */
 export interface RoundLedger {
@@ -28,6 +29,8 @@ export interface SessionRecord {
   /** The latest result adopted, as it travels (its transcript, which holds the signed result): the next round's beacon comes from it. */
   latest?: Uint8Array
   round?: RoundLedger
+  /** A DP session's spending: every round this peer's noisy input went out in. Never forgotten. */
+  privacy?: PrivacyLedger
 }
 
 /** A ledger file that cannot be used; the message says what is wrong with it. */
@@ -44,10 +47,11 @@ export function updateFingerprint (sessionId: Uint8Array, update: Float32Array, 
   return sha256(frame([FINGERPRINT_LABEL, sessionId, u32be(update.length), new Uint8Array(update.buffer, update.byteOffset, update.byteLength), weightBytes]))
 }
 
-/** The ledger as JSON text, for a file (no ledger: a file that says so). */
-export function encodeRoundLedger (round: RoundLedger | undefined): string {
+/** The ledgers (the round's and the privacy spending) as JSON text, for a file. */
+export function encodeSessionLedger ({ round, privacy }: Omit<SessionRecord, 'latest'>): string {
   return JSON.stringify({
     version: 1,
+    ...(privacy !== undefined ? { privacy: { spent: privacy.spent.map(s => ({ round: s.round, ...(s.survivors !== undefined ? { survivors: s.survivors } : {}) })) } } : {}),
     ...(round !== undefined
       ? {
           round: {
@@ -84,8 +88,20 @@ function attempts (value: unknown, field: string): number[] {
   return value
 }
 
+function privacyLedger (value: unknown): PrivacyLedger {
+  const spent = (value as { spent?: unknown } | null)?.spent
+  if (!Array.isArray(spent)) fail('privacy.spent is not a list')
+  return {
+    spent: spent.map((s: any, i) => {
+      if (s === null || typeof s !== 'object' || !Number.isSafeInteger(s.round) || s.round < 1) fail(`privacy.spent[${i}].round is not a round number`)
+      if (s.survivors !== undefined && !(Number.isSafeInteger(s.survivors) && s.survivors >= 1)) fail(`privacy.spent[${i}].survivors is not a count of peers`)
+      return { round: s.round, ...(s.survivors !== undefined ? { survivors: s.survivors } : {}) }
+    })
+  }
+}
+
 /** Parses a ledger file; throws InvalidSessionRecordError naming the field that is wrong. */
-export function decodeRoundLedger (text: string): RoundLedger | undefined {
+export function decodeSessionLedger (text: string): Omit<SessionRecord, 'latest'> {
   let json: any
   try {
     json = JSON.parse(text)
@@ -93,17 +109,21 @@ export function decodeRoundLedger (text: string): RoundLedger | undefined {
     fail(`not JSON: ${err.message}`)
   }
   if (json === null || typeof json !== 'object' || json.version !== 1) fail('not a version 1 record')
-  if (json.round === undefined) return undefined
+  const privacy = json.privacy === undefined ? {} : { privacy: privacyLedger(json.privacy) }
+  if (json.round === undefined) return privacy
   const r = json.round
   if (r === null || typeof r !== 'object') fail('round is not an object')
   if (!Number.isSafeInteger(r.round) || r.round < 1) fail('round.round is not a round number')
   if (r.required !== undefined && !(Array.isArray(r.required) && r.required.every((id: unknown) => typeof id === 'string'))) fail('round.required is not a list of peer ids')
   return {
-    round: r.round,
-    fingerprint: hex(r.fingerprint, 'round.fingerprint', 32),
-    roundingSeed: hex(r.roundingSeed, 'round.roundingSeed', 16),
-    joined: attempts(r.joined, 'round.joined'),
-    maskedIn: attempts(r.maskedIn, 'round.maskedIn'),
-    ...(r.required !== undefined ? { required: r.required } : {})
+    ...privacy,
+    round: {
+      round: r.round,
+      fingerprint: hex(r.fingerprint, 'round.fingerprint', 32),
+      roundingSeed: hex(r.roundingSeed, 'round.roundingSeed', 16),
+      joined: attempts(r.joined, 'round.joined'),
+      maskedIn: attempts(r.maskedIn, 'round.maskedIn'),
+      ...(r.required !== undefined ? { required: r.required } : {})
+    }
   }
 }

@@ -21,6 +21,7 @@ import { maxTranscriptLength } from '../verification/audit.js'
 import { electorate, ForgedResultError, verifyTravelledResult, type ChainPosition } from './result-verification.js'
 import { announcementHeader, isAnnouncementBy, resultRef, type AttemptRef } from './screening.js'
 import { updateFingerprint, type RoundLedger, type SessionRecord } from './ledger.js'
+import { checkBudget, privacyReport, type PrivacyLedger, type PrivacyReport } from '../dp/budget.js'
 import { safeNumber } from './numbers.js'
 import { verifyDealingProof } from '../round/dealing-proof.js'
 import { maxShareDeliveryLength } from '../round/dealing.js'
@@ -171,6 +172,8 @@ export class SessionCore {
   private latest: RoundOutcome | undefined
   private readonly kept = new Map<number, Uint8Array>()
   private ledger: RoundLedger | undefined
+  /** A DP session's spending, kept for the session's life and across restarts. */
+  private readonly privacy: PrivacyLedger = { spent: [] }
   private pending: Pending | undefined
   private updates = 0
   private timers: Timer[] = []
@@ -213,6 +216,13 @@ export class SessionCore {
 
   get latestResult (): RoundOutcome | undefined {
     return this.latest
+  }
+
+  /** A DP session's budget, what this peer spent of it and what is left; undefined when the session adds no noise. */
+  get privacyReport (): PrivacyReport | undefined {
+    const { params } = this.session
+    if (params.encoding.privacy === undefined) return undefined
+    return privacyReport(params.encoding.privacy, Math.floor(params.graph.corruptRate * params.encoding.maxParticipants + 1e-9), this.privacy)
   }
 
   /** Whether a peer may speak in this session: anyone in an open one, only members in a closed one. */
@@ -281,6 +291,7 @@ export class SessionCore {
         }
       }
       if (record?.round !== undefined && record.round.round > (this.latest?.round ?? 0)) this.ledger = record.round
+      if (record?.privacy !== undefined) this.privacy.spent.push(...record.privacy.spent)
       // Where presence is rarer than the node's interval, the first still goes out after one interval:
       // a member that restarted on new addresses is dialled there, not at its old ones, within seconds.
       const now = this.config.now()
@@ -300,7 +311,8 @@ export class SessionCore {
 
   /**
    * Takes an update for the next round and returns its id; the outcome arrives as a `settle` or `reject`
-   * action with that id. Throws InvalidUpdateError or UpdatePendingError (the caller's mistakes).
+   * action with that id. Throws InvalidUpdateError or UpdatePendingError (the caller's mistakes), or
+   * PrivacyBudgetError when a DP session's budget has no room for another round.
    */
   submit (update: Float32Array, weight: number | undefined): number {
     if (this.pending !== undefined) throw new UpdatePendingError('an update is already waiting for its round in this session')
@@ -311,6 +323,7 @@ export class SessionCore {
     } catch (err: any) {
       throw new InvalidUpdateError(err.message)
     }
+    if (params.encoding.privacy !== undefined) checkBudget(params.encoding.privacy, this.privacy, this.nextRound)
     const id = ++this.updates
     const fingerprint = updateFingerprint(this.session.id, update, w)
     this.pending = { id, round: this.nextRound, update, weight: w, fingerprint, roundingSeed: this.config.random(16), lastAttempt: 0, ahead: new Map() }
@@ -518,7 +531,8 @@ export class SessionCore {
   private persist (latestChanged = false): void {
     const record: SessionRecord = {
       ...(this.latest?.transcript !== undefined ? { latest: this.latest.transcript } : {}),
-      ...(this.ledger !== undefined ? { round: this.ledger } : {})
+      ...(this.ledger !== undefined ? { round: this.ledger } : {}),
+      ...(this.privacy.spent.length > 0 ? { privacy: { spent: this.privacy.spent.map(s => ({ ...s })) } } : {})
     }
     this.sink({ type: 'persist', record, latestChanged })
   }
@@ -789,6 +803,8 @@ export class SessionCore {
     const ledger = this.ledgerOf(pending)
     const ours = ledger !== undefined && ledger.maskedIn.includes(outcome.attempt) && outcome.survivors.includes(this.config.self.id)
     if (ours) {
+      const spend = this.privacy.spent.find(s => s.round === outcome.round)
+      if (spend !== undefined) spend.survivors = outcome.survivors.length
       this.pending = undefined
       if (pending.attempt !== undefined) this.endAttempt(pending.attempt)
       const result = resultOf(this.session, outcome, pending.attempt?.clipped ?? 0)
@@ -1047,7 +1063,18 @@ export class SessionCore {
     this.report(attempt, step.events, 'participant')
     if (participant.status === 'masked-input' && !attempt.uploading && pending !== undefined) {
       attempt.uploading = true
-      // Before any of it goes out: a result of this attempt naming this peer is this update's.
+      // Before any of it goes out: a result of this attempt naming this peer is this update's, and in a DP
+      // session the round is charged to the budget (the round may have moved on since the update came).
+      const privacy = this.session.params.encoding.privacy
+      if (privacy !== undefined) {
+        try {
+          checkBudget(privacy, this.privacy, attempt.round)
+        } catch (err: any) {
+          this.fail('privacy-budget', err.message)
+          return
+        }
+        if (!this.privacy.spent.some(s => s.round === attempt.round)) this.privacy.spent.push({ round: attempt.round })
+      }
       this.ledgerFor(pending).maskedIn.push(attempt.number)
       this.persist()
       this.sink({ type: 'upload', to: attempt.elected!, route: this.route(attempt), chunks: this.maskedChunks(attempt, participant), scope: attempt.scope, ...deadlineOf(participant) })
