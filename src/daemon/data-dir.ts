@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { DaemonInputError } from './errors.js'
 import { writeDurably } from './durable-file.js'
-import { decodeRoundLedger, encodeRoundLedger } from '../protocol/session/ledger.js'
+import { decodeSessionLedger, encodeSessionLedger } from '../protocol/session/ledger.js'
 import type { SessionStore } from '../node/session-runner.js'
 import type { PrivateKey } from '@libp2p/interface'
 
@@ -107,8 +107,8 @@ export async function readToken (dir: string): Promise<string> {
 /** Keeps a session's latest signed result, from which a restarted node knows its next round and beacon. */
 /**
  * The session records (protocol/session/ledger.ts) in the results directory: per session, the latest
- * signed result (`<session>.result`, written once a round) and the ledger of the pending update's round
- * (`<session>.json`, a few hundred bytes, written before each promise goes out). Each save is durable
+ * signed result (`<session>.result`, written once a round) and the ledgers of the pending update's round
+ * and, in a DP session, of the privacy spent (`<session>.json`, written before each promise goes out). Each save is durable
  * before it resolves, because the session core sends nothing after a save until then.
  */
 export function sessionRecordStore (dir: string): SessionStore {
@@ -121,18 +121,18 @@ export function sessionRecordStore (dir: string): SessionStore {
     load: async (session) => {
       const latest = await read(path(session, 'result'), bytes => new Uint8Array(bytes))
       const file = path(session, 'json')
-      const round = await read(file, bytes => {
+      const ledgers = await read(file, bytes => {
         try {
-          return decodeRoundLedger(bytes.toString('utf8'))
+          return decodeSessionLedger(bytes.toString('utf8'))
         } catch (err: any) {
           throw new DaemonInputError('bad-session-record', `${file}: ${err.message}; it holds what this node promised about an update it sent, so it is not ignored: restore it, or remove it together with the stored updates of that session`)
         }
       })
-      return { ...(latest !== undefined ? { latest } : {}), ...(round !== undefined ? { round } : {}) }
+      return { ...(latest !== undefined ? { latest } : {}), ...ledgers }
     },
     save: async (session, record, latestChanged) => {
       if (latestChanged && record.latest !== undefined) await writeDurably(path(session, 'result'), record.latest)
-      await writeDurably(path(session, 'json'), encodeRoundLedger(record.round))
+      await writeDurably(path(session, 'json'), encodeSessionLedger(record))
     }
   }
 }

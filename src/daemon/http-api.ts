@@ -239,6 +239,13 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     return verificationOf(verdict, record.transcript.byteLength, ms, { round: record.round, attempt: record.attempt, aggregator: record.aggregator, survivors: record.survivors.length })
   })
 
+  app.get<{ Params: { session: string } }>('/v1/sessions/:session/privacy', async (request) => {
+    const worker = find(backend, request.params.session)
+    const report = worker.privacy()
+    if (report === undefined) throw new DaemonInputError('no-privacy', `session ${worker.name} adds no differential-privacy noise (its config has no encoding.privacy), so it keeps no privacy budget`, 404)
+    return report
+  })
+
   app.get<{ Params: { session: string } }>('/v1/sessions/:session/events', async (request, reply) => {
     const worker = find(backend, request.params.session)
     reply.hijack()
@@ -310,7 +317,9 @@ function contentTypeMessage (request: FastifyRequest): string {
 
 function summary (worker: SessionWorker): object {
   const { config } = worker.session
+  const privacy = worker.privacy()
   return {
+    ...(privacy !== undefined ? { privacy: { epsilon: privacy.budget.epsilon, delta: privacy.budget.delta, epsilonSpent: privacy.epsilonSpent, roundsLeft: privacy.roundsLeft } } : {}),
     id: worker.session.idHex,
     name: worker.name,
     dimension: config.dimension,

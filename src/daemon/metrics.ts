@@ -15,6 +15,8 @@ export interface DaemonMetrics {
   updatesTotal: Counter<'session' | 'state'>
   queuedUpdates: Gauge<'session'>
   apiRequestsTotal: Counter<'route' | 'status'>
+  privacyEpsilonSpent: Gauge<'session'>
+  privacyRoundsLeft: Gauge<'session'>
 }
 
 export function createMetrics (registry = new Registry()): DaemonMetrics {
@@ -33,7 +35,9 @@ export function createMetrics (registry = new Registry()): DaemonMetrics {
     survivors: new Gauge({ name: 'secagg_round_survivors', help: 'Peers whose updates are in the sum of the latest completed round', labelNames: ['session'], registers }),
     updatesTotal: new Counter({ name: 'secagg_updates_total', help: 'Updates by the state they reached (queued on acceptance, aggregated, failed)', labelNames: ['session', 'state'], registers }),
     queuedUpdates: new Gauge({ name: 'secagg_queued_updates', help: 'Updates waiting for their rounds', labelNames: ['session'], registers }),
-    apiRequestsTotal: new Counter({ name: 'secagg_api_requests_total', help: 'Local API requests by route and status code', labelNames: ['route', 'status'], registers })
+    apiRequestsTotal: new Counter({ name: 'secagg_api_requests_total', help: 'Local API requests by route and status code', labelNames: ['route', 'status'], registers }),
+    privacyEpsilonSpent: new Gauge({ name: 'secagg_privacy_epsilon_spent', help: 'Epsilon of a DP session\'s budget this node has spent, as charged (at its delta)', labelNames: ['session'], registers }),
+    privacyRoundsLeft: new Gauge({ name: 'secagg_privacy_rounds_left', help: 'Rounds of a DP session this node\'s budget still has room for', labelNames: ['session'], registers })
   }
 }
 
@@ -47,7 +51,16 @@ export function observeWorker (metrics: DaemonMetrics, worker: SessionWorker): v
     if (open !== undefined) metrics.phaseSeconds.observe({ session, phase: open.phase, role }, (at - open.at) / 1000)
     entered.delete(role)
   }
+  // a round is charged as its masked input goes out: every change of phase may have spent some
+  const privacy = (): void => {
+    const report = worker.privacy()
+    if (report === undefined) return
+    metrics.privacyEpsilonSpent.set({ session }, report.epsilonSpent)
+    metrics.privacyRoundsLeft.set({ session }, report.roundsLeft)
+  }
+  privacy()
   worker.on('progress', (progress) => {
+    privacy()
     const now = performance.now()
     closePhase(progress.role, now)
     entered.set(progress.role, { phase: progress.phase, at: now })
@@ -60,8 +73,10 @@ export function observeWorker (metrics: DaemonMetrics, worker: SessionWorker): v
     metrics.roundsTotal.inc({ session, outcome: 'completed' })
     metrics.participants.set({ session }, record.participants.length)
     metrics.survivors.set({ session }, record.survivors.length)
+    privacy()
   })
   worker.on('failure', ({ reason }) => {
+    privacy()
     entered.clear()
     metrics.roundsTotal.inc({ session, outcome: reason })
   })

@@ -4,7 +4,7 @@
  * fetch. An update leaves the disk only when its round has a result (or it can never have one).
  */
 import { EventEmitter } from 'node:events'
-import { InvalidUpdateError, RoundFailedError } from '../node/errors.js'
+import { InvalidUpdateError, PrivacyBudgetError, RoundFailedError } from '../node/errors.js'
 import { openSession, type Session } from '../node/session-config.js'
 import { assertValidUpdate } from '../protocol/encoding/quantize.js'
 import { DaemonInputError } from './errors.js'
@@ -12,6 +12,7 @@ import type { JoinedSession } from '../node/service.js'
 import type { AggregateResult, RoundDropout, RoundProgress } from '../node/session-runner.js'
 import type { RoundOutcome } from '../protocol/round/events.js'
 import type { Phase } from '../protocol/round/phases.js'
+import type { PrivacyReport } from '../protocol/dp/budget.js'
 import type { StoredUpdate, UpdateStore } from './update-store.js'
 
 export type UpdateState = 'queued' | 'in-round' | 'retrying' | 'aggregated' | 'failed'
@@ -105,6 +106,15 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     if (this.queue.length + this.reserved >= this.settings.maxQueuedUpdates) {
       throw new DaemonInputError('queue-full', `session ${this.name} already holds ${this.queue.length} updates waiting for their rounds`, 429)
     }
+    const privacy = this.joined.privacy()
+    if (privacy !== undefined) {
+      // every update waiting (the one in a round too, until its round is charged) will spend a round
+      const current = this.current === undefined || privacy.rounds.some(r => r.round === this.statuses.get(this.current!.update.id)?.round) ? 0 : 1
+      const waiting = this.queue.length - (this.current === undefined ? 0 : 1) + current + this.reserved
+      if (waiting >= privacy.roundsLeft) {
+        throw new DaemonInputError('privacy-budget', `session ${this.name}'s privacy budget (epsilon ${privacy.budget.epsilon}, delta ${privacy.budget.delta}) has room for ${privacy.roundsLeft} more rounds of this node's inputs, and ${waiting} updates already wait for them: epsilon ${privacy.epsilonSpent.toFixed(3)} is spent over ${privacy.rounds.length} rounds`, 409)
+      }
+    }
   }
 
   /** Holds a place in the queue while an update is written to disk; release it with the returned function. */
@@ -144,6 +154,11 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
   /** Results held, newest last. */
   rounds (): RoundRecord[] {
     return [...this.results]
+  }
+
+  /** A DP session's budget and spending; undefined when the session adds no noise. */
+  privacy (): PrivacyReport | undefined {
+    return this.joined.privacy()
   }
 
   /** The result of a round, if this node holds it: one it took part in, or one it fetched. */
@@ -274,7 +289,8 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
       this.setStatus({ ...status, state: 'failed', error: `${err.message}; this node had revealed shares in it, so the same update is not sent again: submit a fresh one` })
       return
     }
-    const retry = this.settings.retryFailedRounds && !(err instanceof InvalidUpdateError)
+    // an update the budget has no room for stays refused: no later round has more room
+    const retry = this.settings.retryFailedRounds && !(err instanceof InvalidUpdateError) && !(err instanceof PrivacyBudgetError) && !(err instanceof RoundFailedError && err.failure === 'privacy-budget')
     if (retry) {
       this.setStatus({ ...status, state: 'retrying', error: err.message })
       this.retryTimer = setTimeout(() => {
@@ -285,6 +301,6 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     }
     this.queue.shift()
     await this.store.remove(update.id)
-    this.setStatus({ ...status, state: 'failed', error: err instanceof InvalidUpdateError || err instanceof RoundFailedError ? err.message : `${err.name}: ${err.message}` })
+    this.setStatus({ ...status, state: 'failed', error: err instanceof InvalidUpdateError || err instanceof RoundFailedError || err instanceof PrivacyBudgetError ? err.message : `${err.name}: ${err.message}` })
   }
 }

@@ -114,6 +114,13 @@ describe('the local API', () => {
     await expectError(await api('/v2/anything'), 404, 'not-found', /no route GET \/v2\/anything/)
   })
 
+  it('answers 404 no-privacy for the privacy report of a session without encoding.privacy, and lists no privacy for it', async () => {
+    await expectError(await api('/v1/sessions/api-test/privacy'), 404, 'no-privacy', /session api-test adds no differential-privacy noise \(its config has no encoding\.privacy\)/)
+    await expectError(await api('/v1/sessions/no-such-session/privacy'), 404, 'unknown-session', /no-such-session/)
+    const { sessions } = await (await api('/v1/sessions')).json() as { sessions: Array<Record<string, unknown>> }
+    expect(sessions[0]).not.toHaveProperty('privacy')
+  })
+
   it('stores an accepted update on disk before answering, queues it, and refuses more than the queue holds', async () => {
     const response = await post(toNpy(Float32Array.from({ length: DIMENSION }, (_, i) => i / 10)), 'application/x-npy', '?weight=2')
     expect(response.status).toBe(202)

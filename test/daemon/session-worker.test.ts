@@ -31,6 +31,7 @@ function session (outcomes: Array<(signal: AbortSignal) => Promise<never>>): { j
     config,
     aggregate: async (_update: Float32Array, options: { signal?: AbortSignal } = {}) => outcomes[Math.min(calls++, outcomes.length - 1)](options.signal!),
     latestResult: () => undefined,
+    privacy: () => undefined,
     ready: Promise.resolve(),
     leave: () => {}
   } as unknown as JoinedSession

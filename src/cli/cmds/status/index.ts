@@ -11,7 +11,7 @@ interface NodeStatus {
   peerId: string
   addresses: string[]
   connections: number
-  sessions: Array<{ id: string, name: string, dimension: number, members: string | number, nextRound: number, queued: number, current?: { update: string, round?: number, phase?: string, role?: string } }>
+  sessions: Array<{ id: string, name: string, dimension: number, members: string | number, nextRound: number, queued: number, current?: { update: string, round?: number, phase?: string, role?: string }, privacy?: { epsilon: number, delta: number, epsilonSpent: number, roundsLeft: number } }>
 }
 
 export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
@@ -34,7 +34,8 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs> = {
       'sessions',
       ...status.sessions.map(s => {
         const now = s.current === undefined ? 'idle' : `update ${s.current.update} in round ${s.current.round ?? '?'}${s.current.phase !== undefined ? `, ${s.current.phase} (${s.current.role})` : ''}`
-        return `  ${s.name}  ${s.id.slice(0, 16)}…  d=${s.dimension}  members=${s.members}  next round ${s.nextRound}  queued ${s.queued}  ${now}`
+        const privacy = s.privacy === undefined ? '' : `  privacy: epsilon ${s.privacy.epsilonSpent.toFixed(3)} of ${s.privacy.epsilon} spent (delta ${s.privacy.delta}), room for ${s.privacy.roundsLeft} more rounds`
+        return `  ${s.name}  ${s.id.slice(0, 16)}…  d=${s.dimension}  members=${s.members}  next round ${s.nextRound}  queued ${s.queued}  ${now}${privacy}`
       })
     ]
     process.stdout.write(lines.join('\n') + '\n')
