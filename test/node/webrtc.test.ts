@@ -44,5 +44,5 @@ describe('secure aggregation over WebRTC', () => {
       for (const connection of direct) expect(connection.remoteAddr.toString()).toMatch(/\/webrtc\/p2p\//)
     }
     await exactRound(peers, 'webrtc-relay')
-  }, 60_000)
+  }, 150_000)
 })

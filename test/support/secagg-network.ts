@@ -87,12 +87,14 @@ const LISTEN = {
 
 /**
  * Dials, trying again after a failure: a WebRTC dial on a busy machine now and then times out
- * negotiating ICE (node-datachannel under load in js-libp2p v3), and the round needs the connection, not the first try.
+ * negotiating ICE (node-datachannel under load in js-libp2p v3), and the round needs the connection, not
+ * the first try. On a quiet machine a relayed WebRTC dial takes 0.1 to 1.1 s; with both cores busy
+ * (the fast tier runs two test files at once) three tries of 5 s each were seen to fail, so each gets 15.
  */
 async function dial (node: SecAggNode, address: Multiaddr, tries = 3): Promise<void> {
   for (let i = 1; ; i++) {
     try {
-      await node.dial(address, { signal: AbortSignal.timeout(5000) })
+      await node.dial(address, { signal: AbortSignal.timeout(15_000) })
       return
     } catch (err) {
       if (i === tries) throw err
