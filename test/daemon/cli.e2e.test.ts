@@ -87,6 +87,19 @@ describe('secagg', () => {
     expect(bad.stderr).toContain('encoding.bits')
   })
 
+  it('session create --epsilon writes a DP session, and asks for the rest of its budget rather than guess it', async () => {
+    const out = join(root, 'private.session.json')
+    const made = await secagg(['session', 'create', '--name', 'private', '--dimension', '100', '--min-participants', '4', '--max-participants', '4', '--members', ...members, '--epsilon', '3', '--dp-rounds', '30', '--l2-clip', '0.5', '--out', out])
+    expect(made.code).toBe(0)
+    expect(parseSessionConfig(JSON.parse(await readFile(out, 'utf8'))).encoding.privacy).toEqual({ mechanism: 'discrete-gaussian', epsilon: 3, delta: 1e-5, rounds: 30, l2Clip: 0.5, modulusBits: 18 })
+    const unfinished = await secagg(['session', 'create', '--name', 'unfinished', '--dimension', '100', '--members', ...members, '--epsilon', '3', '--out', join(root, 'unfinished.json')])
+    expect(unfinished.code).toBe(2)
+    expect(unfinished.stderr).toContain('--epsilon needs --dp-rounds')
+    const bad = await secagg(['session', 'create', '--name', 'bad', '--dimension', '100', '--min-participants', '4', '--max-participants', '4', '--members', ...members, '--epsilon', '3', '--dp-rounds', '30', '--l2-clip', '1', '--modulus-bits', '40', '--out', join(root, 'bad-dp.json')])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('encoding.privacy.modulusBits')
+  })
+
   it('session create will not choose who may take part: without --members or --open it exits 2 naming both, and writes nothing', async () => {
     const out = join(root, 'unsaid.session.json')
     const unsaid = await secagg(['session', 'create', '--name', 'unsaid', '--dimension', '10', '--min-participants', '3', '--out', out])

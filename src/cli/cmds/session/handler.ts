@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { defineSession, openSession } from '../../../node/session-config.js'
 import { CliError, EXIT_BAD_INPUT } from '../../cli-error.js'
 import { OPEN_SESSION_RISK, type SessionCreateArgs } from './options.js'
+import type { DpParams } from '../../../protocol/dp/calibration.js'
 
 /** Writes a checked session file and prints its id; the file is what every member loads. */
 export async function sessionCreateHandler (args: SessionCreateArgs): Promise<void> {
@@ -10,7 +11,7 @@ export async function sessionCreateHandler (args: SessionCreateArgs): Promise<vo
     dimension: args.dimension,
     members: membersOf(args),
     minParticipants: args.minParticipants,
-    encoding: { clip: args.clip, bits: args.bits, maxParticipants: args.maxParticipants, maxWeight: args.maxWeight },
+    encoding: { clip: args.clip, bits: args.bits, maxParticipants: args.maxParticipants, maxWeight: args.maxWeight, ...privacyOf(args) },
     announceTimeout: args.announceTimeout,
     maxAttempts: args.maxAttempts
   })
@@ -24,6 +25,16 @@ export async function sessionCreateHandler (args: SessionCreateArgs): Promise<vo
   process.stdout.write(`${openSession(config).idHex}\n`)
   if (config.members === 'open') process.stderr.write(`secagg: warning: ${path} is an open session. ${OPEN_SESSION_RISK}\n`)
   process.stderr.write(`wrote ${path}: give the same file to every member's \`secagg node --session\`\n`)
+}
+
+/** The DP settings, when --epsilon asks for them; the rest of them are then required. */
+function privacyOf (args: SessionCreateArgs): { privacy?: DpParams } {
+  if (args.epsilon === undefined) {
+    if (args.dpRounds !== undefined || args.l2Clip !== undefined) throw new CliError('--dp-rounds and --l2-clip set a differential-privacy budget: give --epsilon too', EXIT_BAD_INPUT)
+    return {}
+  }
+  if (args.dpRounds === undefined || args.l2Clip === undefined) throw new CliError('--epsilon needs --dp-rounds (the rounds the budget covers) and --l2-clip (the L2 norm each update is clipped to)', EXIT_BAD_INPUT)
+  return { privacy: { mechanism: 'discrete-gaussian', epsilon: args.epsilon, delta: args.delta, rounds: args.dpRounds, l2Clip: args.l2Clip, modulusBits: args.modulusBits } }
 }
 
 /** Who may take part, as asked: never open by default, since an open session protects no one from a party with many identities. */

@@ -18,6 +18,11 @@ export const sessionCreateOptions = {
   bits: { type: 'number', default: DEFAULT_SESSION.encoding.bits, description: 'Bits per value before summing', group: 'Encoding:' },
   'max-participants': { type: 'number', default: DEFAULT_SESSION.encoding.maxParticipants, description: 'Most peers a sum is sized for', group: 'Encoding:' },
   'max-weight': { type: 'number', default: DEFAULT_SESSION.encoding.maxWeight, description: 'Largest weight (such as a sample count) an update may carry', group: 'Encoding:' },
+  epsilon: { type: 'number', description: 'Add distributed differential privacy with this epsilon over --dp-rounds rounds (each peer adds discrete Gaussian noise before masking; docs/privacy.md)', group: 'Differential privacy:' },
+  delta: { type: 'number', default: 1e-5, description: 'The budget\'s delta (with --epsilon)', group: 'Differential privacy:' },
+  'dp-rounds': { type: 'number', description: 'Rounds the budget is spread over: each peer takes part in at most this many (required with --epsilon)', group: 'Differential privacy:' },
+  'l2-clip': { type: 'number', description: 'Each update is scaled down to this L2 norm at most (required with --epsilon)', group: 'Differential privacy:' },
+  'modulus-bits': { type: 'number', default: 18, description: 'Bits per value on the wire with --epsilon (16 to 20 is typical)', group: 'Differential privacy:' },
   'announce-timeout': { type: 'number', default: DEFAULT_SESSION.announceTimeout, description: 'Milliseconds to wait for an aggregator before the next one takes over', group: 'Rounds:' },
   'max-attempts': { type: 'number', default: DEFAULT_SESSION.maxAttempts, description: 'Attempts per round before it fails', group: 'Rounds:' },
   out: { type: 'string', description: 'Where to write the session file (default: <name>.session.json)' },
@@ -34,6 +39,11 @@ export interface SessionCreateArgs {
   bits: number
   maxParticipants: number
   maxWeight: number
+  epsilon?: number
+  delta: number
+  dpRounds?: number
+  l2Clip?: number
+  modulusBits: number
   announceTimeout: number
   maxAttempts: number
   out?: string
