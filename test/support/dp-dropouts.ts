@@ -49,8 +49,8 @@ export async function randomDropoutRounds (rounds: number, seed: string): Promis
     // the peers whose noise is in the sum, less every corrupt one the session plans for
     const honest = outcome.survivors.length - corrupt
     expect(honest).toBeGreaterThanOrEqual(dp.honestPeers)
-    expect(epsilonOf([{ mechanism: roundMechanism(dp, honest), count: dp.rounds }], dp.delta).epsilon).toBeLessThanOrEqual(dp.epsilon)
-    expect(epsilonOf([{ mechanism: roundMechanism(dp, honest), count: 1 }], dp.delta).epsilon).toBeLessThanOrEqual(dp.roundEpsilon)
+    expect(epsilonOf([{ mechanism: roundMechanism(dp, honest), count: dp.rounds }], dp.accountedDelta).epsilon).toBeLessThanOrEqual(dp.epsilon)
+    expect(epsilonOf([{ mechanism: roundMechanism(dp, honest), count: 1 }], dp.accountedDelta).epsilon).toBeLessThanOrEqual(dp.roundEpsilon)
   }
   // the others abort for too many dropouts, never finish with a sum short of noise
   const ends = ['completed', 'too-many-dropouts', 'too-few-participants', 'too-few-neighbours']

@@ -54,20 +54,20 @@ function realised (calibration: DpCalibration, corruptPeers: number, spent: read
 export function checkBudget (calibration: DpCalibration, ledger: PrivacyLedger, round: number): void {
   if (ledger.spent.some(s => s.round === round)) return
   const rounds = ledger.spent.length + 1
-  const { epsilon } = epsilonOf(charged(calibration, rounds), calibration.delta)
+  const { epsilon } = epsilonOf(charged(calibration, rounds), calibration.accountedDelta)
   if (epsilon > calibration.epsilon) {
-    throw new PrivacyBudgetError(`an input in round ${round} would spend epsilon ${epsilon.toFixed(3)} of this session's budget of ${calibration.epsilon} (delta ${calibration.delta}): ${ledger.spent.length} rounds already spent ${epsilonOf(charged(calibration, ledger.spent.length), calibration.delta).epsilon.toFixed(3)}, and the noise was calibrated for ${calibration.rounds}`)
+    throw new PrivacyBudgetError(`an input in round ${round} would spend epsilon ${epsilon.toFixed(3)} of this session's budget of ${calibration.epsilon} (delta ${calibration.delta}): ${ledger.spent.length} rounds already spent ${epsilonOf(charged(calibration, ledger.spent.length), calibration.accountedDelta).epsilon.toFixed(3)}, and the noise was calibrated for ${calibration.rounds}`)
   }
 }
 
 /** What the ledger has spent, what is left, and the noise behind it. */
 export function privacyReport (calibration: DpCalibration, corruptPeers: number, ledger: PrivacyLedger): PrivacyReport {
-  const { delta } = calibration
+  const delta = calibration.accountedDelta
   let left = 0
   while (ledger.spent.length + left < calibration.rounds * 2 && epsilonOf(charged(calibration, ledger.spent.length + left + 1), delta).epsilon <= calibration.epsilon) left++
   return {
     mechanism: calibration.mechanism,
-    budget: { epsilon: calibration.epsilon, delta },
+    budget: { epsilon: calibration.epsilon, delta: calibration.delta },
     plannedRounds: calibration.rounds,
     rounds: ledger.spent.map(s => ({
       ...s,

@@ -52,7 +52,9 @@ export interface DpCalibration extends Required<DpParams> {
   peerVariance: number
   /** The fewest peers whose noise any accepted round's sum carries, for the privacy it guarantees. */
   honestPeers: number
-  /** The (epsilon, delta) a round spends at worst, with honestPeers. */
+  /** The delta the accountant works with: delta less the sampler's distance over every sample of every round. */
+  accountedDelta: number
+  /** The epsilon a round spends at worst (at accountedDelta), with honestPeers. */
   roundEpsilon: number
   /** The chance that a coordinate of a sum wraps mod 2^m, at most: 2·exp(-sigmas²/2). */
   wrapBound: number
@@ -66,7 +68,7 @@ export function roundedL2Bound (norm: number, dimension: number): number {
 }
 
 /** The mechanism of one round whose sum carries the noise of `honestPeers` peers. */
-export function roundMechanism (calibration: DpCalibration, honestPeers = calibration.honestPeers): PrivacyMechanism {
+export function roundMechanism (calibration: Pick<DpCalibration, 'paddedDimension' | 'l2Bound' | 'l1Bound' | 'peerVariance' | 'honestPeers'>, honestPeers = calibration.honestPeers): PrivacyMechanism {
   return {
     kind: 'discrete-gaussian-sum',
     peerStd: Math.sqrt(calibration.peerVariance),
@@ -107,7 +109,7 @@ export function calibrate (params: DpParams, numbers: Numbers): DpCalibration {
   const atScale = (scale: number): DpCalibration => {
     const l2Bound = roundedL2Bound(l2Clip * scale, D)
     const l1Bound = l2Bound * Math.min(Math.sqrt(D), l2Bound)
-    const spend = (peerVariance: number): number => epsilonOf([{ mechanism: roundMechanism({ paddedDimension: D, l2Bound, l1Bound, peerVariance } as DpCalibration, honestPeers), count: rounds }], accountedDelta).epsilon
+    const spend = (peerVariance: number, count = rounds): number => epsilonOf([{ mechanism: roundMechanism({ paddedDimension: D, l2Bound, l1Bound, peerVariance, honestPeers }), count }], accountedDelta).epsilon
     // the least variance that meets the budget, by bisection in log space
     let lo = Math.log(0.25)
     let hi = Math.log(1e30)
@@ -132,7 +134,8 @@ export function calibrate (params: DpParams, numbers: Numbers): DpCalibration {
       l1Bound,
       peerVariance,
       honestPeers,
-      roundEpsilon: epsilonOf([{ mechanism: roundMechanism({ paddedDimension: D, l2Bound, l1Bound, peerVariance } as DpCalibration, honestPeers), count: 1 }], accountedDelta).epsilon,
+      accountedDelta,
+      roundEpsilon: spend(peerVariance, 1),
       wrapBound: Math.min(1, 2 * Math.exp(-sigmas * sigmas / 2))
     }
   }
