@@ -105,6 +105,9 @@ export function calibrate (params: DpParams, numbers: Numbers): DpCalibration {
   // The sampler's distance from the ideal, over every sample of every round, comes out of delta.
   const samplerDelta = rounds * (1 + Math.exp(epsilon)) * maxParticipants * D * SAMPLER_DISTANCE
   const accountedDelta = delta - samplerDelta
+  if (!(accountedDelta > delta / 2)) {
+    throw new InvalidEncodingError(`the sampler's distance from the ideal noise (under 2^-75 a sample, over ${rounds} rounds of ${maxParticipants} peers and ${D} coordinates, times 1 + e^epsilon) takes ${samplerDelta.toExponential(2)} of delta ${delta}: raise delta or lower epsilon`)
+  }
 
   const atScale = (scale: number): DpCalibration => {
     const l2Bound = roundedL2Bound(l2Clip * scale, D)
