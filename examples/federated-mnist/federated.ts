@@ -12,11 +12,10 @@
  * neither average, and the round completes without them. Every round's sum is audited from its
  * transcript, as anyone holding the session file could: a wrong sum stops the run.
  */
-import { auditTranscript, createSecAggNode, defineSession, nodeCryptoSuite, openSession, RoundFailedError, sessionTopic, type AggregateResult, type JoinedSession, type Phase, type ResolvedParams, type SecAggServices } from 'libp2p-secagg'
-import { multiaddr } from '@multiformats/multiaddr'
-import { seededUniform, splitData, type SplitOptions } from './data.js'
-import { PARAMETERS, accuracy, train, type TrainingOptions } from './model.js'
-import type { Libp2p } from '@libp2p/interface'
+import { auditTranscript, defineSession, nodeCryptoSuite, openSession, type Phase, type SessionConfig } from 'libp2p-secagg'
+import { splitData, type SplitOptions } from './data.js'
+import { PARAMETERS, accuracy, localUpdate, train, type TrainingOptions } from './model.js'
+import { allHoldResult, LOOPBACK_TIMEOUTS, plannedDrops, secureRound, startPeers, stopPeers, survivorsOf } from './nodes.js'
 
 export interface FederatedOptions {
   peers: number
@@ -47,9 +46,6 @@ export const DEFAULT_FEDERATED: FederatedOptions = {
 /** The most secure and plaintext accuracy may differ: quantization is the only difference between them. */
 export const PARITY = 0.005
 
-/** The phases a peer may drop out in: before its masked input is in, so the round must recover it. */
-const DROP_PHASES: Phase[] = ['advertise-keys', 'share-keys', 'masked-input']
-
 export interface FederatedRound {
   round: number
   /** The attempt that completed the secure round (later than 0 when a dropout was its aggregator). */
@@ -73,89 +69,28 @@ export interface FederatedRound {
   auditMs: number
 }
 
-type Node = Libp2p<SecAggServices>
-
-/** Connects n nodes to each other on loopback and joins them to one closed session. */
-async function startPeers (options: FederatedOptions, maxWeight: number): Promise<{ nodes: Node[], sessions: JoinedSession[], params: ResolvedParams }> {
-  const nodes: Node[] = []
-  for (let i = 0; i < options.peers; i++) nodes.push(await createSecAggNode({ listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false }))
-  for (const [i, node] of nodes.entries()) {
-    for (const other of nodes.slice(i + 1)) await node.dial(multiaddr(other.getMultiaddrs()[0]))
-  }
-  const session = defineSession({
+/** The session every peer joins: a weighted mean, clipped per coordinate, surviving the planned dropouts. */
+function sessionOf (options: FederatedOptions, maxWeight: number, members: string[]): SessionConfig {
+  return defineSession({
     name: `federated-mnist/${options.seed}`,
     dimension: PARAMETERS,
     encoding: { clip: options.clip, bits: options.bits, maxParticipants: options.peers, maxWeight },
     // a round must survive its planned dropouts (and any rounding of the rate)
     graph: { shape: 'harary', dropoutRate: (options.dropsPerRound + 0.5) / options.peers, corruptRate: 0.05, threatModel: 'malicious' },
     minParticipants: options.peers - options.dropsPerRound,
-    members: nodes.map(node => node.peerId.toString()),
-    // On one host a phase takes milliseconds, but a peer that drops out holds its phase until the
-    // deadline; these leave room for a busy machine.
-    phaseTimeouts: { 'advertise-keys': 3_000, 'share-keys': 3_000, 'masked-input': 4_000, 'consistency-check': 3_000, unmask: 3_000 },
-    announceTimeout: 3_000
+    members,
+    ...LOOPBACK_TIMEOUTS
   })
-  const sessions = nodes.map(node => node.services.secagg.join(session))
-  // every node hears the session's topic from someone before the first announcement goes out
-  const topic = sessionTopic(sessions[0].id)
-  while (nodes.some(node => node.services.pubsub.getSubscribers(topic).length === 0)) await new Promise(resolve => setTimeout(resolve, 100))
-  return { nodes, sessions, params: openSession(session).params }
-}
-
-/** In every second round, `dropsPerRound` different peers, each with a phase to drop out in. */
-function plannedDrops (options: FederatedOptions, round: number): Array<{ peer: number, phase: Phase }> {
-  if (round % 2 === 1) return []
-  const { below } = seededUniform(`${options.seed}/drops/${round}`)
-  const drops: Array<{ peer: number, phase: Phase }> = []
-  while (drops.length < options.dropsPerRound) {
-    const peer = below(options.peers)
-    if (!drops.some(d => d.peer === peer)) drops.push({ peer, phase: DROP_PHASES[below(DROP_PHASES.length)] })
-  }
-  return drops
-}
-
-function difference (after: Float32Array, before: Float32Array): Float32Array {
-  return after.map((v, i) => v - before[i])
-}
-
-/**
- * One secure round: each peer hands its update and weight to aggregate(); the planned dropouts abort
- * theirs when their node reaches their phase, as a peer that crashes or loses its network would.
- */
-async function secureRound (sessions: JoinedSession[], nodes: Node[], updates: Float32Array[], weights: number[], drops: Array<{ peer: number, phase: Phase }>, round: number): Promise<Array<AggregateResult | undefined>> {
-  return Promise.all(sessions.map(async (session, i) => {
-    const drop = drops.find(d => d.peer === i)
-    const leave = new AbortController()
-    const onProgress = ({ detail }: CustomEvent<{ round: number, phase: Phase }>): void => {
-      if (detail.round === round && detail.phase === drop?.phase) leave.abort()
-    }
-    nodes[i].services.secagg.addEventListener('progress', onProgress)
-    try {
-      return await session.aggregate(updates[i], { weight: weights[i], signal: leave.signal })
-    } catch (err) {
-      // The update is in no sum: as a trainer would, train on and send a fresh one next round.
-      if (err instanceof RoundFailedError) return undefined
-      throw err
-    } finally {
-      nodes[i].services.secagg.removeEventListener('progress', onProgress)
-    }
-  }))
-}
-
-/** Waits until every node holds round `round`'s result, so the next round starts everywhere together. */
-async function allHoldResult (sessions: JoinedSession[], round: number): Promise<void> {
-  const deadline = Date.now() + 30_000
-  while (sessions.some(s => (s.latestResult()?.round ?? 0) < round)) {
-    if (Date.now() > deadline) throw new Error(`not every peer got round ${round}'s result within 30 s`)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
 }
 
 /** Trains the three ways for `options.rounds` rounds; `onRound` hears each round as it ends. */
 export async function trainFederated (options: FederatedOptions, onRound: (round: FederatedRound) => void = () => {}): Promise<FederatedRound[]> {
   const data = splitData({ ...options.split, peers: options.peers, seed: options.seed })
   const weights = data.peers.map(d => d.size)
-  const { nodes, sessions, params } = await startPeers(options, Math.max(...weights))
+  const maxWeight = Math.max(...weights)
+  const peers = await startPeers(options.peers, members => sessionOf(options, maxWeight, members))
+  const { sessions } = peers
+  const { params } = openSession(peers.session)
   const models: Record<'secure' | 'plaintext' | 'central', Float32Array> = { secure: new Float32Array(PARAMETERS), plaintext: new Float32Array(PARAMETERS), central: new Float32Array(PARAMETERS) }
   const rounds: FederatedRound[] = []
   try {
@@ -164,12 +99,12 @@ export async function trainFederated (options: FederatedOptions, onRound: (round
       // Each peer trains from each model with the same seed: the two federated runs differ only by
       // what secure aggregation does to the average.
       const local = (model: Float32Array, peer: number): Float32Array =>
-        difference(train(model, data.peers[peer], { ...options.training, seed: `${options.seed}/peer-${peer}/round-${round}` }), model)
+        localUpdate(model, data.peers[peer], { ...options.training, seed: `${options.seed}/peer-${peer}/round-${round}` })
       const secureUpdates = data.peers.map((_, i) => local(models.secure, i))
       const plainUpdates = data.peers.map((_, i) => local(models.plaintext, i))
 
       const started = performance.now()
-      const results = await secureRound(sessions, nodes, secureUpdates, weights, drops, round)
+      const results = await secureRound(peers, secureUpdates, weights, drops, round)
       const secureMs = performance.now() - started
       const result = results.find(r => r !== undefined)
       if (result === undefined) throw new Error(`round ${round}: no peer got a result`)
@@ -180,7 +115,7 @@ export async function trainFederated (options: FederatedOptions, onRound: (round
       const auditMs = performance.now() - audited
       result.mean.forEach((v, j) => { models.secure[j] += v })
 
-      const survivors = result.survivors.map(id => nodes.findIndex(node => node.peerId.toString() === id))
+      const survivors = survivorsOf(peers, result)
       const total = survivors.reduce((sum, i) => sum + weights[i], 0)
       for (const i of survivors) plainUpdates[i].forEach((v, j) => { models.plaintext[j] += v * weights[i] / total })
 
@@ -206,6 +141,6 @@ export async function trainFederated (options: FederatedOptions, onRound: (round
     }
     return rounds
   } finally {
-    await Promise.all(nodes.map(async node => node.stop()))
+    await stopPeers(peers)
   }
 }
