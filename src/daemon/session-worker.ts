@@ -108,9 +108,10 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     }
     const privacy = this.joined.privacy()
     if (privacy !== undefined) {
-      // every update waiting (the one in a round too, until its round is charged) will spend a round
-      const current = this.current === undefined || privacy.rounds.some(r => r.round === this.statuses.get(this.current!.update.id)?.round) ? 0 : 1
-      const waiting = this.queue.length - (this.current === undefined ? 0 : 1) + current + this.reserved
+      // every update queued (the one in a round too, until its round is charged) will spend a round
+      const inRound = this.current === undefined ? undefined : this.statuses.get(this.current.update.id)?.round
+      const charged = inRound !== undefined && privacy.rounds.some(r => r.round === inRound) ? 1 : 0
+      const waiting = this.queue.length + this.reserved - charged
       if (waiting >= privacy.roundsLeft) {
         throw new DaemonInputError('privacy-budget', `session ${this.name}'s privacy budget (epsilon ${privacy.budget.epsilon}, delta ${privacy.budget.delta}) has room for ${privacy.roundsLeft} more rounds of this node's inputs, and ${waiting} updates already wait for them: epsilon ${privacy.epsilonSpent.toFixed(3)} is spent over ${privacy.rounds.length} rounds`, 409)
       }

@@ -27,7 +27,7 @@ export async function privateSum (updates: readonly Float32Array[], encoding: En
 }
 
 /** Standard normal samples from a keystream (Box-Muller): test data, and the central baseline's continuous noise. */
-export async function gaussianSamples (count: number, prg: Prg, key: Uint8Array): Promise<Float64Array> {
+async function gaussianSamples (count: number, prg: Prg, key: Uint8Array): Promise<Float64Array> {
   const words = new Uint32Array(2 * Math.ceil(count / 2))
   await prg.open(key).apply(words, 'fill')
   const out = new Float64Array(count)
