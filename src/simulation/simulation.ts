@@ -10,6 +10,7 @@ import { Roster } from '../protocol/pb/messages.js'
 import { RosterView } from '../protocol/round/roster.js'
 import { toHex } from '../protocol/crypto/bytes.js'
 import { Aggregator } from '../protocol/round/aggregator/aggregator.js'
+import type { AggregatorConfig } from '../protocol/round/aggregator/state.js'
 import { Participant } from '../protocol/round/participant/participant.js'
 import { MASKED_CHUNK_COORDINATES } from '../protocol/round/participant/masked-input.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
@@ -28,8 +29,12 @@ export interface SimulationInput {
   peers: SimulatedPeer[]
   updates: Float32Array[]
   weights?: number[]
-  /** Index of the peer that aggregates (and also participates). */
+  /** Index of the peer that aggregates (and also participates); ignored when aggregatorPeer is given. */
   aggregator: number
+  /** An aggregator that is none of `peers` (a robust round's groups share one aggregator, in at most one of them). */
+  aggregatorPeer?: SimulatedPeer
+  /** The aggregator's maker of upload checks (AggregatorConfig.uploadCheck). */
+  uploadCheck?: AggregatorConfig['uploadCheck']
   round?: number
   attempt?: number
   beacon?: Uint8Array
@@ -93,7 +98,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
   let now = SIMULATION_START_TIME
   const clock = (): number => now
   const index = new Map(peers.map((p, i) => [toHex(p.identity.bytes), i]))
-  const aggregatorPeer = peers[input.aggregator]
+  const aggregatorPeer = input.aggregatorPeer ?? peers[input.aggregator]
   const memberIds = new Set(peers.map(p => p.identity.id))
   const isMember = input.isMember ?? ((peer: Identity) => memberIds.has(peer.id))
 
@@ -108,7 +113,8 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     random: deterministicRandom(`${seed}/aggregator`),
     now: clock,
     expectedParticipants: peers.length,
-    isMember
+    isMember,
+    ...(input.uploadCheck !== undefined ? { uploadCheck: input.uploadCheck } : {})
   })
   const participants = peers.map((peer, i) => new Participant({
     params,

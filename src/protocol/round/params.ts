@@ -31,6 +31,12 @@ export interface ProtocolParams {
   minParticipants: number
   /** Milliseconds each phase may take once the previous one ended. */
   phaseTimeouts: Record<TimedPhase, number>
+  /**
+   * The session whose commitment matrix the round's masked vectors are committed under, when not its
+   * own: a robust round's groups (robust/group-params.ts) all commit under their session's, so that
+   * their aggregator pulls its upload check back through one matrix, not one per group.
+   */
+  commitmentSessionId?: Uint8Array
 }
 
 export const DEFAULT_GRAPH: GraphPolicy = { shape: 'harary', dropoutRate: 0.1, corruptRate: 0.05, threatModel: 'malicious' }

@@ -33,7 +33,7 @@ import { pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey } from '../round/m
 import { carryBits } from '../round/aggregator/integer-sum.js'
 import { signedDigest } from '../round/wire.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { commit, COMMITMENT_LENGTH, sumCommitments } from './commitment.js'
+import { commit, commitmentContext, COMMITMENT_LENGTH, sumCommitments } from './commitment.js'
 import type { CryptoSuite } from '../crypto/suite.js'
 import type { RoundContext } from '../crypto/kdf.js'
 
@@ -87,7 +87,7 @@ const RECENT_VERDICTS = 16
 
 /** Audits an encoded RoundTranscript against the session's parameters. Never throws on bad input. */
 export async function auditTranscript (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions = {}): Promise<AuditVerdict> {
-  const session = JSON.stringify([toHex(params.sessionId), params.dimension, params.encoding, params.graph])
+  const session = JSON.stringify([toHex(params.sessionId), toHex(params.commitmentSessionId ?? params.sessionId), params.dimension, params.encoding, params.graph])
   const key = `${toHex(sha256(bytes))}/${session}/${options.signaturesChecked === true}/${options.result === undefined ? '' : toHex(sha256(options.result))}`
   const known = recentVerdicts.get(key)
   if (known !== undefined) return structuredClone(known)
@@ -297,7 +297,7 @@ async function checkSum (result: RoundResult, survivors: number, masks: Uint32Ar
   } catch (err) {
     throw new Forged(`a survivor's commitment is malformed: ${(err as Error).message}`)
   }
-  if (!equalBytes(await commit(crypto.prg, context, integerSum), expected)) {
+  if (!equalBytes(await commit(crypto.prg, commitmentContext(params, context), integerSum), expected)) {
     throw new Forged('the sum does not match the survivors\' commitments: it is not the sum of their masked inputs less their masks')
   }
 }

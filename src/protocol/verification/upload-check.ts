@@ -9,7 +9,8 @@
  * convicted for it.
  */
 import { NttField, RING_DEGREE } from './ntt.js'
-import { COMMITMENT_ROWS, decodeCommitment, FIELDS, MatrixRow, openMatrix } from './commitment.js'
+import { COMMITMENT_ROWS, decodeCommitment, FIELDS, MatrixRow, matrixKey, openMatrix } from './commitment.js'
+import { toHex } from '../crypto/bytes.js'
 import type { Prg } from '../crypto/prg.js'
 import type { RoundContext } from '../crypto/kdf.js'
 
@@ -59,6 +60,23 @@ export class UploadCheck {
       }
     }
     return new UploadCheck(challenge, forms)
+  }
+
+  /**
+   * A maker of upload checks that makes one per matrix and length and hands it to every instance that
+   * asks, keyed by the first asker's secret: an aggregator's group instances under one commitment
+   * session (ProtocolParams.commitmentSessionId) pull c back once. Sharing c among them is sharing it
+   * among more uploads, as a larger round does: each upload still passes a wrong commitment only where
+   * c vanishes on its difference, and c is never revealed.
+   */
+  static shared (): typeof UploadCheck.create {
+    const made = new Map<string, Promise<UploadCheck>>()
+    return async (prg, context, length, secretKey) => {
+      const key = `${toHex(matrixKey(context))}/${length}`
+      let check = made.get(key)
+      if (check === undefined) made.set(key, check = UploadCheck.create(prg, context, length, secretKey))
+      return await check
+    }
   }
 
   start (): UploadDigest {

@@ -17,6 +17,7 @@ import { ProtocolViolation } from '../errors.js'
 import { vectorWords } from '../params.js'
 import { checkRef, decode, openSigned, refOf } from '../wire.js'
 import { UploadCheck } from '../../verification/upload-check.js'
+import { commitmentContext } from '../../verification/commitment.js'
 import type { Outbound, Step } from '../events.js'
 import { isGone, type AggregatorState } from './state.js'
 
@@ -113,7 +114,7 @@ export async function closeShareKeys (state: AggregatorState): Promise<Step> {
   const total = vectorWords(config.params)
   state.accumulator = new Uint32Array(total)
   state.overflows = new Uint8Array(total)
-  state.uploadCheck = await UploadCheck.create(config.crypto.prg, context, total, config.random(32))
+  state.uploadCheck = await (config.uploadCheck ?? UploadCheck.create)(config.crypto.prg, commitmentContext(config.params, context), total, config.random(32))
   state.status = 'masked-input'
   return { messages, events: [{ type: 'phase', phase: 'masked-input' }] }
 }

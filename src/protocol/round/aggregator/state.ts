@@ -26,6 +26,11 @@ export interface AggregatorConfig {
   expectedParticipants?: number
   /** Whether a peer may take part in the session. */
   isMember: (peer: Identity) => boolean
+  /**
+   * Makes the check of masked uploads against their commitments (UploadCheck.create by default). One
+   * aggregator running a robust round's groups shares one (UploadCheck.shared): they commit under one matrix.
+   */
+  uploadCheck?: typeof UploadCheck.create
 }
 
 export interface Advertisement {

@@ -13,7 +13,7 @@ import { quantizeInto, quantizeWeight } from '../../encoding/quantize.js'
 import { encodePrivately, rotationKey } from '../../dp/pipeline.js'
 import { vectorWords } from '../params.js'
 import { InputCommitment, MaskedInputChunk, type Signed } from '../../pb/messages.js'
-import { Committer } from '../../verification/commitment.js'
+import { commitmentContext, Committer } from '../../verification/commitment.js'
 import { pairwiseMode, PRG_KEY_LENGTH, selfMaskKey } from '../masks.js'
 import { refOf, signedDigest, signedEnvelope } from '../wire.js'
 import type { ParticipantState } from './state.js'
@@ -48,7 +48,7 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
     masks.push({ stream: config.crypto.prg.open(neighbour.maskSeed), mode: pairwiseMode(self, neighbour.identity.bytes) })
     maskedWith.push(neighbour.identity.bytes)
   }
-  const committer = new Committer(config.crypto.prg, context, total)
+  const committer = new Committer(config.crypto.prg, commitmentContext(config.params, context), total)
   const mask = encoding.modulusBits === 32 ? undefined : 2 ** encoding.modulusBits - 1
   const buffer = new Uint32Array(chunkCoordinates)
   const uniforms = new Uint32Array(chunkCoordinates)
