@@ -3,7 +3,7 @@
  * {"name", "value", "unit", "floor", "ratio"}. Ratios, not absolute times, are what to compare across
  * runs: these machines are shared and noisy, and each floor is measured in the same run.
  * `-- --only <name>` runs one benchmark: round-costs, vss-cost, round-vs-plaintext, aggregator-rss,
- * fault-latency, verification or privacy.
+ * fault-latency, verification, privacy or robust-round.
  */
 import { aggregatorRss } from './aggregator-rss.js'
 import { roundCosts } from './round-costs.js'
@@ -12,6 +12,7 @@ import { vssCost } from './vss-cost.js'
 import { faultLatency } from './fault-latency.js'
 import { verification } from './verification.js'
 import { privacy } from './privacy.js'
+import { robustRound } from './robust-round.js'
 import type { BenchResult } from './result.js'
 
 const json = process.argv.includes('--json')
@@ -22,7 +23,8 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   'aggregator-rss': aggregatorRss,
   'fault-latency': faultLatency,
   'verification': verification,
-  privacy
+  privacy,
+  'robust-round': robustRound
 }
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 if (only !== undefined && !(only in benches)) {
