@@ -9,7 +9,9 @@
  * - every group sum keeps at least s inputs: a group of m tolerates m - s dropouts and aborts below s;
  * - the modulus holds a sum of the largest group, not of the session: log2(n/s) bits fewer per word;
  * - the masked vectors commit under the session's matrix, one for every group, so their aggregator
- *   checks every group's uploads with one form (UploadCheck.shared) instead of computing one per group.
+ *   checks every group's uploads with one form (UploadCheck.shared) instead of computing one per group;
+ * - the beacon proof is the aggregator's VRF over the session's round: every group's result proves the
+ *   same next beacon (ProtocolParams.parentSessionId).
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { frame, u32be } from '../crypto/bytes.js'
@@ -31,7 +33,7 @@ export function groupParams (params: ResolvedParams, robust: ResolvedRobust, gro
   return resolveParams({
     ...params,
     sessionId: groupSessionId(params.sessionId, group),
-    commitmentSessionId: params.sessionId,
+    parentSessionId: params.sessionId,
     encoding: { clip: encoding.clip, bits: encoding.bits, maxParticipants: largest, maxWeight: encoding.maxWeight },
     // (m - s)/m of a group of m may drop: the finder allows ⌊rate·m⌋, so a hair more than the ratio
     graph: { shape: 'complete', dropoutRate: (size - robust.groupSize) / size + 1e-9, corruptRate: 0, threatModel: 'malicious' },

@@ -32,11 +32,13 @@ export interface ProtocolParams {
   /** Milliseconds each phase may take once the previous one ended. */
   phaseTimeouts: Record<TimedPhase, number>
   /**
-   * The session whose commitment matrix the round's masked vectors are committed under, when not its
-   * own: a robust round's groups (robust/group-params.ts) all commit under their session's, so that
-   * their aggregator pulls its upload check back through one matrix, not one per group.
+   * The session a robust round's group instance belongs to (robust/group-params.ts), whose round it is
+   * one group of. Its masked vectors commit under that session's matrix, so that the aggregator of every
+   * group pulls its upload check back through one matrix rather than one per group; and its beacon proof
+   * is the aggregator's VRF over that session's round, so that every group of a round proves the same
+   * next beacon, and dropping groups cannot choose among different ones.
    */
-  commitmentSessionId?: Uint8Array
+  parentSessionId?: Uint8Array
 }
 
 export const DEFAULT_GRAPH: GraphPolicy = { shape: 'harary', dropoutRate: 0.1, corruptRate: 0.05, threatModel: 'malicious' }

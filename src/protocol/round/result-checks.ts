@@ -36,10 +36,13 @@ export async function signatureProblem (result: RoundResult, survivors: Readonly
   return undefined
 }
 
-/** What is wrong with a result's beacon proof for its round, or undefined; the VRF output when it holds. */
-export function beaconProblem (result: RoundResult, aggregator: Identity, beacon: Uint8Array): { problem?: string, output?: Uint8Array } {
+/**
+ * What is wrong with a result's beacon proof for its round, or undefined; the VRF output when it holds.
+ * A robust group's proof is over its parent session's round (ProtocolParams.parentSessionId).
+ */
+export function beaconProblem (result: RoundResult, aggregator: Identity, beacon: Uint8Array, parentSession?: Uint8Array): { problem?: string, output?: Uint8Array } {
   const ref = result.ref!
   if (!constantTimeEqual(result.beacon, beacon)) return { problem: 'result carries a beacon other than its round\'s' }
-  const output = vrfVerify(vrfPublicKeyOf(aggregator.peerId), beaconInput(ref.session, Number(ref.round), ref.attempt, beacon), result.beaconProof)
+  const output = vrfVerify(vrfPublicKeyOf(aggregator.peerId), beaconInput(parentSession ?? ref.session, Number(ref.round), ref.attempt, beacon), result.beaconProof)
   return output === undefined ? { problem: 'result\'s beacon proof does not verify' } : { output }
 }

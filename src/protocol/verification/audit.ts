@@ -87,7 +87,7 @@ const RECENT_VERDICTS = 16
 
 /** Audits an encoded RoundTranscript against the session's parameters. Never throws on bad input. */
 export async function auditTranscript (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions = {}): Promise<AuditVerdict> {
-  const session = JSON.stringify([toHex(params.sessionId), toHex(params.commitmentSessionId ?? params.sessionId), params.dimension, params.encoding, params.graph])
+  const session = JSON.stringify([toHex(params.sessionId), toHex(params.parentSessionId ?? params.sessionId), params.dimension, params.encoding, params.graph])
   const key = `${toHex(sha256(bytes))}/${session}/${options.signaturesChecked === true}/${options.result === undefined ? '' : toHex(sha256(options.result))}`
   const known = recentVerdicts.get(key)
   if (known !== undefined) return structuredClone(known)

@@ -80,8 +80,8 @@ export class MatrixRow {
 }
 
 /** Where a round's matrix comes from: its attempt, under its commitment session (ProtocolParams). */
-export function commitmentContext (params: { sessionId: Uint8Array, commitmentSessionId?: Uint8Array }, context: RoundContext): RoundContext {
-  return { ...context, sessionId: params.commitmentSessionId ?? params.sessionId }
+export function commitmentContext (params: { sessionId: Uint8Array, parentSessionId?: Uint8Array }, context: RoundContext): RoundContext {
+  return { ...context, sessionId: params.parentSessionId ?? params.sessionId }
 }
 
 /** The attempt's matrix, one stream per (prime, row), read block by block in order. */

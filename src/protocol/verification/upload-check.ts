@@ -65,7 +65,7 @@ export class UploadCheck {
   /**
    * A maker of upload checks that makes one per matrix and length and hands it to every instance that
    * asks, keyed by the first asker's secret: an aggregator's group instances under one commitment
-   * session (ProtocolParams.commitmentSessionId) pull c back once. Sharing c among them is sharing it
+   * session (ProtocolParams.parentSessionId) pull c back once. Sharing c among them is sharing it
    * among more uploads, as a larger round does: each upload still passes a wrong commitment only where
    * c vanishes on its difference, and c is never revealed.
    */

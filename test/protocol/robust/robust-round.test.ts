@@ -15,6 +15,8 @@ import { coordinateMedian } from '../../../src/protocol/robust/rules.js'
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 import { auditTranscript } from '../../../src/protocol/verification/audit.js'
 import { groupParams } from '../../../src/protocol/robust/group-params.js'
+import { nextBeacon } from '../../../src/protocol/election.js'
+import { toHex } from '../../../src/protocol/crypto/bytes.js'
 import { exactSum, gridUpdates, testParams } from '../../support/round-fixtures.js'
 
 const N = 20
@@ -44,8 +46,11 @@ describe('a robust round', () => {
       const transcript = report.rounds[g].aggregator.outcome!.transcript!
       expect((await auditTranscript(transcript, group, nodeCryptoSuite)).verdict).toBe('verified')
       // the commitments are under the session's matrix: under the group's own they do not add up
-      expect((await auditTranscript(transcript, { ...group, commitmentSessionId: undefined }, nodeCryptoSuite)).verdict).not.toBe('verified')
+      expect((await auditTranscript(transcript, { ...group, parentSessionId: undefined }, nodeCryptoSuite)).verdict).not.toBe('verified')
     }
+    // every group's result proves the one next beacon: leaving groups out cannot choose among several
+    const beacons = report.rounds.map(r => toHex(nextBeacon(params.sessionId, r.aggregator.outcome!.signedResult)))
+    expect(new Set(beacons).size).toBe(1)
     const means = report.groups.map(members => exactSum(updates, members).map(v => v / 5))
     expect(Array.from(report.outcome!.mean)).toEqual(Array.from(coordinateMedian(means)))
     expect(report.outcome!.used).toEqual([0, 1, 2, 3])

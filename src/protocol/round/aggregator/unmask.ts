@@ -180,7 +180,7 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
     signatures,
     sum: pack(quantizedSum, bits) as Uint8Array<ArrayBuffer>,
     beacon: config.beacon as Uint8Array<ArrayBuffer>,
-    beaconProof: vrfProve(vrfSecretKeyOf(config.privateKey), beaconInput(context.sessionId, context.round, context.attempt, config.beacon)) as Uint8Array<ArrayBuffer>,
+    beaconProof: vrfProve(vrfSecretKeyOf(config.privateKey), beaconInput(config.params.parentSessionId ?? context.sessionId, context.round, context.attempt, config.beacon)) as Uint8Array<ArrayBuffer>,
     carries: pack(carries, carryBits(survivorIdentities.length)) as Uint8Array<ArrayBuffer>
   }, config.privateKey, SignatureDomain.result)
   state.status = 'done'

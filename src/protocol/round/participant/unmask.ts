@@ -85,7 +85,7 @@ export async function onResult (state: ParticipantState, transcript: Uint8Array)
   if (own === undefined || !constantTimeEqual(own.signature, state.ownSignature!)) throw new ProtocolViolation('invalid-result', 'the result leaves out this peer\'s signature, though its shares were revealed')
   const problem = await signatureProblem(result, survivorIds, roster.minSurvivors)
   if (problem !== undefined) throw new ProtocolViolation('invalid-result', problem)
-  const beacon = beaconProblem(result, config.aggregator, config.beacon)
+  const beacon = beaconProblem(result, config.aggregator, config.beacon, config.params.parentSessionId)
   if (beacon.problem !== undefined) throw new ProtocolViolation('invalid-result', beacon.problem)
   const quantizedSum = new Uint32Array(vectorWords(config.params))
   try {
