@@ -37,7 +37,10 @@ export function corruptedGroupsDistribution (members: number, byzantine: number,
     state = next
     left -= m
   })
-  return state[byzantine]
+  // (groups that leave members out may leave Byzantine peers out too)
+  const distribution = new Float64Array(sizes.length + 1)
+  for (const row of state) row.forEach((p, c) => { distribution[c] += p })
+  return distribution
 }
 
 /** Pr[C > c] from a distribution of C. */

@@ -21,7 +21,7 @@ export function boundProblem (group: GroupSum, encoding: Encoding, l2Bound: numb
   const { sum, weightSum, inputs } = group
   const step = encoding.maxWeight / encoding.scale
   const weightSlack = inputs * encoding.maxWeight / encoding.weightScale
-  if (!(weightSum > 0)) return `its weight ${weightSum} is not positive`
+  if (!(weightSum >= 0)) return `its weight ${weightSum} is negative`
   if (weightSum > inputs * encoding.maxWeight + weightSlack) return `its weight ${weightSum} exceeds ${inputs} inputs of at most ${encoding.maxWeight}`
   const weights = weightSum + weightSlack
   const linf = weights * encoding.clip + inputs * step

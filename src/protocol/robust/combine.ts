@@ -16,6 +16,8 @@ export interface RobustOutcome {
   used: number[]
   /** Groups over their bounds, dropped before the rule, with why. */
   dropped: Array<{ group: number, reason: string }>
+  /** Groups of weight 0 (honest peers may all weigh nothing): no mean, left out, not counted corrupted. */
+  weightless: number[]
   /** Corrupted groups the rule outvoted at most, among those used. */
   outvoted: number
 }
@@ -31,13 +33,19 @@ export function robustMean (groups: ReadonlyArray<GroupSum | undefined>, robust:
   if (encoding.privacy !== undefined) throw new RangeError('robust groups do not combine with a DP encoding yet')
   const used: number[] = []
   const dropped: RobustOutcome['dropped'] = []
+  const weightless: number[] = []
   groups.forEach((group, g) => {
     if (group === undefined) return
+    if (group.weightSum === 0) {
+      weightless.push(g)
+      return
+    }
     const problem = boundProblem(group, encoding, robust.l2Bound)
     if (problem === undefined) used.push(g)
     else dropped.push({ group: g, reason: problem })
   })
-  // a dropped group held a peer beyond the bounds: one fewer corrupted group may be among the rest
+  // a group beyond the bounds held a Byzantine peer: one fewer corrupted group may be among the rest
+  // (a weightless one may be honest, so it counts for nothing)
   const corrupted = Math.max(0, robust.corruptedBound - dropped.length)
   const trim = trimCount({ ...robust, corruptedBound: corrupted }, used.length)
   const outvoted = tolerated(robust.rule, used.length, trim)
@@ -53,5 +61,5 @@ export function robustMean (groups: ReadonlyArray<GroupSum | undefined>, robust:
   const mean = robust.rule === 'median'
     ? coordinateMedian(means)
     : robust.rule === 'trimmed-mean' ? trimmedMean(means, trim) : centredClipping(means)
-  return { mean, used, dropped, outvoted }
+  return { mean, used, dropped, weightless, outvoted }
 }

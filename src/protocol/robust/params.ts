@@ -107,9 +107,14 @@ export function resolveRobust (params: RobustParams, members: number): ResolvedR
 
 function refusal (r: ResolvedRobust, groups: number): string {
   const { rule, byzantineRate: f, groupSize: s } = r
-  const outvoted = Math.max(0, tolerated(rule, groups, trimCount(r, groups)))
+  // (a trimmed mean that would trim half the groups or more outvotes at most what the median does)
+  const outvoted = rule === 'trimmed-mean' ? Math.ceil(groups / 2) - 1 : tolerated(rule, groups, 0)
   const chance = tailAbove(corruptedGroupsDistribution(r.members, r.byzantinePeers, r.sizes), outvoted)
   const why = `with ${r.byzantinePeers} Byzantine of ${r.members} members in ${groups} groups of ${s}, a group is corrupted with probability ${r.groupCorruption.toFixed(3)} (1 - (1 - f)^s), and more than the ${outvoted} groups the ${rule} outvotes are corrupted with probability ${chance.toPrecision(2)}, above the ${r.failureProbability} allowed`
+  // The median outvotes the most: where it would work, the rule is what fails.
+  if (rule !== 'median' && safeResolve({ ...r, rule: 'median' }, r.members) !== undefined) {
+    return `the ${rule} cannot work here: ${why}; the median would`
+  }
   // Larger groups are corrupted more often and are fewer: if the smallest private group fails, all do.
   const smallest = s === MIN_GROUP_SIZE ? undefined : safeResolve({ ...r, groupSize: MIN_GROUP_SIZE }, r.members)
   if (s === MIN_GROUP_SIZE || smallest === undefined) {
