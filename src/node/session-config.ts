@@ -10,6 +10,7 @@ import { DEFAULT_ENCODING } from '../protocol/encoding/params.js'
 import { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, resolveParams, type GraphPolicy, type ResolvedParams } from '../protocol/round/params.js'
 import { TIMED_PHASES, type TimedPhase } from '../protocol/round/phases.js'
 import type { EncodingParams } from '../protocol/encoding/params.js'
+import { resolveRobust, ROBUST_RULES, type RobustParams, type ResolvedRobust } from '../protocol/robust/params.js'
 
 export interface SessionConfig {
   /** A human-readable name; part of the id, so two sessions with otherwise equal configs differ. */
@@ -28,6 +29,12 @@ export interface SessionConfig {
   maxAttempts: number
   /** Who may take part: a list of PeerIds, or 'open' for anyone who loads the session. */
   members: string[] | 'open'
+  /**
+   * Byzantine robustness by robust groups (src/protocol/robust, docs/robustness.md): each round's
+   * members are cut into groups, each summed securely, and the group means combined by a robust rule.
+   * A closed session only, without DP; settings the rule cannot hold are refused.
+   */
+  robust?: RobustParams
 }
 
 /** A session config that breaks a rule; the message names the field. */
@@ -91,11 +98,12 @@ function onlyKeys (value: Record<string, unknown>, field: string, keys: readonly
 }
 
 const TOP_KEYS = ['name', 'dimension', 'encoding', 'graph', 'minParticipants', 'phaseTimeouts', 'announceTimeout', 'maxAttempts', 'members'] as const
+const OPTIONAL_KEYS = ['robust'] as const
 
 /** Checks a session config from outside (a file, the network) field by field; throws InvalidSessionConfigError. */
 export function parseSessionConfig (input: unknown): SessionConfig {
   const root = object(input, '(root)')
-  onlyKeys(root, '', TOP_KEYS)
+  onlyKeys(root, '', [...TOP_KEYS, ...OPTIONAL_KEYS])
   for (const key of TOP_KEYS) if (root[key] === undefined) fail(key, 'is missing')
   if (typeof root.name !== 'string' || root.name.length === 0 || root.name.length > 200) fail('name', 'must be a string of 1 to 200 characters')
   const encoding = object(root.encoding, 'encoding')
@@ -140,15 +148,46 @@ export function parseSessionConfig (input: unknown): SessionConfig {
     phaseTimeouts: Object.fromEntries(TIMED_PHASES.map(phase => [phase, number(timeouts[phase], `phaseTimeouts.${phase}`, 100, 86_400_000, true)])) as Record<TimedPhase, number>,
     announceTimeout: number(root.announceTimeout, 'announceTimeout', 100, 86_400_000, true),
     maxAttempts: number(root.maxAttempts, 'maxAttempts', 1, 100, true),
-    members: members === 'open' ? 'open' : (members as unknown[]).map((member, i) => canonicalPeerId(member, `members[${i}]`))
+    members: members === 'open' ? 'open' : (members as unknown[]).map((member, i) => canonicalPeerId(member, `members[${i}]`)),
+    ...(root.robust !== undefined ? { robust: robustOf(root.robust) } : {})
   }
   if (config.members !== 'open' && new Set(config.members).size !== config.members.length) fail('members', 'lists a peer twice')
+  resolvedRobustOf(config)
   try {
     resolveParams(paramsOf(config, new Uint8Array(32)))
   } catch (err: any) {
     throw new InvalidSessionConfigError(`session config is not usable: ${err.message}`)
   }
   return config
+}
+
+function robustOf (value: unknown): RobustParams {
+  const robust = object(value, 'robust')
+  onlyKeys(robust, 'robust', ['groupSize', 'rule', 'byzantineRate', 'failureProbability', 'trim', 'l2Bound'])
+  return {
+    groupSize: number(robust.groupSize, 'robust.groupSize', 3, 65535, true),
+    rule: oneOf(robust.rule, 'robust.rule', ROBUST_RULES),
+    byzantineRate: number(robust.byzantineRate, 'robust.byzantineRate', 0, 0.49),
+    ...(robust.failureProbability !== undefined ? { failureProbability: number(robust.failureProbability, 'robust.failureProbability', Number.MIN_VALUE, 0.5) } : {}),
+    ...(robust.trim !== undefined ? { trim: number(robust.trim, 'robust.trim', 0, 0.49) } : {}),
+    ...(robust.l2Bound !== undefined ? { l2Bound: number(robust.l2Bound, 'robust.l2Bound', Number.MIN_VALUE, Number.MAX_VALUE) } : {})
+  }
+}
+
+/**
+ * A robust session's settings checked against its members. Closed only: a Byzantine rate means nothing
+ * where anyone may join under as many identities as it likes. Not with DP yet: each group sum would need
+ * the whole noise of a round (docs/robustness.md).
+ */
+function resolvedRobustOf (config: SessionConfig): ResolvedRobust | undefined {
+  if (config.robust === undefined) return undefined
+  if (config.members === 'open') fail('robust', "needs a closed session (a list of members): in an open one, anyone may join under as many identities as it likes, and no Byzantine rate holds")
+  if (config.encoding.privacy !== undefined) fail('robust', 'does not combine with encoding.privacy yet: each group sum would have to carry a whole round\'s noise (docs/robustness.md)')
+  try {
+    return resolveRobust(config.robust, config.members.length)
+  } catch (err: any) {
+    fail('robust', `is not admissible: ${err.message}`)
+  }
 }
 
 function canonicalPeerId (value: unknown, field: string): string {
@@ -200,10 +239,13 @@ export interface Session {
   /** The id in hex, for topics, logs and maps. */
   idHex: string
   params: ResolvedParams
+  /** A robust session's settings, resolved against its members. */
+  robust?: ResolvedRobust
 }
 
 export function openSession (config: SessionConfig): Session {
   const checked = parseSessionConfig(config)
   const id = sessionIdOf(checked)
-  return { config: checked, id, idHex: toHex(id), params: paramsOf(checked, id) }
+  const robust = resolvedRobustOf(checked)
+  return { config: checked, id, idHex: toHex(id), params: paramsOf(checked, id), ...(robust !== undefined ? { robust } : {}) }
 }

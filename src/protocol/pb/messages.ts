@@ -4505,3 +4505,111 @@ export namespace RoundTranscript {
     return streamMessage(buf, RoundTranscript.codec(), opts)
   }
 }
+
+export interface RobustTranscript {
+  groups: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace RobustTranscript {
+  let _codec: Codec<RobustTranscript>
+
+  export const codec = (): Codec<RobustTranscript> => {
+    if (_codec == null) {
+      _codec = message<RobustTranscript>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.groups != null && obj.groups.length > 0) {
+          for (const value of obj.groups) {
+            w.uint32(130)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          groups: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 16: {
+              if (opts.limits?.groups != null && obj.groups.length === opts.limits.groups) {
+                throw new MaxLengthError('Decode error - repeated field "groups" had too many elements')
+              }
+
+              obj.groups.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          groups: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 16: {
+              if (opts.limits?.groups != null && obj.groups === opts.limits.groups) {
+                throw new MaxLengthError('Streaming decode error - repeated field "groups" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.groups[]`,
+                index: obj.groups,
+                value: reader.bytes()
+              }
+
+              obj.groups++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RobustTranscriptGroupsFieldEvent {
+    field: '$.groups[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<RobustTranscript>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, RobustTranscript.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RobustTranscript>): RobustTranscript {
+    return decodeMessage(buf, RobustTranscript.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RobustTranscript>): Generator<RobustTranscriptGroupsFieldEvent> {
+    return streamMessage(buf, RobustTranscript.codec(), opts)
+  }
+}

@@ -7,6 +7,7 @@ import type { Identity } from '../crypto/identity.js'
 import type { DropCause, MessageType, RoundOutcome } from '../round/events.js'
 import type { Phase } from '../round/phases.js'
 import type { SessionRecord } from './ledger.js'
+import type { RobustReport } from '../robust/robust-outcome.js'
 
 /** The attempt a round message belongs to: the Route frame every stream opens with. */
 export interface AttemptRoute {
@@ -78,6 +79,11 @@ export interface AggregateResult {
    * checks with it that the sum is the survivors' inputs (`auditTranscript`, `secagg verify`).
    */
   transcript: Uint8Array
+  /**
+   * A robust round's groups: which the rule combined, which failed, which were over their bounds. Its
+   * mean is the rule's; its sum is that mean times the used groups' weight (no plain sum is revealed).
+   */
+  robust?: RobustReport
 }
 
 /** A presence notice's content, less the addresses (the driver knows where it listens). */

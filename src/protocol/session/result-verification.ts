@@ -15,7 +15,12 @@ import { unpackInto } from '../encoding/bit-pack.js'
 import { decodeRoundSum } from '../round/decoded-sum.js'
 import { vectorWords } from '../round/params.js'
 import { electAggregator } from '../election.js'
-import { RoundResult, RoundTranscript, Signed, SurvivorSet } from '../pb/messages.js'
+import { RobustTranscript, RoundResult, RoundTranscript, Signed, SurvivorSet } from '../pb/messages.js'
+import { partitionGroups } from '../robust/groups.js'
+import { groupParams, groupSessionId } from '../robust/group-params.js'
+import { robustOutcome } from '../robust/robust-outcome.js'
+import type { ResolvedRobust } from '../robust/params.js'
+import type { ResolvedParams } from '../round/params.js'
 import { auditTranscript, TRANSCRIPT_LIMITS } from '../verification/audit.js'
 import type { CryptoSuite } from '../crypto/suite.js'
 import { graphParametersFor } from '../round/params.js'
@@ -46,14 +51,20 @@ export class ForgedResultError extends InvalidResultError {
  * ForgedResultError when the transcript convicts the aggregator, InvalidResultError otherwise.
  */
 export async function verifyTravelledResult (session: Session, crypto: CryptoSuite, travelled: Uint8Array, after?: ChainPosition): Promise<RoundOutcome> {
+  if (session.robust !== undefined) return await verifyRobustResult(session, session.robust, crypto, travelled, after)
+  return { ...await verifyTravelledGroup(session, crypto, travelled, after), transcript: travelled }
+}
+
+/** One round transcript: a plain session's, or one group's of a robust round (`group`). */
+async function verifyTravelledGroup (session: Session, crypto: CryptoSuite, travelled: Uint8Array, after?: ChainPosition, group?: GroupView): Promise<RoundOutcome> {
   let signedResult: Uint8Array
   try {
     signedResult = RoundTranscript.decode(travelled, { limits: TRANSCRIPT_LIMITS }).result
   } catch (err: any) {
     throw new InvalidResultError(`malformed result transcript: ${err.message}`)
   }
-  const outcome = await verifyResult(session, crypto, signedResult, after)
-  const audit = await auditTranscript(travelled, session.params, crypto, { result: signedResult, signaturesChecked: true })
+  const outcome = await verifyResult(session, crypto, signedResult, after, group)
+  const audit = await auditTranscript(travelled, group?.params ?? session.params, crypto, { result: signedResult, signaturesChecked: true })
   if (audit.verdict === 'forged') throw new ForgedResultError(outcome.aggregator, `round ${outcome.round} attempt ${outcome.attempt}: ${audit.reason}`)
   if (audit.verdict === 'unverifiable') throw new InvalidResultError(`the result's transcript does not verify it: ${audit.reason}`)
   return { ...outcome, transcript: travelled }
@@ -102,12 +113,70 @@ export interface ChainPosition {
 }
 
 /**
+ * A group of a robust round, as a result of it is checked: its instance's session id and parameters,
+ * and the members the round's cut put in it. Its aggregator must still be a member of the session,
+ * elected by the session's own election, and its beacon proof is over the session's round.
+ */
+export interface GroupView {
+  id: Uint8Array
+  params: ResolvedParams
+  members: ReadonlySet<string>
+}
+
+/**
+ * A robust round's RobustTranscript: every group present checked as a round of its own (its members
+ * those of the round's cut, under the beacon the results carry), all by one aggregator for one round,
+ * attempt and beacon, the chain checked once with every group's signatures, and the rule applied
+ * again to the group sums: the outcome its aggregator built, or InvalidResultError.
+ */
+async function verifyRobustResult (session: Session, robust: ResolvedRobust, crypto: CryptoSuite, travelled: Uint8Array, after?: ChainPosition): Promise<RoundOutcome> {
+  let groups: Uint8Array[]
+  let header: RoundResult
+  try {
+    groups = RobustTranscript.decode(travelled, { limits: { groups: robust.sizes.length } }).groups
+    const present = groups.find(g => g.length > 0)
+    check(present !== undefined, 'no group of the robust round completed')
+    header = RoundResult.decode(Signed.decode(RoundTranscript.decode(present, { limits: TRANSCRIPT_LIMITS }).result).body, { limits: { participants: MAX_SHARES, signatures: MAX_SHARES } })
+  } catch (err: any) {
+    if (err instanceof InvalidResultError) throw err
+    throw new InvalidResultError(`malformed robust transcript: ${err.message}`)
+  }
+  check(groups.length === robust.sizes.length, `robust transcript holds ${groups.length} groups, the session cuts ${robust.sizes.length}`)
+  const round = header.ref == null ? undefined : safeNumber(header.ref.round)
+  check(round !== undefined && round >= 1, 'result names no usable round number')
+  const cut = partitionGroups(session.id, round, header.beacon, electorate(session)!, robust.groupSize)
+  const outcomes: Array<RoundOutcome | undefined> = []
+  let signers = 0
+  for (const [g, bytes] of groups.entries()) {
+    if (bytes.length === 0) {
+      outcomes.push(undefined)
+      continue
+    }
+    const view = { id: groupSessionId(session.id, g), params: groupParams(session.params, robust, g, cut[g].length), members: new Set(cut[g].map(m => m.id)) }
+    const outcome = await verifyTravelledGroup(session, crypto, bytes, undefined, view)
+    const result = RoundResult.decode(Signed.decode(outcome.signedResult).body)
+    check(outcome.round === round && outcome.attempt === header.ref!.attempt && outcome.aggregator === identityFromBytes(header.aggregator).id && constantTimeEqual(result.beacon, header.beacon),
+      `group ${g}'s result is for another round, attempt, aggregator or beacon than the others'`)
+    signers += result.signatures.length
+    outcomes.push(outcome)
+  }
+  checkChain(session, round, header.ref!.attempt, header.beacon, identityFromBytes(header.aggregator), signers, after)
+  try {
+    return robustOutcome(session.params, robust, outcomes, travelled)
+  } catch (err: any) {
+    throw new InvalidResultError(`the robust round's groups do not combine: ${err.message}`)
+  }
+}
+
+/**
  * The outcome a signed result states, once every check passes; throws InvalidResultError otherwise.
  * With `after`, the result must also continue the reader's chain: the next round under the aggregator
  * the beacon elects (a closed session; an open one elects from views no reader can check), or a later
  * round that more than the session's corrupt members signed (a closed session only).
  */
-export async function verifyResult (session: Session, crypto: CryptoSuite, signedResult: Uint8Array, after?: ChainPosition): Promise<RoundOutcome> {
+export async function verifyResult (session: Session, crypto: CryptoSuite, signedResult: Uint8Array, after?: ChainPosition, group?: GroupView): Promise<RoundOutcome> {
+  const id = group?.id ?? session.id
+  const params = group?.params ?? session.params
   let envelope: Signed
   let result: RoundResult
   let survivorSet: SurvivorSet
@@ -120,11 +189,11 @@ export async function verifyResult (session: Session, crypto: CryptoSuite, signe
   }
   check(equalBytes(Signed.encode(envelope), signedResult) && equalBytes(RoundResult.encode(result), envelope.body) &&
     equalBytes(SurvivorSet.encode(survivorSet), result.survivorSet), 'result is not canonically encoded')
-  check(result.ref != null && constantTimeEqual(result.ref.session, session.id), 'result is for another session')
+  check(result.ref != null && constantTimeEqual(result.ref.session, id), 'result is for another session')
   check(survivorSet.ref != null, 'survivor set has no round reference')
   const round = safeNumber(result.ref.round)
   check(round !== undefined && round >= 1, 'result names no usable round number')
-  check(survivorSet.ref.round === result.ref.round && survivorSet.ref.attempt === result.ref.attempt && constantTimeEqual(survivorSet.ref.session, session.id), 'survivor set is for another round')
+  check(survivorSet.ref.round === result.ref.round && survivorSet.ref.attempt === result.ref.attempt && constantTimeEqual(survivorSet.ref.session, id), 'survivor set is for another round')
   let aggregator: Identity
   try {
     aggregator = identityFromBytes(result.aggregator)
@@ -136,12 +205,13 @@ export async function verifyResult (session: Session, crypto: CryptoSuite, signe
   check(await verify(aggregator, SignatureDomain.result, envelope.body, envelope.signature), 'result is not signed by its aggregator')
 
   const participants = identities(result.participants, 'participants')
-  check(members === undefined || participants.every(p => members.has(p.id)), 'result lists a participant that is not a member')
-  check(participants.length >= session.params.minParticipants && participants.length <= session.params.encoding.maxParticipants, `result lists ${participants.length} participants, outside the session's range`)
+  const allowed = group?.members ?? members
+  check(allowed === undefined || participants.every(p => allowed.has(p.id)), `result lists a participant that is not a member${group === undefined ? '' : ' of its group'}`)
+  check(participants.length >= params.minParticipants && participants.length <= params.encoding.maxParticipants, `result lists ${participants.length} participants, outside the session's range`)
   const listed = new Set(participants.map(p => p.id))
   const survivors = identities(survivorSet.survivors, 'survivors')
   check(survivors.every(s => listed.has(s.id)), 'survivor set names peers outside the roster')
-  const { minSurvivors } = graphParametersFor(session.params, participants.length)
+  const { minSurvivors } = graphParametersFor(params, participants.length)
   check(survivors.length >= minSurvivors, `${survivors.length} survivors, fewer than the ${minSurvivors} the round needs`)
 
   // Canonical signatures: every entry a valid signature by a distinct survivor, in signer order, so the
@@ -150,30 +220,12 @@ export async function verifyResult (session: Session, crypto: CryptoSuite, signe
   check(problem === undefined, problem ?? '')
   const signers = result.signatures
   // The next beacon is the aggregator's VRF output over this round and its beacon: unique, so unvaried.
-  const beacon = beaconProblem(result, aggregator, result.beacon)
+  const beacon = beaconProblem(result, aggregator, result.beacon, group === undefined ? undefined : session.id)
   check(beacon.problem === undefined, beacon.problem ?? '')
+  checkChain(session, round, result.ref.attempt, result.beacon, aggregator, signers.length, after)
 
-  if (after !== undefined) {
-    check(round > after.round, `result is for round ${round}, not after round ${after.round}`)
-    const electors = electorate(session)
-    // The round ran under the beacon the reader's latest result gives, or (rounds closed in between)
-    // under the one that result was elected under, or the reader's chain says nothing of it.
-    const under = [after.beacon, after.previous].find(b => b !== undefined && constantTimeEqual(result.beacon, b))
-    if (under !== undefined) {
-      if (electors !== undefined) {
-        const elected = electAggregator(session.id, round, result.ref.attempt, under, electors)
-        check(elected.id === aggregator.id, `the aggregator of round ${round} attempt ${result.ref.attempt} is ${elected.id}, not ${aggregator.id}`)
-      }
-    } else if (round === after.round + 1) {
-      throw new InvalidResultError(`result of round ${round} carries a beacon other than the one round ${after.round} gave`)
-    } else {
-      const corrupt = Math.floor(session.params.graph.corruptRate * session.params.encoding.maxParticipants + 1e-9)
-      check(electors !== undefined && signers.length > corrupt, `result skips from round ${after.round} to ${round} without more than ${corrupt} member signatures`)
-    }
-  }
-
-  const { encoding } = session.params
-  const quantizedSum = new Uint32Array(vectorWords(session.params))
+  const { encoding } = params
+  const quantizedSum = new Uint32Array(vectorWords(params))
   try {
     unpackInto(result.sum, encoding.modulusBits, quantizedSum, 'fill')
   } catch (err: any) {
@@ -187,6 +239,31 @@ export async function verifyResult (session: Session, crypto: CryptoSuite, signe
     survivors: survivors.map(s => s.id),
     quantizedSum,
     signedResult,
-    ...await decodeRoundSum(quantizedSum, session.params, crypto.prg, round, result.beacon)
+    ...await decodeRoundSum(quantizedSum, params, crypto.prg, round, result.beacon)
+  }
+}
+
+/**
+ * With `after`, a result must continue the reader's chain: the next round under the aggregator the
+ * beacon elects (a closed session; an open one elects from views no reader can check), or a later
+ * round that more than the session's corrupt members signed (a closed session only).
+ */
+function checkChain (session: Session, round: number, attempt: number, resultBeacon: Uint8Array, aggregator: Identity, signers: number, after: ChainPosition | undefined): void {
+  if (after === undefined) return
+  check(round > after.round, `result is for round ${round}, not after round ${after.round}`)
+  const electors = electorate(session)
+  // The round ran under the beacon the reader's latest result gives, or (rounds closed in between)
+  // under the one that result was elected under, or the reader's chain says nothing of it.
+  const under = [after.beacon, after.previous].find(b => b !== undefined && constantTimeEqual(resultBeacon, b))
+  if (under !== undefined) {
+    if (electors !== undefined) {
+      const elected = electAggregator(session.id, round, attempt, under, electors)
+      check(elected.id === aggregator.id, `the aggregator of round ${round} attempt ${attempt} is ${elected.id}, not ${aggregator.id}`)
+    }
+  } else if (round === after.round + 1) {
+    throw new InvalidResultError(`result of round ${round} carries a beacon other than the one round ${after.round} gave`)
+  } else {
+    const corrupt = Math.floor(session.params.graph.corruptRate * session.params.encoding.maxParticipants + 1e-9)
+    check(electors !== undefined && signers > corrupt, `result skips from round ${after.round} to ${round} without more than ${corrupt} member signatures`)
   }
 }

@@ -9,6 +9,11 @@
  * its sender, and an error of the core itself is logged, never thrown into a network handler.
  */
 import { Aggregator } from '../round/aggregator/aggregator.js'
+import { GroupedAggregator } from '../robust/grouped-aggregator.js'
+import { partitionGroups } from '../robust/groups.js'
+import { clipL2 } from '../robust/bounds.js'
+import { groupParams, groupSessionId } from '../robust/group-params.js'
+import type { RobustRoundOutcome } from '../robust/robust-outcome.js'
 import { Participant } from '../round/participant/participant.js'
 import { electAggregator, genesisBeacon, nextBeacon } from '../election.js'
 import { assertValidUpdate } from '../encoding/quantize.js'
@@ -113,7 +118,7 @@ interface Attempt {
   /** Signed announcements that came while electing, by announcer: followed once the election names one. */
   early: Map<string, Uint8Array>
   participant?: Participant
-  aggregator?: Aggregator
+  aggregator?: RoundAggregator
   uploading: boolean
   /** When this peer aggregates: the members whose keys it waits for (their number closes advertise-keys). */
   expected?: ReadonlySet<string>
@@ -151,6 +156,9 @@ interface Timer {
   fire: () => Promise<void>
   cancelled?: boolean
 }
+
+/** What the core drives an attempt's aggregation through: one round-core instance, or a robust round's groups. */
+type RoundAggregator = Pick<Aggregator, 'status' | 'announce' | 'handle' | 'handleTimeout' | 'abandonUpload' | 'peerLost' | 'awaitsMaskedInput' | 'nextDeadline' | 'abort'>
 
 /** Message types that flow from the aggregator to participants. */
 const PARTICIPANT_BOUND = new Set<MessageType>(['announcement', 'roster', 'neighbour-keys', 'share-delivery', 'survivor-set', 'consistency-proof', 'result'])
@@ -242,8 +250,13 @@ export class SessionCore {
    * commitments (642 KB at n = 1000); a masked-input chunk is far smaller than either.
    */
   maxMessageLength (): number {
-    const { params } = this.session
+    const { params, robust } = this.session
     const n = params.encoding.maxParticipants
+    if (robust !== undefined) {
+      // a robust round's result carries every group's transcript
+      const groups = robust.sizes.map((size, g) => groupParams(params, robust, g, size))
+      return Math.max(groups.reduce((total, p, g) => total + maxTranscriptLength(p, robust.sizes[g]) + 16, 0), ...groups.map((p, g) => maxShareDeliveryLength(p, robust.sizes[g])))
+    }
     return Math.max(maxTranscriptLength(params, n), maxShareDeliveryLength(params, n))
   }
 
@@ -324,6 +337,9 @@ export class SessionCore {
       throw new InvalidUpdateError(err.message)
     }
     if (params.encoding.privacy !== undefined) checkBudget(params.encoding.privacy, this.privacy, this.nextRound)
+    // A robust session's honest peers clip in L2: its groups' sums are checked against that bound.
+    const l2Bound = this.session.robust?.l2Bound
+    if (l2Bound !== undefined) update = clipL2(update, l2Bound)
     const id = ++this.updates
     const fingerprint = updateFingerprint(this.session.id, update, w)
     this.pending = { id, round: this.nextRound, update, weight: w, fingerprint, roundingSeed: this.config.random(16), lastAttempt: 0, ahead: new Map() }
@@ -542,7 +558,24 @@ export class SessionCore {
   }
 
   private attemptRef (attempt: Attempt): AttemptRef {
-    return { session: this.session.id, round: attempt.round, attempt: attempt.number, beacon: this.beacon }
+    return { session: this.announcementSession(attempt.round), round: attempt.round, attempt: attempt.number, beacon: this.beacon }
+  }
+
+  /**
+   * A robust session's cut of its members for a round under the current beacon (robust/groups.ts), and
+   * this peer's group in it; undefined in a plain session.
+   */
+  private groupsOf (round: number): { groups: Identity[][], own: number } | undefined {
+    const robust = this.session.robust
+    if (robust === undefined || this.listed === undefined) return undefined
+    const groups = partitionGroups(this.session.id, round, this.beacon, this.listed, robust.groupSize)
+    return { groups, own: groups.findIndex(g => g.some(m => m.id === this.config.self.id)) }
+  }
+
+  /** The session an announcement to this peer is signed for: its group's instance in a robust session. */
+  private announcementSession (round: number): Uint8Array {
+    const cut = this.groupsOf(round)
+    return cut === undefined ? this.session.id : groupSessionId(this.session.id, cut.own)
   }
 
   /** The current attempt, if the route names it. */
@@ -908,7 +941,8 @@ export class SessionCore {
 
   private async runAggregator (pending: Pending, attempt: Attempt): Promise<void> {
     const recipients = this.readyMembers()
-    const aggregator = new Aggregator({
+    const cut = this.groupsOf(attempt.round)
+    const aggregator = cut !== undefined ? this.groupedAggregator(attempt, cut.groups) : new Aggregator({
       params: this.session.params,
       round: attempt.round,
       attempt: attempt.number,
@@ -930,6 +964,24 @@ export class SessionCore {
     for (const peer of this.gone) await this.lostToAggregator(attempt, identityOf(peerIdFromString(peer)))
   }
 
+  /** A robust round's aggregator: one instance per group of the round's cut. */
+  private groupedAggregator (attempt: Attempt, groups: Identity[][]): GroupedAggregator {
+    return new GroupedAggregator({
+      params: this.session.params,
+      robust: this.session.robust!,
+      groups,
+      round: attempt.round,
+      attempt: attempt.number,
+      beacon: this.beacon,
+      identity: this.config.self,
+      privateKey: this.config.privateKey,
+      crypto: this.config.crypto,
+      random: this.config.random,
+      now: this.config.now,
+      isMember: this.isMember
+    })
+  }
+
   private async aggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {
     const aggregator = attempt.aggregator
     if (aggregator === undefined || attempt.status === 'ended') return
@@ -946,8 +998,15 @@ export class SessionCore {
       this.endAttempt(attempt)
       return
     }
+    const announced = new Set<Uint8Array>()
     for (const message of step.messages) {
       if (message.to !== 'all') {
+        // a robust round's groups announce to their own members, each its own instance's announcement
+        if (message.type === 'announcement') {
+          attempt.resultDeadline ??= resultDeadlineOf(message.bytes)
+          if (!announced.has(message.bytes)) this.repeatAnnouncement(attempt, message.bytes)
+          announced.add(message.bytes)
+        }
         await this.fromAggregator(attempt, message.to, message.type, message.bytes)
       } else if (message.type === 'announcement') {
         attempt.resultDeadline = resultDeadlineOf(message.bytes)
@@ -980,6 +1039,8 @@ export class SessionCore {
   /** An aggregator message to a participant: over the network, or to this peer's own participant. */
   private async fromAggregator (attempt: Attempt, to: Uint8Array, type: MessageType, bytes: Uint8Array): Promise<void> {
     if (equalBytes(to, this.config.self.bytes)) {
+      // a robust round's combined result is no message for this peer's group instance: the aggregator adopts it
+      if (type === 'result' && this.session.robust !== undefined) return
       await this.toParticipant(attempt, this.config.self, type, bytes)
       return
     }
@@ -1020,8 +1081,10 @@ export class SessionCore {
     }
     const ledger = this.ledgerFor(pending)
     if (ledger.joined.includes(attempt.number)) return
+    const cut = this.groupsOf(attempt.round)
+    const group = cut?.groups[cut.own]
     const participant = new Participant({
-      params: this.session.params,
+      params: cut === undefined ? this.session.params : groupParams(this.session.params, this.session.robust!, cut.own, group!.length),
       round: attempt.round,
       attempt: attempt.number,
       beacon: this.beacon,
@@ -1036,7 +1099,7 @@ export class SessionCore {
       crypto: this.config.crypto,
       random: this.config.random,
       now: this.config.now,
-      isMember: this.isMember
+      isMember: group === undefined ? this.isMember : peer => group.some(m => m.id === peer.id) && this.isMember(peer)
     })
     attempt.participant = participant
     attempt.status = 'running'
@@ -1146,8 +1209,8 @@ export class SessionCore {
 
   private async onGossipedAnnouncement (bytes: Uint8Array): Promise<void> {
     const header = announcementHeader(bytes)
-    if (header === undefined || !equalBytes(header.session, this.session.id)) return
-    const route = { session: header.session, round: header.round, attempt: header.attempt }
+    if (header === undefined || !equalBytes(header.session, this.announcementSession(header.round))) return
+    const route = { session: this.session.id, round: header.round, attempt: header.attempt }
     const attempt = this.attemptFor(route)
     if (attempt !== undefined) await this.onAnnouncement(attempt, bytes)
     else await this.otherAttempt(route, bytes)
@@ -1237,6 +1300,7 @@ function resultOf (session: Session, outcome: RoundOutcome, clipped: number): Ag
     mean: outcome.mean,
     clipped,
     signedResult: outcome.signedResult,
-    transcript: outcome.transcript!
+    transcript: outcome.transcript!,
+    ...('robust' in outcome ? { robust: (outcome as RobustRoundOutcome).robust } : {})
   }
 }

@@ -1,0 +1,88 @@
+/**
+ * Robust rounds in the session core: the elected aggregator runs one instance per group of the round's
+ * cut, every member gets the combined result, checks every group's sum from its transcript and applies
+ * the rule again, and the next round runs under the beacon every group proved. A member that sends an
+ * update far beyond the bounds loses its group, not the round.
+ */
+import { describe, expect, it } from 'vitest'
+import { simulatedSession, startSimulation, updateFor } from '../../support/session-fixtures.js'
+import { simulatedPeers } from '../../../src/simulation/peers.js'
+import { openSession } from '../../../src/node/session-config.js'
+import { coordinateMedian } from '../../../src/protocol/robust/rules.js'
+import { partitionGroups } from '../../../src/protocol/robust/groups.js'
+import { genesisBeacon, nextBeacon } from '../../../src/protocol/election.js'
+import { verifyTravelledResult } from '../../../src/protocol/session/result-verification.js'
+import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
+import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
+
+const N = 12
+const robust = { groupSize: 3, rule: 'median' as const, byzantineRate: 0.1 }
+
+/** The median of the cut's group means of the members' updates (each weight 1). */
+function expectedMedian (sim: SessionSimulation, round: number, beacon: Uint8Array, update: (i: number) => Float32Array): number[] {
+  const identities = sim.members.map(m => m.peer.identity)
+  const groups = partitionGroups(sim.session.id, round, beacon, identities, robust.groupSize)
+  const means = groups.map(group => {
+    const mean = new Float64Array(8)
+    for (const member of group) update(identities.indexOf(member)).forEach((v, j) => { mean[j] += v / group.length })
+    return mean
+  })
+  return Array.from(coordinateMedian(means))
+}
+
+describe('robust rounds in the session core', () => {
+  it('give every member the median of the group means, round after round', async () => {
+    const sim = await startSimulation(N, 'robust-session', {}, { robust, minParticipants: 4 })
+    let beacon = genesisBeacon(sim.session.id)
+    for (let round = 1; round <= 2; round++) {
+      const ids = sim.members.map((_, i) => sim.submit(i, updateFor(i, round)))
+      expect(await sim.runUntilSettled(sim.members.map((_, i) => i))).toBe(true)
+      const expected = expectedMedian(sim, round, beacon, i => updateFor(i, round)).map(v => Math.round(v * 1024) / 1024)
+      for (const [i, member] of sim.members.entries()) {
+        const result = member.settled.get(ids[i])
+        expect(result, member.logs.join('\n')).toBeDefined()
+        expect(result!.round).toBe(round)
+        expect(result!.robust).toMatchObject({ groups: 4, used: [0, 1, 2, 3], failed: [], dropped: [] })
+        expect(Array.from(result!.mean).map(v => Math.round(v * 1024) / 1024)).toEqual(expected)
+        expect(result!.survivors).toHaveLength(N)
+      }
+      // anyone holding the session checks the combined result from its transcript alone
+      const first = sim.members[0].settled.get(ids[0])!
+      const checked = await verifyTravelledResult(sim.session, nodeCryptoSuite, first.transcript)
+      expect(Array.from(checked.mean)).toEqual(Array.from(first.mean))
+      beacon = nextBeacon(sim.session.id, first.signedResult)
+    }
+    expect(sim.internalErrors()).toEqual([])
+  })
+
+  it('drops the group of a member beyond the bounds, and the round goes on', async () => {
+    // honest updates here have norms up to 0.5·√8: honest members clip to 1.5, a liar does not
+    const sim = await startSimulation(N, 'robust-session-liar', {}, { robust: { ...robust, l2Bound: 1.5 }, minParticipants: 4 })
+    const liar = 5
+    // every coordinate at the clip: the encoder takes it, but no group of three clipped peers sums to it
+    const update = (i: number): Float32Array => i === liar ? new Float32Array(8).fill(4) : updateFor(i, 1)
+    // the liar's own core would clip it: it sends its masked input as if it had not
+    const core = sim.members[liar].core as unknown as { session: typeof sim.session }
+    core.session = { ...sim.session, robust: { ...sim.session.robust!, l2Bound: undefined } }
+    const ids = sim.members.map((_, i) => sim.submit(i, update(i)))
+    expect(await sim.runUntilSettled(sim.members.map((_, i) => i).filter(i => i !== liar))).toBe(true)
+    const identities = sim.members.map(m => m.peer.identity)
+    const groups = partitionGroups(sim.session.id, 1, genesisBeacon(sim.session.id), identities, robust.groupSize)
+    const liarsGroup = groups.findIndex(g => g.some(m => m.id === identities[liar].id))
+    const result = sim.members[0].settled.get(ids[0]) ?? sim.members[1].settled.get(ids[1])!
+    expect(result.robust!.dropped.map(d => d.group)).toEqual([liarsGroup])
+    expect(result.robust!.used).not.toContain(liarsGroup)
+    expect(result.survivors).not.toContain(identities[liar].id)
+  }, 60_000)
+
+  it('refuses an open session, DP and inadmissible settings', async () => {
+    const peers = await simulatedPeers(N, 'robust-refusals')
+    const config = simulatedSession(peers, { minParticipants: 4 })
+    expect(() => openSession({ ...config, robust })).not.toThrow()
+    expect(() => openSession({ ...config, robust: { ...robust, byzantineRate: 0.2 } })).toThrow(/robust.*no group size keeps both privacy and robustness/)
+    expect(() => openSession({ ...config, robust, members: 'open' })).toThrow(/robust.*closed session/)
+    expect(() => openSession({ ...config, robust: { ...robust, groupSize: 2 } })).toThrow(/robust.groupSize/)
+    const dp = { ...config.encoding, privacy: { mechanism: 'discrete-gaussian' as const, l2Clip: 1, modulusBits: 24, epsilon: 10, delta: 1e-5, rounds: 1 } }
+    expect(() => openSession({ ...config, encoding: dp, robust })).toThrow(/encoding.privacy/)
+  })
+})
