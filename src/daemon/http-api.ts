@@ -12,8 +12,9 @@ import openapi from './openapi.json' with { type: 'json' }
 import { DaemonInputError } from './errors.js'
 import { parseNpy } from './npy.js'
 import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
-import { auditTranscript, type AuditVerdict } from '../protocol/verification/audit.js'
-import type { ResolvedParams } from '../protocol/round/params.js'
+import type { AuditVerdict } from '../protocol/verification/audit.js'
+import { auditSessionTranscript } from '../protocol/session/result-verification.js'
+import type { Session } from '../node/session-config.js'
 import type { DaemonMetrics } from './metrics.js'
 import type { Logger } from './logger.js'
 import type { RoundRecord, SessionWorker, UpdateStatus } from './session-worker.js'
@@ -103,13 +104,13 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
   // time, each after the I/O already waiting, and once per round held, however often it is asked for.
   const audits = new WeakMap<RoundRecord, Promise<{ verdict: AuditVerdict, ms: number }>>()
   let auditing: Promise<unknown> = Promise.resolve()
-  const audit = async (record: RoundRecord, params: ResolvedParams): Promise<{ verdict: AuditVerdict, ms: number }> => {
+  const audit = async (record: RoundRecord, session: Session): Promise<{ verdict: AuditVerdict, ms: number }> => {
     let done = audits.get(record)
     if (done === undefined) {
       done = auditing.then(async () => {
         await new Promise(resolve => setImmediate(resolve))
         const started = performance.now()
-        const verdict = await auditTranscript(record.transcript, params, nodeCryptoSuite).catch((err: Error): AuditVerdict => ({ verdict: 'unverifiable', reason: err.message }))
+        const verdict = await auditSessionTranscript(session, nodeCryptoSuite, record.transcript).catch((err: Error): AuditVerdict => ({ verdict: 'unverifiable', reason: err.message }))
         return { verdict, ms: performance.now() - started }
       })
       auditing = done
@@ -235,7 +236,7 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
       return reply.type('application/octet-stream').header('x-secagg-round', String(record.round))
         .send(Buffer.from(record.transcript.buffer, record.transcript.byteOffset, record.transcript.byteLength))
     }
-    const { verdict, ms } = await audit(record, worker.session.params)
+    const { verdict, ms } = await audit(record, worker.session)
     return verificationOf(verdict, record.transcript.byteLength, ms, { round: record.round, attempt: record.attempt, aggregator: record.aggregator, survivors: record.survivors.length })
   })
 

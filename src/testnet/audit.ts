@@ -10,7 +10,7 @@ import { identityOf } from '../protocol/crypto/identity.js'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { verifyResult } from '../protocol/session/result-verification.js'
 import { RoundTranscript } from '../protocol/pb/messages.js'
-import { auditTranscript } from '../protocol/verification/audit.js'
+import { auditSessionTranscript } from '../protocol/session/result-verification.js'
 import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
 import type { Session } from '../node/session-config.js'
 
@@ -28,7 +28,7 @@ export function signedResultOf (transcript: Uint8Array): Uint8Array {
 
 /** What is wrong with a round's sum, from its transcript; empty when it verifies. */
 export async function auditSum (session: Session, transcript: Uint8Array): Promise<string[]> {
-  const audit = await auditTranscript(transcript, session.params, nodeCryptoSuite)
+  const audit = await auditSessionTranscript(session, nodeCryptoSuite, transcript)
   return audit.verdict === 'verified' ? [] : [`the sum does not verify from the round's transcript (${audit.verdict}): ${audit.reason}`]
 }
 

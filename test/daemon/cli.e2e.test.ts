@@ -87,6 +87,21 @@ describe('secagg', () => {
     expect(bad.stderr).toContain('encoding.bits')
   })
 
+  it('session create --byzantine-rate writes a robust session, and refuses a rate no group size holds', async () => {
+    const twelve = (await simulatedPeers(12, 'cli-robust')).map(peer => peer.identity.id)
+    const out = join(root, 'robust.session.json')
+    const common = ['session', 'create', '--dimension', '100', '--min-participants', '10', '--max-participants', '12', '--members', ...twelve, '--group-size', '3']
+    const made = await secagg([...common, '--name', 'robust', '--byzantine-rate', '0.1', '--l2-bound', '1', '--out', out])
+    expect(made.code, made.stderr).toBe(0)
+    expect(parseSessionConfig(JSON.parse(await readFile(out, 'utf8'))).robust).toEqual({ groupSize: 3, rule: 'median', byzantineRate: 0.1, l2Bound: 1 })
+    const refused = await secagg([...common, '--name', 'too-many', '--byzantine-rate', '0.2', '--out', join(root, 'too-many.json')])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('no group size keeps both privacy and robustness')
+    const stray = await secagg([...common, '--name', 'stray', '--l2-bound', '1', '--out', join(root, 'stray.json')])
+    expect(stray.code).toBe(2)
+    expect(stray.stderr).toContain('--l2-bound applies with --byzantine-rate')
+  })
+
   it('session create --epsilon writes a DP session, and asks for the rest of its budget rather than guess it', async () => {
     const out = join(root, 'private.session.json')
     const made = await secagg(['session', 'create', '--name', 'private', '--dimension', '100', '--min-participants', '4', '--max-participants', '4', '--members', ...members, '--epsilon', '3', '--dp-rounds', '30', '--l2-clip', '0.5', '--out', out])

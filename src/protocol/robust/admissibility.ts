@@ -6,7 +6,7 @@
  */
 import { logFactorial } from '../graph/hypergeometric.js'
 
-function logChoose (n: number, k: number): number {
+export function logChoose (n: number, k: number): number {
   return logFactorial(n) - logFactorial(k) - logFactorial(n - k)
 }
 

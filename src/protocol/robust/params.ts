@@ -4,7 +4,7 @@
  * that its sum reveals no single input. Settings that cannot are refused with the reason.
  */
 import { groupSizes } from './groups.js'
-import { corruptedGroupsDistribution, tailAbove } from './admissibility.js'
+import { corruptedGroupsDistribution, logChoose, tailAbove } from './admissibility.js'
 
 export const ROBUST_RULES = ['median', 'trimmed-mean', 'centred-clipping'] as const
 export type RobustRule = typeof ROBUST_RULES[number]
@@ -49,6 +49,12 @@ export interface ResolvedRobust extends RobustParams {
   groupCorruption: number
   /** The fewest groups a round's rule may combine: with fewer, c* corrupted ones could outvote the rest. */
   minGroups: number
+  /**
+   * The privacy cost, per round: the probability that an honest member's group of s holds only
+   * Byzantine members besides it, C(B, s-1)/C(n-1, s-1). Every reader of the result sees each group's
+   * sum, so such members (if they also pool what they know) learn that member's input from it.
+   */
+  isolation: number
 }
 
 /** Settings under which the rule cannot outvote the corrupted groups, or a group could reveal an input. */
@@ -96,7 +102,8 @@ export function resolveRobust (params: RobustParams, members: number): ResolvedR
     corruptedBound,
     failure: tailAbove(distribution, corruptedBound),
     groupCorruption: 1 - (1 - f) ** s,
-    minGroups: 0
+    minGroups: 0,
+    isolation: byzantinePeers < s - 1 ? 0 : Math.exp(logChoose(byzantinePeers, s - 1) - logChoose(members - 1, s - 1))
   }
   const groups = sizes.length
   let minGroups = 1

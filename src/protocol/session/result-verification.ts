@@ -21,7 +21,7 @@ import { groupParams, groupSessionId } from '../robust/group-params.js'
 import { robustOutcome } from '../robust/robust-outcome.js'
 import type { ResolvedRobust } from '../robust/params.js'
 import type { ResolvedParams } from '../round/params.js'
-import { auditTranscript, TRANSCRIPT_LIMITS } from '../verification/audit.js'
+import { auditTranscript, TRANSCRIPT_LIMITS, type AuditVerdict } from '../verification/audit.js'
 import type { CryptoSuite } from '../crypto/suite.js'
 import { graphParametersFor } from '../round/params.js'
 import { safeNumber } from './numbers.js'
@@ -40,8 +40,23 @@ export class ForgedResultError extends InvalidResultError {
   static override name = 'ForgedResultError'
   override name = ForgedResultError.name
 
-  constructor (readonly aggregator: string, message: string) {
+  constructor (readonly aggregator: string, readonly round: number, readonly attempt: number, message: string) {
     super(message)
+  }
+}
+
+/**
+ * A round's transcript checked as `auditTranscript` checks one, for any session: a robust session's
+ * RobustTranscript has each group's audited and its rule applied again (verifyTravelledResult).
+ */
+export async function auditSessionTranscript (session: Session, crypto: CryptoSuite, bytes: Uint8Array): Promise<AuditVerdict> {
+  if (session.robust === undefined) return await auditTranscript(bytes, session.params, crypto)
+  try {
+    const { round, attempt, aggregator, survivors } = await verifyTravelledResult(session, crypto, bytes)
+    return { verdict: 'verified', round, attempt, aggregator, survivors }
+  } catch (err: any) {
+    if (err instanceof ForgedResultError) return { verdict: 'forged', round: err.round, attempt: err.attempt, aggregator: err.aggregator, reason: err.message }
+    return { verdict: 'unverifiable', reason: err.message }
   }
 }
 
@@ -65,7 +80,7 @@ async function verifyTravelledGroup (session: Session, crypto: CryptoSuite, trav
   }
   const outcome = await verifyResult(session, crypto, signedResult, after, group)
   const audit = await auditTranscript(travelled, group?.params ?? session.params, crypto, { result: signedResult, signaturesChecked: true })
-  if (audit.verdict === 'forged') throw new ForgedResultError(outcome.aggregator, `round ${outcome.round} attempt ${outcome.attempt}: ${audit.reason}`)
+  if (audit.verdict === 'forged') throw new ForgedResultError(outcome.aggregator, outcome.round, outcome.attempt, `round ${outcome.round} attempt ${outcome.attempt}: ${audit.reason}`)
   if (audit.verdict === 'unverifiable') throw new InvalidResultError(`the result's transcript does not verify it: ${audit.reason}`)
   return { ...outcome, transcript: travelled }
 }

@@ -192,6 +192,13 @@ describe('resolveRobust', () => {
     refused({ groupSize: 3, rule: 'trimmed-mean', byzantineRate: 0.2 }, 100, /more than the 16 groups the trimmed-mean outvotes/)
   })
 
+  it('states the privacy cost: the chance that an honest member has only Byzantine others in its group', () => {
+    // C(B, s-1)/C(n-1, s-1): 5 of 99 others Byzantine, groups of 5; 10 of 99, groups of 3
+    expect(resolveRobust({ groupSize: 5, rule: 'median', byzantineRate: 0.05 }, 100).isolation).toBeCloseTo(5 / 3764376, 12)
+    expect(resolveRobust({ groupSize: 3, rule: 'median', byzantineRate: 0.1 }, 100).isolation).toBeCloseTo(45 / 4851, 12)
+    expect(resolveRobust({ groupSize: 3, rule: 'median', byzantineRate: 0.1 }, 12).isolation).toBe(0)
+  })
+
   it('refuses groups of 2, which reveal each input to the other peer', () => {
     refused({ groupSize: 2, rule: 'median', byzantineRate: 0 }, 100, /reveals each to the other peer/)
     refused({ groupSize: 3.5, rule: 'median', byzantineRate: 0 }, 100, /group size must be an integer/)

@@ -3,6 +3,7 @@ import { defineSession, openSession } from '../../../node/session-config.js'
 import { CliError, EXIT_BAD_INPUT } from '../../cli-error.js'
 import { OPEN_SESSION_RISK, type SessionCreateArgs } from './options.js'
 import type { DpParams } from '../../../protocol/dp/calibration.js'
+import type { RobustParams } from '../../../protocol/robust/params.js'
 
 /** Writes a checked session file and prints its id; the file is what every member loads. */
 export async function sessionCreateHandler (args: SessionCreateArgs): Promise<void> {
@@ -13,7 +14,8 @@ export async function sessionCreateHandler (args: SessionCreateArgs): Promise<vo
     minParticipants: args.minParticipants,
     encoding: { clip: args.clip, bits: args.bits, maxParticipants: args.maxParticipants, maxWeight: args.maxWeight, ...privacyOf(args) },
     announceTimeout: args.announceTimeout,
-    maxAttempts: args.maxAttempts
+    maxAttempts: args.maxAttempts,
+    ...robustOf(args)
   })
   const path = args.out ?? `${args.name.replace(/[^A-Za-z0-9._-]+/g, '-')}.session.json`
   try {
@@ -35,6 +37,15 @@ function privacyOf (args: SessionCreateArgs): { privacy?: DpParams } {
   }
   if (args.dpRounds === undefined || args.l2Clip === undefined) throw new CliError('--epsilon needs --dp-rounds (the rounds the budget covers) and --l2-clip (the L2 norm each update is clipped to)', EXIT_BAD_INPUT)
   return { privacy: { mechanism: 'discrete-gaussian', epsilon: args.epsilon, delta: args.delta, rounds: args.dpRounds, l2Clip: args.l2Clip, modulusBits: args.modulusBits } }
+}
+
+/** The robust-groups settings, when --byzantine-rate asks for them. */
+function robustOf (args: SessionCreateArgs): { robust?: RobustParams } {
+  if (args.byzantineRate === undefined) {
+    if (args.l2Bound !== undefined) throw new CliError('--l2-bound applies with --byzantine-rate', EXIT_BAD_INPUT)
+    return {}
+  }
+  return { robust: { groupSize: args.groupSize, rule: args.robustRule, byzantineRate: args.byzantineRate, ...(args.l2Bound !== undefined ? { l2Bound: args.l2Bound } : {}) } }
 }
 
 /** Who may take part, as asked: never open by default, since an open session protects no one from a party with many identities. */

@@ -1,6 +1,7 @@
 /** `secagg session create` flags: the session config's fields, defaults from the library. */
 import { DEFAULT_SESSION } from '../../../node/session-config.js'
 import { list } from '../../global-options.js'
+import type { RobustRule } from '../../../protocol/robust/params.js'
 import type { Options } from 'yargs'
 
 /** What an open session does not protect against, for --open's help and the warning it prints. */
@@ -23,6 +24,10 @@ export const sessionCreateOptions = {
   'dp-rounds': { type: 'number', description: 'Rounds the budget is spread over: each peer takes part in at most this many (required with --epsilon)', group: 'Differential privacy:' },
   'l2-clip': { type: 'number', description: 'Each update is scaled down to this L2 norm at most (required with --epsilon)', group: 'Differential privacy:' },
   'modulus-bits': { type: 'number', default: 18, description: 'Bits per value on the wire with --epsilon (16 to 20 is typical)', group: 'Differential privacy:' },
+  'byzantine-rate': { type: 'number', description: 'Defend against this fraction of Byzantine members with robust groups (a closed session; docs/robustness.md); refused where no group size can', group: 'Byzantine robustness:' },
+  'group-size': { type: 'number', default: 5, description: 'Members per group with --byzantine-rate: each group sum reveals at least this many inputs together', group: 'Byzantine robustness:' },
+  'robust-rule': { type: 'string', choices: ['median', 'trimmed-mean', 'centred-clipping'], default: 'median', description: 'How the group means combine, with --byzantine-rate', group: 'Byzantine robustness:' },
+  'l2-bound': { type: 'number', description: 'With --byzantine-rate: honest updates are clipped to this L2 norm, and a group mean beyond it is dropped', group: 'Byzantine robustness:' },
   'announce-timeout': { type: 'number', default: DEFAULT_SESSION.announceTimeout, description: 'Milliseconds to wait for an aggregator before the next one takes over', group: 'Rounds:' },
   'max-attempts': { type: 'number', default: DEFAULT_SESSION.maxAttempts, description: 'Attempts per round before it fails', group: 'Rounds:' },
   out: { type: 'string', description: 'Where to write the session file (default: <name>.session.json)' },
@@ -44,6 +49,10 @@ export interface SessionCreateArgs {
   dpRounds?: number
   l2Clip?: number
   modulusBits: number
+  byzantineRate?: number
+  groupSize: number
+  robustRule: RobustRule
+  l2Bound?: number
   announceTimeout: number
   maxAttempts: number
   out?: string

@@ -4,7 +4,7 @@ import { loadSessionFile } from '../../../daemon/daemon.js'
 import { verificationOf, type RoundVerification } from '../../../daemon/http-api.js'
 import { openSession } from '../../../node/session-config.js'
 import { nodeCryptoSuite } from '../../../protocol/crypto/suite-node.js'
-import { auditTranscript } from '../../../protocol/verification/audit.js'
+import { auditSessionTranscript } from '../../../protocol/session/result-verification.js'
 import { CliError, EXIT_BAD_INPUT, EXIT_FORGED } from '../../cli-error.js'
 import type { ApiClient } from '../../api-client.js'
 
@@ -30,9 +30,9 @@ export async function verifyOffline (transcriptFile: string, sessionFile: string
     throw new CliError(`cannot read transcript file ${transcriptFile}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message}`, EXIT_BAD_INPUT)
   }
   if (bytes.length === 0) throw new CliError(`transcript file ${transcriptFile} is empty`, EXIT_BAD_INPUT)
-  const { params } = openSession(await loadSessionFile(sessionFile))
+  const session = openSession(await loadSessionFile(sessionFile))
   const started = performance.now()
-  const verdict = await auditTranscript(bytes, params, nodeCryptoSuite)
+  const verdict = await auditSessionTranscript(session, nodeCryptoSuite, bytes)
   return verificationOf(verdict, bytes.length, performance.now() - started)
 }
 
