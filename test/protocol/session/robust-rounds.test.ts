@@ -11,7 +11,8 @@ import { openSession } from '../../../src/node/session-config.js'
 import { coordinateMedian } from '../../../src/protocol/robust/rules.js'
 import { partitionGroups } from '../../../src/protocol/robust/groups.js'
 import { genesisBeacon, nextBeacon } from '../../../src/protocol/election.js'
-import { verifyTravelledResult } from '../../../src/protocol/session/result-verification.js'
+import { auditSessionTranscript, verifyTravelledResult } from '../../../src/protocol/session/result-verification.js'
+import { RobustTranscript, RoundResult, RoundTranscript, Signed } from '../../../src/protocol/pb/messages.js'
 import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
 import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
 
@@ -53,6 +54,27 @@ describe('robust rounds in the session core', () => {
       beacon = nextBeacon(sim.session.id, first.signedResult)
     }
     expect(sim.internalErrors()).toEqual([])
+  })
+
+  it('refuses a combined result with a group sum changed, or with too many groups left out', async () => {
+    const sim = await startSimulation(N, 'robust-session-forged', {}, { robust, minParticipants: 4 })
+    const ids = sim.members.map((_, i) => sim.submit(i, updateFor(i, 1)))
+    expect(await sim.runUntilSettled(sim.members.map((_, i) => i))).toBe(true)
+    const { transcript } = sim.members[0].settled.get(ids[0])!
+    expect((await auditSessionTranscript(sim.session, nodeCryptoSuite, transcript)).verdict).toBe('verified')
+    const { groups } = RobustTranscript.decode(transcript)
+    // one group's packed sum changed on the way: its aggregator's signature no longer holds
+    const group = RoundTranscript.decode(groups[2])
+    const signed = Signed.decode(group.result)
+    const result = RoundResult.decode(signed.body)
+    result.sum = result.sum.slice()
+    result.sum[0] ^= 1
+    const forged = RobustTranscript.encode({ groups: groups.map((g, i) => i === 2 ? RoundTranscript.encode({ ...group, result: Signed.encode({ ...signed, body: RoundResult.encode(result) }) }) : g) })
+    expect((await auditSessionTranscript(sim.session, nodeCryptoSuite, forged)).verdict).not.toBe('verified')
+    // an aggregator leaving out honest groups as if they had failed: with 4 groups of 12 members, c* = 1
+    // and a median needs 3 groups; with 2 the Byzantine member's group could be half of them
+    const thinned = RobustTranscript.encode({ groups: groups.map((g, i) => i < 2 ? new Uint8Array(0) : g) })
+    await expect(verifyTravelledResult(sim.session, nodeCryptoSuite, thinned)).rejects.toThrow(/do not combine.*too few/)
   })
 
   it('drops the group of a member beyond the bounds, and the round goes on', async () => {
