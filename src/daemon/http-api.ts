@@ -339,7 +339,8 @@ function roundSummary (record: RoundRecord): object {
     survivors: record.survivors,
     weightSum: record.weightSum,
     completedAt: new Date(record.completedAt).toISOString(),
-    ...(record.update !== undefined ? { update: record.update, clipped: record.clipped } : {})
+    ...(record.update !== undefined ? { update: record.update, clipped: record.clipped } : {}),
+    ...(record.robust !== undefined ? { robust: record.robust } : {})
   }
 }
 

@@ -3,6 +3,7 @@
  * round to the service; the round each is in and its phase; and the last results, for trainers to
  * fetch. An update leaves the disk only when its round has a result (or it can never have one).
  */
+import type { RobustReport } from '../protocol/robust/robust-outcome.js'
 import { EventEmitter } from 'node:events'
 import { InvalidUpdateError, PrivacyBudgetError, RoundFailedError } from '../node/errors.js'
 import { openSession, type Session } from '../node/session-config.js'
@@ -52,6 +53,8 @@ export interface RoundRecord {
   update?: string
   /** How many of that update's coordinates were clipped to the session's range. */
   clipped?: number
+  /** A robust round's groups: used, failed, and dropped over their bounds (docs/robustness.md). */
+  robust?: RobustReport
 }
 
 export interface WorkerSettings {
@@ -267,7 +270,8 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
       transcript: result.transcript,
       completedAt: Date.now(),
       update: update.id,
-      clipped: result.clipped
+      clipped: result.clipped,
+      ...(result.robust !== undefined ? { robust: result.robust } : {})
     })
     this.setStatus({ ...this.statuses.get(update.id)!, state: 'aggregated', round: result.round })
     this.emit('result', record)
