@@ -20,7 +20,7 @@ export { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, graphParametersFor, resolveParam
 export { DEFAULT_ENCODING, type EncodingParams } from './protocol/encoding/params.js'
 export { findGraphParameters, type GraphParameters, type GraphTargets, type ThreatModel } from './protocol/graph/parameter-finder.js'
 export { beaconFromVrf, beaconInput, electAggregator, genesisBeacon, nextBeacon, rankAggregators } from './protocol/election.js'
-export { verifyResult, verifyTravelledResult, InvalidResultError, ForgedResultError } from './protocol/session/result-verification.js'
+export { verifyResult, verifyTravelledResult, auditSessionTranscript, InvalidResultError, ForgedResultError } from './protocol/session/result-verification.js'
 export { auditTranscript, type AuditVerdict, type AuditOptions } from './protocol/verification/audit.js'
 export { SessionCore, type SessionCoreConfig } from './protocol/session/session-core.js'
 export type { SessionAction } from './protocol/session/actions.js'
@@ -40,3 +40,4 @@ export { coordinateMedian, trimmedMean, centredClipping, type CentredClippingOpt
 export { resolveRobust, InadmissibleRobustnessError, ROBUST_RULES, type RobustParams, type ResolvedRobust, type RobustRule } from './protocol/robust/params.js'
 export { clipL2, type GroupSum } from './protocol/robust/bounds.js'
 export { robustMean, TooFewGroupsError, type RobustOutcome } from './protocol/robust/combine.js'
+export type { RobustReport } from './protocol/robust/robust-outcome.js'
