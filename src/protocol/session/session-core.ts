@@ -942,7 +942,7 @@ export class SessionCore {
   private async runAggregator (pending: Pending, attempt: Attempt): Promise<void> {
     const recipients = this.readyMembers()
     const cut = this.groupsOf(attempt.round)
-    const aggregator = cut !== undefined ? this.groupedAggregator(attempt, cut.groups) : new Aggregator({
+    const common = {
       params: this.session.params,
       round: attempt.round,
       attempt: attempt.number,
@@ -952,34 +952,19 @@ export class SessionCore {
       crypto: this.config.crypto,
       random: this.config.random,
       now: this.config.now,
-      // Keys are taken until all the peers that may come have advertised, or the phase's deadline.
-      expectedParticipants: (this.listed ?? recipients).length,
       isMember: this.isMember
-    })
+    }
+    // A robust round's aggregator runs one instance per group of the round's cut.
+    const aggregator = cut !== undefined
+      ? new GroupedAggregator({ ...common, robust: this.session.robust!, groups: cut.groups })
+      // Keys are taken until all the peers that may come have advertised, or the phase's deadline.
+      : new Aggregator({ ...common, expectedParticipants: (this.listed ?? recipients).length })
     const expected = this.listed ?? recipients
     attempt.aggregator = aggregator
     attempt.expected = new Set(expected.map(m => m.id))
     attempt.status = 'running'
     await this.aggregatorStep(attempt, await aggregator.announce(), recipients)
     for (const peer of this.gone) await this.lostToAggregator(attempt, identityOf(peerIdFromString(peer)))
-  }
-
-  /** A robust round's aggregator: one instance per group of the round's cut. */
-  private groupedAggregator (attempt: Attempt, groups: Identity[][]): GroupedAggregator {
-    return new GroupedAggregator({
-      params: this.session.params,
-      robust: this.session.robust!,
-      groups,
-      round: attempt.round,
-      attempt: attempt.number,
-      beacon: this.beacon,
-      identity: this.config.self,
-      privateKey: this.config.privateKey,
-      crypto: this.config.crypto,
-      random: this.config.random,
-      now: this.config.now,
-      isMember: this.isMember
-    })
   }
 
   private async aggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {
