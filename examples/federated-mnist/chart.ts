@@ -5,6 +5,7 @@
 import type { FederatedOptions, FederatedRound } from './federated.js'
 import type { NoisePlan } from './private-session.js'
 import type { PrivateOptions, PrivateRound } from './private.js'
+import { ROBUST_GOAL, type ByzantineOptions, type ByzantineRun, type ByzantineRound } from './robust.js'
 
 const WIDTH = 900
 const HEIGHT = 420
@@ -29,6 +30,13 @@ const PRIVATE_LINES: Array<Line<PrivateRound>> = [
   { value: r => r.distributed, name: 'distributed DP (secure aggregation)', colour: '#4e79a7', dash: '2 3' }
 ]
 
+const ROBUST_LINES: Array<Line<ByzantineRound>> = [
+  { value: r => r.clean, name: 'clean (no Byzantine peers)', colour: '#9e9e9e', dash: '6 4' },
+  { value: r => r.plain, name: 'plain secure averaging', colour: '#e15759', dash: '' },
+  { value: r => r.reference, name: 'plaintext robust (reference)', colour: '#f28e2b', dash: '' },
+  { value: r => r.robust, name: 'robust secure aggregation', colour: '#4e79a7', dash: '2 3' }
+]
+
 function percent (value: number): string {
   return `${(100 * value).toFixed(1)}%`
 }
@@ -49,7 +57,7 @@ function lineChart<R extends { round: number }> (rounds: R[], lines: Array<Line<
     return `<polyline points="${points}" fill="none" stroke="${line.colour}" stroke-width="2.5" stroke-dasharray="${line.dash}"/>`
   })
   const legend = lines.map((line, i) => {
-    const lx = PLOT.left + i * 280
+    const lx = PLOT.left + i * Math.floor((WIDTH - PLOT.left) / lines.length)
     return `<line x1="${lx}" x2="${lx + 28}" y1="${HEIGHT - 22}" y2="${HEIGHT - 22}" stroke="${line.colour}" stroke-width="2.5" stroke-dasharray="${line.dash}"/><text x="${lx + 34}" y="${HEIGHT - 18}">${line.name}</text>`
   })
   return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="Test accuracy per round">
@@ -147,4 +155,35 @@ User-level (epsilon ${epsilon}, delta ${delta})-DP over ${options.rounds} rounds
 (difference ${(100 * (last.distributed - last.central)).toFixed(2)} percentage points), no privacy ${percent(last.nonPrivate)}.</p>
 ${lineChart(rounds, PRIVATE_LINES, title)}
 ${privateTable(rounds, l2Clip)}`)
+}
+
+const ROBUST_TRANSPORT_NAMES: Record<ByzantineOptions['transport'], string> = {
+  'in-process': 'in process (each group\'s encodings summed as the masks leave them)',
+  'round-core': 'in process, each group through the full round core (keys, masks, Shamir shares)'
+}
+
+function robustTable (rounds: ByzantineRound[]): string {
+  const header = ['round', 'clean', 'plain', 'robust', 'reference', 'robust ÷ clean', 'survivors', 'groups summed', 'with a Byzantine input', 'over bounds', 'combined (Byzantine)', 'honest clipped in L2', 'median honest |update|', 'robust aggregation']
+  const rows = rounds.map(r => [
+    String(r.round), percent(r.clean), percent(r.plain), percent(r.robust), percent(r.reference), (r.robust / r.clean).toFixed(3),
+    String(r.survivors), `${r.summed} of ${r.groups}`, String(r.corrupted), String(r.overBounds), r.error === undefined ? `${r.used} (${r.corruptedUsed})` : `none: ${r.error}`,
+    `${r.clipped} of ${r.honest}`, r.medianNorm.toFixed(3), `${(r.robustMs / 1000).toFixed(2)} s`
+  ])
+  return htmlTable(header, rows)
+}
+
+/** The attack mode's page: clean, plain, robust secure and plaintext robust aggregation, round by round. */
+export function renderRobustChart (options: ByzantineOptions, run: ByzantineRun): string {
+  const { robust, byzantine, rounds } = run
+  const last = rounds[rounds.length - 1]
+  const title = `Test accuracy, ${options.attack} by ${byzantine.length} of ${options.peers} peers, the ${options.rule} of groups of ${options.groupSize}`
+  return page('Federated averaging on MNIST under Byzantine attack', `<p>Softmax regression, ${options.peers} peers ${ROBUST_TRANSPORT_NAMES[options.transport]}, each holding mostly two digit classes;
+${options.training.epochs} local epoch(s) per round, updates weighted by sample count, ${options.dropsPerRound} peers dropping out of every second round.
+Byzantine peers (f = ${options.byzantineRate}, chosen at random): ${byzantine.join(', ') || 'none'}, each claiming the largest weight; attack: ${options.attack}. Seed ${options.seed}.</p>
+<p>Robust secure aggregation: ${robust.sizes.length} groups of at least ${options.groupSize}, cut afresh each round; honest updates clipped to an L2 norm of ${robust.l2Bound};
+the ${options.rule} outvotes up to ${robust.corruptedBound} corrupted groups (more are corrupted with probability ${robust.failure === 0 ? 0 : robust.failure.toPrecision(2)}).</p>
+<p>Final accuracy: clean ${percent(last.clean)}, plain secure averaging <strong>${percent(last.plain)}</strong>, robust secure aggregation <strong>${percent(last.robust)}</strong>
+(${(last.robust / last.clean).toFixed(3)} of clean; the goal is at least ${ROBUST_GOAL}), plaintext robust aggregation ${percent(last.reference)}.</p>
+${lineChart(rounds, ROBUST_LINES, title)}
+${robustTable(rounds)}`)
 }

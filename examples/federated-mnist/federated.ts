@@ -14,7 +14,7 @@
  */
 import { auditTranscript, defineSession, nodeCryptoSuite, openSession, type Phase, type SessionConfig } from 'libp2p-secagg'
 import { splitData, type SplitOptions } from './data.js'
-import { PARAMETERS, accuracy, localUpdate, train, type TrainingOptions } from './model.js'
+import { PARAMETERS, accuracy, roundUpdates, train, type TrainingOptions } from './model.js'
 import { allHoldResult, LOOPBACK_TIMEOUTS, plannedDrops, secureRound, startPeers, stopPeers, survivorsOf } from './nodes.js'
 
 export interface FederatedOptions {
@@ -98,10 +98,8 @@ export async function trainFederated (options: FederatedOptions, onRound: (round
       const drops = plannedDrops(options, round)
       // Each peer trains from each model with the same seed: the two federated runs differ only by
       // what secure aggregation does to the average.
-      const local = (model: Float32Array, peer: number): Float32Array =>
-        localUpdate(model, data.peers[peer], { ...options.training, seed: `${options.seed}/peer-${peer}/round-${round}` })
-      const secureUpdates = data.peers.map((_, i) => local(models.secure, i))
-      const plainUpdates = data.peers.map((_, i) => local(models.plaintext, i))
+      const secureUpdates = roundUpdates(models.secure, data.peers, options.training, options.seed, round)
+      const plainUpdates = roundUpdates(models.plaintext, data.peers, options.training, options.seed, round)
 
       const started = performance.now()
       const results = await secureRound(peers, secureUpdates, weights, drops, round)

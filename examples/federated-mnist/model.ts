@@ -88,3 +88,11 @@ export function accuracy (model: Float32Array, data: Dataset): number {
   }
   return right / data.size
 }
+
+/**
+ * Every peer's update from `model` in round `round`. A peer's seed is its own and the round's, not the
+ * model's: runs that train different models from the same data differ only by what reached each model.
+ */
+export function roundUpdates (model: Float32Array, peers: readonly Dataset[], training: Omit<TrainingOptions, 'seed'>, seed: string, round: number): Float32Array[] {
+  return peers.map((data, i) => localUpdate(model, data, { ...training, seed: `${seed}/peer-${i}/round-${round}` }))
+}

@@ -1,7 +1,8 @@
 /**
  * The example's libp2p peers: n nodes on loopback (TCP), all dialled to each other and joined to one
  * closed session; one round of secure aggregation among them, with planned dropouts; and the plan of
- * who drops out when. Both modes use them: the plain one (federated.ts) and DP over libp2p (private.ts).
+ * who drops out when and who aggregates. The plain mode (federated.ts) and DP over libp2p (private.ts)
+ * use the nodes; the in-process rounds (private-aggregation.ts, robust-aggregation.ts) the plan.
  */
 import { createSecAggNode, RoundFailedError, sessionTopic, type AggregateResult, type JoinedSession, type Phase, type SecAggServices, type SessionConfig } from 'libp2p-secagg'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -64,6 +65,17 @@ export function plannedDrops (plan: { seed: string, peers: number, dropsPerRound
     if (!drops.some(d => d.peer === peer)) drops.push({ peer, phase: DROP_PHASES[below(DROP_PHASES.length)] })
   }
   return drops
+}
+
+/**
+ * The aggregator of an in-process round: it rotates with the round, and a planned dropout never
+ * aggregates (a session would retry its round under the next aggregator, which a one-attempt
+ * simulation leaves out).
+ */
+export function rotatingAggregator (peers: number, round: number, drops: Drop[]): number {
+  let aggregator = (round - 1) % peers
+  while (drops.some(d => d.peer === aggregator)) aggregator = (aggregator + 1) % peers
+  return aggregator
 }
 
 /**

@@ -19,7 +19,7 @@ import { privateSum } from '../../src/simulation/private-sum.js'
 import { rotationKey } from '../../src/protocol/dp/pipeline.js'
 import { simulateRound } from '../../src/simulation/simulation.js'
 import { simulatedPeers } from '../../src/simulation/peers.js'
-import { allHoldResult, plannedDrops, secureRound, startPeers, stopPeers, survivorsOf } from './nodes.js'
+import { allHoldResult, plannedDrops, rotatingAggregator, secureRound, startPeers, stopPeers, survivorsOf } from './nodes.js'
 import { privateSession, type SessionPlan } from './private-session.js'
 
 export const TRANSPORTS = ['in-process', 'round-core', 'libp2p'] as const
@@ -84,15 +84,11 @@ async function roundCore (plan: SessionPlan): Promise<PrivateAggregator> {
     async aggregate (updates, round) {
       const started = performance.now()
       const drops = plannedDrops(plan, round)
-      // The aggregator rotates; a planned dropout never aggregates (a session would retry its round
-      // under the next aggregator, which this one-attempt simulation leaves out).
-      let aggregator = (round - 1) % plan.peers
-      while (drops.some(d => d.peer === aggregator)) aggregator = (aggregator + 1) % plan.peers
       const report = await simulateRound({
         params,
         peers,
         updates,
-        aggregator,
+        aggregator: rotatingAggregator(plan.peers, round, drops),
         round,
         beacon: beacons(32),
         crypto: nodeCryptoSuite,

@@ -17,9 +17,10 @@ import { centralNoiseStd, deterministicRandom, nodeCryptoSuite, type PrivacyRepo
 // Not in the package's entry point: the central baseline the project's own DP benchmark uses.
 import { centralSum } from '../../src/simulation/private-sum.js'
 import { splitData, type SplitOptions } from './data.js'
-import { PARAMETERS, accuracy, localUpdate, type TrainingOptions } from './model.js'
+import { PARAMETERS, accuracy, roundUpdates, type TrainingOptions } from './model.js'
 import { privateAggregator, type Transport } from './private-aggregation.js'
 import { calibrationOf, type SessionPlan } from './private-session.js'
+import { median, move, norm } from './vectors.js'
 
 export interface PrivateOptions extends SessionPlan {
   transport: Transport
@@ -88,23 +89,6 @@ export function meanRounds (runs: PrivateRound[][]): PrivateRound[] {
   })
 }
 
-function norm (update: Float32Array): number {
-  let sum = 0
-  for (const v of update) sum += v * v
-  return Math.sqrt(sum)
-}
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-/** model += factor * step */
-function move (model: Float32Array, step: ArrayLike<number>, factor = 1): void {
-  for (let i = 0; i < PARAMETERS; i++) model[i] += factor * step[i]
-}
-
 /** Trains the three ways for `options.rounds` rounds; `onRound` hears each round as it ends. */
 export async function trainPrivately (options: PrivateOptions, onRound: (round: PrivateRound) => void = () => {}): Promise<PrivateRun> {
   const { seed, privacy } = options
@@ -120,8 +104,7 @@ export async function trainPrivately (options: PrivateOptions, onRound: (round: 
     for (let round = 1; round <= options.rounds; round++) {
       // Each peer trains from each model with the same seed: the three runs differ only by what
       // reaches the model.
-      const local = (model: Float32Array): Float32Array[] =>
-        data.peers.map((peer, i) => localUpdate(model, peer, { ...options.training, seed: `${seed}/peer-${i}/round-${round}` }))
+      const local = (model: Float32Array): Float32Array[] => roundUpdates(model, data.peers, options.training, seed, round)
       const updates = { distributed: local(models.distributed), central: local(models.central), nonPrivate: local(models.nonPrivate) }
 
       const aggregate = await aggregator.aggregate(updates.distributed, round)

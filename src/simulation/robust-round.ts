@@ -2,8 +2,9 @@
  * One robust round in one process: the peers cut into groups by the round's beacon, each group its own
  * round-core instance (groupParams), all run by one aggregator (a member of at most one of them), and
  * the group sums combined by the session's rule (robustMean). Honest peers clip their updates in L2
- * first; `byzantine` peers send theirs as they are. A group that aborts (too many of it dropped) is
- * left out, and the rule combines the rest.
+ * first; `byzantine` peers skip that, but still go through the honest encoder, which clips each
+ * coordinate: a weaker liar than robustSum's, which clips nothing. A group that aborts (too many of it
+ * dropped) is left out, and the rule combines the rest.
  */
 import { partitionGroups } from '../protocol/robust/groups.js'
 import { groupParams } from '../protocol/robust/group-params.js'

@@ -40,32 +40,55 @@ export interface RobustSum {
   error?: string
 }
 
-/** A Byzantine peer's encoding: weight · v at the session's scale, unclipped, mod 2^32. */
+/** A Byzantine peer's words: weight · v at the session's scale, rounded, unclipped (>>> 0 is the residue mod 2^32). */
 function unclippedInto (update: Float32Array, weight: number, encoding: Encoding, out: Uint32Array): void {
   const multiplier = encoding.scale * (weight / encoding.maxWeight)
-  for (let i = 0; i < update.length; i++) out[i] = Number(BigInt.asUintN(32, BigInt(Math.round(update[i] * multiplier))))
+  for (let i = 0; i < update.length; i++) out[i] = Math.round(update[i] * multiplier) >>> 0
+}
+
+export interface EncodedSumInput {
+  updates: readonly Float32Array[]
+  weights: readonly number[]
+  /** The peers (by index) whose inputs go in. */
+  inputs: readonly number[]
+  encoding: Encoding
+  random: RandomSource
+  byzantine?: ReadonlySet<number>
+  /** Honest peers clip to this L2 norm first (a robust session's l2Bound). */
+  l2Bound?: number
+}
+
+/**
+ * The sum mod 2^m of the peers' encodings, as their participants encode them: what a round's masks leave
+ * once they cancel. Honest peers clip (in L2 when asked, and each coordinate in the encoder); a Byzantine
+ * peer runs its own encoder and clips nothing.
+ */
+export function encodedSum (input: EncodedSumInput): Uint32Array {
+  const { updates, weights, encoding, l2Bound } = input
+  const words = updates[0].length + 1
+  const mask = 2 ** encoding.modulusBits - 1
+  const summed = new Uint32Array(words)
+  const encoded = new Uint32Array(words)
+  for (const i of input.inputs) {
+    const uniforms = new Uint32Array(input.random(4 * words).slice().buffer)
+    if (input.byzantine?.has(i) === true) unclippedInto(updates[i], weights[i], encoding, encoded)
+    else quantizeInto(l2Bound === undefined ? updates[i] : clipL2(updates[i], l2Bound), weights[i], encoding, uniforms, encoded)
+    encoded[words - 1] = quantizeWeight(weights[i], encoding, uniforms[words - 1])
+    for (let j = 0; j < words; j++) summed[j] = ((summed[j] + encoded[j]) & mask) >>> 0
+  }
+  return summed
 }
 
 export function robustSum (input: RobustSumInput): RobustSum {
   const { params, robust, updates, weights } = input
   const indexed = input.peers.map((peer, i) => ({ bytes: peer.bytes, i }))
   const groups = partitionGroups(params.sessionId, input.round, input.beacon, indexed, robust.groupSize).map(group => group.map(m => m.i))
-  const words = params.dimension + 1
   const sums = groups.map((members, g): GroupSum | undefined => {
     const { encoding } = groupParams(params, robust, g, members.length)
     const inputs = members.filter(i => input.dropped?.has(i) !== true)
     // a group left with fewer than s inputs is not summed: its round aborts
     if (inputs.length < robust.groupSize) return undefined
-    const mask = 2 ** encoding.modulusBits - 1
-    const summed = new Uint32Array(words)
-    const encoded = new Uint32Array(words)
-    for (const i of inputs) {
-      const uniforms = new Uint32Array(input.random(4 * words).slice().buffer)
-      if (input.byzantine?.has(i) === true) unclippedInto(updates[i], weights[i], encoding, encoded)
-      else quantizeInto(robust.l2Bound === undefined ? updates[i] : clipL2(updates[i], robust.l2Bound), weights[i], encoding, uniforms, encoded)
-      encoded[words - 1] = quantizeWeight(weights[i], encoding, uniforms[words - 1])
-      for (let j = 0; j < words; j++) summed[j] = ((summed[j] + encoded[j]) & mask) >>> 0
-    }
+    const summed = encodedSum({ updates, weights, inputs, encoding, random: input.random, ...(input.byzantine !== undefined ? { byzantine: input.byzantine } : {}), ...(robust.l2Bound !== undefined ? { l2Bound: robust.l2Bound } : {}) })
     const { sum, weightSum } = decodeAggregate(summed, encoding)
     return { sum, weightSum, inputs: inputs.length }
   })
