@@ -5,6 +5,10 @@ import { SessionSimulation, type SessionSimulationOptions } from '../../src/simu
 import { electAggregator, genesisBeacon } from '../../src/protocol/election.js'
 import { identityOf } from '../../src/protocol/crypto/identity.js'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { DealerCommitments, ShareKeys, Signed } from '../../src/protocol/pb/messages.js'
+import { signed } from '../../src/protocol/round/wire.js'
+import { SignatureDomain } from '../../src/protocol/crypto/identity.js'
+import type { SessionAction } from '../../src/protocol/session/actions.js'
 
 /** A closed session of the given peers, small and with short deadlines, sized so that one member may drop. */
 export function simulatedSession (peers: SimulatedPeer[], overrides: Partial<SessionConfig> = {}): SessionConfig {
@@ -49,4 +53,16 @@ export function electedIndex (sim: SessionSimulation, round: number, attempt: nu
   const members = sim.session.config.members === 'open' ? identities : sim.session.config.members.map(id => identityOf(peerIdFromString(id)))
   const elected = electAggregator(sim.session.id, round, attempt, beacon, members)
   return identities.findIndex(i => i.id === elected.id)
+}
+
+/**
+ * A member's share-keys, dealt against commitments to another polynomial: it signs commitments whose
+ * second self-mask coefficient is swapped for the first, so every share it deals fails its holder's check.
+ */
+export async function forgedShareKeys (sim: SessionSimulation, cheat: number, action: Extract<SessionAction, { type: 'send' }>): Promise<Extract<SessionAction, { type: 'send' }>> {
+  const message = ShareKeys.decode(action.bytes)
+  const commitments = DealerCommitments.decode(message.commitments!.body)
+  const forged = { ...commitments, selfMask: [commitments.selfMask[0], commitments.selfMask[0], ...commitments.selfMask.slice(2)] }
+  const resigned = await signed(DealerCommitments, forged, sim.members[cheat].peer.privateKey, SignatureDomain.shareCommitments)
+  return { ...action, bytes: ShareKeys.encode({ ...message, commitments: Signed.decode(resigned.bytes) }) }
 }

@@ -912,12 +912,20 @@ export class SessionCore {
   private async onMisbehaviour (notice: { round: bigint, attempt: number, proof: Uint8Array }): Promise<void> {
     const round = safeNumber(notice.round)
     if (round === undefined || round < 1) return
-    try {
-      const fault = await verifyDealingProof(notice.proof, { sessionId: this.session.id, round, attempt: notice.attempt })
-      this.ban(fault.dealer.id, `dealt bad shares (round ${round} attempt ${notice.attempt}: ${fault.fault})`)
-    } catch (err: any) {
-      this.log(`ignored a proof of misbehaviour: ${err.message}`)
+    // A robust round's dealings are in its groups' instances, each under its own session id.
+    const cut = this.groupsOf(round)
+    const sessions = cut === undefined ? [this.session.id] : cut.groups.map((_, g) => groupSessionId(this.session.id, g))
+    let why = 'no group of the round'
+    for (const sessionId of sessions) {
+      try {
+        const fault = await verifyDealingProof(notice.proof, { sessionId, round, attempt: notice.attempt })
+        this.ban(fault.dealer.id, `dealt bad shares (round ${round} attempt ${notice.attempt}: ${fault.fault})`)
+        return
+      } catch (err: any) {
+        why = err.message
+      }
     }
+    this.log(`ignored a proof of misbehaviour: ${why}`)
   }
 
   /** An aggregator whose signed result a transcript showed wrong. */

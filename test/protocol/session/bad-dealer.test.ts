@@ -4,24 +4,8 @@
  * so it costs the round one attempt at most, never the reveal and never the round.
  */
 import { describe, expect, it } from 'vitest'
-import { DealerCommitments, ShareKeys, Signed } from '../../../src/protocol/pb/messages.js'
-import { signed } from '../../../src/protocol/round/wire.js'
-import { SignatureDomain } from '../../../src/protocol/crypto/identity.js'
-import { electedIndex, plainSum, startSimulation, updateFor } from '../../support/session-fixtures.js'
-import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
+import { electedIndex, forgedShareKeys, plainSum, startSimulation, updateFor } from '../../support/session-fixtures.js'
 import type { SessionAction } from '../../../src/protocol/session/actions.js'
-
-/**
- * The cheat's share-keys, dealt against commitments to another polynomial: it signs commitments whose
- * second self-mask coefficient is swapped for the first, so every share it deals fails its holder's check.
- */
-async function cheated (sim: SessionSimulation, cheat: number, action: Extract<SessionAction, { type: 'send' }>): Promise<Extract<SessionAction, { type: 'send' }>> {
-  const message = ShareKeys.decode(action.bytes)
-  const commitments = DealerCommitments.decode(message.commitments!.body)
-  const forged = { ...commitments, selfMask: [commitments.selfMask[0], commitments.selfMask[0], ...commitments.selfMask.slice(2)] }
-  const resigned = await signed(DealerCommitments, forged, sim.members[cheat].peer.privateKey, SignatureDomain.shareCommitments)
-  return { ...action, bytes: ShareKeys.encode({ ...message, commitments: Signed.decode(resigned.bytes) }) }
-}
 
 describe('a member that deals bad shares in every attempt', () => {
   it('is convicted, left out of every later roster by every member, and the round completes without it', async () => {
@@ -30,7 +14,7 @@ describe('a member that deals bad shares in every attempt', () => {
     // the cheat's share-keys go out forged, once re-signed
     ;(sim as any).options.intercept = (member: number, action: SessionAction) => {
       if (member !== cheat || action.type !== 'send' || action.message !== 'share-keys') return [action]
-      void cheated(sim, cheat, action).then(forged => { (sim as any).carryOut(sim.members[cheat], forged) })
+      void forgedShareKeys(sim, cheat, action).then(forged => { (sim as any).carryOut(sim.members[cheat], forged) })
       return []
     }
     const honest = [0, 1, 2, 3, 4, 5].filter(i => i !== cheat)

@@ -5,7 +5,7 @@
  * update far beyond the bounds loses its group, not the round.
  */
 import { describe, expect, it } from 'vitest'
-import { simulatedSession, startSimulation, updateFor } from '../../support/session-fixtures.js'
+import { forgedShareKeys, simulatedSession, startSimulation, updateFor } from '../../support/session-fixtures.js'
 import { simulatedPeers } from '../../../src/simulation/peers.js'
 import { openSession } from '../../../src/node/session-config.js'
 import { coordinateMedian } from '../../../src/protocol/robust/rules.js'
@@ -15,6 +15,7 @@ import { auditSessionTranscript, verifyTravelledResult } from '../../../src/prot
 import { RobustTranscript, RoundResult, RoundTranscript, Signed } from '../../../src/protocol/pb/messages.js'
 import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
 import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
+import type { SessionAction } from '../../../src/protocol/session/actions.js'
 
 const N = 12
 const robust = { groupSize: 3, rule: 'median' as const, byzantineRate: 0.1 }
@@ -95,6 +96,32 @@ describe('robust rounds in the session core', () => {
     expect(result.robust!.dropped.map(d => d.group)).toEqual([liarsGroup])
     expect(result.robust!.used).not.toContain(liarsGroup)
     expect(result.survivors).not.toContain(identities[liar].id)
+  }, 60_000)
+
+  it('bans a member that deals bad shares in its group, at every member, from the proof the aggregator publishes', async () => {
+    const sim = await startSimulation(N, 'robust-session-dealer', {}, { robust, minParticipants: 4 })
+    const cheat = 4
+    // the cheat's share-keys go out forged, once re-signed
+    ;(sim as any).options.intercept = (member: number, action: SessionAction) => {
+      if (member !== cheat || action.type !== 'send' || action.message !== 'share-keys') return [action]
+      void forgedShareKeys(sim, cheat, action).then(forged => { (sim as any).carryOut(sim.members[cheat], forged) })
+      return []
+    }
+    const identities = sim.members.map(m => m.peer.identity)
+    const groups = partitionGroups(sim.session.id, 1, genesisBeacon(sim.session.id), identities, robust.groupSize)
+    const cheatsGroup = groups.find(g => g.some(m => m.id === identities[cheat].id))!
+    const others = sim.members.map((_, i) => i).filter(i => !cheatsGroup.some(m => m.id === identities[i].id))
+    const ids = sim.members.map((_, i) => sim.submit(i, updateFor(i, 1)))
+    expect(await sim.runUntilSettled(others, 120_000)).toBe(true)
+    // its group (3 members, threshold 2) cannot go on without it; the other three groups make the round
+    expect(sim.members[others[0]].settled.get(ids[others[0]])!.robust!.failed).toHaveLength(1)
+    // the proof is of a dealing in the cheat's group's instance: every member checks it under that
+    // group's session id (under the session's own, it was ignored by all but the aggregator)
+    for (const [i, member] of sim.members.entries()) {
+      if (i === cheat) continue
+      expect(member.logs.some(l => l.includes(`${identities[cheat].id} dealt bad shares`)), member.logs.join('\n')).toBe(true)
+    }
+    expect(sim.internalErrors()).toEqual([])
   }, 60_000)
 
   it('refuses an open session, DP and inadmissible settings', async () => {
