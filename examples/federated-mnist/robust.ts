@@ -20,7 +20,7 @@ import { ATTACK, pickByzantine, type AttackName } from './attacks.js'
 import { splitData, type SplitOptions } from './data.js'
 import { PARAMETERS, accuracy, roundUpdates, type TrainingOptions } from './model.js'
 import { plannedDrops } from './nodes.js'
-import { plaintextRobust, robustAggregator, type RobustTransport } from './robust-aggregation.js'
+import { plaintextRobust, robustAggregator, type RobustAggregate, type RobustTransport } from './robust-aggregation.js'
 import { L2_BOUND, robustParamsOf, robustSession, type RobustPlan } from './robust-session.js'
 import { secureMean } from './secure-mean.js'
 import { median, move, norm } from './vectors.js'
@@ -56,7 +56,8 @@ export const DEFAULT_BYZANTINE: Omit<ByzantineOptions, Required> = {
 /** Robust secure aggregation's final accuracy under attack must be at least this share of the clean run's. */
 export const ROBUST_GOAL = 0.95
 
-export interface ByzantineRound {
+/** The robust round's groups: all, summed, holding a Byzantine input, over their bounds, combined by the rule, and corrupted among those. */
+export interface ByzantineRound extends Pick<RobustAggregate, 'groups' | 'summed' | 'corrupted' | 'overBounds' | 'used' | 'corruptedUsed'> {
   round: number
   /** Test accuracy in [0, 1] after the round, of each way of training. */
   clean: number
@@ -64,13 +65,6 @@ export interface ByzantineRound {
   robust: number
   reference: number
   survivors: number
-  /** The robust round's groups: all, summed, holding a Byzantine input, over their bounds, combined by the rule, and corrupted among those. */
-  groups: number
-  summed: number
-  corrupted: number
-  overBounds: number
-  used: number
-  corruptedUsed: number
   /** Why the robust round could not be combined (its model then stays put), when it could not. */
   error?: string
   /** Honest survivors' updates (to the robust model) longer than the L2 bound, which they clip to. */
