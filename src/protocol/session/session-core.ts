@@ -17,7 +17,7 @@ import type { RobustRoundOutcome } from '../robust/robust-outcome.js'
 import { Participant } from '../round/participant/participant.js'
 import { electAggregator, genesisBeacon, nextBeacon } from '../election.js'
 import { assertValidUpdate } from '../encoding/quantize.js'
-import { equalBytes } from '../crypto/bytes.js'
+import { equalBytes, toHex } from '../crypto/bytes.js'
 import { SerialQueue } from '../round/serial-queue.js'
 import { Announcement, RoundResult, Signed } from '../pb/messages.js'
 import { Membership } from './membership.js'
@@ -209,6 +209,8 @@ export class SessionCore {
    * of theirs was masked in it and failed), by round; only rounds after the latest result.
    */
   private readonly closers = new Map<number, Set<string>>()
+  /** A robust session's latest cut of its members (groupsOf). */
+  private cut: { key: string, groups: Identity[][], own: number } | undefined
 
   constructor (private readonly config: SessionCoreConfig) {
     this.session = config.session
@@ -568,8 +570,13 @@ export class SessionCore {
   private groupsOf (round: number): { groups: Identity[][], own: number } | undefined {
     const robust = this.session.robust
     if (robust === undefined || this.listed === undefined) return undefined
-    const groups = partitionGroups(this.session.id, round, this.beacon, this.listed, robust.groupSize)
-    return { groups, own: groups.findIndex(g => g.some(m => m.id === this.config.self.id)) }
+    // asked for every announcement screened: cut once per round and beacon (n hashes and a sort)
+    const key = `${round}/${toHex(this.beacon)}`
+    if (this.cut?.key !== key) {
+      const groups = partitionGroups(this.session.id, round, this.beacon, this.listed, robust.groupSize)
+      this.cut = { key, groups, own: groups.findIndex(g => g.some(m => m.id === this.config.self.id)) }
+    }
+    return this.cut
   }
 
   /** The session an announcement to this peer is signed for: its group's instance in a robust session. */
