@@ -26,7 +26,11 @@ describe('a robust session over libp2p', () => {
     const config = testSession(N, {
       members: nodes.map(node => node.peerId.toString()),
       robust: { groupSize: 3, rule: 'median', byzantineRate: 0.1, l2Bound: 2 },
-      minParticipants: 4
+      minParticipants: 4,
+      // twelve nodes share two cores with the rest of the fast tier: deadlines a few times the usual
+      // (at the usual 3 s every attempt once timed out beside the session tests)
+      phaseTimeouts: { 'advertise-keys': 10_000, 'share-keys': 10_000, 'masked-input': 15_000, 'consistency-check': 10_000, unmask: 10_000 },
+      announceTimeout: 10_000
     })
     const session = openSession(config)
     const liar = 7
