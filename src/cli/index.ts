@@ -16,6 +16,7 @@ import { statusCommand } from './cmds/status/index.js'
 import { submitCommand } from './cmds/submit/index.js'
 import { testnetCommand } from './cmds/testnet/index.js'
 import { verifyCommand } from './cmds/verify/index.js'
+import { VERSION } from '../version.js'
 
 // Said, not refused: an operator who still sets SECAGG_DATA_DIR learns why the node runs elsewhere
 const unread = unreadVariables(process.env)
@@ -39,7 +40,7 @@ await yargs(hideBin(process.argv))
   .strict()
   .help()
   .alias('help', 'h')
-  .version(false)
+  .version(VERSION)
   .wrap(Math.min(120, process.stdout.columns ?? 100))
   .fail((message, err, y) => {
     // a handler's own error goes on to the catch below

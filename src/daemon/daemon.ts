@@ -3,6 +3,7 @@
  * given, the updates trainers hand it (kept on disk until aggregated), a local HTTP API, Prometheus
  * metrics and structured logs. It knows nothing of the command line; `secagg node` builds its options.
  */
+import { createHash } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -10,9 +11,9 @@ import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { FsDatastore } from 'datastore-fs'
 import { createSecAggNode, type SecAggServices } from '../node/create-node.js'
 import { parseSessionConfig, type SessionConfig } from '../node/session-config.js'
-import { ensureDataDir, loadOrCreateIdentity, loadOrCreateToken, PEER_STORE_DIR, readRuntimeInfo, removeRuntimeInfo, sessionRecordStore, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
+import { ensureDataDir, loadOrCreateIdentity, loadOrCreateToken, lockDataDir, PEER_STORE_DIR, removeRuntimeInfo, sessionRecordStore, UPDATES_DIR, writeRuntimeInfo } from './data-dir.js'
 import { DaemonInputError } from './errors.js'
-import { createApi } from './http-api.js'
+import { createApi, type Readiness, type Submitted } from './http-api.js'
 import { createMetrics, observeWorker, type DaemonMetrics } from './metrics.js'
 import { SessionWorker } from './session-worker.js'
 import { UpdateStore } from './update-store.js'
@@ -34,6 +35,8 @@ export class SecAggDaemon {
   private readonly store: UpdateStore
   private stopped: Promise<void> | undefined
   private wroteRuntimeInfo = false
+  /** Gives the data directory back; set once this daemon holds it. */
+  private unlock: (() => Promise<void>) | undefined
   /** The local API's base URL, once started. */
   apiUrl = ''
   metricsUrl: string | undefined
@@ -59,7 +62,7 @@ export class SecAggDaemon {
   async start (): Promise<void> {
     const { options, log } = this
     await ensureDataDir(options.dataDir)
-    await refuseIfRunning(options.dataDir)
+    this.unlock = await lockDataDir(options.dataDir)
     const privateKey = await loadOrCreateIdentity(options.dataDir)
     const token = await loadOrCreateToken(options.dataDir)
     const configs = await Promise.all(options.sessions.map(loadSessionFile))
@@ -87,8 +90,9 @@ export class SecAggDaemon {
       peerId: this.peerId,
       addresses: () => this.addresses(),
       connections: () => this.node?.getConnections().length ?? 0,
+      readiness: () => this.readiness(),
       workers: () => [...this.workers.values()],
-      submit: async (worker, values, weight) => this.submit(worker, values, weight),
+      submit: async (worker, values, weight, key) => this.submit(worker, values, weight, key),
       update: (id) => {
         for (const worker of this.workers.values()) {
           const status = worker.status(id)
@@ -104,6 +108,30 @@ export class SecAggDaemon {
     await writeRuntimeInfo(options.dataDir, { pid: process.pid, peerId: this.peerId, api: this.apiUrl, ...(this.metricsUrl !== undefined ? { metrics: this.metricsUrl } : {}), addresses: this.addresses() })
     log.info({ peerId: this.peerId, addresses: this.addresses() }, 'node started')
     log.info({ api: this.apiUrl, metrics: this.metricsUrl ?? 'off', sessions: [...this.workers.values()].map(w => `${w.name} (${w.session.idHex.slice(0, 12)})`) }, 'listening for trainers')
+  }
+
+  /**
+   * Members of a session this node has a connection to now: of an open session, any peer. The member
+   * list is the session's config, so this counts no stranger.
+   */
+  membersReachable (worker: SessionWorker): number {
+    const connected = new Set(this.node?.getConnections().map(c => c.remotePeer.toString()) ?? [])
+    const { members } = worker.session.config
+    if (members === 'open') return connected.size
+    return members.filter(m => m !== this.peerId && connected.has(m)).length
+  }
+
+  /** What GET /readyz reports: the identity loaded, listening, every session joined, a member of each reachable. */
+  readiness (): Readiness {
+    const workers = [...this.workers.values()]
+    const unreachable = workers.filter(worker => this.membersReachable(worker) === 0).map(worker => worker.name)
+    const checks = [
+      { name: 'identity', ok: this.peerId !== '', detail: this.peerId !== '' ? this.peerId : 'not loaded yet' },
+      { name: 'listening', ok: this.addresses().length > 0, detail: this.addresses().length > 0 ? `${this.addresses().length} addresses` : 'no listening address' },
+      { name: 'sessions', ok: workers.length === this.options.sessions.length, detail: `${workers.length} of ${this.options.sessions.length} joined` },
+      { name: 'members-reachable', ok: unreachable.length === 0, detail: unreachable.length === 0 ? 'a member of every session is connected' : `no member connected in: ${unreachable.join(', ')}` }
+    ]
+    return { ready: checks.every(c => c.ok), checks }
   }
 
   /**
@@ -134,6 +162,7 @@ export class SecAggDaemon {
     }
     // only this daemon's note: one refused for a data directory in use leaves the other's alone
     if (this.wroteRuntimeInfo) await removeRuntimeInfo(this.options.dataDir)
+    await this.unlock?.()
     log.info('stopped')
   }
 
@@ -156,14 +185,32 @@ export class SecAggDaemon {
     this.log.info({ session, id: joined.id, dimension: config.dimension, members: config.members === 'open' ? 'open' : config.members.length }, 'joined session')
   }
 
-  private async submit (worker: SessionWorker, values: Float32Array, weight: number | undefined) {
+  /**
+   * Stores and queues an update. With an Idempotency-Key, a retry of a submit already taken (same key,
+   * same values and weight) gets that update's status, never a second copy in the queue; the same key
+   * with anything else is refused.
+   */
+  private async submit (worker: SessionWorker, values: Float32Array, weight: number | undefined, key: string | undefined): Promise<Submitted> {
+    const idempotency = key === undefined ? undefined : { key, digest: digestOf(values, weight) }
+    if (idempotency !== undefined) {
+      const earlier = worker.submittedWith(idempotency.key)
+      if (earlier !== undefined) {
+        if (earlier.digest !== idempotency.digest) throw new DaemonInputError('idempotency-key-reused', `Idempotency-Key ${idempotency.key} was used for another update (other values or weight); use a fresh key for a new update`, 422)
+        // an earlier store that failed freed the key: this one stores it afresh
+        const id = await earlier.id.catch(() => undefined)
+        const status = id === undefined ? undefined : worker.status(id)
+        if (status !== undefined) return { status, replayed: true }
+      }
+    }
     worker.check(values, weight)
     const release = worker.reserve()
+    const update = { id: this.store.newId(), session: worker.session.idHex, weight, acceptedAt: Date.now(), values, ...(idempotency !== undefined ? { idempotency } : {}) }
+    const stored = this.store.put(update)
+    if (idempotency !== undefined) worker.claim(idempotency, stored.then(() => update.id))
     try {
-      const update = { id: this.store.newId(), session: worker.session.idHex, weight, acceptedAt: Date.now(), values }
-      await this.store.put(update)
+      await stored
       release()
-      return worker.enqueue(update)
+      return { status: worker.enqueue(update), replayed: false }
     } finally {
       release()
     }
@@ -221,25 +268,6 @@ export class SecAggDaemon {
   }
 }
 
-/**
- * Refuses a data directory whose daemon is still running: two daemons with one identity and one set of
- * stored updates would aggregate the same updates twice.
- */
-async function refuseIfRunning (dataDir: string): Promise<void> {
-  let pid: number
-  try {
-    pid = (await readRuntimeInfo(dataDir)).pid
-  } catch {
-    return
-  }
-  try {
-    process.kill(pid, 0)
-  } catch (err: any) {
-    if (err.code === 'ESRCH') return // left behind by a daemon that crashed
-  }
-  if (pid !== process.pid) throw new DaemonInputError('data-dir-in-use', `another daemon (pid ${pid}) is running with data directory ${dataDir}`)
-}
-
 /** Reads and checks a session file; the error names the file and the field. */
 export async function loadSessionFile (path: string): Promise<SessionConfig> {
   let text: string
@@ -259,6 +287,11 @@ export async function loadSessionFile (path: string): Promise<SessionConfig> {
   } catch (err: any) {
     throw new DaemonInputError('bad-session-file', `session file ${path}: ${err.message}`)
   }
+}
+
+/** What was submitted under an Idempotency-Key: the values' bytes and the weight. */
+function digestOf (values: Float32Array, weight: number | undefined): string {
+  return createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).update(`\n${weight ?? ''}`).digest('hex')
 }
 
 function urlOf (address: AddressInfo): string {

@@ -3,7 +3,7 @@
  * updates it accepted, and a note of where its API listens for the CLI and trainers to find.
  */
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { DaemonInputError } from './errors.js'
@@ -15,6 +15,7 @@ import type { PrivateKey } from '@libp2p/interface'
 export const KEY_FILE = 'peer.key'
 export const TOKEN_FILE = 'api-token'
 export const RUNTIME_FILE = 'daemon.json'
+export const LOCK_FILE = 'daemon.lock'
 export const UPDATES_DIR = 'updates'
 export const PEER_STORE_DIR = 'peerstore'
 export const RESULTS_DIR = 'results'
@@ -154,5 +155,60 @@ export async function readRuntimeInfo (dir: string): Promise<RuntimeInfo> {
   } catch (err: any) {
     if (err.code === 'ENOENT') throw new DaemonInputError('not-running', `no daemon is running with data directory ${dir} (no ${RUNTIME_FILE} there)`)
     throw new DaemonInputError('bad-runtime-file', `${join(dir, RUNTIME_FILE)} is unreadable: ${err.message}`)
+  }
+}
+
+/**
+ * Takes the data directory for this process, or refuses at once: two daemons with one identity and one
+ * set of stored updates would aggregate the same updates twice. The lock file is created exclusively
+ * (O_EXCL), before anything else is read, so of two daemons started together exactly one gets it. A lock
+ * whose process is gone (a crash, a kill -9) is moved aside and taken; the one moved aside is checked to
+ * be that dead process's, so a daemon that took it over in between keeps it. Resolves to the release.
+ */
+export async function lockDataDir (dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, LOCK_FILE)
+  const mine = `${process.pid}\n`
+  for (let tries = 0; tries < 5; tries++) {
+    try {
+      await writeFile(path, mine, { flag: 'wx', mode: 0o600 })
+      return async () => {
+        // only our own lock: never one another daemon took after ours was moved aside
+        if (await readFile(path, 'utf8').catch(() => '') === mine) await rm(path, { force: true })
+      }
+    } catch (err: any) {
+      if (err.code !== 'EEXIST') throw new DaemonInputError('data-dir-lock', `cannot create the lock ${path}: ${err.message}`)
+    }
+    const holder = await readFile(path, 'utf8').catch(() => '')
+    if (!holder.endsWith('\n') && tries < 4) {
+      // created and not yet written: a daemon starting now
+      await new Promise(resolve => setTimeout(resolve, 50))
+      continue
+    }
+    const pid = Number.parseInt(holder, 10)
+    if (alive(pid)) {
+      throw new DaemonInputError('data-dir-in-use', `another daemon (pid ${pid}) is running with data directory ${dir}; it holds ${path}`)
+    }
+    const aside = `${path}.stale-${process.pid}`
+    try {
+      await rename(path, aside)
+    } catch (err: any) {
+      if (err.code === 'ENOENT') continue // someone else moved it: try again
+      throw err
+    }
+    if (await readFile(aside, 'utf8') !== holder) await link(aside, path).catch(() => {})
+    await rm(aside, { force: true })
+  }
+  throw new DaemonInputError('data-dir-in-use', `data directory ${dir} is being taken by another daemon starting now`)
+}
+
+/** Whether a process of this id is running; a missing or garbled id is not. */
+function alive (pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err: any) {
+    // EPERM: it runs, as another user
+    return err.code === 'EPERM'
   }
 }

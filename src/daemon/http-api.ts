@@ -1,16 +1,19 @@
 /**
  * The local HTTP API a trainer talks to (described in openapi.json, served at /openapi.json): submit an
  * update, wait for its round, fetch results, check a round's sum from its transcript (or take the
- * transcript away to check it elsewhere), follow a session's rounds as server-sent events, check
- * health. Every request carries the bearer token from the data directory; every error is a JSON body
- * `{ statusCode, code, message }` naming what was wrong.
+ * transcript away to check it elsewhere), follow a session's rounds as server-sent events. Every
+ * request carries the bearer token from the data directory, but the probes /livez and /readyz, which
+ * say nothing about the sessions' data; every error is a JSON body `{ statusCode, code, message }`
+ * naming what was wrong.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import openapi from './openapi.json' with { type: 'json' }
 import { DaemonInputError } from './errors.js'
+import { EventLog } from './event-log.js'
 import { parseNpy } from './npy.js'
+import { buildInfo } from '../version.js'
 import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
 import type { AuditVerdict } from '../protocol/verification/audit.js'
 import { auditSessionTranscript } from '../protocol/session/result-verification.js'
@@ -25,10 +28,24 @@ export interface ApiBackend {
   addresses: () => string[]
   connections: () => number
   workers: () => SessionWorker[]
-  /** Stores and queues an update; resolves once it is on disk. */
-  submit: (worker: SessionWorker, values: Float32Array, weight: number | undefined) => Promise<UpdateStatus>
+  /** Stores and queues an update, or finds the one first submitted with this Idempotency-Key; resolves once it is on disk. */
+  submit: (worker: SessionWorker, values: Float32Array, weight: number | undefined, idempotencyKey: string | undefined) => Promise<Submitted>
+  /** Whether the node can take part in rounds now, and if not, what is missing. */
+  readiness: () => Readiness
   /** The status of an update in any session. */
   update: (id: string) => { worker: SessionWorker, status: UpdateStatus } | undefined
+}
+
+export interface Submitted {
+  status: UpdateStatus
+  /** A retry of a submit already taken: the status is that update's. */
+  replayed: boolean
+}
+
+/** GET /readyz's answer: every check must hold for the node to be ready. */
+export interface Readiness {
+  ready: boolean
+  checks: Array<{ name: string, ok: boolean, detail: string }>
 }
 
 export interface ApiOptions {
@@ -41,6 +58,10 @@ export interface ApiOptions {
 const MAX_WAIT_SECONDS = 300
 // A .npy header takes at most 10 KiB more than the values; float64 doubles the values.
 const NPY_SLACK = 16 * 1024
+// Probes that systemd, Kubernetes or a container runtime call without credentials
+const PUBLIC_ROUTES = new Set(['/livez', '/readyz'])
+// Printable ASCII without spaces, as a UUID or any client's own key is
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
 
 /**
  * A round's audit, as GET /v1/sessions/{session}/rounds/{round}/verification answers it and `secagg
@@ -122,6 +143,7 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
   app.addContentTypeParser(['application/octet-stream', 'application/x-npy'], { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
 
   app.addHook('onRequest', async (request, reply) => {
+    if (PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) return
     const header = request.headers.authorization
     const token = header?.startsWith('Bearer ') === true ? header.slice(7).trim() : undefined
     if (token === undefined || !timingSafeEqual(digest(token), expected)) {
@@ -150,7 +172,16 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
   })
   app.setNotFoundHandler(async (request, reply) => reply.code(404).send(errorBody(404, 'not-found', `no route ${request.method} ${request.url.split('?')[0]}; see /openapi.json`)))
 
-  app.get('/health', async () => ({ status: 'ok', peerId: backend.peerId, sessions: backend.workers().length, connections: backend.connections() }))
+  // Live: this process answers, its event loop turning. Restarting it is the cure for anything less.
+  app.get('/livez', async () => ({ status: 'live' }))
+
+  // Ready: it can take part in rounds now. Not ready is for a while after start, or while cut off.
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = backend.readiness()
+    return reply.code(readiness.ready ? 200 : 503).send({ status: readiness.ready ? 'ready' : 'not-ready', checks: readiness.checks })
+  })
+
+  app.get('/v1/version', async () => buildInfo())
 
   app.get('/openapi.json', async () => openapi)
 
@@ -172,9 +203,13 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { weight: { type: 'number', minimum: 0 } } } }
   }, async (request, reply) => {
     const worker = find(backend, request.params.session)
+    const key = request.headers['idempotency-key']
+    if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+      throw new DaemonInputError('bad-idempotency-key', 'the Idempotency-Key header must be one value of 1 to 200 printable ASCII characters without spaces, such as a UUID')
+    }
     const values = updateFrom(request, worker.session.config.dimension)
-    const status = await backend.submit(worker, values, request.query.weight)
-    return reply.code(202).send(status)
+    const { status, replayed } = await backend.submit(worker, values, request.query.weight, key)
+    return reply.code(replayed ? 200 : 202).send(status)
   })
 
   app.get<{ Params: { update: string }, Querystring: { wait?: number } }>('/v1/updates/:update', { schema: { querystring: waitQuery } }, async (request, reply) => {
@@ -213,11 +248,13 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     const record = await roundRecord(request, reply)
     if (request.headers.accept?.includes('application/octet-stream') === true) {
       const mean = new Float32Array(record.mean)
-      return reply.type('application/octet-stream')
+      reply.type('application/octet-stream')
         .header('x-secagg-round', String(record.round))
         .header('x-secagg-weight-sum', String(record.weightSum))
         .header('x-secagg-survivors', String(record.survivors.length))
-        .send(Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength))
+        .header('x-secagg-participants', String(record.participants.length))
+      if (record.update !== undefined) reply.header('x-secagg-update', record.update).header('x-secagg-clipped', String(record.clipped ?? 0))
+      return reply.send(Buffer.from(mean.buffer, mean.byteOffset, mean.byteLength))
     }
     return { ...roundSummary(record), mean: Array.from(record.mean), sum: Array.from(record.sum) }
   })
@@ -247,28 +284,27 @@ export async function createApi (backend: ApiBackend, options: ApiOptions): Prom
     return report
   })
 
+  // Each session's recent events, logged from now on, for clients that reconnect with Last-Event-ID
+  const logs = new Map<SessionWorker, EventLog>(backend.workers().map(worker => [worker, new EventLog(worker, roundSummary)]))
+
   app.get<{ Params: { session: string } }>('/v1/sessions/:session/events', async (request, reply) => {
     const worker = find(backend, request.params.session)
+    const log = logs.get(worker)!
     reply.hijack()
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
-    const send = (event: string, data: unknown): void => { if (!reply.raw.writableEnded) reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
-    const onProgress = (progress: unknown): void => { send('progress', progress) }
-    const onDropout = (dropout: unknown): void => { send('dropout', dropout) }
-    const onUpdate = (status: UpdateStatus): void => { send('update', status) }
-    const onResult = (record: RoundRecord): void => { send('result', roundSummary(record)) }
-    worker.on('progress', onProgress)
-    worker.on('dropout', onDropout)
-    worker.on('update', onUpdate)
-    worker.on('result', onResult)
+    const send = (event: string, data: unknown, id?: string): void => {
+      if (!reply.raw.writableEnded) reply.raw.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    }
+    const lastEventId = request.headers['last-event-id']
+    for (const missed of log.since(typeof lastEventId === 'string' ? lastEventId : undefined)) send(missed.event, missed.data, missed.id)
+    const unfollow = log.follow(({ event, data, id }) => { send(event, data, id) })
     // a comment line now and then keeps idle connections open through proxies
     const keepAlive = setInterval(() => { if (!reply.raw.writableEnded) reply.raw.write(': keep-alive\n\n') }, 15_000)
+    // the state as it is now: no id, it is not an event to replay
     send('state', { nextRound: worker.nextRound, ...worker.state() })
     const close = (): void => {
       clearInterval(keepAlive)
-      worker.off('progress', onProgress)
-      worker.off('dropout', onDropout)
-      worker.off('update', onUpdate)
-      worker.off('result', onResult)
+      unfollow()
     }
     reply.raw.once('close', close)
     streams.set(reply, close)

@@ -14,7 +14,7 @@ import type { AggregateResult, RoundDropout, RoundProgress } from '../node/sessi
 import type { RoundOutcome } from '../protocol/round/events.js'
 import type { Phase } from '../protocol/round/phases.js'
 import type { PrivacyReport } from '../protocol/dp/budget.js'
-import type { StoredUpdate, UpdateStore } from './update-store.js'
+import type { Idempotency, StoredUpdate, UpdateStore } from './update-store.js'
 
 export type UpdateState = 'queued' | 'in-round' | 'retrying' | 'aggregated' | 'failed'
 
@@ -29,7 +29,17 @@ export interface UpdateStatus {
   error?: string
   /** Rounds it has been submitted to so far. */
   tries: number
+  /** Once failed, what a client should do about it: `do-not-resend` asks for a fresh update. */
+  code?: FailureCode
 }
+
+/**
+ * Why an update failed, for clients to act on: `do-not-resend`, its round failed after this node
+ * revealed shares in it (the same values in another sum could be exposed: submit a fresh update);
+ * `invalid-update` and `privacy-budget`, no round will take it; `round-failed`, rounds failed and
+ * retries were off or spent.
+ */
+export type FailureCode = 'do-not-resend' | 'invalid-update' | 'privacy-budget' | 'round-failed'
 
 export interface RoundRecord {
   round: number
@@ -83,6 +93,9 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
   private stopping = false
   /** Places in the queue held by updates being written to disk, so concurrent submissions respect the limit. */
   private reserved = 0
+  /** Updates by the Idempotency-Key they came with, as long as their statuses are kept; the id settles once stored. */
+  private readonly byKey = new Map<string, { digest: string, id: Promise<string> }>()
+  private readonly keyOf = new Map<string, string>()
 
   constructor (private readonly joined: JoinedSession, private readonly store: UpdateStore, private readonly settings: WorkerSettings) {
     super()
@@ -131,8 +144,25 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     }
   }
 
+  /** The update first submitted with this Idempotency-Key, while its status is kept. */
+  submittedWith (key: string): { digest: string, id: Promise<string> } | undefined {
+    return this.byKey.get(key)
+  }
+
+  /**
+   * Takes an Idempotency-Key for an update being stored, so a retry that arrives meanwhile waits for
+   * it rather than storing the update again; a store that fails frees the key.
+   */
+  claim (idempotency: Idempotency, id: Promise<string>): void {
+    this.byKey.set(idempotency.key, { digest: idempotency.digest, id })
+    id.then(settled => { this.keyOf.set(settled, idempotency.key) }, () => {
+      if (this.byKey.get(idempotency.key)?.id === id) this.byKey.delete(idempotency.key)
+    })
+  }
+
   /** Takes a stored update (new, or found on disk at start) into the queue. */
   enqueue (update: StoredUpdate): UpdateStatus {
+    if (update.idempotency !== undefined && !this.byKey.has(update.idempotency.key)) this.claim(update.idempotency, Promise.resolve(update.id))
     const status: UpdateStatus = { id: update.id, session: update.session, state: 'queued', acceptedAt: update.acceptedAt, tries: 0 }
     this.queue.push(update)
     this.setStatus(status)
@@ -219,7 +249,13 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     // statuses of finished updates are kept as long as results are
     if (this.statuses.size > this.settings.maxQueuedUpdates + this.settings.keepResults * 4) {
       for (const [id, old] of this.statuses) {
-        if (old.state === 'aggregated' || old.state === 'failed') { this.statuses.delete(id); break }
+        if (old.state === 'aggregated' || old.state === 'failed') {
+          this.statuses.delete(id)
+          const key = this.keyOf.get(id)
+          if (key !== undefined) this.byKey.delete(key)
+          this.keyOf.delete(id)
+          break
+        }
       }
     }
     this.emit('update', status)
@@ -291,7 +327,7 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
       // Its round's aggregator may hold a sum with it: the same update in another sum could be exposed.
       this.queue.shift()
       await this.store.remove(update.id)
-      this.setStatus({ ...status, state: 'failed', error: `${err.message}; this node had revealed shares in it, so the same update is not sent again: submit a fresh one` })
+      this.setStatus({ ...status, state: 'failed', code: 'do-not-resend', error: `${err.message}; this node had revealed shares in it, so the same update is not sent again: submit a fresh one` })
       return
     }
     // an update the budget has no room for stays refused: no later round has more room
@@ -306,6 +342,7 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     }
     this.queue.shift()
     await this.store.remove(update.id)
-    this.setStatus({ ...status, state: 'failed', error: err instanceof InvalidUpdateError || err instanceof RoundFailedError || err instanceof PrivacyBudgetError ? err.message : `${err.name}: ${err.message}` })
+    const code: FailureCode = err instanceof InvalidUpdateError ? 'invalid-update' : err instanceof PrivacyBudgetError || (err instanceof RoundFailedError && err.failure === 'privacy-budget') ? 'privacy-budget' : 'round-failed'
+    this.setStatus({ ...status, state: 'failed', code, error: err instanceof InvalidUpdateError || err instanceof RoundFailedError || err instanceof PrivacyBudgetError ? err.message : `${err.name}: ${err.message}` })
   }
 }

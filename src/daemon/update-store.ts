@@ -18,6 +18,13 @@ export interface StoredUpdate {
   /** Milliseconds since the epoch. */
   acceptedAt: number
   values: Float32Array
+  /** The Idempotency-Key it was submitted with, and a digest of what was submitted, to know a retry from a clash. */
+  idempotency?: Idempotency
+}
+
+export interface Idempotency {
+  key: string
+  digest: string
 }
 
 type Record = Omit<StoredUpdate, 'values'> & { dimension: number }
@@ -77,6 +84,8 @@ export class UpdateStore {
     if (bytes.length !== record.dimension * 4) throw new Error(`the values file has ${bytes.length} bytes, not ${record.dimension * 4}`)
     const values = new Float32Array(record.dimension)
     new Uint8Array(values.buffer).set(bytes)
-    return { id: record.id, session: record.session, weight: record.weight, acceptedAt: record.acceptedAt, values }
+    const idempotency = record.idempotency
+    if (idempotency !== undefined && (typeof idempotency.key !== 'string' || typeof idempotency.digest !== 'string')) throw new Error('the record has a bad idempotency key')
+    return { id: record.id, session: record.session, weight: record.weight, acceptedAt: record.acceptedAt, values, ...(idempotency !== undefined ? { idempotency } : {}) }
   }
 }

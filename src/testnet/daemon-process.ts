@@ -96,6 +96,20 @@ export async function startDaemon (dataDir: string, args: string[], options: { s
   }
 }
 
+/**
+ * Waits until the daemon says it is ready (GET /readyz: listening, sessions joined, a member of each
+ * connected), as an operator's probe would; false if it is not within `timeout` ms.
+ */
+export async function waitReady (peer: DaemonProcess, timeout = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeout
+  while (isRunning(peer) && Date.now() < deadline) {
+    const status = await requestAlone(`${peer.info.api}/readyz`, {}, 5_000).then(r => r.status, () => 0)
+    if (status === 200) return true
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  return false
+}
+
 /** The runtime note the daemon writes to its data directory once its API is up. */
 async function runtimeInfoOf (child: ChildProcess, dataDir: string, output: () => string, signal?: AbortSignal): Promise<RuntimeInfo> {
   const deadline = Date.now() + 30_000

@@ -10,7 +10,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { createIdentity, ensureDataDir, KEY_FILE, UPDATES_DIR } from '../daemon/data-dir.js'
 import { defineSession, openSession, type Session, type SessionConfig } from '../node/session-config.js'
 import { auditRound, auditSum, signedResultOf } from './audit.js'
-import { isRunning, requestAlone, startDaemon, type DaemonProcess } from './daemon-process.js'
+import { isRunning, requestAlone, startDaemon, waitReady, type DaemonProcess } from './daemon-process.js'
 import { followEvents } from './event-stream.js'
 import { gridInputs, planRounds, type DropSpec, type RoundPlan } from './schedule.js'
 import type { Phase } from '../protocol/round/phases.js'
@@ -215,6 +215,9 @@ export class Testnet {
 
   private async runRound (plan: RoundPlan): Promise<RoundReport> {
     const { peers, dimension, seed } = this.options
+    // Every peer up is ready first (a peer restarted after the last round may not have found a member
+    // yet): a round started without it would leave it out, as one too late with its keys.
+    const unready = (await Promise.all(this.running().map(async peer => await waitReady(peer) ? undefined : this.nameOf(peer.info.peerId)))).filter(name => name !== undefined)
     const inputs = gridInputs(seed, plan.round, peers, dimension, CLIP, BITS)
     const before = await this.bytes()
     const started = performance.now()
@@ -275,7 +278,7 @@ export class Testnet {
     submitted = submissions.then(() => {}, () => {})
     await submissions
 
-    const problems: string[] = []
+    const problems: string[] = unready.map(name => `${name} was not ready (GET /readyz) within 30 s of the round`)
     const results = await Promise.all(this.peers.map(async (peer, i) => killed.has(i) ? undefined : this.resultOf(peer, plan.round, () => killed.has(i)).catch((err: Error) => { problems.push(`peer-${i}: ${err.message}`); return undefined })))
     watching.abort()
     const ended = performance.now()

@@ -55,6 +55,35 @@ describe('secagg', () => {
     expect(run.stdout).not.toContain('peer-0')
   })
 
+  it('says its version with --version, as package.json has it', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    const run = await secagg(['--version'])
+    expect({ code: run.code, stdout: run.stdout.trim() }).toEqual({ code: 0, stdout: pkg.version })
+  })
+
+  it('refuses a second node on a data directory at once, when both start together, naming the first', async () => {
+    const dataDir = join(root, 'shared')
+    expect((await secagg(['keygen', '--data-dir', dataDir])).code).toBe(0)
+    const args = ['node', '--data-dir', dataDir, '--no-mdns', '--no-metrics', '--api-port', '0', '--listen', '/ip4/127.0.0.1/tcp/0']
+    const children = [0, 1].map(() => spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }))
+    const stderr = children.map(child => {
+      let text = ''
+      child.stderr.on('data', (chunk: Buffer) => { text += chunk.toString() })
+      return () => text
+    })
+    // the one refused exits, with exit code 2, well before the other has even started its network
+    const first = await Promise.race(children.map(async (child, i) => new Promise<number>(resolve => child.once('exit', () => { resolve(i) }))))
+    const loser = children[first]
+    const winner = children[1 - first]
+    expect(loser.exitCode).toBe(2)
+    expect(stderr[first]()).toContain(`another daemon (pid ${winner.pid}) is running with data directory ${dataDir}`)
+    expect(winner.exitCode).toBeNull()
+    winner.kill('SIGTERM')
+    await new Promise(resolve => winner.once('exit', resolve))
+    // and gave it back: the lock is gone, a new node starts
+    expect(await exists(join(dataDir, 'daemon.lock'))).toBe(false)
+  })
+
   it('names a missing command and exits 2', async () => {
     const run = await secagg([])
     expect(run.code).toBe(2)

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import {
-  KEY_FILE, RUNTIME_FILE, TOKEN_FILE, UPDATES_DIR, createIdentity, ensureDataDir, loadOrCreateIdentity,
-  loadOrCreateToken, readRuntimeInfo, readToken, removeRuntimeInfo, writeRuntimeInfo
+  KEY_FILE, LOCK_FILE, RUNTIME_FILE, TOKEN_FILE, UPDATES_DIR, createIdentity, ensureDataDir, loadOrCreateIdentity,
+  loadOrCreateToken, lockDataDir, readRuntimeInfo, readToken, removeRuntimeInfo, writeRuntimeInfo
 } from '../../src/daemon/data-dir.js'
 import type { RuntimeInfo } from '../../src/daemon/data-dir.js'
 import { DaemonInputError } from '../../src/daemon/errors.js'
@@ -211,5 +212,57 @@ describe('runtime info', () => {
     const err = await inputError(readRuntimeInfo(dir))
     expect(err.code).toBe('bad-runtime-file')
     expect(err.message).toContain(join(dir, RUNTIME_FILE))
+  })
+})
+
+describe('lockDataDir', () => {
+  /** A process that has exited: its id is free (until the system hands it out again, which takes a while). */
+  async function deadPid (): Promise<number> {
+    const child = spawn(process.execPath, ['-e', ''])
+    await new Promise(resolve => child.once('exit', resolve))
+    return child.pid!
+  }
+
+  it('gives the directory to one of two takers that come at once, and refuses the other naming the holder', async () => {
+    const outcomes = await Promise.allSettled([lockDataDir(dir), lockDataDir(dir)])
+    expect(outcomes.map(o => o.status).sort()).toEqual(['fulfilled', 'rejected'])
+    const refused = outcomes.find(o => o.status === 'rejected') as PromiseRejectedResult
+    expect(refused.reason).toBeInstanceOf(DaemonInputError)
+    expect(refused.reason.code).toBe('data-dir-in-use')
+    expect(refused.reason.message).toContain(`another daemon (pid ${process.pid}) is running with data directory ${dir}`)
+    const release = (outcomes.find(o => o.status === 'fulfilled') as PromiseFulfilledResult<() => Promise<void>>).value
+    await release()
+    expect(await readdir(dir)).toEqual([])
+    // given back: the next taker gets it
+    await (await lockDataDir(dir))()
+  })
+
+  it('takes over a lock left by a process that died, and refuses one of a process that runs', async () => {
+    await writeFile(join(dir, LOCK_FILE), `${await deadPid()}\n`)
+    const release = await lockDataDir(dir)
+    expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`)
+    await release()
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
+    try {
+      await writeFile(join(dir, LOCK_FILE), `${sleeper.pid}\n`)
+      expect((await inputError(lockDataDir(dir))).message).toContain(`another daemon (pid ${sleeper.pid})`)
+      expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe(`${sleeper.pid}\n`)
+    } finally {
+      sleeper.kill()
+    }
+  })
+
+  it('on release, leaves alone a lock that is no longer its own', async () => {
+    const release = await lockDataDir(dir)
+    await writeFile(join(dir, LOCK_FILE), '1\n')
+    await release()
+    expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe('1\n')
+  })
+
+  it('waits out a lock being written, then names its holder', async () => {
+    // created empty, as by a daemon between its create and its write
+    await writeFile(join(dir, LOCK_FILE), '')
+    setTimeout(() => { void writeFile(join(dir, LOCK_FILE), '1\n') }, 30)
+    expect((await inputError(lockDataDir(dir))).message).toContain('another daemon (pid 1)')
   })
 })

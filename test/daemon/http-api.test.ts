@@ -77,10 +77,27 @@ afterAll(async () => {
 
 describe('the local API', () => {
   it('refuses requests without the bearer token, or with a wrong one', async () => {
-    await expectError(await api('/health', { auth: null }), 401, 'unauthorized', /missing bearer token.*api-token/)
-    await expectError(await api('/health', { auth: 'x'.repeat(43) }), 401, 'unauthorized', /wrong bearer token/)
+    await expectError(await api('/v1/node', { auth: null }), 401, 'unauthorized', /missing bearer token.*api-token/)
+    await expectError(await api('/v1/node', { auth: 'x'.repeat(43) }), 401, 'unauthorized', /wrong bearer token/)
     await expectError(await api('/v1/sessions', { auth: '' }), 401, 'unauthorized', /bearer token/)
-    expect((await api('/health')).status).toBe(200)
+    await expectError(await api('/v1/version', { auth: null }), 401, 'unauthorized', /missing bearer token/)
+    expect((await api('/v1/node')).status).toBe(200)
+  })
+
+  it('answers the probes without a token: live, and not ready while no other member is connected, saying which check fails', async () => {
+    const live = await api('/livez', { auth: null })
+    expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { status: 'live' } })
+    const ready = await api('/readyz', { auth: null })
+    expect(ready.status).toBe(503)
+    const body = await ready.json() as { status: string, checks: Array<{ name: string, ok: boolean, detail: string }> }
+    expect(body.status).toBe('not-ready')
+    expect(body.checks.map(c => [c.name, c.ok])).toEqual([['identity', true], ['listening', true], ['sessions', true], ['members-reachable', false]])
+    expect(body.checks[3].detail).toBe('no member connected in: api-test')
+  })
+
+  it('tells its version and the Node.js running it', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect(await (await api('/v1/version')).json()).toEqual({ version: pkg.version, node: process.versions.node })
   })
 
   it('names a wrong vector length, NaN and infinity, and a weight out of range', async () => {
@@ -132,9 +149,21 @@ describe('the local API', () => {
     expect(Array.from(stored)).toEqual(Array.from(Float32Array.from({ length: DIMENSION }, (_, i) => i / 10)))
     const status = await (await api(`/v1/updates/${accepted.id}`)).json() as { id: string }
     expect(status.id).toBe(accepted.id)
-    expect((await post(raw(new Array(DIMENSION).fill(0.5)))).status).toBe(202)
+    const keyed = { 'idempotency-key': 'c0ffee-1' }
+    const first = await api('/v1/sessions/api-test/updates', { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...keyed }, body: raw(new Array(DIMENSION).fill(0.5)) as Uint8Array<ArrayBuffer> })
+    expect(first.status).toBe(202)
+    const firstId = (await first.json() as { id: string }).id
     // the queue holds two
     await expectError(await post(raw(new Array(DIMENSION).fill(0))), 429, 'queue-full', /already holds 2 updates/)
+    // a retry of a submit whose answer was lost: that update's status, not a second copy (nor queue-full)
+    const retried = await api('/v1/sessions/api-test/updates', { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...keyed }, body: raw(new Array(DIMENSION).fill(0.5)) as Uint8Array<ArrayBuffer> })
+    expect(retried.status).toBe(200)
+    expect((await retried.json() as { id: string }).id).toBe(firstId)
+    const clash = await api('/v1/sessions/api-test/updates', { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...keyed }, body: raw(new Array(DIMENSION).fill(0.25)) as Uint8Array<ArrayBuffer> })
+    await expectError(clash, 422, 'idempotency-key-reused', /Idempotency-Key c0ffee-1 was used for another update/)
+    const badKey = await api('/v1/sessions/api-test/updates', { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'idempotency-key': 'has space' }, body: raw(new Array(DIMENSION).fill(0.5)) as Uint8Array<ArrayBuffer> })
+    await expectError(badKey, 400, 'bad-idempotency-key', /printable ASCII characters without spaces/)
+    expect((await readdir(join(root, 'data', 'updates'))).filter(f => f.endsWith('.json'))).toHaveLength(2)
     const sessions = await (await api('/v1/sessions')).json() as { sessions: Array<{ name: string, queued: number, nextRound: number }> }
     expect(sessions.sessions).toMatchObject([{ name: 'api-test', queued: 2, nextRound: 1 }])
   })
@@ -158,9 +187,36 @@ describe('the local API', () => {
     controller.abort()
   })
 
+  it('gives each event an id, and sends a client that reconnects with Last-Event-ID what it missed', async () => {
+    const events = async (lastEventId: string): Promise<Array<{ id?: string, event: string, data: any }>> => {
+      const controller = new AbortController()
+      const response = await api('/v1/sessions/api-test/events', { signal: controller.signal, headers: { 'last-event-id': lastEventId } })
+      const reader = response.body!.getReader()
+      let text = ''
+      // the replay, then the state now, which ends what was missed
+      while (!text.includes('event: state')) text += new TextDecoder().decode((await reader.read()).value)
+      controller.abort()
+      return text.split('\n\n').filter(block => block.includes('event: ')).map(block => {
+        const field = (name: string): string | undefined => block.split('\n').find(line => line.startsWith(`${name}: `))?.slice(name.length + 2)
+        return { ...(field('id') !== undefined ? { id: field('id') } : {}), event: field('event')!, data: JSON.parse(field('data')!) }
+      })
+    }
+    // of an earlier run of the daemon: everything held since this one started
+    const all = await events('0-0')
+    expect(all.at(-1)).toMatchObject({ event: 'state' })
+    expect(all.at(-1)).not.toHaveProperty('id')
+    const missed = all.slice(0, -1)
+    // the two updates accepted above, each queued
+    expect(missed.filter(e => e.event === 'update' && e.data.state === 'queued')).toHaveLength(2)
+    expect(missed.every(e => /^[0-9a-f]{8}-\d+$/.test(e.id ?? ''))).toBe(true)
+    // from the first one on: all but it
+    expect((await events(missed[0].id!)).slice(0, -1)).toEqual(missed.slice(1))
+    expect(await events(missed.at(-1)!.id!)).toHaveLength(1)
+  })
+
   it('keeps running after all of that, secrets out of its logs', async () => {
-    const health = await (await api('/health')).json() as { status: string, peerId: string }
-    expect(health).toMatchObject({ status: 'ok', peerId: daemon.peerId })
+    const node = await (await api('/v1/node')).json() as { peerId: string }
+    expect(node.peerId).toBe(daemon.peerId)
     expect(logs).toContain('"api request"')
     expect(logs).not.toContain(token)
   })

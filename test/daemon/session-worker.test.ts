@@ -89,6 +89,8 @@ describe('a session worker', () => {
     const id = await submit(worker)
     const failed = await settled(worker, id, 'failed')
     expect(failed.error).toMatch(/revealed shares in it, so the same update is not sent again: submit a fresh one/)
+    // typed, for clients to act on without reading the message
+    expect(failed.code).toBe('do-not-resend')
     await new Promise(resolve => setTimeout(resolve, 50))
     expect(calls()).toBe(1)
     expect(await readdir(dir)).toEqual([])
@@ -108,7 +110,7 @@ describe('a session worker', () => {
     const { joined } = session([failedRound(false)])
     const worker = new SessionWorker(joined, store, { retryFailedRounds: false, retryDelay: 10, maxQueuedUpdates: 4, keepResults: 4 })
     const id = await submit(worker)
-    expect((await settled(worker, id, 'failed')).error).toMatch(/all 5 attempts failed/)
+    expect(await settled(worker, id, 'failed')).toMatchObject({ code: 'round-failed', error: expect.stringMatching(/all 5 attempts failed/) })
     expect(await readdir(dir)).toEqual([])
   })
 
