@@ -37,7 +37,7 @@ export async function auditSum (session: Session, transcript: Uint8Array): Promi
  * of the round before (undefined for round 1).
  */
 export async function auditRound (session: Session, members: string[], previous: Uint8Array | undefined, signed: Uint8Array, reported: ReportedRound): Promise<string[]> {
-  let outcome
+  let outcome: Awaited<ReturnType<typeof verifyResult>>
   try {
     outcome = await verifyResult(session, nodeCryptoSuite, signed)
   } catch (err: any) {

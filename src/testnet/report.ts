@@ -48,7 +48,7 @@ const WIDTH = 1000
 const HEIGHT = 300
 const MARGIN = { top: 36, right: 16, bottom: 64, left: 64 }
 
-function escape (text: string): string {
+function escapeXml (text: string): string {
   return text.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
 }
 
@@ -84,7 +84,7 @@ function barChart (chart: Chart): string {
     const centre = MARGIN.left + band * (i + 0.5)
     const backdrop = chart.backdrop?.values[i]
     if (backdrop !== undefined) {
-      parts.push(`<rect x="${centre - barW * 0.7}" y="${y(backdrop)}" width="${barW * 1.4}" height="${y(0) - y(backdrop)}" fill="${chart.backdrop!.colour}"><title>${escape(`${category}: ${chart.backdrop!.name} ${formatTick(Math.round(backdrop))} ${chart.unit}`)}</title></rect>`)
+      parts.push(`<rect x="${centre - barW * 0.7}" y="${y(backdrop)}" width="${barW * 1.4}" height="${y(0) - y(backdrop)}" fill="${chart.backdrop!.colour}"><title>${escapeXml(`${category}: ${chart.backdrop!.name} ${formatTick(Math.round(backdrop))} ${chart.unit}`)}</title></rect>`)
     }
     let base = 0
     chart.series.forEach((series, j) => {
@@ -92,21 +92,21 @@ function barChart (chart: Chart): string {
       const width = chart.stacked ? barW : barW / chart.series.length
       const x = chart.stacked ? centre - barW / 2 : centre - barW / 2 + j * width
       const from = chart.stacked ? base : 0
-      parts.push(`<rect x="${x}" y="${y(from + value)}" width="${width}" height="${y(from) - y(from + value)}" fill="${series.colour}"><title>${escape(`${category}: ${series.name} ${formatTick(Math.round(value * 10) / 10)} ${chart.unit}`)}</title></rect>`)
+      parts.push(`<rect x="${x}" y="${y(from + value)}" width="${width}" height="${y(from) - y(from + value)}" fill="${series.colour}"><title>${escapeXml(`${category}: ${series.name} ${formatTick(Math.round(value * 10) / 10)} ${chart.unit}`)}</title></rect>`)
       if (chart.stacked) base += value
     })
-    parts.push(`<text x="${centre}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escape(category)}</text>`)
+    parts.push(`<text x="${centre}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escapeXml(category)}</text>`)
   })
   // legend entries side by side, each as wide as its name (about 7 px a character at 11 px)
   let legendX = MARGIN.left
   const legend = [...(chart.backdrop !== undefined ? [chart.backdrop] : []), ...chart.series].map(s => {
-    const entry = `<rect x="${legendX}" y="${HEIGHT - 24}" width="12" height="12" fill="${s.colour}"/><text x="${legendX + 16}" y="${HEIGHT - 14}">${escape(s.name)}</text>`
+    const entry = `<rect x="${legendX}" y="${HEIGHT - 24}" width="12" height="12" fill="${s.colour}"/><text x="${legendX + 16}" y="${HEIGHT - 14}">${escapeXml(s.name)}</text>`
     legendX += 40 + 7 * s.name.length
     return entry
   })
-  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escape(chart.title)}">
-<text x="${MARGIN.left}" y="20" class="title">${escape(chart.title)}</text>
-<text x="14" y="${MARGIN.top + plotH / 2}" transform="rotate(-90 14 ${MARGIN.top + plotH / 2})" text-anchor="middle">${escape(chart.unit)}</text>
+  return `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(chart.title)}">
+<text x="${MARGIN.left}" y="20" class="title">${escapeXml(chart.title)}</text>
+<text x="14" y="${MARGIN.top + plotH / 2}" transform="rotate(-90 14 ${MARGIN.top + plotH / 2})" text-anchor="middle">${escapeXml(chart.unit)}</text>
 ${parts.join('\n')}
 <line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(0)}" y2="${y(0)}" stroke="#555"/>
 ${legend.join('\n')}
@@ -127,9 +127,9 @@ function table (reports: RoundReport[]): string {
     r.problems.join('; ') || '-'
   ])
   return `<div class="scroll"><table>
-<thead><tr>${header.map(h => `<th>${escape(h)}</th>`).join('')}</tr></thead>
+<thead><tr>${header.map(h => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead>
 <tbody>
-${rows.map((row, i) => `<tr class="${reports[i].problems.length > 0 ? 'bad' : ''}">${row.map(cell => `<td>${escape(cell)}</td>`).join('')}</tr>`).join('\n')}
+${rows.map((row, i) => `<tr class="${reports[i].problems.length > 0 ? 'bad' : ''}">${row.map(cell => `<td>${escapeXml(cell)}</td>`).join('')}</tr>`).join('\n')}
 </tbody>
 </table></div>`
 }
@@ -179,7 +179,7 @@ tr.bad td { background: #fdecea; }
 </head>
 <body>
 <h1>libp2p-secagg testnet <span class="verdict">${verdict}</span></h1>
-<p class="meta">${run.peers} secagg node processes over ${escape(run.transport)}, ${run.rounds} rounds at d = ${run.dimension.toLocaleString('en')}, seed ${escape(run.seed)}; faults: ${escape(run.faults)}. Started ${escape(run.startedAt.toISOString())}.</p>
+<p class="meta">${run.peers} secagg node processes over ${escapeXml(run.transport)}, ${run.rounds} rounds at d = ${run.dimension.toLocaleString('en')}, seed ${escapeXml(run.seed)}; faults: ${escapeXml(run.faults)}. Started ${escapeXml(run.startedAt.toISOString())}.</p>
 <p>Each round's sum is checked against the exact sum of its survivors' inputs (the inputs lie on the quantization grid, so a correct secure sum equals it bit for bit), audited from the round's transcript as anyone holding the session file could (verified: the sum matches the survivors' commitments), and each round's aggregator is checked against the one the previous round's signed result elects.</p>
 ${time}
 <p>A peer killed in the middle of a phase costs it about a second: its connections close, and if it is not back within the grace the aggregator stops waiting for it ("connection closed" in the table); a peer still connected but silent is waited for until the phase's own deadline ("deadline"). Each is shown with how long the phase had been open when the wait ended. The grey bar is the whole round: also the time before the completing attempt began (the election and any failed attempts: "before" in the table) and after its aggregator held the result, until every surviving peer had it ("delivery").</p>

@@ -404,7 +404,7 @@ describe('SECAGG_ variables', () => {
     },
     // --wait
     { command: 'submit', flag: 'wait', code: 0, args: async (dir, tag) => ['submit', ...api(tag), '--session', 's', '--file', await update(dir)], value: async () => '5', used: async (_value, run) => run.stdout.includes('round 1 (attempt 0)') },
-    { command: 'result', flag: 'wait', code: 0, args: async (_dir, tag) => ['result', ...api(tag), '--session', 's'], value: async () => '5', used: async (_value, run, dir) => saw(basename(dir), request => request.path.endsWith('?wait=5')) }
+    { command: 'result', flag: 'wait', code: 0, args: async (_dir, tag) => ['result', ...api(tag), '--session', 's'], value: async () => '5', used: async (_value, _run, dir) => saw(basename(dir), request => request.path.endsWith('?wait=5')) }
   ]
 
   it.concurrent.for(shared.map(c => [`${c.command} --${c.flag}`, c] as const))('secagg %s takes its own variable, never another command\'s nor the unscoped name', async ([, c], { expect }) => {

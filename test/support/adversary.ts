@@ -10,8 +10,8 @@ import { sign, SignatureDomain, type Identity } from '../../src/protocol/crypto/
 import { nodeCryptoSuite } from '../../src/protocol/crypto/suite-node.js'
 import { deterministicRandom } from '../../src/protocol/crypto/random.js'
 import {
-  Announcement, ConsistencyProof, ConsistencySignature, KeyAdvertisement, NeighbourKeys, Roster, RoundResult, ShareKind,
-  RoundTranscript, Signed, SurvivorSet, UnmaskShares, type PeerSignature, type RoundRef
+  Announcement, ConsistencyProof, ConsistencySignature, KeyAdvertisement, NeighbourKeys, Roster, RoundResult,
+  RoundTranscript, Signed, SurvivorSet, UnmaskShares, type PeerSignature, type RoundRef, type ShareKind
 } from '../../src/protocol/pb/messages.js'
 import { RosterView, sortIdentities } from '../../src/protocol/round/roster.js'
 import { refOf } from '../../src/protocol/round/wire.js'

@@ -18,7 +18,7 @@ const SEED_LABEL = 'libp2p-secagg/1/graph-seed'
  * knows before the attempt's advertise-keys phase: the graph cannot be searched for before then.
  */
 export function graphSeed (context: RoundContext, beacon: Uint8Array, roster: readonly Uint8Array[], digests: readonly Uint8Array[]): Uint8Array {
-  const order = roster.map((peer, i) => i).sort((a, b) => compareBytes(roster[a], roster[b]))
+  const order = roster.map((_, i) => i).sort((a, b) => compareBytes(roster[a], roster[b]))
   return sha256(frame([SEED_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), beacon, sha256(frame(order.map(i => roster[i]))), sha256(frame(order.map(i => digests[i])))]))
 }
 

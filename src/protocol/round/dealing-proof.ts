@@ -14,7 +14,7 @@ import { verifySharedSecret } from '../crypto/shared-secret-proof.js'
 import { InvalidCommitmentError, InvalidSharedSecretProofError } from '../crypto/errors.js'
 import { MAX_SHARES } from '../crypto/shamir.js'
 import { DealerCommitments, DealingProof, EncryptedShare, KeyAdvertisement, type RoundRef, type Signed } from '../pb/messages.js'
-import { checkCommitments, checkShares, MAX_PATH_LENGTH, openShares } from './dealing.js'
+import { checkCommitments, checkShares, MAX_PATH_LENGTH, openShares, type DecodedCommitments } from './dealing.js'
 import { InvalidDealingProofError } from './errors.js'
 import { shareKeyFromSecret, shareProofContext } from './masks.js'
 import type { RoundContext } from '../crypto/kdf.js'
@@ -78,7 +78,7 @@ export async function assessDealing (proof: DealingProof, context: RoundContext)
   await signedBy(proof.commitments, dealer, SignatureDomain.shareCommitments, 'dealer\'s commitments')
   if (!sameRound(commitments.ref, context)) throw new InvalidDealingProofError('the commitments are for another round')
   const dealerKeys = await advertisementOf(proof.dealerKeys, dealer, context, 'dealer\'s key advertisement')
-  let decoded
+  let decoded: DecodedCommitments
   try {
     decoded = checkCommitments(commitments, undefined, dealerKeys.maskKey)
   } catch (err) {

@@ -2,7 +2,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { constantTimeEqual } from '../crypto/bytes.js'
 import { identityFromBytes, sign, verify, type Identity, type SignatureDomain } from '../crypto/identity.js'
-import { RoundRef, Signed } from '../pb/messages.js'
+import { Signed, type RoundRef } from '../pb/messages.js'
 import { ProtocolViolation, type AbortReason } from './errors.js'
 import type { RoundContext } from '../crypto/kdf.js'
 import type { PrivateKey } from '@libp2p/interface'

@@ -722,7 +722,7 @@ export class SessionCore {
     attempt.status = 'awaiting-announcement'
     this.log(`round ${attempt.round} attempt ${attempt.number}: ${elected.id} is elected`)
     if (elected.id === this.config.self.id) {
-      await this.runAggregator(pending, attempt)
+      await this.runAggregator(attempt)
       return
     }
     const early = attempt.early.get(elected.id) ?? pending.ahead.get(attempt.number)
@@ -841,7 +841,7 @@ export class SessionCore {
     const pending = this.pending
     if (pending === undefined || pending.round !== outcome.round) return
     const ledger = this.ledgerOf(pending)
-    const ours = ledger !== undefined && ledger.maskedIn.includes(outcome.attempt) && outcome.survivors.includes(this.config.self.id)
+    const ours = ledger?.maskedIn.includes(outcome.attempt) === true && outcome.survivors.includes(this.config.self.id)
     if (ours) {
       const spend = this.privacy.spent.find(s => s.round === outcome.round)
       if (spend !== undefined) spend.survivors = outcome.survivors.length
@@ -954,7 +954,7 @@ export class SessionCore {
 
   // ---- the aggregator role -------------------------------------------------------------------------
 
-  private async runAggregator (pending: Pending, attempt: Attempt): Promise<void> {
+  private async runAggregator (attempt: Attempt): Promise<void> {
     const recipients = this.readyMembers()
     const cut = this.groupsOf(attempt.round)
     const common = {

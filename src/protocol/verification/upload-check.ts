@@ -8,7 +8,7 @@
  * An honest aggregator therefore never signs a sum whose commitments do not add up: it would be
  * convicted for it.
  */
-import { NttField, RING_DEGREE } from './ntt.js'
+import { RING_DEGREE, type NttField } from './ntt.js'
 import { COMMITMENT_ROWS, decodeCommitment, FIELDS, MatrixRow, matrixKey, openMatrix } from './commitment.js'
 import { toHex } from '../crypto/bytes.js'
 import type { Prg } from '../crypto/prg.js'

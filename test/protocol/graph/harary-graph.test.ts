@@ -7,7 +7,7 @@ const peers = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => u
 const context = { sessionId: new Uint8Array(32), round: 1, attempt: 0 }
 const beacon = new Uint8Array(32).fill(1)
 /** Stand-ins for the roster's advertisement digests, one per peer. */
-const digests = (list: Uint8Array[], salt = 0): Uint8Array[] => list.map((p, i) => new Uint8Array(32).fill((i + salt) % 256))
+const digests = (list: Uint8Array[], salt = 0): Uint8Array[] => list.map((_, i) => new Uint8Array(32).fill((i + salt) % 256))
 const seedA = graphSeed(context, beacon, peers(40), digests(peers(40)))
 const seedB = graphSeed({ ...context, attempt: 1 }, beacon, peers(40), digests(peers(40)))
 const ids = (list: Uint8Array[]): string[] => list.map(toHex)

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { constantTimeEqual, toHex } from '../../../src/protocol/crypto/bytes.js'
 import { sign, SignatureDomain, verify, type Identity } from '../../../src/protocol/crypto/identity.js'
-import { ConsistencyProof, KeyAdvertisement, NeighbourKeys, Roster, ShareKind, Signed, UnmaskShares } from '../../../src/protocol/pb/messages.js'
+import { ConsistencyProof, KeyAdvertisement, NeighbourKeys, Roster, ShareKind, UnmaskShares, type Signed } from '../../../src/protocol/pb/messages.js'
 import { exactSum } from '../../support/round-fixtures.js'
 import {
   advertisedPeers, consistencySignatures, editAdvertisement, forgedProof, foreignPublicKey, honest, isCanonical,

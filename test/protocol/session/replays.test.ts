@@ -40,7 +40,7 @@ describe('replayed messages', () => {
     const oldAnnouncement = oldAnnouncements[0]
     ;(sim as any).options.observe = undefined
     let replayed = 0
-    ;(sim as any).options.intercept = (member: number, action: any) => {
+    ;(sim as any).options.intercept = (_member: number, action: any) => {
       if (action.type === 'send' && action.message === 'roster' && action.route.round === 2) {
         replayed++
         return [{ ...action, message: 'announcement', bytes: oldAnnouncement }, { ...action, message: 'result', bytes: oldResult }, action]
@@ -69,7 +69,7 @@ describe('a member cut off after its masked input', () => {
   it('that moves on when the survivor set never reaches it still takes that attempt\'s result as its own, and its update goes into no later round', async () => {
     const sim = await startSimulation(5, 'cut-off')
     const cut = (electedIndex(sim, 1, 0) + 1) % 5
-    ;(sim as any).options.intercept = (member: number, action: any) => action.type === 'send' && action.message === 'survivor-set' && action.to.id === sim.members[cut].peer.identity.id && action.route.attempt === 0 ? [] : [action]
+    ;(sim as any).options.intercept = (_member: number, action: any) => action.type === 'send' && action.message === 'survivor-set' && action.to.id === sim.members[cut].peer.identity.id && action.route.attempt === 0 ? [] : [action]
     const ids = await round(sim, 1)
     const result = sim.members[cut].settled.get(ids.get(cut)!)
     expect(result?.round).toBe(1)

@@ -22,6 +22,7 @@ import { SerialQueue } from '../serial-queue.js'
 import type { Identity } from '../../crypto/identity.js'
 import type { AggregatorConfig, AggregatorState, AggregatorStatus } from './state.js'
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler may return nothing; `undefined` would reject those
 type Handler = (state: AggregatorState, from: Identity, bytes: Uint8Array) => void | Step | Promise<void | Step>
 
 interface PhaseLogic {
