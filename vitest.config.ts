@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { packageAlias } from './vitest.alias.js'
 
 export default defineConfig({
   // the examples import the package by name: test them against the sources, not an older build
-  resolve: { alias: { 'libp2p-secagg': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
+  resolve: { alias: packageAlias },
   test: {
     include: ['test/**/*.test.ts'],
     // The fast tier. Tests of many peers take minutes: `npm run test:slow` runs them (vitest.slow.config.ts);

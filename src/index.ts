@@ -1,43 +1,15 @@
 /**
- * libp2p-secagg: secure aggregation over libp2p. This entry point has the js-libp2p service and a
- * complete node (docs/network.md), and the protocol core they run: sans-I/O state machines and their
- * primitives.
+ * libp2p-secagg: the secure-aggregation service for a js-libp2p node you build yourself
+ * (docs/network.md), the sessions it runs, and the protocol core under them (also alone, without
+ * Node.js modules, as libp2p-secagg/core). The node with every transport is libp2p-secagg/node, the
+ * daemon libp2p-secagg/daemon, the simulator libp2p-secagg/testing: none of them loads unless imported.
  */
 export { secureAggregation, SecureAggregation, type SecureAggregationInit, type SecureAggregationComponents, type SecureAggregationEvents, type JoinedSession, type FetchedResult } from './node/service.js'
-export { createSecAggNode, DEFAULT_LISTEN, fastMessageId, type SecAggNodeOptions, type SecAggServices } from './node/create-node.js'
 export { defineSession, parseSessionConfig, openSession, DEFAULT_SESSION, InvalidSessionConfigError, type SessionConfig, type Session } from './node/session-config.js'
 export { InvalidUpdateError, UpdatePendingError, RoundFailedError, NotJoinedError, PrivacyBudgetError, type RoundFailure } from './node/errors.js'
 export type { AggregateResult, AggregateOptions, RoundProgress, SessionStore } from './node/session-runner.js'
+export { fastMessageId } from './node/message-id.js'
 export { PROTOCOL_PREFIX, protocolFor, sessionTopic, FETCH_RESULT_PROTOCOL, MAX_STREAM_WINDOW } from './node/constants.js'
-export { Participant } from './protocol/round/participant/participant.js'
-export type { ParticipantConfig } from './protocol/round/participant/state.js'
-export { Aggregator } from './protocol/round/aggregator/aggregator.js'
-export type { AggregatorConfig } from './protocol/round/aggregator/state.js'
-export type { AbortReason } from './protocol/round/errors.js'
-export type { MessageType, Outbound, RoundEvent, RoundOutcome, Step } from './protocol/round/events.js'
-export { PHASES, type Phase } from './protocol/round/phases.js'
-export { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, graphParametersFor, resolveParams, type GraphPolicy, type ProtocolParams, type ResolvedParams } from './protocol/round/params.js'
-export { DEFAULT_ENCODING, type EncodingParams } from './protocol/encoding/params.js'
-export { findGraphParameters, type GraphParameters, type GraphTargets, type ThreatModel } from './protocol/graph/parameter-finder.js'
-export { beaconFromVrf, beaconInput, electAggregator, genesisBeacon, nextBeacon, rankAggregators } from './protocol/election.js'
 export { verifyResult, verifyTravelledResult, auditSessionTranscript, InvalidResultError, ForgedResultError } from './protocol/session/result-verification.js'
-export { auditTranscript, type AuditVerdict, type AuditOptions } from './protocol/verification/audit.js'
-export { SessionCore, type SessionCoreConfig } from './protocol/session/session-core.js'
-export type { SessionAction } from './protocol/session/actions.js'
-export { encodeSessionLedger, decodeSessionLedger, InvalidSessionRecordError, type SessionRecord, type RoundLedger } from './protocol/session/ledger.js'
-export { verifyDealingProof, type DealingFault } from './protocol/round/dealing-proof.js'
-export { InvalidDealingProofError } from './protocol/round/errors.js'
-export { identityOf, identityFromBytes, type Identity } from './protocol/crypto/identity.js'
 export { nodeCryptoSuite } from './protocol/crypto/suite-node.js'
-export { webCryptoSuite } from './protocol/crypto/suite-web.js'
-export type { CryptoSuite } from './protocol/crypto/suite.js'
-export { systemRandom, deterministicRandom } from './protocol/crypto/random.js'
-export { epsilonOf, rdpOf, composedRdp, epsilonAtOrder, type PrivacyMechanism, type Release, type PrivacySpent } from './protocol/dp/accountant.js'
-export { calibrate, centralNoiseStd, roundMechanism, type DpParams, type DpCalibration } from './protocol/dp/calibration.js'
-export { privacyReport, type PrivacyLedger, type PrivacyReport, type PrivacySpend } from './protocol/dp/budget.js'
-export { partitionGroups, groupSizes } from './protocol/robust/groups.js'
-export { coordinateMedian, trimmedMean, centredClipping, type CentredClippingOptions } from './protocol/robust/rules.js'
-export { resolveRobust, InadmissibleRobustnessError, ROBUST_RULES, type RobustParams, type ResolvedRobust, type RobustRule } from './protocol/robust/params.js'
-export { clipL2, type GroupSum } from './protocol/robust/bounds.js'
-export { robustMean, TooFewGroupsError, type RobustOutcome } from './protocol/robust/combine.js'
-export type { RobustReport } from './protocol/robust/robust-outcome.js'
+export * from './entries/core.js'

@@ -4,7 +4,8 @@
  * who drops out when and who aggregates. The plain mode (federated.ts) and DP over libp2p (private.ts)
  * use the nodes; the in-process rounds (private-aggregation.ts, robust-aggregation.ts) the plan.
  */
-import { createSecAggNode, RoundFailedError, sessionTopic, type AggregateResult, type JoinedSession, type Phase, type SecAggServices, type SessionConfig } from 'libp2p-secagg'
+import { RoundFailedError, sessionTopic, type AggregateResult, type JoinedSession, type Phase, type SessionConfig } from 'libp2p-secagg'
+import { createSecAggNode, type SecAggServices } from 'libp2p-secagg/node'
 import { multiaddr } from '@multiformats/multiaddr'
 import { seededUniform } from './data.js'
 import type { Libp2p } from '@libp2p/interface'

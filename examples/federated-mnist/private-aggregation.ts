@@ -13,12 +13,9 @@
  *
  * Every round's rotation is fresh: its key hashes the session, the round and the round's beacon.
  */
-import { auditTranscript, deterministicRandom, nodeCryptoSuite, openSession, type PrivacyReport } from 'libp2p-secagg'
-// Not in the package's entry point: the project's own simulation tools, as its benchmarks use them.
-import { privateSum } from '../../src/simulation/private-sum.js'
-import { rotationKey } from '../../src/protocol/dp/pipeline.js'
-import { simulateRound } from '../../src/simulation/simulation.js'
-import { simulatedPeers } from '../../src/simulation/peers.js'
+import { auditTranscript, deterministicRandom, nodeCryptoSuite, openSession, rotationKey, type PrivacyReport } from 'libp2p-secagg'
+// The simulator the project's own tests and benchmarks use
+import { privateSum, simulateRound, simulatedPeers } from 'libp2p-secagg/testing'
 import { allHoldResult, plannedDrops, rotatingAggregator, secureRound, startPeers, stopPeers, survivorsOf } from './nodes.js'
 import { privateSession, type SessionPlan } from './private-session.js'
 

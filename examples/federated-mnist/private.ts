@@ -14,8 +14,7 @@
  * releases weights without noise, so it takes a plain mean); the new model is the old one plus the mean.
  */
 import { centralNoiseStd, deterministicRandom, nodeCryptoSuite, type PrivacyReport } from 'libp2p-secagg'
-// Not in the package's entry point: the central baseline the project's own DP benchmark uses.
-import { centralSum } from '../../src/simulation/private-sum.js'
+import { centralSum } from 'libp2p-secagg/testing'
 import { splitData, type SplitOptions } from './data.js'
 import { PARAMETERS, accuracy, roundUpdates, type TrainingOptions } from './model.js'
 import { privateAggregator, type Transport } from './private-aggregation.js'

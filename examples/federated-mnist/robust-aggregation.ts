@@ -16,10 +16,7 @@
  * run replays.
  */
 import { centredClipping, clipL2, coordinateMedian, deterministicRandom, nodeCryptoSuite, trimmedMean, type GroupSum, type ResolvedParams, type ResolvedRobust, type RobustOutcome } from 'libp2p-secagg'
-// Not in the package's entry point: the project's own simulation tools, as its benchmarks use them.
-import { robustSum } from '../../src/simulation/robust-sum.js'
-import { simulateRobustRound } from '../../src/simulation/robust-round.js'
-import { simulatedPeers } from '../../src/simulation/peers.js'
+import { robustSum, simulateRobustRound, simulatedPeers } from 'libp2p-secagg/testing'
 import { rotatingAggregator, type Drop } from './nodes.js'
 
 export const ROBUST_TRANSPORTS = ['in-process', 'round-core'] as const

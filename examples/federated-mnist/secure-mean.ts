@@ -5,11 +5,8 @@
  * to the weighted mean. A Byzantine peer runs its own encoder and clips nothing: it sends its update at
  * the session's scale, wrapped mod 2^32 (src/simulation/robust-sum.ts, encodedSum).
  */
-// Not in the package's entry point: the project's simulation tools and the decoder every aggregator runs.
-import { encodedSum } from '../../src/simulation/robust-sum.js'
-import { decodeAggregate } from '../../src/protocol/encoding/dequantize.js'
-import type { Encoding } from '../../src/protocol/encoding/params.js'
-import type { RandomSource } from '../../src/protocol/crypto/shamir.js'
+import { decodeAggregate, type Encoding, type RandomSource } from 'libp2p-secagg/core'
+import { encodedSum } from 'libp2p-secagg/testing'
 
 export interface SecureMeanInput {
   updates: readonly Float32Array[]

@@ -76,6 +76,7 @@ export class SecAggDaemon {
       listen: options.listen,
       bootstrap: options.bootstrap,
       mdns: options.mdns,
+      webrtc: options.webrtc,
       relay: options.relay,
       // Each session's record (its latest result, and the promises a pending update carries) on disk.
       secagg: { store: sessionRecordStore(options.dataDir) },

@@ -18,6 +18,8 @@ export interface DaemonOptions {
   bootstrap: string[]
   /** Find peers on the local network with mDNS. */
   mdns: boolean
+  /** Dial peers over WebRTC too (the optional @libp2p/webrtc); a WebRTC listen or bootstrap address implies it. */
+  webrtc: boolean
   /** Serve as a circuit relay for peers that cannot be dialled. */
   relay: boolean
   /** Session files to join at start. */
@@ -50,9 +52,11 @@ export const DEFAULT_METRICS_PORT = 7342
 
 export const DEFAULT_DAEMON_OPTIONS: DaemonOptions = {
   dataDir: join(homedir(), '.secagg'),
-  listen: [`/ip4/0.0.0.0/tcp/${DEFAULT_P2P_PORT}`, `/ip4/0.0.0.0/udp/${DEFAULT_P2P_PORT}/webrtc-direct`, '/p2p-circuit', '/webrtc'],
+  // WebRTC only when asked for (--listen /ip4/0.0.0.0/udp/7340/webrtc-direct /webrtc): it needs the optional @libp2p/webrtc
+  listen: [`/ip4/0.0.0.0/tcp/${DEFAULT_P2P_PORT}`, '/p2p-circuit'],
   bootstrap: [],
   mdns: true,
+  webrtc: false,
   relay: false,
   sessions: [],
   apiHost: '127.0.0.1',

@@ -281,7 +281,7 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     const done = this.joined.aggregate(update.values, { ...(update.weight !== undefined ? { weight: update.weight } : {}), signal: abort.signal }).then(
       async (result) => { await this.completed(update, result) },
       async (err: Error) => { await this.failed(update, err) }
-    ).catch((err: Error) => {
+    ).catch(() => {
       // the store could not remove a finished update: it is aggregated again after a restart, never lost
       this.emit('failure', { round: this.statuses.get(update.id)?.round ?? 0, reason: 'store-error' })
     }).finally(() => {

@@ -1,24 +1,28 @@
 /**
- * A complete libp2p node for secure aggregation: TCP, WebRTC-direct and private-to-private WebRTC
- * through circuit relays, Noise, yamux, identify, ping, bootstrap and mDNS discovery, gossipsub for
- * presence and announcements, and the secure-aggregation service.
+ * A complete libp2p node for secure aggregation: TCP and circuit relays, WebRTC-direct and
+ * private-to-private WebRTC when asked for, Noise, yamux, identify, ping, bootstrap and mDNS discovery,
+ * gossipsub for presence and announcements, and the secure-aggregation service.
+ *
+ * WebRTC is an optional peer dependency, loaded only when an address needs it: @libp2p/webrtc brings
+ * about 600 packages (react-native-webrtc's peer dependency resolves to a react-native release with
+ * metro and babel) and a native addon, node-datachannel, that has no prebuilt build for some edge
+ * devices (32-bit ARM), where importing it throws.
  */
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { bootstrap } from '@libp2p/bootstrap'
 import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { gossipsub, type GossipSub, type GossipsubOpts } from '@libp2p/gossipsub'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { mdns } from '@libp2p/mdns'
 import { memory } from '@libp2p/memory'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
-import { webRTC, webRTCDirect } from '@libp2p/webrtc'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { toHex } from '../protocol/crypto/bytes.js'
 import { MAX_STREAM_WINDOW } from './constants.js'
+import { fastMessageId } from './message-id.js'
 import { secureAggregation, type SecureAggregation, type SecureAggregationInit } from './service.js'
-import type { Metrics, PeerDiscovery, PrivateKey } from '@libp2p/interface'
+import type { Metrics, PeerDiscovery, PrivateKey, Transport } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 
 export interface SecAggNodeOptions {
@@ -35,6 +39,11 @@ export interface SecAggNodeOptions {
   mdns?: boolean
   /** Serve as a circuit relay for peers behind NATs (default false). */
   relay?: boolean
+  /**
+   * Load the WebRTC transports (the optional package @libp2p/webrtc) to dial peers over WebRTC even
+   * without listening on it; a WebRTC address in `listen` or `bootstrap` loads them anyway.
+   */
+  webrtc?: boolean
   /** WebRTC ICE servers; none by default, which is what loopback and LAN tests want. */
   iceServers?: RTCIceServer[]
   /** The most connections to hold (default 1000: an aggregator talks to every participant at once). */
@@ -54,22 +63,35 @@ export interface SecAggServices extends Record<string, unknown> {
   relay?: unknown
 }
 
-/**
- * Gossipsub checks a message's signature before it looks the message up among those it has seen,
- * unless it has this function: every copy from every mesh peer (six or more of each) was verified again,
- * which at 50 members on two cores kept whole nodes busy with presence alone. A message's sender and
- * sequence number are its id under the StrictSign policy anyway, and gossipsub caches this one only
- * for messages that passed the check, so a forged copy cannot shadow the real one.
- */
-export function fastMessageId (message: Parameters<GossipsubOpts['fastMsgIdFn']>[0]): string {
-  return message.from === undefined || message.seqno === undefined ? '' : `${toHex(message.from)}/${toHex(message.seqno)}`
+/** TCP on every interface and a circuit-relay reservation; WEBRTC_LISTEN adds WebRTC. */
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/p2p-circuit']
+/** WebRTC-direct on every interface, and private-to-private WebRTC through a relay: needs @libp2p/webrtc. */
+export const WEBRTC_LISTEN = ['/ip4/0.0.0.0/udp/0/webrtc-direct', '/webrtc']
+
+/** Thrown when a WebRTC address is configured and the optional @libp2p/webrtc is not installed. */
+export class WebRTCUnavailableError extends Error {
+  override readonly name = 'WebRTCUnavailableError'
 }
 
-export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip4/0.0.0.0/udp/0/webrtc-direct', '/p2p-circuit', '/webrtc']
+/** Whether an address is one only the WebRTC transports listen on or dial. */
+export function isWebRTCAddress (address: string): boolean {
+  return /\/webrtc(-direct)?(\/|$)/.test(address)
+}
+
+async function webRTCTransports (rtcConfiguration: RTCConfiguration): Promise<Array<(components: any) => Transport>> {
+  let webrtc: typeof import('@libp2p/webrtc')
+  try {
+    webrtc = await import('@libp2p/webrtc')
+  } catch (err: any) {
+    throw new WebRTCUnavailableError(`WebRTC addresses need the optional package @libp2p/webrtc, which did not load (${err.code ?? err.message}): install it beside libp2p-secagg (npm install @libp2p/webrtc), or listen and bootstrap on TCP only`, { cause: err })
+  }
+  return [webrtc.webRTCDirect({ rtcConfiguration }), webrtc.webRTC({ rtcConfiguration })]
+}
 
 export async function createSecAggNode (options: SecAggNodeOptions = {}): Promise<Libp2p<SecAggServices>> {
   const listen = options.listen ?? DEFAULT_LISTEN
   const rtcConfiguration = { iceServers: options.iceServers ?? [] }
+  const withWebRTC = options.webrtc === true || [...listen, ...options.bootstrap ?? []].some(isWebRTCAddress)
   const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
   if (options.bootstrap != null && options.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: options.bootstrap }))
   if (options.mdns !== false) peerDiscovery.push(mdns())
@@ -80,8 +102,7 @@ export async function createSecAggNode (options: SecAggNodeOptions = {}): Promis
     addresses: { listen },
     transports: [
       tcp(),
-      webRTCDirect({ rtcConfiguration }),
-      webRTC({ rtcConfiguration }),
+      ...(withWebRTC ? await webRTCTransports(rtcConfiguration) : []),
       circuitRelayTransport(),
       ...(listen.some(address => address.startsWith('/memory/')) ? [memory()] : [])
     ],

@@ -67,13 +67,13 @@ const API_TIMEOUT = 60_000
 
 /**
  * Starts `secagg node` on loopback with free ports (TCP unless args give --listen), and waits until its
- * API is up. Aborting `signal` gives the start up and kills the process, so that a launcher stopping
+ * API is up; `cli` is another build of the command, such as an installed package's. Aborting `signal` gives the start up and kills the process, so that a launcher stopping
  * while a daemon starts leaves nothing running.
  */
-export async function startDaemon (dataDir: string, args: string[], options: { signal?: AbortSignal } = {}): Promise<DaemonProcess> {
+export async function startDaemon (dataDir: string, args: string[], options: { signal?: AbortSignal, cli?: string } = {}): Promise<DaemonProcess> {
   options.signal?.throwIfAborted()
   const listen = args.includes('--listen') ? [] : ['--listen', '/ip4/127.0.0.1/tcp/0']
-  const child = spawn(process.execPath, [CLI, 'node', '--data-dir', dataDir, ...listen, '--no-mdns',
+  const child = spawn(process.execPath, [options.cli ?? CLI, 'node', '--data-dir', dataDir, ...listen, '--no-mdns',
     '--api-port', '0', '--metrics-port', '0', '--log-format', 'json', '--log-level', 'debug', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })

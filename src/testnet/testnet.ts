@@ -206,7 +206,9 @@ export class Testnet {
     // peers, the latest started, keep one that is down (or killed later) from leaving a new peer alone.
     const known = this.running().filter(peer => peer !== this.peers[i]).slice(-BOOTSTRAP_PEERS)
     const bootstrap = known.length === 0 ? [] : ['--bootstrap', ...known.map(peer => peer.info.addresses[0])]
-    const peer = await startDaemon(this.dataDir(i), ['--session', this.sessionFile, '--listen', this.listenAddress(i), ...bootstrap, '--retry-delay', '1000'], { signal: this.stopping.signal })
+    // in a mixed testnet, the TCP peers dial the WebRTC ones too
+    const webrtc = this.options.transport === 'tcp' ? [] : ['--webrtc']
+    const peer = await startDaemon(this.dataDir(i), ['--session', this.sessionFile, '--listen', this.listenAddress(i), ...bootstrap, ...webrtc, '--retry-delay', '1000'], { signal: this.stopping.signal })
     this.peers[i] = peer
     // a stop() that came as the start finished did not see this process
     if (this.stopping.signal.aborted) peer.child.kill('SIGKILL')

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { fastMessageId } from '../../src/node/create-node.js'
+import { fastMessageId } from '../../src/node/message-id.js'
 
 const message = (from: Uint8Array | undefined, seqno: Uint8Array | undefined, data = randomBytes(8)): Parameters<typeof fastMessageId>[0] =>
   ({ topic: 't', data, ...(from === undefined ? {} : { from }), ...(seqno === undefined ? {} : { seqno }) })

@@ -10,6 +10,7 @@ export interface NodeArgs {
   listen: string[]
   bootstrap: string[]
   mdns: boolean
+  webrtc: boolean
   relay: boolean
   session: string[]
   retryFailedRounds: boolean
@@ -40,6 +41,7 @@ export function daemonOptions (args: NodeArgs): DaemonOptions {
     listen: args.listen,
     bootstrap: args.bootstrap,
     mdns: args.mdns,
+    webrtc: args.webrtc,
     relay: args.relay,
     sessions: args.session,
     retryFailedRounds: args.retryFailedRounds,

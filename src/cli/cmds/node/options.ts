@@ -7,6 +7,7 @@ export const nodeOptions = {
   listen: { type: 'array', string: true, default: D.listen, coerce: list, description: 'libp2p addresses to listen on', group: 'Network:' },
   bootstrap: { type: 'array', string: true, default: D.bootstrap, coerce: list, description: 'Multiaddrs of peers to connect to at start', group: 'Network:' },
   mdns: { type: 'boolean', default: D.mdns, description: 'Find peers on the local network with mDNS', group: 'Network:' },
+  webrtc: { type: 'boolean', default: D.webrtc, description: 'Dial peers over WebRTC too (needs: npm install @libp2p/webrtc); a WebRTC --listen or --bootstrap address implies it', group: 'Network:' },
   relay: { type: 'boolean', default: D.relay, description: 'Serve as a circuit relay for peers that cannot be dialled', group: 'Network:' },
   session: { type: 'array', string: true, default: D.sessions, coerce: list, description: 'Session files to join (see: secagg session create)', group: 'Sessions:' },
   'retry-failed-rounds': { type: 'boolean', default: D.retryFailedRounds, description: 'Put an update whose round failed into the next round', group: 'Sessions:' },
