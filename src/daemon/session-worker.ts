@@ -278,7 +278,8 @@ export class SessionWorker extends EventEmitter<WorkerEvents> {
     const abort = new AbortController()
     const status = this.statuses.get(update.id)!
     this.setStatus({ ...status, state: 'in-round', round: this.nextRound, tries: status.tries + 1 })
-    const done = this.joined.aggregate(update.values, { ...(update.weight !== undefined ? { weight: update.weight } : {}), signal: abort.signal }).then(
+    // the stored id names it: after a restart, the same update resumes its round, a new one never does
+    const done = this.joined.aggregate(update.values, { ...(update.weight !== undefined ? { weight: update.weight } : {}), updateId: update.id, signal: abort.signal }).then(
       async (result) => { await this.completed(update, result) },
       async (err: Error) => { await this.failed(update, err) }
     ).catch(() => {

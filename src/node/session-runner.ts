@@ -29,6 +29,12 @@ const PROBE_GRACES = 3
 export interface AggregateOptions {
   /** The update's weight, such as its sample count; the session's maxWeight by default. */
   weight?: number
+  /**
+   * Names the update across restarts of this process (a daemon's stored update id, say): the same
+   * update given again under the same name after a restart resumes its round and what was promised in
+   * it. Without a name, each call is a new update, whatever its values.
+   */
+  updateId?: string
   signal?: AbortSignal
 }
 
@@ -166,7 +172,7 @@ export class SessionRunner {
   async aggregate (update: Float32Array, options: AggregateOptions = {}): Promise<AggregateResult> {
     await this.ready
     options.signal?.throwIfAborted()
-    const id = this.core.submit(update, options.weight)
+    const id = this.core.submit(update, options.weight, options.updateId)
     const result = new Promise<AggregateResult>((resolve, reject) => { this.waiting.set(id, { resolve, reject }) })
     await this.input(async () => { await this.core.idle() })
     const onAbort = (): void => { void this.input(async () => { await this.core.cancel(id, 'aggregate() was aborted') }) }

@@ -186,12 +186,16 @@ export class SessionSimulation {
     return i === j || !this.cut.has(i < j ? `${i}/${j}` : `${j}/${i}`)
   }
 
-  /** Hands a member an update for the next round; returns the update id, whose outcome lands in settled/rejected. */
+  /**
+   * Hands a member an update for the next round; returns the update id, whose outcome lands in
+   * settled/rejected. The label names the update to the core too: a restarted member given an update
+   * under the label it had before resumes it.
+   */
   submit (index: number, update: Float32Array, weight?: number, label = `${index}/${this.members[index].updates.size}`): number {
     const member = this.members[index]
     const core = member.core
     if (core === undefined) throw new Error(`member ${index} is down`)
-    const id = core.submit(update, weight)
+    const id = core.submit(update, weight, label)
     member.updates.set(id, label)
     member.pendingUpdate = id
     return id

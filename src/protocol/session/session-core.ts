@@ -327,9 +327,11 @@ export class SessionCore {
   /**
    * Takes an update for the next round and returns its id; the outcome arrives as a `settle` or `reject`
    * action with that id. Throws InvalidUpdateError or UpdatePendingError (the caller's mistakes), or
-   * PrivacyBudgetError when a DP session's budget has no room for another round.
+   * PrivacyBudgetError when a DP session's budget has no room for another round. `updateId` names the
+   * update across restarts: given again with the same name (by a restarted process that kept it), it
+   * resumes the round and promises its record holds; unnamed, every call is a new update.
    */
-  submit (update: Float32Array, weight: number | undefined): number {
+  submit (update: Float32Array, weight: number | undefined, updateId?: string): number {
     if (this.pending !== undefined) throw new UpdatePendingError('an update is already waiting for its round in this session')
     const { params } = this.session
     const w = weight ?? params.encoding.maxWeight
@@ -343,7 +345,8 @@ export class SessionCore {
     const l2Bound = this.session.robust?.l2Bound
     if (l2Bound !== undefined) update = clipL2(update, l2Bound)
     const id = ++this.updates
-    const fingerprint = updateFingerprint(this.session.id, update, w)
+    // without a name, every call is a new update
+    const fingerprint = updateFingerprint(this.session.id, update, w, updateId ?? `unnamed/${toHex(this.config.random(16))}`)
     this.pending = { id, round: this.nextRound, update, weight: w, fingerprint, roundingSeed: this.config.random(16), lastAttempt: 0, ahead: new Map() }
     void this.input(async () => { this.beginPending() })
     return id
@@ -614,7 +617,10 @@ export class SessionCore {
   /** The ledger of the pending update's round, created when it first sends anything. */
   private ledgerFor (pending: Pending): RoundLedger {
     if (this.ledger === undefined || this.ledger.round !== pending.round || !equalBytes(this.ledger.fingerprint, pending.fingerprint)) {
-      this.ledger = { round: pending.round, fingerprint: pending.fingerprint, roundingSeed: pending.roundingSeed, joined: [], maskedIn: [] }
+      // A new update in the same round (the one before failed) keeps the attempts made keys in: those
+      // are the peer's, whichever update it held, and are never joined again.
+      const joined = this.ledger?.round === pending.round ? this.ledger.joined : []
+      this.ledger = { round: pending.round, fingerprint: pending.fingerprint, roundingSeed: pending.roundingSeed, joined, maskedIn: [] }
     }
     return this.ledger
   }

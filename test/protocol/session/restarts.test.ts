@@ -24,7 +24,7 @@ describe('a member killed right after it revealed', () => {
   it('has persisted the survivors and the rounding before its shares left, and after a restart takes that round\'s result as its update\'s, never sending it again', async () => {
     const sim = await startSimulation(5, 'restart-after-reveal')
     const aggregatorOf = (): number => sim.members.findIndex(m => m.logs.some(l => l.includes('is elected') && l.includes(m.peer.identity.id)))
-    sim.members.forEach((_, i) => sim.submit(i, updateFor(i, 1)))
+    sim.members.forEach((_, i) => sim.submit(i, updateFor(i, 1), undefined, `update-${i}`))
     await sim.run(() => aggregatorOf() >= 0, 10_000)
     const victim = (aggregatorOf() + 1) % 5
     const killed = killAfterReveal(sim, victim)
@@ -35,7 +35,8 @@ describe('a member killed right after it revealed', () => {
     const seed = record.round!.roundingSeed
     await sim.runUntilSettled([0, 1, 2, 3, 4].filter(i => i !== victim), 60_000)
     await sim.restart(victim)
-    const again = sim.submit(victim, updateFor(victim, 1))
+    // the same update, by its name, as a daemon restores it from disk
+    const again = sim.submit(victim, updateFor(victim, 1), undefined, `update-${victim}`)
     await sim.runUntilSettled([victim], 60_000)
     const result = sim.members[victim].settled.get(again)
     expect(result?.round, sim.members[victim].logs.join('\n')).toBe(1)
@@ -47,7 +48,7 @@ describe('a member killed right after it revealed', () => {
   it('whose round then fails, refuses the same update after a restart: it may be in a sum that was never released', async () => {
     const sim = await startSimulation(5, 'restart-round-fails')
     const aggregatorOf = (): number => sim.members.findIndex(m => m.logs.some(l => l.includes('is elected') && l.includes(m.peer.identity.id)))
-    sim.members.forEach((_, i) => sim.submit(i, updateFor(i, 1)))
+    sim.members.forEach((_, i) => sim.submit(i, updateFor(i, 1), undefined, `update-${i}`))
     await sim.run(() => aggregatorOf() >= 0, 10_000)
     const aggregator = aggregatorOf()
     const victim = (aggregator + 1) % 5
@@ -59,7 +60,8 @@ describe('a member killed right after it revealed', () => {
     sim.kill(aggregator)
     await sim.runUntilSettled([0, 1, 2, 3, 4].filter(i => i !== victim && i !== aggregator), 120_000)
     await sim.restart(victim)
-    const again = sim.submit(victim, updateFor(victim, 1))
+    // the same update, by its name, as a daemon restores it from disk
+    const again = sim.submit(victim, updateFor(victim, 1), undefined, `update-${victim}`)
     await sim.runUntilSettled([victim], 120_000)
     const error = sim.members[victim].rejected.get(again)
     expect(error, sim.members[victim].logs.join('\n')).toBeInstanceOf(RoundFailedError)
@@ -97,5 +99,22 @@ describe('a member restarted after a round ended without it', () => {
     const result = sim.members[victim].settled.get(second[victim])
     expect(result?.round).toBe(2)
     expect(result?.survivors).toHaveLength(6)
+  })
+})
+
+describe('an update with the same values as the one before', () => {
+  it('is a new update, aggregated in a round of its own: only the same name after a restart resumes one', async () => {
+    const sim = await startSimulation(4, 'same-values-twice')
+    const first = sim.members.map((_, i) => sim.submit(i, updateFor(i, 1)))
+    expect(await sim.run(() => sim.members.every((m, i) => m.settled.has(first[i])), 60_000)).toBe(true)
+    // a peer with nothing new to learn from sends what it sent before
+    const second = sim.members.map((_, i) => sim.submit(i, updateFor(i, 1)))
+    expect(await sim.run(() => sim.members.every((m, i) => m.settled.has(second[i])), 60_000)).toBe(true)
+    for (const [i, member] of sim.members.entries()) {
+      const result = member.settled.get(second[i])
+      expect(result?.round, member.logs.join('\n')).toBe(2)
+      expect(result?.survivors).toHaveLength(4)
+    }
+    expect(sim.internalErrors()).toEqual([])
   })
 })
