@@ -175,7 +175,7 @@ export class SecAggDaemon {
     await joined.ready
     const resumed = joined.latestResult()?.round
     if (resumed !== undefined) this.log.info({ session: worker.name, round: resumed }, 'resumed after the last result kept')
-    if (this.metrics !== undefined) observeWorker(this.metrics, worker)
+    if (this.metrics !== undefined) observeWorker(this.metrics, worker, { membersReachable: () => this.membersReachable(worker) })
     const session = worker.name
     worker.on('update', status => { this.log.info({ session, update: status.id, state: status.state, round: status.round, error: status.error }, 'update') })
     worker.on('progress', p => { this.log.debug({ session, round: p.round, attempt: p.attempt, phase: p.phase, role: p.role, aggregator: p.aggregator }, 'phase') })

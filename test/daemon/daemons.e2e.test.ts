@@ -181,10 +181,15 @@ describe('three secagg daemons on loopback', () => {
 
   it('count rounds, phases, participants and libp2p traffic by protocol in Prometheus metrics', async () => {
     const text = await (await fetch(daemons[1].info.metrics!)).text()
-    expect(text).toMatch(/^secagg_rounds_total\{session="e2e",outcome="completed"\} 2$/m)
-    expect(text).toMatch(/^secagg_round_survivors\{session="e2e"\} 3$/m)
-    expect(text).toMatch(/^secagg_phase_duration_seconds_count\{session="e2e",phase="masked-input",role="participant"\} 2$/m)
-    expect(text).toMatch(/^secagg_updates_total\{session="e2e",state="aggregated"\} 2$/m)
+    // series are by session id, unique where a name need not be; the name is an info metric's label
+    const id = openSession(await loadSessionFile(sessionFile)).idHex
+    expect(text).toMatch(new RegExp(`^secagg_session_info\\{session="${id}",name="e2e"\\} 1$`, 'm'))
+    expect(text).toMatch(new RegExp(`^secagg_rounds_total\\{session="${id}",outcome="completed"\\} 2$`, 'm'))
+    expect(text).toMatch(new RegExp(`^secagg_round_survivors\\{session="${id}"\\} 3$`, 'm'))
+    expect(text).toMatch(new RegExp(`^secagg_phase_duration_seconds_count\\{session="${id}",phase="masked-input",role="participant"\\} 2$`, 'm'))
+    expect(text).toMatch(new RegExp(`^secagg_updates_total\\{session="${id}",state="aggregated"\\} 2$`, 'm'))
+    // the two other members are connected
+    expect(text).toMatch(new RegExp(`^secagg_members_reachable\\{session="${id}"\\} 2$`, 'm'))
     expect(text).toMatch(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/3\.0\.0\/[a-z-]+ sent"\} \d+$/m)
     expect(text).toMatch(/^libp2p_data_transfer_bytes_total\{protocol="\/secagg\/3\.0\.0\/[a-z-]+ received"\} \d+$/m)
   })

@@ -171,8 +171,8 @@ describe('a DP session of three secagg daemons, its budget planned over two roun
   it('exports the epsilon spent and no rounds left in Prometheus metrics', async () => {
     for (const daemon of net.daemons) {
       const text = await metrics(daemon)
-      expect(text).toMatch(new RegExp(`^secagg_privacy_rounds_left\\{session="${SESSION}"\\} 0$`, 'm'))
-      const epsilon = text.match(new RegExp(`^secagg_privacy_epsilon_spent\\{session="${SESSION}"\\} (\\S+)$`, 'm'))
+      expect(text).toMatch(new RegExp(`^secagg_privacy_rounds_left\\{session="${sessionId}"\\} 0$`, 'm'))
+      const epsilon = text.match(new RegExp(`^secagg_privacy_epsilon_spent\\{session="${sessionId}"\\} (\\S+)$`, 'm'))
       expect(epsilon).not.toBeNull()
       expect(Number(epsilon![1])).toBeCloseTo(spent[0].epsilonSpent, 9)
     }
@@ -194,7 +194,7 @@ describe('a DP session of three secagg daemons, its budget planned over two roun
     expect(after).toEqual(before)
     await expectError(await post(daemon, update(victim, 3)), 409, 'privacy-budget', new RegExp(`${BUDGET.source} has room for 0 more rounds`))
     expect(await readdir(join(daemon.dataDir, 'updates'))).toEqual([])
-    expect(await metrics(daemon)).toMatch(new RegExp(`^secagg_privacy_rounds_left\\{session="${SESSION}"\\} 0$`, 'm'))
+    expect(await metrics(daemon)).toMatch(new RegExp(`^secagg_privacy_rounds_left\\{session="${sessionId}"\\} 0$`, 'm'))
     const status = await secagg(['status', '--data-dir', daemon.dataDir])
     expect(status.code, status.stderr).toBe(0)
     expect(status.stdout).toContain('room for 0 more rounds')
