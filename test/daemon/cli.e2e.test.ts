@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createIdentity } from '../../src/daemon/data-dir.js'
 import { openSession, parseSessionConfig } from '../../src/node/session-config.js'
 import { simulatedPeers } from '../../src/simulation/peers.js'
-import { CLI, secagg, type CliRun } from '../../src/testnet/daemon-process.js'
+import { CLI, runToEnd, secagg, type CliRun } from '../../src/testnet/daemon-process.js'
 
 let root: string
 /** Three PeerIds for closed sessions. */
@@ -218,6 +218,31 @@ describe('secagg', () => {
     const badChoice = await secagg(['node', '--data-dir', join(root, 'env')], { SECAGG_NODE_LOG_FORMAT: 'xml' })
     expect(badChoice.code).toBe(2)
     expect(badChoice.stderr).toMatch(/log-format.*xml/)
+  })
+
+  it('names what is wrong with a --config file it cannot load: missing, not JSON, not an object (exit 2)', async () => {
+    const notJson = join(root, 'broken.json')
+    const notObject = join(root, 'list.json')
+    await writeFile(notJson, '{"api-port": 7341,')
+    await writeFile(notObject, '["--api-port", 7341]')
+    for (const [file, message] of [
+      [join(root, 'absent.json'), `cannot read config file ${join(root, 'absent.json')}: no such file`],
+      [notJson, `config file ${notJson} is not valid JSON`],
+      [notObject, `config file ${notObject} must hold a JSON object of options`]
+    ]) {
+      const run = await secagg(['node', '--config', file])
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain(message)
+      expect(run.stderr).not.toContain('    at ')
+    }
+  })
+
+  it('refuses a Node.js older than 22 at once, naming the version, before loading libp2p', async () => {
+    // as Node.js 20 would report itself: the gate reads process.versions.node before any import
+    const asNode20 = "data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.19.0'})"
+    const run = await runToEnd(process.execPath, ['--import', asNode20, CLI, '--version'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(`secagg: Node.js 22 or newer is needed; this is Node.js 20.19.0 (${process.execPath})\n`)
   })
 
   it('status, submit and result say when no daemon runs there', async () => {

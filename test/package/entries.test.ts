@@ -55,7 +55,7 @@ describe('the entry points', () => {
   })
 
   it('nothing imports WebRTC statically, the command line included', () => {
-    expect(reached('cli/index.ts').get('@libp2p/webrtc')).toBeUndefined()
+    expect(reached('cli/main.ts').get('@libp2p/webrtc')).toBeUndefined()
     // and the walk does see a static import where there is one
     expect(reached('node/create-node.ts').has('@libp2p/tcp')).toBe(true)
   })
