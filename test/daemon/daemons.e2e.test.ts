@@ -1,6 +1,6 @@
 /**
  * Three `secagg node` processes on loopback, each fed its update over the local API the way a
- * trainer would (the Python example, plain HTTP, and `secagg submit`), each result checked against
+ * trainer would (the Python client's command line, plain HTTP, and `secagg submit`), each result checked against
  * the plaintext weighted mean; an update accepted before a restart is aggregated after it.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -18,7 +18,7 @@ const DIMENSION = 1000
 const CLIP = 1
 const BITS = 16
 const MAX_WEIGHT = 100
-const PYTHON_CLIENT = fileURLToPath(new URL('../../examples/python/secagg_client.py', import.meta.url))
+const PYTHON_CLIENT = fileURLToPath(new URL('../../clients/python', import.meta.url))
 
 let root: string
 let sessionFile: string
@@ -57,8 +57,9 @@ async function resultOf (daemon: DaemonProcess, updateId: string): Promise<{ rou
   return await (await daemon.api(`/v1/sessions/e2e/rounds/${status.round}`)).json() as { round: number, survivors: string[], mean: number[], clipped: number }
 }
 
+/** The Python client package's command line, from the source tree (as `pip install` would put it). */
 async function python (args: string[]): Promise<CliRun> {
-  return runToEnd('python3', [PYTHON_CLIENT, ...args])
+  return runToEnd('python3', ['-m', 'secagg_client', ...args, '--print-mean'], { PYTHONPATH: PYTHON_CLIENT })
 }
 
 beforeAll(async () => {
@@ -91,7 +92,7 @@ describe('three secagg daemons on loopback', () => {
     })
   })
 
-  it('aggregate updates handed in by the Python example, by plain HTTP and by secagg submit, and give each the plaintext weighted mean', async () => {
+  it('aggregate updates handed in by the Python client, by plain HTTP and by secagg submit, and give each the plaintext weighted mean', async () => {
     const updates = [update(1), update(2), update(3)]
     const weights = [30, 50, 20]
     const npy0 = join(root, 'u0.npy')
@@ -106,7 +107,7 @@ describe('three secagg daemons on loopback', () => {
     expect(viaPython.stderr).toBe('')
     expect(viaPython.code).toBe(0)
     expect(viaCli.code).toBe(0)
-    const fromPython = JSON.parse(viaPython.stdout) as { round: number, survivors: number, mean: number[] }
+    const fromPython = JSON.parse(viaPython.stdout) as { round: number, survivors: number, clipped: number, mean: number[] }
     const fromCli = JSON.parse(viaCli.stdout) as { round: number, survivors: string[], mean: number[] }
     const expected = plaintextMean(updates, weights)
     for (const result of [fromPython, viaHttp, fromCli]) {
@@ -114,6 +115,7 @@ describe('three secagg daemons on loopback', () => {
       expectClose(result.mean, expected)
     }
     expect(fromPython.survivors).toBe(3)
+    expect(fromPython.clipped).toBe(updates[0].filter(v => Math.abs(v) > CLIP).length)
     expect([...viaHttp.survivors].sort()).toEqual([...peerIds].sort())
     expect(viaHttp.clipped).toBe(updates[1].filter(v => Math.abs(v) > CLIP).length)
     expect(viaHttp.clipped).toBeGreaterThan(0)
