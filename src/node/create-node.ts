@@ -4,8 +4,8 @@
  * gossipsub for presence and announcements, and the secure-aggregation service.
  *
  * WebRTC is an optional peer dependency, loaded only when an address needs it: @libp2p/webrtc brings
- * about 600 packages (react-native-webrtc's peer dependency resolves to a react-native release with
- * metro and babel) and a native addon, node-datachannel, that has no prebuilt build for some edge
+ * some 260 packages and 200 MB to an install of this package (react-native-webrtc's peer dependency
+ * resolves to a react-native release with metro and babel) and a native addon, node-datachannel, that has no prebuilt build for some edge
  * devices (32-bit ARM), where importing it throws.
  */
 import { noise } from '@chainsafe/libp2p-noise'
