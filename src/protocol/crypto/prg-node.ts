@@ -8,7 +8,8 @@ const ZEROS = Buffer.alloc(PRG_CHUNK_WORDS * 4)
 
 class NodeKeystream implements Keystream {
   private readonly cipher: Cipheriv
-  private readonly scratch = new Uint32Array(PRG_CHUNK_WORDS)
+  /** Only for an unaligned output, which Node has not been seen to give: an aggregator holds hundreds of keystreams open. */
+  private scratch: Uint32Array | undefined
 
   constructor (key: Uint8Array, wordOffset: number, iv: Uint8Array) {
     assertPrgKey(key)
@@ -31,6 +32,7 @@ class NodeKeystream implements Keystream {
   /** A word view of the cipher's output, copied only if Node handed back an unaligned buffer. */
   private wordsOf (out: Buffer, words: number): Uint32Array {
     if (out.byteOffset % 4 === 0) return new Uint32Array(out.buffer, out.byteOffset, words)
+    this.scratch ??= new Uint32Array(PRG_CHUNK_WORDS)
     new Uint8Array(this.scratch.buffer).set(out)
     return this.scratch
   }

@@ -5,18 +5,18 @@ import { derivePairKey, deriveSelfMaskKey, KdfLabel, type RoundContext } from '.
 import { AEAD_KEY_LENGTH } from '../crypto/aead.js'
 import { ShareKind } from '../pb/messages.js'
 import type { CryptoSuite } from '../crypto/suite.js'
-import type { PrgMode } from '../crypto/prg.js'
+import type { MaskMode } from '../crypto/prg.js'
 
 /** AES-128 keys drive the mask PRG: 128-bit security, and the fastest AES-CTR. */
 export const PRG_KEY_LENGTH = 16
 
 /** How `self` applies its pairwise mask with `other`: added by the lower peer id, subtracted by the higher. */
-export function pairwiseMode (self: Uint8Array, other: Uint8Array): PrgMode {
+export function pairwiseMode (self: Uint8Array, other: Uint8Array): MaskMode {
   return compareBytes(self, other) < 0 ? 'add' : 'subtract'
 }
 
 /** The opposite operation, to remove a mask. */
-export function inverse (mode: PrgMode): PrgMode {
+export function inverse (mode: MaskMode): MaskMode {
   return mode === 'add' ? 'subtract' : 'add'
 }
 

@@ -24,6 +24,7 @@ import { identityFromBytes, SignatureDomain, verify, type Identity } from '../cr
 import { AFFINE_POINT_LENGTH, decodeAffine } from '../crypto/ed25519-group.js'
 import { verifySecret } from '../crypto/feldman.js'
 import { rebuildMaskKey } from '../crypto/mask-key.js'
+import { applyKeystreams, type MaskStream } from '../crypto/prg.js'
 import { MAX_SHARES, scalarFromBytes } from '../crypto/shamir.js'
 import { packedLength, unpackInto } from '../encoding/bit-pack.js'
 import { DealerCommitments, InputCommitment, KeyAdvertisement, RoundResult, RoundTranscript, ShareKind, Signed, SurvivorSet, type RoundRef } from '../pb/messages.js'
@@ -217,6 +218,7 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
   for (const { owner, kind, value } of transcript.secrets) secrets.set(`${toHex(owner)}/${kind}`, value)
   const maskKeys = await advertisedMaskKeys(transcript, context)
   const masks = new Uint32Array(vectorWords(params))
+  const streams: MaskStream[] = []
   const surviving = new Set(survivors.map(s => toHex(s.identity.bytes)))
   for (let i = 0; i < survivors.length; i++) {
     const { identity } = survivors[i]
@@ -225,14 +227,15 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
     if (!verifySecret(selfMaskCommitment(transcript.dealerCommitments[i], commitments[i].dealerCommitments, identity, context), seed)) {
       throw new Unverifiable(`the self-mask seed of ${identity.id} is not the one it committed to`)
     }
-    await crypto.prg.open(selfMaskKey(context, seed, identity.bytes)).apply(masks, 'add')
+    streams.push({ stream: crypto.prg.open(selfMaskKey(context, seed, identity.bytes)), mode: 'add' })
     for (const peer of commitments[i].maskedWithBytes) {
       if (surviving.has(toHex(peer))) continue
       const dropped = await droppedMaskKey(peer, secrets, maskKeys, crypto)
       const shared = await dropped.sharedSecret(commitments[i].maskKey)
-      await crypto.prg.open(pairwiseMaskKeyFromSecret(context, shared, peer, identity.bytes)).apply(masks, pairwiseMode(identity.bytes, peer))
+      streams.push({ stream: crypto.prg.open(pairwiseMaskKeyFromSecret(context, shared, peer, identity.bytes)), mode: pairwiseMode(identity.bytes, peer) })
     }
   }
+  await applyKeystreams(masks, streams)
   return masks
 }
 

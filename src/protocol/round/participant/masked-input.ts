@@ -5,7 +5,7 @@
  * carries, signed. Memory is one chunk, whatever the dimension; in a DP session, whose rotation mixes
  * every coordinate, x_u is encoded whole first (dp/pipeline.ts).
  */
-import { PRG_CHUNK_WORDS, type Keystream, type PrgMode } from '../../crypto/prg.js'
+import { applyKeystreams, PRG_CHUNK_WORDS, type MaskStream } from '../../crypto/prg.js'
 import { compareBytes } from '../../crypto/bytes.js'
 import { SignatureDomain } from '../../crypto/identity.js'
 import { pack } from '../../encoding/bit-pack.js'
@@ -39,7 +39,7 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
   const encoded = encoding.privacy === undefined
     ? undefined
     : await encodePrivately(config.update, config.weight, encoding, config.crypto.prg, rotationKey(context.sessionId, context.round, config.beacon), roundingSeed)
-  const masks: Array<{ stream: Keystream, mode: PrgMode }> = [
+  const masks: MaskStream[] = [
     { stream: config.crypto.prg.open(selfMaskKey(context, state.keys!.selfMaskSeed, self)), mode: 'add' }
   ]
   const maskedWith: Uint8Array[] = []
@@ -66,7 +66,7 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
       clipped += quantizeInto(config.update.subarray(offset, offset + inputs), config.weight, encoding, uniforms, chunk)
       if (last) chunk[count - 1] = quantizeWeight(config.weight, encoding, uniforms[count - 1])
     }
-    for (const mask of masks) await mask.stream.apply(chunk, mask.mode)
+    await applyKeystreams(chunk, masks)
     // y_u as sent: the masks summed mod 2^32, read mod 2^m
     if (mask !== undefined) for (let i = 0; i < count; i++) chunk[i] &= mask
     await committer.absorb(chunk)

@@ -1,0 +1,87 @@
+/**
+ * The WebAssembly SIMD word kernels: the committed module is what words.wat compiles to, and masking
+ * through them gives exactly what the plain loop gives, word for word, for any length, any mix of
+ * added and subtracted keystreams, either PRG backend, and calls that run at the same time.
+ */
+import { readFile } from 'node:fs/promises'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { applyKeystreams, combine, PRG_CHUNK_WORDS, type MaskMode, type Prg } from '../../../src/protocol/crypto/prg.js'
+import { nodePrg } from '../../../src/protocol/crypto/prg-node.js'
+import { webPrg } from '../../../src/protocol/crypto/prg-web.js'
+import { jsKernels, KERNEL_WORDS, simdKernels, wordKernels } from '../../../src/protocol/crypto/wasm/words.js'
+// @ts-expect-error: a plain ES module script, without types
+import { compileWords } from '../../../scripts/build-wasm.mjs'
+
+interface Mask { key: Uint8Array, mode: MaskMode }
+
+/** The reference: one keystream at a time over the whole target, with the plain loop of prg.ts. */
+async function reference (prg: Prg, target: Uint32Array, masks: Mask[]): Promise<Uint32Array> {
+  const out = target.slice()
+  for (const { key, mode } of masks) {
+    const words = new Uint32Array(out.length)
+    await prg.open(key).apply(words, 'fill')
+    combine(out, words, mode)
+  }
+  return out
+}
+
+async function through (prg: Prg, target: Uint32Array, masks: Mask[], kernels = wordKernels): Promise<Uint32Array> {
+  const out = target.slice()
+  await applyKeystreams(out, masks.map(({ key, mode }) => ({ stream: prg.open(key), mode })), kernels)
+  return out
+}
+
+/** Where two word vectors first differ, or -1 (toEqual walks a typed array element by element: slow at 50,000 words). */
+function firstDifference (a: Uint32Array, b: Uint32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length)
+  const x = Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+  if (x.equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))) return -1
+  return a.findIndex((v, i) => v !== b[i])
+}
+
+const maskArb = fc.record({ key: fc.uint8Array({ minLength: 16, maxLength: 16 }), mode: fc.constantFrom<MaskMode>('add', 'subtract') })
+// lengths around the SIMD loop's 16-word blocks and the kernel's chunk
+const lengthArb = fc.oneof(fc.integer({ min: 0, max: 70 }), fc.integer({ min: KERNEL_WORDS - 20, max: KERNEL_WORDS + 40 }), fc.integer({ min: 2 * KERNEL_WORDS - 3, max: 3 * KERNEL_WORDS + 17 }))
+
+describe('the WebAssembly word kernels', () => {
+  it('are the module words.wat compiles to', async () => {
+    const committed = await readFile(new URL('../../../src/protocol/crypto/wasm/words-module.ts', import.meta.url), 'utf8')
+    expect(await compileWords()).toBe(committed)
+  })
+
+  it('run on this Node.js, and are what masking uses', () => {
+    expect(simdKernels).toBeDefined()
+    expect(wordKernels.name).toBe('wasm-simd')
+  })
+
+  it('match the PRG\'s chunk, so a chunk of masking is one kernel load', () => {
+    expect(KERNEL_WORDS).toBe(PRG_CHUNK_WORDS)
+  })
+
+  it.each([['node:crypto', nodePrg], ['webcrypto', webPrg()]] as const)('give the plain loop\'s words for any length and mix of masks (%s)', async (_, prg) => {
+    await fc.assert(fc.asyncProperty(lengthArb, fc.array(maskArb, { maxLength: 6 }), fc.integer(), async (length, masks, seed) => {
+      const target = Uint32Array.from({ length }, (_, i) => Math.imul(i + 1, seed | 1) >>> 0)
+      const expected = await reference(prg, target, masks)
+      expect(firstDifference(await through(prg, target, masks, simdKernels), expected)).toBe(-1)
+      expect(firstDifference(await through(prg, target, masks, jsKernels), expected)).toBe(-1)
+    }), { numRuns: 40 })
+  })
+
+  it('wrap mod 2^32 in both directions', async () => {
+    const key = new Uint8Array(16).fill(7)
+    const target = new Uint32Array(33).fill(0xffffffff)
+    const added = await through(nodePrg, target, [{ key, mode: 'add' }, { key, mode: 'add' }], simdKernels)
+    expect(added).toEqual(await reference(nodePrg, target, [{ key, mode: 'add' }, { key, mode: 'add' }]))
+    // a mask added and taken off leaves the target as it was
+    expect(await through(nodePrg, target, [{ key, mode: 'add' }, { key, mode: 'subtract' }], simdKernels)).toEqual(target)
+  })
+
+  it('keep calls that run at the same time apart, each in its own kernel', async () => {
+    const prg = webPrg() // truly asynchronous: every chunk awaits WebCrypto, so the calls interleave
+    const masks = (k: number): Mask[] => [{ key: new Uint8Array(16).fill(k), mode: 'add' }, { key: new Uint8Array(16).fill(k + 1), mode: 'subtract' }]
+    const targets = [0, 1, 2, 3].map(k => Uint32Array.from({ length: 2 * KERNEL_WORDS + 5 }, (_, i) => i * (k + 1)))
+    const together = await Promise.all(targets.map(async (target, k) => through(prg, target, masks(10 * k), simdKernels)))
+    for (const [k, target] of targets.entries()) expect(firstDifference(together[k], await reference(prg, target, masks(10 * k)))).toBe(-1)
+  })
+})
