@@ -3,7 +3,7 @@
  * {"name", "value", "unit", "floor", "ratio"}. Ratios, not absolute times, are what to compare across
  * runs: these machines are shared and noisy, and each floor is measured in the same run.
  * `-- --only <name>` runs one benchmark: round-costs, vss-cost, round-vs-plaintext, aggregator-rss,
- * fault-latency, verification, privacy or robust-round.
+ * fault-latency, verification, privacy, robust-round or vs-flower.
  */
 import { aggregatorRss } from './aggregator-rss.js'
 import { roundCosts } from './round-costs.js'
@@ -13,6 +13,7 @@ import { faultLatency } from './fault-latency.js'
 import { verification } from './verification.js'
 import { privacy } from './privacy.js'
 import { robustRound } from './robust-round.js'
+import { vsFlower } from './vs-flower.js'
 import type { BenchResult } from './result.js'
 
 const json = process.argv.includes('--json')
@@ -24,7 +25,8 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   'fault-latency': faultLatency,
   'verification': verification,
   privacy,
-  'robust-round': robustRound
+  'robust-round': robustRound,
+  'vs-flower': vsFlower
 }
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 if (only !== undefined && !(only in benches)) {

@@ -58,8 +58,8 @@ export async function privacy (): Promise<BenchResult[]> {
   // the words it draws: the rotation's signs, at least one rounding, and the samples
   const words = new Uint32Array(DIMENSION)
   const drawn = 2 + WORDS_PER_SAMPLE
-  const floor = median(Array.from({ length: REPEATS }, () => keystreamAddFloor(words, drawn)))
-  const masking = median(Array.from({ length: REPEATS }, () => keystreamAddFloor(words, MASKS)))
+  const floor = median(Array.from({ length: REPEATS }, () => keystreamAddFloor(words.length, drawn)))
+  const masking = median(Array.from({ length: REPEATS }, () => keystreamAddFloor(words.length, MASKS)))
   results.push({
     name: 'dp-client',
     value: median(pipeline),

@@ -36,7 +36,7 @@ export async function roundVsPlaintext (n = 20, dimension = 1_000_000): Promise<
     const phases = typical.phases.map(([phase, ms]) => `${phase} ${Math.round(ms)}`).join(', ')
     const plain = median(runs.map(run => run.plain))
     const masking = maskingFloor(typical, nodes)
-    const unmasking = keystreamAddFloor(new Uint32Array(dimension + 1), n)
+    const unmasking = keystreamAddFloor(dimension + 1, n)
     return [{
       name: 'round-vs-plaintext',
       value: median(runs.map(run => run.secure.ms)),
@@ -64,7 +64,7 @@ function maskingFloor (round: SecureRound, nodes: BenchNode[]): number {
   const { degree } = graphParametersFor(session.params, identities.length)
   const target = new Uint32Array(session.params.dimension + 1)
   let ms = 0
-  for (let i = 0; i < identities.length; i++) ms += keystreamAddFloor(target, 1 + degree)
+  for (let i = 0; i < identities.length; i++) ms += keystreamAddFloor(target.length, 1 + degree)
   return ms
 }
 

@@ -71,7 +71,7 @@ export async function verification (n = 100, dimension = 1_000_000): Promise<Ben
   const auditRuns: number[] = []
   const unmaskFloors: number[] = []
   for (let r = 0; r < REPEATS; r++) {
-    clientFloors.push(keystreamAddFloor(target, clientMasks))
+    clientFloors.push(keystreamAddFloor(target.length, clientMasks))
     let started = performance.now()
     const committer = new Committer(nodeCryptoSuite.prg, context, total)
     for (let offset = 0; offset < total; offset += MASKED_CHUNK_COORDINATES) await committer.absorb(values.subarray(offset, offset + MASKED_CHUNK_COORDINATES))
@@ -79,7 +79,7 @@ export async function verification (n = 100, dimension = 1_000_000): Promise<Ben
     clientRuns.push(performance.now() - started)
     nttRuns.push(nttMs(values))
 
-    unmaskFloors.push(keystreamAddFloor(target, survivors + pairwise) + vectorAddFloor(target, survivors))
+    unmaskFloors.push(keystreamAddFloor(target.length, survivors + pairwise) + vectorAddFloor(target.length, survivors))
     started = performance.now()
     const check = await UploadCheck.create(nodeCryptoSuite.prg, context, total, randomBytes(32))
     for (let u = 0; u < survivors; u++) {

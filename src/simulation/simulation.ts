@@ -75,6 +75,10 @@ export interface SimulationReport {
   maskingMs: number[]
   /** Milliseconds the aggregator spent handling each type of message (closing a phase included). */
   aggregatorMs: Partial<Record<MessageType, number>>
+  /** Milliseconds the aggregator spent announcing, and closing phases at their deadlines. */
+  aggregatorDeadlineMs: number
+  /** Milliseconds each participant spent handling each type of message from the aggregator (its masking is maskingMs). */
+  participantMs: Array<Partial<Record<MessageType, number>>>
 }
 
 export interface Delivery {
@@ -137,6 +141,8 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
   const bytesSent = peers.map(() => 0)
   const maskingMs = peers.map(() => 0)
   const aggregatorMs: Partial<Record<MessageType, number>> = {}
+  let aggregatorDeadlineMs = 0
+  const participantMs: Array<Partial<Record<MessageType, number>>> = peers.map(() => ({}))
   const queue: Delivery[] = []
 
   const dropsAt = (peer: number, phase: Phase): boolean => {
@@ -203,7 +209,10 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     }
   }
 
-  fromAggregator(await aggregator.announce())
+  let started = performance.now()
+  const announced = await aggregator.announce()
+  aggregatorDeadlineMs += performance.now() - started
+  fromAggregator(announced)
 
   const finished = (): boolean => aggregator.status === 'done' || aggregator.status === 'aborted'
   for (let guard = 0; guard < 1_000_000; guard++) {
@@ -217,7 +226,9 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
       if (dropsAt(i, PHASE_OF[delivery.type])) continue
       input.observe?.(delivery)
       const before = participants[i].status
+      started = performance.now()
       const step = await participants[i].handle(aggregatorPeer.identity, delivery.type, delivery.bytes)
+      participantMs[i][delivery.type] = (participantMs[i][delivery.type] ?? 0) + performance.now() - started
       // As the node does, a participant's share-check goes out before its masked input does.
       const startsMasking = before !== 'masked-input' && participants[i].status === 'masked-input'
       await fromParticipant(i, step, startsMasking)
@@ -229,12 +240,15 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     const deadline = aggregator.nextDeadline()
     if (deadline === undefined) break
     now = Math.max(now, deadline)
-    fromAggregator(await aggregator.handleTimeout(now))
+    started = performance.now()
+    const closed = await aggregator.handleTimeout(now)
+    aggregatorDeadlineMs += performance.now() - started
+    fromAggregator(closed)
   }
   // Participants still waiting see their own deadlines pass.
   now += 3_600_000
   for (let i = 0; i < peers.length; i++) if (!drops.has(i)) record(reports[i], participants[i].handleTimeout(now).events)
-  return { aggregator: aggregatorReport, participants: reports, bytesSent, maskingMs, aggregatorMs }
+  return { aggregator: aggregatorReport, participants: reports, bytesSent, maskingMs, aggregatorMs, aggregatorDeadlineMs, participantMs }
 }
 
 const PHASE_ORDER: Phase[] = ['announce', 'advertise-keys', 'share-keys', 'masked-input', 'consistency-check', 'unmask']
