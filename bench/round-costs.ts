@@ -10,22 +10,13 @@ import { nodeCryptoSuite } from '../src/protocol/crypto/suite-node.js'
 import { deterministicRandom } from '../src/protocol/crypto/random.js'
 import { Aggregator } from '../src/protocol/round/aggregator/aggregator.js'
 import { Participant } from '../src/protocol/round/participant/participant.js'
-import { rosterOfMessage, simulateRound, SIMULATION_START_TIME, type Delivery } from '../src/simulation/simulation.js'
+import { PHASE_OF, rosterOfMessage, simulateRound, SIMULATION_START_TIME, type Delivery } from '../src/simulation/simulation.js'
 import { keystreamAddFloor, keystreamJsAddFloor, median, vectorAddFloor, vectorJsAddFloor } from './floors.js'
-import type { MessageType } from '../src/protocol/round/events.js'
 import type { Identity } from '../src/protocol/crypto/identity.js'
 import { benchRound, SEED } from './bench-round.js'
 import type { BenchResult } from './result.js'
 
 const REPEATS = 5
-const PHASE_OF: Partial<Record<MessageType, string>> = {
-  'key-advertisement': 'advertise-keys',
-  'share-keys': 'share-keys',
-  'share-check': 'masked-input',
-  'masked-input': 'masked-input',
-  'consistency-signature': 'consistency-check',
-  'unmask-shares': 'unmask'
-}
 
 export async function roundCosts (n = 100, dimension = 1_000_000): Promise<BenchResult[]> {
   const { params, peers, dropped, updates } = await benchRound(n, dimension)
@@ -87,7 +78,6 @@ export async function roundCosts (n = 100, dimension = 1_000_000): Promise<Bench
     for (const d of toAggregator) {
       // the recorded round closed a phase at its deadline when peers were missing: do the same
       const phase = PHASE_OF[d.type]
-      if (phase === undefined) throw new Error(`round-costs: no phase for a recorded ${d.type} message`)
       while (aggregator.status !== phase) {
         if (aggregator.status === 'done' || aggregator.status === 'aborted') throw new Error(`round-costs: the replayed aggregator ended in ${aggregator.status} before a ${d.type} message`)
         await aggregator.close()

@@ -17,7 +17,7 @@ import { DEFAULT_ENCODING } from '../src/protocol/encoding/params.js'
 import { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, resolveParams, type GraphPolicy } from '../src/protocol/round/params.js'
 import type { MessageType } from '../src/protocol/round/events.js'
 import { simulatedPeers } from '../src/simulation/peers.js'
-import { simulateRound, type DropPoint } from '../src/simulation/simulation.js'
+import { PHASE_OF, simulateRound, type DropPoint } from '../src/simulation/simulation.js'
 import { median } from './floors.js'
 import type { BenchResult } from './result.js'
 
@@ -64,15 +64,6 @@ interface RoundCpu {
   serverPhases: Record<string, number>
 }
 
-/** The phase each message the aggregator handles belongs to. */
-const AGGREGATOR_PHASE: Partial<Record<MessageType, string>> = {
-  'key-advertisement': 'advertise-keys',
-  'share-keys': 'share-keys',
-  'share-check': 'masked-input',
-  'masked-input': 'masked-input',
-  'consistency-signature': 'consistency-check',
-  'unmask-shares': 'unmask'
-}
 
 function split (phases: Record<string, number>): string {
   return Object.entries(phases).map(([phase, ms]) => `${phase} ${ms.toFixed(0)}`).join(', ')
@@ -96,7 +87,7 @@ async function oneRound (config: Configuration, run: number): Promise<RoundCpu> 
   if (report.aggregator.outcome === undefined) throw new Error(`vs-flower ${config.name}: the round aborted: ${report.aggregator.abort?.message}`)
   const serverPhases: Record<string, number> = { 'deadlines and announcement': report.aggregatorDeadlineMs }
   for (const [type, ms] of Object.entries(report.aggregatorMs)) {
-    const phase = AGGREGATOR_PHASE[type as MessageType] ?? type
+    const phase = PHASE_OF[type as MessageType]
     serverPhases[phase] = (serverPhases[phase] ?? 0) + ms
   }
   const server = Object.values(serverPhases).reduce((a, b) => a + b, 0)

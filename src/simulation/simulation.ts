@@ -254,7 +254,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
 const PHASE_ORDER: Phase[] = ['announce', 'advertise-keys', 'share-keys', 'masked-input', 'consistency-check', 'unmask']
 
 /** The phase in which each message is sent (participants' messages) or acted on (the aggregator's). */
-const PHASE_OF: Record<MessageType, Phase> = {
+export const PHASE_OF: Record<MessageType, Phase> = {
   announcement: 'announce',
   'key-advertisement': 'advertise-keys',
   roster: 'advertise-keys',
