@@ -18,7 +18,6 @@ import { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, resolveParams, type GraphPolicy 
 import type { MessageType } from '../src/protocol/round/events.js'
 import { simulatedPeers } from '../src/simulation/peers.js'
 import { PHASE_OF, simulateRound, type DropPoint } from '../src/simulation/simulation.js'
-import { median } from './floors.js'
 import type { BenchResult } from './result.js'
 
 interface Configuration {
@@ -42,7 +41,7 @@ export const CONFIGURATIONS: Configuration[] = [
   { name: 'C', n: 20, dimension: 1_000_000, dropped: 2, graph: COMPLETE, flower: { clientMs: 108, serverMs: 1_432 }, what: 'n = 20, d = 1M, complete graph, 2 dropped after sharing keys' }
 ]
 
-/** Rounds per configuration; each figure is the median over them. */
+/** Rounds per configuration (odd); each figure is the median round's, and its participant the median one. */
 const RUNS = 3
 
 /** The phase each message a participant handles belongs to, for the per-phase split. */
@@ -57,16 +56,31 @@ const PHASE: Partial<Record<MessageType, string>> = {
 }
 
 interface RoundCpu {
-  /** The median participant's whole-round CPU, and its split by phase. */
-  client: number
+  /** The median participant's CPU by phase. */
   clientPhases: Record<string, number>
-  server: number
   serverPhases: Record<string, number>
 }
 
-
 function split (phases: Record<string, number>): string {
   return Object.entries(phases).map(([phase, ms]) => `${phase} ${ms.toFixed(0)}`).join(', ')
+}
+
+function total (phases: Record<string, number>): number {
+  return Object.values(phases).reduce((a, b) => a + b, 0)
+}
+
+/** Adds each message type's time to its phase's. */
+function byPhase (phases: Record<string, number>, times: Partial<Record<MessageType, number>>, phaseOf: Partial<Record<MessageType, string>>): Record<string, number> {
+  for (const [type, ms] of Object.entries(times)) {
+    const phase = phaseOf[type as MessageType] ?? type
+    phases[phase] = (phases[phase] ?? 0) + ms
+  }
+  return phases
+}
+
+/** The middle item by a value (of an odd count, the one whose value is the median). */
+function middle<T> (items: T[], value: (item: T) => number): T {
+  return [...items].sort((a, b) => value(a) - value(b))[items.length >> 1]
 }
 
 async function oneRound (config: Configuration, run: number): Promise<RoundCpu> {
@@ -85,25 +99,11 @@ async function oneRound (config: Configuration, run: number): Promise<RoundCpu> 
   const updates = peers.map((_, p) => Float32Array.from({ length: dimension }, (_, i) => Math.sin(p + i) * 0.9))
   const report = await simulateRound({ params, peers, updates, aggregator: 0, crypto: nodeCryptoSuite, drops, seed: `vs-flower/${run}` })
   if (report.aggregator.outcome === undefined) throw new Error(`vs-flower ${config.name}: the round aborted: ${report.aggregator.abort?.message}`)
-  const serverPhases: Record<string, number> = { 'deadlines and announcement': report.aggregatorDeadlineMs }
-  for (const [type, ms] of Object.entries(report.aggregatorMs)) {
-    const phase = PHASE_OF[type as MessageType]
-    serverPhases[phase] = (serverPhases[phase] ?? 0) + ms
-  }
-  const server = Object.values(serverPhases).reduce((a, b) => a + b, 0)
+  const serverPhases = byPhase({ 'deadlines and announcement': report.aggregatorDeadlineMs }, report.aggregatorMs, PHASE_OF)
   // participants that stayed, the aggregator's own participant side left out (it runs both roles)
   const stayed = [...peers.keys()].filter(i => i !== 0 && !drops.has(i))
-  const phasesOf = (i: number): Record<string, number> => {
-    const phases: Record<string, number> = { 'masked-input': report.maskingMs[i] }
-    for (const [type, ms] of Object.entries(report.participantMs[i])) {
-      const phase = PHASE[type as MessageType] ?? type
-      phases[phase] = (phases[phase] ?? 0) + ms
-    }
-    return phases
-  }
-  const totals = stayed.map(i => Object.values(phasesOf(i)).reduce((a, b) => a + b, 0))
-  const middle = stayed[totals.indexOf(median(totals))] ?? stayed[0]
-  return { client: median(totals), clientPhases: phasesOf(middle), server, serverPhases }
+  const clients = stayed.map(i => byPhase({ 'masked-input': report.maskingMs[i] }, report.participantMs[i], PHASE))
+  return { clientPhases: middle(clients, total), serverPhases }
 }
 
 export async function vsFlower (): Promise<BenchResult[]> {
@@ -111,10 +111,10 @@ export async function vsFlower (): Promise<BenchResult[]> {
   for (const config of CONFIGURATIONS) {
     const rounds: RoundCpu[] = []
     for (let run = 0; run < RUNS; run++) rounds.push(await oneRound(config, run))
-    const client = median(rounds.map(r => r.client))
-    const server = median(rounds.map(r => r.server))
-    const clientPhases = rounds[rounds.map(r => r.client).indexOf(client)]?.clientPhases ?? rounds[0].clientPhases
-    const serverPhases = rounds[rounds.map(r => r.server).indexOf(server)]?.serverPhases ?? rounds[0].serverPhases
+    const clientPhases = middle(rounds, r => total(r.clientPhases)).clientPhases
+    const serverPhases = middle(rounds, r => total(r.serverPhases)).serverPhases
+    const client = total(clientPhases)
+    const server = total(serverPhases)
     results.push({
       name: `vs-flower-${config.name}-client`,
       value: client,

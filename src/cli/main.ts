@@ -1,7 +1,8 @@
 /**
- * The `secagg` command, once index.ts has checked the Node.js version. Every flag also works as an environment variable named for its command
- * (`secagg node --api-port` is SECAGG_NODE_API_PORT: see command-env.ts) and from a JSON config file
- * given with --config; flags win over the environment, which wins over the file.
+ * The `secagg` command, once index.ts has checked the Node.js version. Every flag also works as an
+ * environment variable named for its command (`secagg node --api-port` is SECAGG_NODE_API_PORT: see
+ * command-env.ts) and from a JSON config file given with --config; flags win over the environment,
+ * which wins over the file.
  */
 import yargs from 'yargs'
 import { hideBin } from 'yargs/helpers'

@@ -185,9 +185,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
 
   const toAggregator = async (delivery: Delivery): Promise<void> => {
     input.observe?.(delivery)
-    const started = performance.now()
-    const step = await aggregator.handle(peers[delivery.from].identity, delivery.type, delivery.bytes)
-    aggregatorMs[delivery.type] = (aggregatorMs[delivery.type] ?? 0) + performance.now() - started
+    const step = await timed(async () => aggregator.handle(peers[delivery.from].identity, delivery.type, delivery.bytes), ms => { addTo(aggregatorMs, delivery.type, ms) })
     fromAggregator(step)
   }
 
@@ -209,10 +207,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     }
   }
 
-  let started = performance.now()
-  const announced = await aggregator.announce()
-  aggregatorDeadlineMs += performance.now() - started
-  fromAggregator(announced)
+  fromAggregator(await timed(async () => aggregator.announce(), ms => { aggregatorDeadlineMs += ms }))
 
   const finished = (): boolean => aggregator.status === 'done' || aggregator.status === 'aborted'
   for (let guard = 0; guard < 1_000_000; guard++) {
@@ -226,9 +221,7 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
       if (dropsAt(i, PHASE_OF[delivery.type])) continue
       input.observe?.(delivery)
       const before = participants[i].status
-      started = performance.now()
-      const step = await participants[i].handle(aggregatorPeer.identity, delivery.type, delivery.bytes)
-      participantMs[i][delivery.type] = (participantMs[i][delivery.type] ?? 0) + performance.now() - started
+      const step = await timed(async () => participants[i].handle(aggregatorPeer.identity, delivery.type, delivery.bytes), ms => { addTo(participantMs[i], delivery.type, ms) })
       // As the node does, a participant's share-check goes out before its masked input does.
       const startsMasking = before !== 'masked-input' && participants[i].status === 'masked-input'
       await fromParticipant(i, step, startsMasking)
@@ -240,15 +233,24 @@ export async function simulateRound (input: SimulationInput): Promise<Simulation
     const deadline = aggregator.nextDeadline()
     if (deadline === undefined) break
     now = Math.max(now, deadline)
-    started = performance.now()
-    const closed = await aggregator.handleTimeout(now)
-    aggregatorDeadlineMs += performance.now() - started
-    fromAggregator(closed)
+    fromAggregator(await timed(async () => aggregator.handleTimeout(now), ms => { aggregatorDeadlineMs += ms }))
   }
   // Participants still waiting see their own deadlines pass.
   now += 3_600_000
   for (let i = 0; i < peers.length; i++) if (!drops.has(i)) record(reports[i], participants[i].handleTimeout(now).events)
   return { aggregator: aggregatorReport, participants: reports, bytesSent, maskingMs, aggregatorMs, aggregatorDeadlineMs, participantMs }
+}
+
+/** Runs some work and hands its wall-clock milliseconds to `spent`. */
+async function timed<T> (work: () => Promise<T>, spent: (ms: number) => void): Promise<T> {
+  const started = performance.now()
+  const result = await work()
+  spent(performance.now() - started)
+  return result
+}
+
+function addTo (times: Partial<Record<MessageType, number>>, type: MessageType, ms: number): void {
+  times[type] = (times[type] ?? 0) + ms
 }
 
 const PHASE_ORDER: Phase[] = ['announce', 'advertise-keys', 'share-keys', 'masked-input', 'consistency-check', 'unmask']
