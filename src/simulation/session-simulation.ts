@@ -151,13 +151,16 @@ export class SessionSimulation {
     }
   }
 
-  /** Starts a killed member again from its persisted record; the others see its connections open. */
-  async restart (index: number): Promise<void> {
+  /**
+   * Starts a killed member again from its persisted record; the others see its connections open, but
+   * those in `unseenBy`, which it has not connected to yet (a restarted peer dials only a few to start).
+   */
+  async restart (index: number, unseenBy: number[] = []): Promise<void> {
     const member = this.members[index]
     member.incarnation++
     await this.startMember(member)
     for (const other of this.members) {
-      if (other.index === index || other.core === undefined || !this.reachable(index, other.index)) continue
+      if (other.index === index || other.core === undefined || unseenBy.includes(other.index) || !this.reachable(index, other.index)) continue
       await other.core.peerSeen(member.peer.identity)
       await member.core?.peerSeen(other.peer.identity)
     }

@@ -192,10 +192,14 @@ export class SessionCore {
   /** Whether a member has served this peer a result no newer than its latest since it started (peerSeen). */
   private caughtUp = false
   /**
-   * Members reported gone (peerLost) in this round and not heard from since, by id: an aggregator
-   * elected later in the round, which was a participant when they went, waits for none of them.
+   * Members reported gone (peerLost) and not heard from since, by id, each with the round of the attempt
+   * in progress when it was reported (0: none was). An aggregator elected later in that round, which
+   * was a participant when they went, waits for none of them. One reported between rounds is the late
+   * answer to a probe of the round before (a ping over a link that stays open after its peer died),
+   * which may well have been restarted since: an aggregator that counted it gone closed its keys
+   * without it while it dialled in, so it is only left out of an open session's elections.
    */
-  private readonly gone = new Set<string>()
+  private readonly gone = new Map<string, number>()
   /** Members proven to have dealt bad shares (a checked dealing proof): left out of every roster for the session. */
   private readonly banned = new Set<string>()
   /**
@@ -398,9 +402,10 @@ export class SessionCore {
     await this.input(async () => {
       if (!this.admits(peer) || peer.id === this.config.self.id) return
       const known = this.gone.has(peer.id)
-      this.gone.add(peer.id)
       const attempt = this.pending?.attempt
-      if (attempt === undefined || attempt.status === 'ended') return
+      const running = attempt !== undefined && attempt.status !== 'ended'
+      this.gone.set(peer.id, running ? attempt.round : 0)
+      if (!running) return
       await this.lostToAggregator(attempt, peer)
       // (a step of this peer's own aggregator may have ended the attempt meanwhile)
       if (this.pending?.attempt !== attempt) return
@@ -985,7 +990,7 @@ export class SessionCore {
     attempt.expected = new Set(expected.map(m => m.id))
     attempt.status = 'running'
     await this.aggregatorStep(attempt, await aggregator.announce(), recipients)
-    for (const peer of this.gone) await this.lostToAggregator(attempt, identityOf(peerIdFromString(peer)))
+    for (const [peer, round] of this.gone) if (round === attempt.round) await this.lostToAggregator(attempt, identityOf(peerIdFromString(peer)))
   }
 
   private async aggregatorStep (attempt: Attempt, step: Step, recipients?: Identity[]): Promise<void> {

@@ -3,7 +3,8 @@
  * comes back from what it persisted: the promises its update carries survive the crash.
  */
 import { describe, expect, it } from 'vitest'
-import { startSimulation, updateFor } from '../../support/session-fixtures.js'
+import { electedIndex, startSimulation, updateFor } from '../../support/session-fixtures.js'
+import { nextBeacon } from '../../../src/protocol/election.js'
 import { RoundFailedError } from '../../../src/protocol/session/errors.js'
 import type { SessionSimulation } from '../../../src/simulation/session-simulation.js'
 
@@ -99,6 +100,44 @@ describe('a member restarted after a round ended without it', () => {
     const result = sim.members[victim].settled.get(second[victim])
     expect(result?.round).toBe(2)
     expect(result?.survivors).toHaveLength(6)
+  })
+})
+
+describe('a member whose loss is heard only after its round ended, restarted before the next', () => {
+  it('is waited for by the next round\'s aggregator, which has not seen it reconnect: knowledge of a loss is its round\'s', async () => {
+    // Losses are heard 2 s after a kill: later than the rest of the round takes once its victim is gone
+    // in unmask (which needs none of its shares), as a ping over a link that does not close takes.
+    const sim = await startSimulation(6, 'late-loss', { lossDetection: 2000 })
+    let victim = -1
+    ;(sim as any).options.intercept = (member: number, action: any) => {
+      if (victim < 0 && action.type === 'progress' && action.progress.role === 'aggregator' && action.progress.phase === 'unmask') {
+        victim = (member + 1) % 6
+        queueMicrotask(() => { sim.kill(victim) })
+      }
+      return [action]
+    }
+    const first = sim.members.map((_, i) => sim.submit(i, updateFor(i, 1)))
+    const live = (): number[] => [...Array(6).keys()].filter(i => i !== victim)
+    expect(await sim.run(() => victim >= 0 && live().every(i => sim.members[i].settled.has(first[i])), 60_000)).toBe(true)
+    const ended = sim.now
+    // the losses come in now, after every member adopted the result
+    await sim.run(() => false, 3000)
+    expect(sim.now - ended).toBeGreaterThanOrEqual(2000)
+    const latest = sim.members[live()[0]].core!.latestResult!
+    expect(latest.survivors).toContain(sim.members[victim].peer.identity.id)
+    const aggregator = electedIndex(sim, 2, 0, nextBeacon(sim.session.id, latest.signedResult))
+    expect(aggregator).not.toBe(victim)
+    // Back on new addresses, connected to every member but the next aggregator, and slower than the others to send its keys.
+    await sim.restart(victim, [aggregator])
+    sim.stall(victim, 300)
+    const second = sim.members.map((_, i) => sim.submit(i, updateFor(i, 2)))
+    expect(await sim.run(() => live().every(i => sim.members[i].settled.has(second[i])), 60_000)).toBe(true)
+    await sim.run(() => sim.members[victim].settled.has(second[victim]), 5000)
+    // (left out, it would wait for a round 3 that no one else has an update for)
+    const result = sim.members[victim].settled.get(second[victim])
+    expect(result?.round, sim.members[aggregator].logs.join('\n')).toBe(2)
+    expect(result?.survivors).toHaveLength(6)
+    expect(sim.internalErrors()).toEqual([])
   })
 })
 
