@@ -11,7 +11,7 @@ export const RING_DEGREE = 1024
 const LOG_DEGREE = 10
 
 /** Adding and subtracting 2^52 + 2^51 rounds a double of magnitude below 2^51 to the nearest integer. */
-const ROUND = 6755399441055744
+export const ROUND = 6755399441055744
 
 export class NttField {
   readonly p: number

@@ -8,11 +8,14 @@
  * An honest aggregator therefore never signs a sum whose commitments do not add up: it would be
  * convicted for it.
  */
-import { RING_DEGREE, type NttField } from './ntt.js'
+import { RING_DEGREE, ROUND } from './ntt.js'
 import { COMMITMENT_ROWS, decodeCommitment, FIELDS, MatrixRow, matrixKey, openMatrix } from './commitment.js'
 import { toHex } from '../crypto/bytes.js'
 import type { Prg } from '../crypto/prg.js'
 import type { RoundContext } from '../crypto/kdf.js'
+
+/** Values below this multiply a coefficient of h exactly (absorb). */
+const NARROW = 2 ** 26
 
 /** Running inner products of one upload with h, one per prime. */
 export type UploadDigest = number[]
@@ -83,9 +86,38 @@ export class UploadCheck {
     return FIELDS.map(() => 0)
   }
 
-  /** Takes the next `values` of an upload, starting at coordinate `offset`, into its digest. */
+  /**
+   * Takes the next `values` of an upload, starting at coordinate `offset`, into its digest: acc + <h, y>
+   * mod each prime, both primes in one pass over the values. Each reduced term is at most about p/2, so
+   * a chunk's sum stays exact. A value of up to 26 bits (every modulus of up to 26 bits) times a
+   * coefficient of h (below 2^25 in magnitude) is below 2^51, where a reduction is exact, so only wider
+   * values are reduced first. Measured at d = 1M: 11 ms an upload with a pass per prime, each value
+   * reduced first and NttField.reduce called as a method; 3.8 ms so.
+   */
   absorb (digest: UploadDigest, offset: number, values: Uint32Array): void {
-    for (let f = 0; f < FIELDS.length; f++) digest[f] = innerProduct(FIELDS[f], this.forms[f], offset, values, digest[f])
+    const [first, second] = FIELDS
+    const [firstForm, secondForm] = this.forms
+    // NttField.reduce written out, with its constants in locals
+    const p = first.p
+    const q = second.p
+    const inverseP = 1 / p
+    const inverseQ = 1 / q
+    let firstSum = 0
+    let secondSum = 0
+    for (let i = 0; i < values.length; i++) {
+      let a = values[i]
+      let b = a
+      if (a >= NARROW) {
+        a = first.reduce(a)
+        b = second.reduce(b)
+      }
+      const x = a * firstForm[offset + i]
+      const y = b * secondForm[offset + i]
+      firstSum += x - ((x * inverseP + ROUND) - ROUND) * p
+      secondSum += y - ((y * inverseQ + ROUND) - ROUND) * q
+    }
+    digest[0] = first.reduce(digest[0] + first.reduce(firstSum))
+    digest[1] = second.reduce(digest[1] + second.reduce(secondSum))
   }
 
   /** Whether a whole upload's digest matches the commitment its sender signed; throws on a malformed commitment. */
@@ -103,11 +135,4 @@ export class UploadCheck {
     }
     return true
   }
-}
-
-/** acc + <form[offset ..], values> mod p. Each reduced term is at most about p/2, so a chunk's sum stays exact. */
-function innerProduct (field: NttField, form: Int32Array, offset: number, values: Uint32Array, acc: number): number {
-  let sum = 0
-  for (let i = 0; i < values.length; i++) sum += field.reduce(field.reduce(values[i]) * form[offset + i])
-  return field.reduce(acc + field.reduce(sum))
 }

@@ -1,0 +1,47 @@
+/**
+ * The aggregator's check of an upload against its commitment (upload-check.ts): it takes a vector whose
+ * commitment is Com(y), however the vector is cut into chunks, and values of any width up to 32 bits,
+ * and it refuses a vector changed in one coordinate, by one or by its top bit.
+ */
+import { describe, expect, it } from 'vitest'
+import { nodePrg } from '../../../src/protocol/crypto/prg-node.js'
+import type { RoundContext } from '../../../src/protocol/crypto/kdf.js'
+import { commit } from '../../../src/protocol/verification/commitment.js'
+import { UploadCheck } from '../../../src/protocol/verification/upload-check.js'
+import { generator } from './reference-ring.js'
+
+const context: RoundContext = { sessionId: new Uint8Array(32).fill(9), round: 2, attempt: 1 }
+const LENGTH = 3000
+
+function words (seed: number, bits: number): Uint32Array {
+  const next = generator(seed)
+  return Uint32Array.from({ length: LENGTH }, () => bits === 32 ? next() : next() >>> (32 - bits))
+}
+
+/** The digest of `values` taken in chunks of the given sizes (the last takes the rest). */
+function digestOf (check: UploadCheck, values: Uint32Array, sizes: number[]): number[] {
+  const digest = check.start()
+  let at = 0
+  for (const size of sizes) {
+    check.absorb(digest, at, values.subarray(at, at + size))
+    at += size
+  }
+  check.absorb(digest, at, values.subarray(at))
+  return digest
+}
+
+describe('an upload checked against its commitment', () => {
+  // 23 bits: the default modulus; 26: the widest taken without reducing first; 32: every value reduced first
+  it.each([23, 26, 32])('takes a %i-bit vector cut anyhow, and refuses it changed in one coordinate', async (bits) => {
+    const values = words(bits, bits)
+    if (bits === 32) expect(values.some(v => v >= 2 ** 26)).toBe(true)
+    const commitment = await commit(nodePrg, context, values)
+    const check = await UploadCheck.create(nodePrg, context, LENGTH, new Uint8Array(32).fill(bits))
+    for (const sizes of [[], [1024], [32, 96, 1000, 64], [2999]]) expect(check.matches(digestOf(check, values, sizes), commitment)).toBe(true)
+    for (const change of [1, 2 ** (bits - 1)]) {
+      const changed = values.slice()
+      changed[1777] = (changed[1777] + change) % 2 ** bits
+      expect(check.matches(digestOf(check, changed, [512]), commitment)).toBe(false)
+    }
+  })
+})
