@@ -14,8 +14,9 @@
  */
 import { nodeCryptoSuite } from '../src/protocol/crypto/suite-node.js'
 import { DEFAULT_ENCODING } from '../src/protocol/encoding/params.js'
-import { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, resolveParams, type GraphPolicy } from '../src/protocol/round/params.js'
-import type { MessageType } from '../src/protocol/round/events.js'
+import { DEFAULT_GRAPH, DEFAULT_PHASE_TIMEOUTS, resolveParams, type GraphPolicy, type ResolvedParams } from '../src/protocol/round/params.js'
+import type { MessageType, RoundOutcome } from '../src/protocol/round/events.js'
+import { auditTranscript, forgetAudits } from '../src/protocol/verification/audit.js'
 import { simulatedPeers } from '../src/simulation/peers.js'
 import { PHASE_OF, simulateRound, type DropPoint } from '../src/simulation/simulation.js'
 import type { BenchResult } from './result.js'
@@ -102,8 +103,31 @@ async function oneRound (config: Configuration, run: number): Promise<RoundCpu> 
   const serverPhases = byPhase({ 'deadlines and announcement': report.aggregatorDeadlineMs }, report.aggregatorMs, PHASE_OF)
   // participants that stayed, the aggregator's own participant side left out (it runs both roles)
   const stayed = [...peers.keys()].filter(i => i !== 0 && !drops.has(i))
-  const clients = stayed.map(i => byPhase({ 'masked-input': report.maskingMs[i] }, report.participantMs[i], PHASE))
+  const audit = await auditCost(report.aggregator.outcome, params)
+  const clients = stayed.map(i => {
+    const phases = byPhase({ 'masked-input': report.maskingMs[i] }, report.participantMs[i], PHASE)
+    phases.result = (phases.result ?? 0) + audit
+    return phases
+  })
   return { clientPhases: middle(clients, total), serverPhases }
+}
+
+/**
+ * What the audit of the round's transcript costs a participant beyond what the simulated ones paid. In one
+ * process they all audit the same transcript, and every one after the first got the verdict from the
+ * audit's cache (which serves a process meeting a transcript twice): a real participant meets it once.
+ * The participant's call, timed with the cache emptied, less the same call served from the cache.
+ */
+async function auditCost (outcome: RoundOutcome, params: ResolvedParams): Promise<number> {
+  const audit = async (): Promise<number> => {
+    const started = performance.now()
+    const verdict = await auditTranscript(outcome.transcript!, params, nodeCryptoSuite, { result: outcome.signedResult, signaturesChecked: true })
+    if (verdict.verdict !== 'verified') throw new Error(`vs-flower: the round's transcript audits as ${verdict.verdict}`)
+    return performance.now() - started
+  }
+  forgetAudits()
+  const fresh = await audit()
+  return fresh - await audit()
 }
 
 export async function vsFlower (): Promise<BenchResult[]> {
