@@ -98,6 +98,13 @@ export const KEPT_RESULTS = 4
  */
 export const FETCHES_AT_ONCE = 2
 
+/**
+ * Members that must have served a restarted peer a result no newer than its own before it stops asking
+ * each member it connects to (peerSeen): the first to answer may have been restarted too, and be as far
+ * behind.
+ */
+export const CATCH_UP_WITNESSES = 3
+
 /** Where an attempt is, as this peer takes part in it. */
 export type AttemptStatus =
   /** An open session's member gathers presence before electing. */
@@ -189,8 +196,8 @@ export class SessionCore {
   /** The latest round each member said it holds, for catching up one round at a time. */
   private readonly ahead = new Map<string, number>()
   private stopped = false
-  /** Whether a member has served this peer a result no newer than its latest since it started (peerSeen). */
-  private caughtUp = false
+  /** Members that served this peer a result no newer than its latest since it started (peerSeen). */
+  private readonly caughtUpWith = new Set<string>()
   /**
    * Members reported gone (peerLost) and not heard from since, by id, each with the round of the attempt
    * in progress when it was reported (0: none was). An aggregator elected later in that round, which
@@ -427,9 +434,11 @@ export class SessionCore {
       // A member of a closed session restarted while a round ended elsewhere hears of it from presence,
       // which such a session sends seldom and which may take a while to reach it (a gossip mesh forms in
       // heartbeats) while the next round goes on without it: it asks the members it connects to for
-      // their latest result until one has answered with it. (An open session's presence comes every
+      // their latest result until a few have answered with none newer than its own (the first may have
+      // been restarted as well, and be as far behind). (An open session's presence comes every
       // interval, and anyone connecting is "admitted" there: relays, strangers.)
-      if (!this.caughtUp && this.members?.has(peer.id) === true && peer.id !== this.config.self.id) this.fetchFrom(peer, 0)
+      const caughtUp = this.caughtUpWith.size >= Math.min(CATCH_UP_WITNESSES, (this.members?.size ?? 1) - 1)
+      if (!caughtUp && !this.caughtUpWith.has(peer.id) && this.members?.has(peer.id) === true && peer.id !== this.config.self.id) this.fetchFrom(peer, 0)
     })
   }
 
@@ -476,7 +485,7 @@ export class SessionCore {
       const before = this.latestRound
       if (travelled !== undefined) await this.consider(travelled)
       const served = travelled === undefined ? undefined : resultRef(travelled)?.round
-      if (served !== undefined && served <= this.latestRound) this.caughtUp = true
+      if (served !== undefined && served <= this.latestRound) this.caughtUpWith.add(from.id)
       // Still behind what that member said it holds: the next round's result, one at a time (not again
       // after one that did not move this peer on, or a member serving a bad one keeps it fetching).
       const theirs = this.ahead.get(from.id) ?? 0

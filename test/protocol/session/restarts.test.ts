@@ -103,6 +103,41 @@ describe('a member restarted after a round ended without it', () => {
   })
 })
 
+describe('a member restarted after a round it missed, whose first connection is to a member as far behind', () => {
+  it('asks the next members it connects to as well, and catches up at once', async () => {
+    // Presence every ten minutes: catching up from it would miss the next round by far.
+    const sim = await startSimulation(6, 'behind-together', { presenceInterval: 600_000 })
+    const [early, late] = [2, 4]
+    const first = sim.members.map((_, i) => sim.submit(i, updateFor(i, 1)))
+    expect(await sim.run(() => sim.members.every((m, i) => m.settled.has(first[i])), 60_000)).toBe(true)
+    ;(sim as any).options.intercept = (member: number, action: any) => {
+      // both go before their masked input in round 2, so it ends without them
+      if (action.type === 'send' && action.message === 'share-keys' && (member === early || member === late) && sim.members[member].core !== undefined) queueMicrotask(() => { sim.kill(member) })
+      return [action]
+    }
+    const second = sim.members.map((_, i) => sim.submit(i, updateFor(i, 2)))
+    const live = [0, 1, 3, 5]
+    expect(await sim.run(() => live.every(i => sim.members[i].settled.has(second[i])), 60_000)).toBe(true)
+    await sim.run(() => false, 5000)
+    ;(sim as any).options.intercept = undefined
+    const others = (i: number): number[] => [...Array(6).keys()].filter(j => j !== i)
+    // `early` comes back connected to no one yet; `late` connects to `early` first, which has only round 0 to give
+    await sim.restart(early, others(early))
+    await sim.restart(late, others(late).filter(j => j !== early))
+    await sim.run(() => false, 100)
+    expect(sim.members[late].core?.latestResult?.round).toBe(1)
+    // then the others' connections come up
+    for (const j of live) {
+      await sim.members[late].core!.peerSeen(sim.members[j].peer.identity)
+      await sim.members[j].core!.peerSeen(sim.members[late].peer.identity)
+    }
+    const back = sim.now
+    expect(await sim.run(() => sim.members[late].core?.latestResult?.round === 2, 1000), sim.members[late].logs.join('\n')).toBe(true)
+    expect(sim.now - back).toBeLessThan(100)
+    expect(sim.internalErrors()).toEqual([])
+  })
+})
+
 describe('a member whose loss is heard only after its round ended, restarted before the next', () => {
   it('is waited for by the next round\'s aggregator, which has not seen it reconnect: knowledge of a loss is its round\'s', async () => {
     // Losses are heard 2 s after a kill: later than the rest of the round takes once its victim is gone
