@@ -55,6 +55,9 @@ export const BULK_MESSAGE_LENGTH = 256 * 1024
  */
 export const DEFAULT_LOSS_GRACE = 1_000
 
+/** A dial or probe that decides whether a peer is gone (or a link to it dead) may take this many loss graces. */
+export const PROBE_GRACES = 3
+
 /** How often a member republishes its presence on the session topic. */
 export const DEFAULT_PRESENCE_INTERVAL = 2_000
 

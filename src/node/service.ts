@@ -5,15 +5,16 @@
  *   const session = node.services.secagg.join(defineSession({ name: 'demo', dimension: 1000 }))
  *   const { mean } = await session.aggregate(update, { weight: samples })
  */
-import { serviceDependencies, TypedEventEmitter, type ComponentLogger, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type PrivateKey, type Startable, type TypedEventTarget } from '@libp2p/interface'
+import { serviceDependencies, TypedEventEmitter, type ComponentLogger, type Connection, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type PrivateKey, type Startable, type TypedEventTarget } from '@libp2p/interface'
 import { toHex } from '../protocol/crypto/bytes.js'
 import { identityOf } from '../protocol/crypto/identity.js'
 import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
-import { DEFAULT_LOSS_GRACE, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_PRESENCE_INTERVAL, sessionTopic } from './constants.js'
+import { DEFAULT_LOSS_GRACE, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_PRESENCE_INTERVAL, PROBE_GRACES, sessionTopic } from './constants.js'
 import { NotJoinedError } from './errors.js'
 import { MemberLinkKeeper } from './member-link-keeper.js'
 import { Messenger, type MessageRouter } from './messenger.js'
 import { Notice } from './pb/network.js'
+import { StaleConnections } from './stale-connections.js'
 import { openSession, type SessionConfig } from './session-config.js'
 import { SessionRunner, type AggregateOptions, type AggregateResult, type RoundDropout, type RoundProgress, type SessionStore } from './session-runner.js'
 import type { CryptoSuite } from '../protocol/crypto/suite.js'
@@ -116,6 +117,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   /** Each joined session's links to its members (member-links.ts), kept up while it is joined. */
   private readonly links = new Map<string, MemberLinkKeeper>()
   private readonly messenger: Messenger
+  private readonly staleConnections: StaleConnections
   private readonly log: Logger
   private readonly presenceInterval: number
   private readonly clockSkew: number | undefined
@@ -141,10 +143,11 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
       registrar: components.registrar,
       log: this.log,
       dial: async (peer, protocol, options) => {
-        const connection = await components.connectionManager.openConnection(this.dialTarget(peer), options)
+        const connection = this.newestConnection(peer) ?? await components.connectionManager.openConnection(this.dialTarget(peer), options)
         return connection.newStream(protocol, options)
       }
     }, this.router, init.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS)
+    this.staleConnections = new StaleConnections(components, PROBE_GRACES * this.lossGrace, this.log.newScope('links'))
   }
 
   async start (): Promise<void> {
@@ -152,6 +155,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     this.pubsub.addEventListener('message', this.onGossip)
     this.components.events.addEventListener('peer:disconnect', this.onDisconnect)
     this.components.events.addEventListener('peer:connect', this.onConnect)
+    this.staleConnections.start()
     await this.messenger.start()
     this.started = true
   }
@@ -161,6 +165,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     this.pubsub?.removeEventListener('message', this.onGossip)
     this.components.events.removeEventListener('peer:disconnect', this.onDisconnect)
     this.components.events.removeEventListener('peer:connect', this.onConnect)
+    this.staleConnections.stop()
     await this.messenger.stop()
     this.started = false
   }
@@ -278,6 +283,18 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
    * presence (peers learn of each other through gossip, often without sharing a connection), else
    * whatever the peer store knows.
    */
+  /**
+   * The connection to a peer that opened last, of those open and unlimited. libp2p's own choice is the
+   * oldest, and the oldest may be one the peer left when it restarted (stale-connections.ts).
+   */
+  private newestConnection (peer: PeerId): Connection | undefined {
+    let newest: Connection | undefined
+    for (const connection of this.components.connectionManager.getConnections(peer)) {
+      if (connection.status === 'open' && connection.limits == null && (newest === undefined || connection.timeline.open > newest.timeline.open)) newest = connection
+    }
+    return newest
+  }
+
   private dialTarget (peer: PeerId): PeerId | Multiaddr[] {
     if (this.components.connectionManager.getConnections(peer).length > 0) return peer
     for (const runner of this.runners.values()) {

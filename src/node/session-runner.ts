@@ -12,6 +12,7 @@ import type { SessionRecord } from '../protocol/session/ledger.js'
 import type { PrivacyReport } from '../protocol/dp/budget.js'
 import { RoundFailedError } from '../protocol/session/errors.js'
 import { AddressBook } from './address-book.js'
+import { PROBE_GRACES } from './constants.js'
 import type { Notice } from './pb/network.js'
 import type { Messenger, RouteInfo, UploadSink } from './messenger.js'
 import type { Session } from './session-config.js'
@@ -22,9 +23,6 @@ import type { Logger, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export type { AggregateResult, RoundDropout, RoundProgress } from '../protocol/session/actions.js'
-
-/** A dial that decides whether a peer is gone may take this many loss graces. */
-const PROBE_GRACES = 3
 
 export interface AggregateOptions {
   /** The update's weight, such as its sample count; the session's maxWeight by default. */

@@ -1,0 +1,108 @@
+/**
+ * A peer that restarts under the same identity while its old connection lingers, as a WebRTC link of a
+ * killed process does: the dead link is found and closed, the peer is connected afresh, and it hears
+ * gossip again. The dead link is a TCP connection through a relay that stops forwarding without closing
+ * anything, so it stays open at both ends and answers nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { createServer, connect, type Server, type Socket } from 'node:net'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createSecAggNode, type SecAggNodeOptions } from '../../src/node/create-node.js'
+import type { SecAggNode } from '../support/secagg-network.js'
+
+const TOPIC = 'stale-connections-test'
+
+/** A TCP relay to `port` whose links can all be frozen at once: no byte and no close passes any more. */
+async function freezableRelay (port: number): Promise<{ server: Server, port: number, freeze: () => void }> {
+  const sockets: Socket[] = []
+  let frozen = false
+  const server = createServer(inbound => {
+    const outbound = connect(port, '127.0.0.1')
+    sockets.push(inbound, outbound)
+    for (const [from, to] of [[inbound, outbound], [outbound, inbound]]) {
+      from.on('data', (chunk: Buffer) => { if (!frozen) to.write(chunk) })
+      from.on('end', () => { if (!frozen) to.end() })
+      from.on('error', () => {})
+    }
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return {
+    server,
+    port: (server.address() as { port: number }).port,
+    freeze: () => {
+      frozen = true
+      for (const socket of sockets) socket.pause()
+    }
+  }
+}
+
+const nodes: SecAggNode[] = []
+let relay: Server | undefined
+
+async function node (options: SecAggNodeOptions = {}): Promise<SecAggNode> {
+  const created = await createSecAggNode({ listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, secagg: { lossGrace: 200 }, ...options })
+  nodes.push(created)
+  created.services.pubsub.subscribe(TOPIC)
+  return created
+}
+
+async function until (condition: () => boolean, what: string, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeout} ms`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map(async n => n.stop().catch(() => {})))
+  relay?.close()
+})
+
+describe('a peer restarted beside its old, dead connection', () => {
+  it('has the dead connection closed, is connected afresh, and hears gossip again', async () => {
+    const hub = await node()
+    const key = await generateKeyPair('Ed25519')
+    const before = await node({ privateKey: key })
+    const hubPort = Number(hub.getMultiaddrs()[0].getComponents().find(c => c.name === 'tcp')?.value)
+    const frozen = await freezableRelay(hubPort)
+    relay = frozen.server
+    await before.dial(multiaddr(`/ip4/127.0.0.1/tcp/${frozen.port}/p2p/${hub.peerId.toString()}`))
+    await until(() => hub.services.pubsub.getSubscribers(TOPIC).some(p => p.equals(before.peerId)), 'the hub saw no subscription')
+    const [deadLink] = hub.getConnections(before.peerId)
+
+    // the old process hangs up on no one: its link stays open at the hub and answers nothing
+    frozen.freeze()
+    for (const connection of before.getConnections()) connection.abort(new Error('killed'))
+    await before.stop()
+    expect(deadLink.status).toBe('open')
+
+    const after = await node({ privateKey: key })
+    const heard: string[] = []
+    after.services.pubsub.addEventListener('message', event => { heard.push(new TextDecoder().decode(event.detail.data)) })
+    await after.dial(hub.getMultiaddrs()[0])
+
+    // the hub asks the old link for a stream, gets none within three loss graces, and closes it
+    await until(() => deadLink.status !== 'open', 'the dead link was not closed')
+    // gossip from the hub reaches the restarted peer: without the renewal gossipsub keeps no stream to it
+    let sent = 0
+    await until(() => {
+      void hub.services.pubsub.publish(TOPIC, new TextEncoder().encode(`m${sent++}`)).catch(() => {})
+      return heard.length > 0
+    }, 'the restarted peer heard no gossip from the hub')
+    expect(hub.getConnections(after.peerId).every(c => c.status === 'open')).toBe(true)
+  }, 30_000)
+
+  it('keeps an older connection that still answers', async () => {
+    const hub = await node()
+    const other = await node()
+    await other.dial(hub.getMultiaddrs()[0])
+    await until(() => hub.getConnections(other.peerId).length === 1, 'no first connection')
+    // a second, live connection between the same two peers (both dialled at once, say)
+    await hub.dial(other.getMultiaddrs()[0], { force: true })
+    await until(() => hub.getConnections(other.peerId).length === 2, 'no second connection')
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    expect(hub.getConnections(other.peerId).filter(c => c.status === 'open')).toHaveLength(2)
+  }, 30_000)
+})
