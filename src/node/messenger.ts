@@ -4,6 +4,7 @@
  * chunks on one stream with backpressure, and the aggregator reads a bounded number of them at once.
  */
 import { Queue } from '@libp2p/utils'
+import delay from 'delay'
 import { BULK_MESSAGE_LENGTH, DEFAULT_MAX_CONCURRENT_UPLOADS, FETCH_RESULT_PROTOCOL, MAX_INBOUND_STREAMS, MAX_ROUTE_FRAME, protocolFor, READ_HIGH_WATER_MARK, STREAM_TYPES } from './constants.js'
 import { FrameReader, writeFrames } from './framing.js'
 import { toHex } from '../protocol/crypto/bytes.js'
@@ -69,6 +70,12 @@ function decodeRoute (frame: Uint8Array): RouteInfo {
 
 const MASKED_INPUT_PROTOCOL = protocolFor('masked-input')
 
+/**
+ * Waits (ms) before each new try of a message that failed to go out: a peer that is down refuses at
+ * once, so one costs four dials over about three seconds.
+ */
+const RESEND_WAITS = [250, 1000, 2000]
+
 /** The aggregator's empty frame that admits an upload: only then does its sender stream its chunks. */
 const GO_AHEAD = new Uint8Array(0)
 
@@ -109,13 +116,24 @@ export class Messenger {
     this.started = false
   }
 
-  /** Sends one round message to a peer; long ones wait for one of a few sending slots. */
+  /**
+   * Sends one round message to a peer; long ones wait for one of a few sending slots. One that fails
+   * is sent again after each of RESEND_WAITS, unless `options.signal` ends it first: a stream cut with
+   * its connection (a dead link being replaced, a connection the manager pruned) must not cost the
+   * sender its place in the round. A copy that arrives twice is ignored by the round core.
+   */
   async send (peer: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array, options: AbortOptions): Promise<void> {
-    if (bytes.byteLength < BULK_MESSAGE_LENGTH) {
-      await this.sendNow(peer, route, type, bytes, options)
-      return
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (bytes.byteLength < BULK_MESSAGE_LENGTH) await this.sendNow(peer, route, type, bytes, options)
+        else await this.bulk.add(async () => { await this.sendNow(peer, route, type, bytes, options) }, options)
+        return
+      } catch (err) {
+        if (attempt === RESEND_WAITS.length || options.signal?.aborted === true) throw err
+        this.components.log('sending %s to %p failed, again in %d ms: %s', type, peer, RESEND_WAITS[attempt], (err as Error).message)
+        await delay(RESEND_WAITS[attempt], { signal: options.signal })
+      }
     }
-    await this.bulk.add(async () => { await this.sendNow(peer, route, type, bytes, options) }, options)
   }
 
   private async sendNow (peer: PeerId, route: RouteInfo, type: MessageType, bytes: Uint8Array, options: AbortOptions): Promise<void> {
