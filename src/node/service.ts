@@ -5,7 +5,7 @@
  *   const session = node.services.secagg.join(defineSession({ name: 'demo', dimension: 1000 }))
  *   const { mean } = await session.aggregate(update, { weight: samples })
  */
-import { serviceDependencies, TypedEventEmitter, type ComponentLogger, type Connection, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type PrivateKey, type Startable, type TypedEventTarget } from '@libp2p/interface'
+import { serviceDependencies, TypedEventEmitter, type AbortOptions, type ComponentLogger, type Connection, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type PrivateKey, type Startable, type TypedEventTarget } from '@libp2p/interface'
 import { toHex } from '../protocol/crypto/bytes.js'
 import { identityOf } from '../protocol/crypto/identity.js'
 import { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
@@ -21,7 +21,7 @@ import type { CryptoSuite } from '../protocol/crypto/suite.js'
 import type { RoundOutcome } from '../protocol/round/events.js'
 import type { PrivacyReport } from '../protocol/dp/budget.js'
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
-import type { Multiaddr } from '@multiformats/multiaddr'
+import { CODE_P2P, type Multiaddr } from '@multiformats/multiaddr'
 import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 
 export interface SecureAggregationInit {
@@ -143,7 +143,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
       registrar: components.registrar,
       log: this.log,
       dial: async (peer, protocol, options) => {
-        const connection = this.newestConnection(peer) ?? await components.connectionManager.openConnection(this.dialTarget(peer), options)
+        const connection = await this.connection(peer, options)
         return connection.newStream(protocol, options)
       }
     }, this.router, init.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS)
@@ -185,7 +185,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
         publish: async (notice) => { await this.publish(topic, notice) },
         addresses: () => this.components.addressManager.getAddresses().map(address => address.bytes),
         connected: (peer) => this.components.connectionManager.getConnections(peer).length > 0,
-        redial: async (peer, signal) => { await this.components.connectionManager.openConnection(this.dialTarget(peer), { signal }) },
+        redial: async (peer, signal) => { await this.connection(peer, { signal }) },
         ping: async (peer, signal) => { await this.ping(peer, signal) },
         lossGrace: this.lossGrace,
         progress: (progress) => { this.safeDispatchEvent('progress', { detail: progress }) },
@@ -257,7 +257,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   private async ping (peer: PeerId, signal: AbortSignal): Promise<void> {
     const service = this.components.ping as { ping: (peer: PeerId, options: { signal: AbortSignal }) => Promise<number> } | undefined
     if (service !== undefined) await service.ping(peer, { signal })
-    else await this.components.connectionManager.openConnection(this.dialTarget(peer), { signal })
+    else await this.connection(peer, { signal })
   }
 
   /** libp2p fires this once the last connection to a peer has closed. */
@@ -279,11 +279,6 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
   }
 
   /**
-   * A peer to open a stream to: its connection if there is one, else the addresses it gave in its
-   * presence (peers learn of each other through gossip, often without sharing a connection), else
-   * whatever the peer store knows.
-   */
-  /**
    * The connection to a peer that opened last, of those open and unlimited. libp2p's own choice is the
    * oldest, and the oldest may be one the peer left when it restarted (stale-connections.ts).
    */
@@ -295,13 +290,31 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     return newest
   }
 
-  private dialTarget (peer: PeerId): PeerId | Multiaddr[] {
-    if (this.components.connectionManager.getConnections(peer).length > 0) return peer
-    for (const runner of this.runners.values()) {
-      const addresses = runner.addressesOf(peer)
-      if (addresses.length > 0) return addresses
+  /**
+   * A connection to a peer: the newest one open, else one dialled at the addresses its latest presence
+   * gave (peers learn of each other through gossip, often without sharing a connection), else at
+   * whatever the peer store knows.
+   *
+   * Those addresses are dialled by address alone, and the peer that answers must be this one. A dial by
+   * PeerId joins any dial to that peer already under way, and libp2p redials a restarted peer at the
+   * addresses it had before: from a peer store on disk when the node starts, and for as long as its
+   * keep-alive retries last. Over WebRTC each such address takes libp2p's address timeout, 6 s, to fail,
+   * and a participant's keys joined to that dial missed their phase in CI's testnet.
+   */
+  private async connection (peer: PeerId, options: AbortOptions): Promise<Connection> {
+    const newest = this.newestConnection(peer)
+    if (newest !== undefined) return newest
+    const { connectionManager } = this.components
+    let addresses: Multiaddr[] = []
+    for (const runner of this.runners.values()) if ((addresses = runner.addressesOf(peer)).length > 0) break
+    if (addresses.length === 0) return connectionManager.openConnection(peer, options)
+    // a relayed address needs the PeerId after its circuit: that dial may still join another
+    const connection = await connectionManager.openConnection(addresses.map(address => address.toString().includes('/p2p-circuit') ? address : address.decapsulateCode(CODE_P2P)), options)
+    if (!connection.remotePeer.equals(peer)) {
+      connection.abort(new Error('another peer answered'))
+      throw new Error(`${connection.remotePeer.toString()} answered at the addresses ${peer.toString()} gave`)
     }
-    return peer
+    return connection
   }
 
   private runnerForTopic (topic: string): SessionRunner | undefined {

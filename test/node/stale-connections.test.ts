@@ -9,14 +9,13 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createSecAggNode, type SecAggNodeOptions } from '../../src/node/create-node.js'
-import type { SecAggNode } from '../support/secagg-network.js'
+import { testSession, type SecAggNode } from '../support/secagg-network.js'
 
 const TOPIC = 'stale-connections-test'
 
 /** A TCP relay to `port` whose links can all be frozen at once: no byte and no close passes any more. */
-async function freezableRelay (port: number): Promise<{ server: Server, port: number, freeze: () => void }> {
+async function freezableRelay (port: number, frozen = false): Promise<{ server: Server, port: number, freeze: () => void }> {
   const sockets: Socket[] = []
-  let frozen = false
   const server = createServer(inbound => {
     const outbound = connect(port, '127.0.0.1')
     sockets.push(inbound, outbound)
@@ -41,7 +40,7 @@ const nodes: SecAggNode[] = []
 let relay: Server | undefined
 
 async function node (options: SecAggNodeOptions = {}): Promise<SecAggNode> {
-  const created = await createSecAggNode({ listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, secagg: { lossGrace: 200 }, ...options })
+  const created = await createSecAggNode({ listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, secagg: { lossGrace: 200, presenceInterval: 250 }, ...options })
   nodes.push(created)
   created.services.pubsub.subscribe(TOPIC)
   return created
@@ -56,7 +55,7 @@ async function until (condition: () => boolean, what: string, timeout = 10_000):
 }
 
 afterEach(async () => {
-  await Promise.all(nodes.splice(0).map(async n => n.stop().catch(() => {})))
+  await Promise.all(nodes.splice(0).map(async n => { await n.stop() }))
   relay?.close()
 })
 
@@ -104,5 +103,33 @@ describe('a peer restarted beside its old, dead connection', () => {
     await until(() => hub.getConnections(other.peerId).length === 2, 'no second connection')
     await new Promise(resolve => setTimeout(resolve, 1500))
     expect(hub.getConnections(other.peerId).filter(c => c.status === 'open')).toHaveLength(2)
+  }, 30_000)
+})
+
+describe('a peer dialled while libp2p still dials an address it no longer answers at', () => {
+  it('is reached at once at the address its presence gives', async () => {
+    const hub = await node()
+    const dialler = await node()
+    const restarted = await node()
+    for (const peer of [dialler, restarted]) await peer.dial(hub.getMultiaddrs()[0])
+    const config = testSession(3)
+    for (const peer of [hub, dialler, restarted]) peer.services.secagg.join(config)
+    // the runner the service keeps for the session: where its members' presence put them
+    const runner = (dialler.services.secagg as any).runners.values().next().value
+    await until(() => runner.addressesOf(restarted.peerId).length > 0, 'no presence of the restarted peer reached the dialler')
+
+    // an address the restarted peer had before: it takes the connection and answers nothing
+    const dead = await freezableRelay(Number(restarted.getMultiaddrs()[0].getComponents().find(c => c.name === 'tcp')?.value), true)
+    relay = dead.server
+    await dialler.peerStore.patch(restarted.peerId, { multiaddrs: [multiaddr(`/ip4/127.0.0.1/tcp/${dead.port}`)] })
+    // libp2p redials it, as it does a keep-alive peer at start and after a disconnection
+    const stale = dialler.dial(restarted.peerId).catch(() => undefined)
+
+    const started = Date.now()
+    const connection = await (dialler.services.secagg as any).connection(restarted.peerId, { signal: AbortSignal.timeout(15_000) })
+    // a dial by PeerId would wait for the stale one: libp2p gives an address 6 s to answer
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(connection.remotePeer.equals(restarted.peerId)).toBe(true)
+    await stale
   }, 30_000)
 })
