@@ -29,6 +29,8 @@ function openConnections (connectionManager: ConnectionManager, connection: Conn
 export class StaleConnections {
   /** Peers whose connections are being replaced, so that closing them does not start it again. */
   private readonly renewing = new Set<string>()
+  /** Connections being probed: a second probe of one would only be refused its stream. */
+  private readonly probing = new WeakSet<Connection>()
 
   /** @param probeTimeout how long (ms) an older connection has to open a stream */
   constructor (private readonly components: StaleConnectionComponents, private readonly probeTimeout: number, private readonly log: Logger) {}
@@ -59,16 +61,25 @@ export class StaleConnections {
     void this.renew(remaining)
   }
 
-  /** Closes a connection that opens no stream in time; an answer of any kind, a refusal too, is life. */
+  /**
+   * Closes a connection that opens no stream in time. Any other failure is an answer, and so life: a
+   * remote without ping refuses the protocol, and ping allows one outbound stream a connection, which
+   * libp2p's own connection monitor may hold. (A refused second stream counted as death once, and cut
+   * live connections in the middle of a round.)
+   */
   private async probe (connection: Connection): Promise<void> {
+    if (this.probing.has(connection)) return
+    this.probing.add(connection)
+    const signal = AbortSignal.timeout(this.probeTimeout)
     try {
-      // a remote without ping refuses it, which is an answer too: only a stream that never opens is a dead link
-      const stream = await connection.newStream(PING_PROTOCOL, { signal: AbortSignal.timeout(this.probeTimeout) })
+      const stream = await connection.newStream(PING_PROTOCOL, { signal })
       await stream.close().catch(() => { stream.abort(new Error('probe done')) })
-    } catch (err: any) {
-      if (err?.name === 'UnsupportedProtocolError' || connection.status !== 'open') return
-      this.log('a connection to %p opens no stream, the peer runs again on another: closing it (%s)', connection.remotePeer, err?.message)
+    } catch {
+      if (!signal.aborted || connection.status !== 'open') return
+      this.log('a connection to %p opens no stream, the peer runs again on another: closing it', connection.remotePeer)
       connection.abort(new Error('the connection opens no stream'))
+    } finally {
+      this.probing.delete(connection)
     }
   }
 

@@ -9,7 +9,9 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createSecAggNode, type SecAggNodeOptions } from '../../src/node/create-node.js'
+import { testNode } from '../support/libp2p-nodes.js'
 import { testSession, type SecAggNode } from '../support/secagg-network.js'
+import type { Libp2p } from 'libp2p'
 
 const TOPIC = 'stale-connections-test'
 
@@ -37,6 +39,7 @@ async function freezableRelay (port: number, frozen = false): Promise<{ server: 
 }
 
 const nodes: SecAggNode[] = []
+const extra: Libp2p[] = []
 let relay: Server | undefined
 
 async function node (options: SecAggNodeOptions = {}): Promise<SecAggNode> {
@@ -55,7 +58,7 @@ async function until (condition: () => boolean, what: string, timeout = 10_000):
 }
 
 afterEach(async () => {
-  await Promise.all(nodes.splice(0).map(async n => { await n.stop() }))
+  await Promise.all([...nodes.splice(0), ...extra.splice(0)].map(async n => { await n.stop() }))
   relay?.close()
 })
 
@@ -93,9 +96,11 @@ describe('a peer restarted beside its old, dead connection', () => {
     expect(hub.getConnections(after.peerId).every(c => c.status === 'open')).toBe(true)
   }, 30_000)
 
-  it('keeps an older connection that still answers', async () => {
+  it.each([['with ping', true], ['without ping', false]])('keeps an older connection that still answers, %s', async (_, withPing) => {
     const hub = await node()
-    const other = await node()
+    // a remote without ping refuses the probe's protocol, which is an answer too
+    const other = withPing ? await node() : await testNode('tcp')
+    if (!withPing) extra.push(other)
     await other.dial(hub.getMultiaddrs()[0])
     await until(() => hub.getConnections(other.peerId).length === 1, 'no first connection')
     // a second, live connection between the same two peers (both dialled at once, say)
