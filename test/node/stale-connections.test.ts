@@ -137,4 +137,25 @@ describe('a peer dialled while libp2p still dials an address it no longer answer
     expect(connection.remotePeer.equals(restarted.peerId)).toBe(true)
     await stale
   }, 30_000)
+
+  it('is reached by what the peer store knows when its presence is from before it restarted', async () => {
+    const hub = await node()
+    const dialler = await node()
+    const restarted = await node()
+    for (const peer of [dialler, restarted]) await peer.dial(hub.getMultiaddrs()[0])
+    const config = testSession(3)
+    for (const peer of [hub, dialler, restarted]) peer.services.secagg.join(config)
+    const runner = (dialler.services.secagg as any).runners.values().next().value
+    await until(() => runner.addressesOf(restarted.peerId).length > 0, 'no presence of the restarted peer reached the dialler')
+    // its presence names a port nothing listens on any more; the peer store has where it listens now
+    const closed = createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as { port: number }).port
+    await new Promise(resolve => closed.close(resolve))
+    runner.addressesOf = () => [multiaddr(`/ip4/127.0.0.1/tcp/${port}/p2p/${restarted.peerId.toString()}`)]
+    await dialler.peerStore.patch(restarted.peerId, { multiaddrs: restarted.getMultiaddrs() })
+
+    const connection = await (dialler.services.secagg as any).connection(restarted.peerId, { signal: AbortSignal.timeout(10_000) })
+    expect(connection.remotePeer.equals(restarted.peerId)).toBe(true)
+  }, 30_000)
 })
