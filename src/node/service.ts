@@ -306,8 +306,7 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     const newest = this.newestConnection(peer)
     if (newest !== undefined) return newest
     const { connectionManager } = this.components
-    let addresses: Multiaddr[] = []
-    for (const runner of this.runners.values()) if ((addresses = runner.addressesOf(peer)).length > 0) break
+    const addresses = this.presenceAddresses(peer)
     if (addresses.length > 0) {
       try {
         // a relayed address needs the PeerId after its circuit: that dial may still join another
@@ -321,6 +320,15 @@ export class SecureAggregation extends TypedEventEmitter<SecureAggregationEvents
     // No presence yet, or one from before the peer restarted: what the peer store knows, which identify
     // keeps up to date on every connection
     return connectionManager.openConnection(peer, options)
+  }
+
+  /** Where a peer's latest presence, in any session joined, said it listens; empty if none was heard. */
+  private presenceAddresses (peer: PeerId): Multiaddr[] {
+    for (const runner of this.runners.values()) {
+      const addresses = runner.addressesOf(peer)
+      if (addresses.length > 0) return addresses
+    }
+    return []
   }
 
   private runnerForTopic (topic: string): SessionRunner | undefined {

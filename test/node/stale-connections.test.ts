@@ -112,7 +112,8 @@ describe('a peer restarted beside its old, dead connection', () => {
 })
 
 describe('a peer dialled while libp2p still dials an address it no longer answers at', () => {
-  it('is reached at once at the address its presence gives', async () => {
+  /** Three members of a session, two linked only through the hub, once the dialler has the restarted one's presence. */
+  async function presenceHeard (): Promise<{ dialler: SecAggNode, restarted: SecAggNode, runner: any }> {
     const hub = await node()
     const dialler = await node()
     const restarted = await node()
@@ -122,6 +123,11 @@ describe('a peer dialled while libp2p still dials an address it no longer answer
     // the runner the service keeps for the session: where its members' presence put them
     const runner = (dialler.services.secagg as any).runners.values().next().value
     await until(() => runner.addressesOf(restarted.peerId).length > 0, 'no presence of the restarted peer reached the dialler')
+    return { dialler, restarted, runner }
+  }
+
+  it('is reached at once at the address its presence gives', async () => {
+    const { dialler, restarted } = await presenceHeard()
 
     // an address the restarted peer had before: it takes the connection and answers nothing
     const dead = await freezableRelay(Number(restarted.getMultiaddrs()[0].getComponents().find(c => c.name === 'tcp')?.value), true)
@@ -139,14 +145,7 @@ describe('a peer dialled while libp2p still dials an address it no longer answer
   }, 30_000)
 
   it('is reached by what the peer store knows when its presence is from before it restarted', async () => {
-    const hub = await node()
-    const dialler = await node()
-    const restarted = await node()
-    for (const peer of [dialler, restarted]) await peer.dial(hub.getMultiaddrs()[0])
-    const config = testSession(3)
-    for (const peer of [hub, dialler, restarted]) peer.services.secagg.join(config)
-    const runner = (dialler.services.secagg as any).runners.values().next().value
-    await until(() => runner.addressesOf(restarted.peerId).length > 0, 'no presence of the restarted peer reached the dialler')
+    const { dialler, restarted, runner } = await presenceHeard()
     // its presence names a port nothing listens on any more; the peer store has where it listens now
     const closed = createServer()
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
