@@ -233,8 +233,7 @@ export class Aggregator {
     const status = this.state.status
     if (status === 'done' || status === 'aborted') return emptyStep()
     this.state.status = 'aborted'
-    this.state.accumulator = undefined
-    this.state.overflows = undefined
+    this.state.sum = undefined
     this.state.uploadCheck = undefined
     this.state.uploads.clear()
     this.state.unchecked.clear()

@@ -4,6 +4,31 @@
  * is linear over the integers, so this sum is what their commitments add up to, and the result carries
  * it (as carries past 2^m) for anyone to check.
  */
+import { unpackInto } from '../../encoding/bit-pack.js'
+import { simdPackedSum, type PackedSum } from '../../crypto/wasm/uploads.js'
+
+/** The sum the uploads of `bits`-bit values are added into: in WebAssembly SIMD where it runs, else in JavaScript. */
+export function packedSum (words: number, bits: number): PackedSum {
+  return simdPackedSum(words, bits) ?? jsPackedSum(words, bits)
+}
+
+/** The plain JavaScript PackedSum: the fallback, and the reference the SIMD one is tested against. */
+export function jsPackedSum (words: number, bits: number): PackedSum {
+  const accumulator = new Uint32Array(words)
+  const overflows = new Uint8Array(words)
+  let scratch = new Uint32Array(0)
+  return {
+    accumulator,
+    overflows,
+    add (offset, packed, count) {
+      if (scratch.length < count) scratch = new Uint32Array(count)
+      const values = scratch.subarray(0, count)
+      unpackInto(packed, bits, values, 'fill')
+      addCounting(accumulator, overflows, offset, values)
+      return values
+    }
+  }
+}
 
 /** accumulator[offset + i] += values[i] mod 2^32, counting each wrap. */
 export function addCounting (accumulator: Uint32Array, overflows: Uint8Array, offset: number, values: Uint32Array): void {

@@ -24,7 +24,8 @@ import { checkRef, decode, openSigned, refOf, signedDigest } from '../wire.js'
 import { compareBytes, constantTimeEqual, equalBytes, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { MAX_SHARES } from '../../crypto/shamir.js'
-import { addCounting, subtractCounting } from './integer-sum.js'
+import { subtractCounting } from './integer-sum.js'
+import { KERNEL_WORDS } from '../../crypto/wasm/words.js'
 import type { UploadDigest } from '../../verification/upload-check.js'
 import type { Step } from '../events.js'
 import { isGone, type AcceptedCommitment, type AggregatorState } from './state.js'
@@ -55,11 +56,13 @@ export async function onMaskedChunk (state: AggregatorState, from: Identity, byt
   // offset is a multiple of 32 coordinates, so it starts on a word boundary of the packed vector
   const at = offset * bits / 8
   upload.staged.set(data, at)
-  if (state.scratch === undefined || state.scratch.length < count) state.scratch = new Uint32Array(count)
-  const values = state.scratch.subarray(0, count)
-  unpackInto(upload.staged.subarray(at, at + data.length), bits, values, 'fill')
-  addCounting(state.accumulator!, state.overflows!, offset, values)
-  state.uploadCheck!.absorb(upload.digest, offset, values)
+  // a kernel's chunk at a time; KERNEL_WORDS values are whole bytes
+  for (let done = 0; done < count; done += KERNEL_WORDS) {
+    const n = Math.min(KERNEL_WORDS, count - done)
+    const from = at + done * bits / 8
+    const values = state.sum!.add(offset + done, upload.staged.subarray(from, from + packedLength(n, bits)), n)
+    state.uploadCheck!.absorb(upload.digest, offset + done, values, bits)
+  }
   upload.received += count
   if (!last) return
   // a commitment that fails leaves the upload in progress, for the exclusion to take back out
@@ -123,7 +126,7 @@ export function dropUpload (state: AggregatorState, peer: string): void {
   const received = upload?.received ?? vectorWords(state.config.params)
   const values = new Uint32Array(received)
   unpackInto(staged.subarray(0, packedLength(received, bits)), bits, values, 'fill')
-  subtractCounting(state.accumulator!, state.overflows!, 0, values)
+  subtractCounting(state.sum!.accumulator, state.sum!.overflows, 0, values)
   state.uploads.delete(peer)
   state.unchecked.delete(peer)
   state.commitments.delete(peer)

@@ -6,6 +6,7 @@ import type { RandomSource } from '../../crypto/shamir.js'
 import type { RoundContext } from '../../crypto/kdf.js'
 import type { EncryptedShare, Signed } from '../../pb/messages.js'
 import type { UploadCheck, UploadDigest } from '../../verification/upload-check.js'
+import type { PackedSum } from '../../crypto/wasm/uploads.js'
 import type { ResolvedParams } from '../params.js'
 import type { Phase } from '../phases.js'
 import type { RosterView } from '../roster.js'
@@ -110,19 +111,16 @@ export interface AggregatorState {
   spareStaging: Uint8Array[]
   /** U3: peers whose masked input arrived whole and whose share-check arrived, by id: their inputs are in the sum for good. */
   completed: Set<string>
-  /** Sum mod 2^32 of the completed masked inputs. */
-  accumulator?: Uint32Array
   /**
-   * How many times each coordinate of the accumulator passed 2^32: with it, the sum over the integers
-   * that the survivors' commitments add up to (below 2^40, as the parameters require).
+   * Sum of the completed masked inputs: mod 2^32, and how many times each coordinate passed 2^32, which
+   * gives the sum over the integers that the survivors' commitments add up to (below 2^40, as the
+   * parameters require).
    */
-  overflows?: Uint8Array
+  sum?: PackedSum
   /** Checks each upload against its sender's commitment; set when masked-input opens. */
   uploadCheck?: UploadCheck
   /** The commitments of uploads that arrived whole and matched, by sender id. */
   commitments: Map<string, AcceptedCommitment>
-  /** Where each chunk is unpacked before it is added in and checked. */
-  scratch?: Uint32Array
   survivorSet?: { bytes: Uint8Array, members: Set<string> }
   /** U4: consistency signatures, by signer id. */
   signatures: Map<string, Uint8Array>

@@ -142,12 +142,12 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   // A sum finished after the participants stop waiting for it is never signed: they may have gone on to
   // an attempt that sums without this aggregator, and the two sums together would give its input.
   if (config.now() > resultDeadline(state.deadlines)) throw new ProtocolViolation('timeout', 'the sum was ready after the participants\' result deadline; it is not signed')
-  const accumulator = state.accumulator!
+  const { accumulator, overflows } = state.sum!
   const survivors = state.survivorSet!.members
   const rebuild = new SecretRebuilder(roster.threshold)
   const bits = params.encoding.modulusBits
   // Before the masks come off, the accumulator holds the integer sum's low bits: its carries past 2^m.
-  const carries = carriesOf(accumulator, state.overflows!, bits)
+  const carries = carriesOf(accumulator, overflows, bits)
   const secrets: RevealedSecret[] = []
   const masks: MaskStream[] = []
 
@@ -277,10 +277,13 @@ class SecretRebuilder {
   }
 }
 
-/** The accumulator (mod 2^32) reduced mod 2^m, in place. */
+/**
+ * The accumulator (mod 2^32) reduced mod 2^m, as an array of its own: the accumulator may be a view of
+ * a WebAssembly instance's memory (packedSum), which the round's outcome must not hold on to.
+ */
 function reduceModulo (accumulator: Uint32Array, bits: number): Uint32Array {
-  if (bits === 32) return accumulator
-  const mask = 2 ** bits - 1
-  for (let i = 0; i < accumulator.length; i++) accumulator[i] &= mask
-  return accumulator
+  const mask = bits === 32 ? 0xffffffff : 2 ** bits - 1
+  const reduced = new Uint32Array(accumulator.length)
+  for (let i = 0; i < accumulator.length; i++) reduced[i] = accumulator[i] & mask
+  return reduced
 }

@@ -1,0 +1,155 @@
+/**
+ * The aggregator's work on each chunk of a masked upload in WebAssembly SIMD (uploads.wat): unpacking
+ * and adding it into the integer sum, and its inner products for the upload check. The plain
+ * JavaScript it replaces (bit-pack.ts, integer-sum.ts, upload-check.ts) stays as the fallback where
+ * WebAssembly SIMD is missing and as the reference the kernels are tested against
+ * (test/protocol/crypto/uploads.test.ts).
+ *
+ * Why: at d = 10^6 those three cost about 0.7, 1.8 and 3.8 ms an upload in JavaScript on the 2-core
+ * machine, most of the aggregator's masked-input phase. WebAssembly reads only its own memory, so an
+ * instance keeps what it works on for the whole round there (the sum, or the check's forms) after one
+ * chunk's work area, and each chunk is copied in.
+ */
+import { UPLOADS_WASM_BASE64 } from './uploads-module.js'
+import { KERNEL_WORDS } from './words.js'
+
+/** The widest values the SIMD unpacking takes: a value and its start within its first byte fit a 32-bit lane. */
+export const SIMD_UNPACK_BITS = 25
+
+const CHUNK_BYTES = KERNEL_WORDS * 4
+/** A chunk's packed bytes, with room for the 28 bytes the unpacking reads past them. */
+const PACKED = 0
+/** A chunk's values, with room for the unpacking's last 8 and the digest's padding to 4. */
+const VALUES = PACKED + CHUNK_BYTES + 64
+/** The unpacking's swizzles and multipliers (64 bytes), then the digest's two doubles. */
+const TABLE = VALUES + CHUNK_BYTES + 64
+const OUT = TABLE + 64
+/** Where an instance's own arrays start. */
+const OWN = OUT + 16
+const PAGE = 65536
+
+interface UploadExports {
+  memory: WebAssembly.Memory
+  unpack: (src: number, dst: number, pairs: number, bits: number, table: number) => void
+  add_counting: (sum: number, wraps: number, src: number, n: number) => void
+  digest: (values: number, first: number, second: number, n: number, p: number, q: number, wide: number, out: number) => void
+}
+
+function compileModule (): WebAssembly.Module | undefined {
+  if (typeof WebAssembly !== 'object') return undefined
+  const bytes = Uint8Array.from(atob(UPLOADS_WASM_BASE64), c => c.charCodeAt(0))
+  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined
+}
+
+const uploadsModule = compileModule()
+
+/** Whether the kernels run here (WebAssembly with SIMD: Node.js 16.4+, every current browser). */
+export const hasUploadKernels = uploadsModule !== undefined
+
+function align (bytes: number): number {
+  return Math.ceil(bytes / 16) * 16
+}
+
+/** An instance whose memory holds the work area and `own` more bytes from OWN, zeroed. */
+function instantiate (own: number): UploadExports {
+  const exports = new WebAssembly.Instance(uploadsModule!).exports as unknown as UploadExports
+  const pages = Math.ceil((OWN + own) / PAGE) - exports.memory.buffer.byteLength / PAGE
+  // grown once, before any view of it is taken: growing detaches the views
+  if (pages > 0) exports.memory.grow(pages)
+  return exports
+}
+
+/**
+ * For each of the two groups of four values in eight, the byte swizzle that gives each lane the four
+ * bytes its value starts in, and the multiplier 2^(32 - bits - s) that, with a shift right by
+ * 32 - bits, takes out the value starting s bits into them (see uploads.wat).
+ */
+function unpackTable (bits: number): Uint8Array {
+  const table = new Uint8Array(64)
+  const view = new DataView(table.buffer)
+  for (let group = 0; group < 2; group++) {
+    // the second group starts bits/2 bytes in, which uploads.wat adds, and 4 bits more if bits is odd
+    const start = group * 4 * (bits & 1)
+    for (let lane = 0; lane < 4; lane++) {
+      const bit = start + lane * bits
+      for (let k = 0; k < 4; k++) table[group * 32 + lane * 4 + k] = (bit >>> 3) + k
+      view.setUint32(group * 32 + 16 + lane * 4, 2 ** (32 - bits - (bit & 7)), true)
+    }
+  }
+  return table
+}
+
+/** A sum of vectors over the integers (the low 32 bits and a byte of wraps per coordinate) that packed chunks are added into. */
+export interface PackedSum {
+  readonly accumulator: Uint32Array
+  readonly overflows: Uint8Array
+  /**
+   * Unpacks `count` values (at most KERNEL_WORDS) from `packed` and adds them into coordinates
+   * offset.. of the sum, counting wraps. Returns the values: a view, good until the next call.
+   */
+  add: (offset: number, packed: Uint8Array, count: number) => Uint32Array
+}
+
+/** A PackedSum of `words` coordinates for values of `bits` bits, in SIMD; undefined where it cannot be. */
+export function simdPackedSum (words: number, bits: number): PackedSum | undefined {
+  if (uploadsModule === undefined || bits > SIMD_UNPACK_BITS) return undefined
+  const wrapsAt = OWN + align(words * 4)
+  const { memory, unpack, add_counting: addCounting } = instantiate(align(words * 4) + align(words))
+  new Uint8Array(memory.buffer, TABLE, 64).set(unpackTable(bits))
+  const packedArea = new Uint8Array(memory.buffer, PACKED, CHUNK_BYTES)
+  const values = new Uint32Array(memory.buffer, VALUES, KERNEL_WORDS)
+  return {
+    accumulator: new Uint32Array(memory.buffer, OWN, words),
+    overflows: new Uint8Array(memory.buffer, wrapsAt, words),
+    add (offset, packed, count) {
+      if (count > KERNEL_WORDS || offset + count > words || packed.byteLength !== Math.ceil(count * bits / 8)) {
+        throw new RangeError(`${packed.byteLength} bytes of ${count} values at ${offset} do not fit a sum of ${words} at ${bits} bits`)
+      }
+      packedArea.set(packed)
+      unpack(PACKED, VALUES, Math.ceil(count / 8), bits, TABLE)
+      addCounting(OWN + offset * 4, wrapsAt + offset, VALUES, count)
+      return values.subarray(0, count)
+    }
+  }
+}
+
+/** Inner products of values with two fixed forms, each term reduced mod its prime. */
+export interface FormDigest {
+  /** The forms, to be filled before the first call of `sums`. */
+  readonly forms: readonly [Int32Array, Int32Array]
+  /**
+   * Sums over i of values[i] * forms[0][offset + i] mod p and values[i] * forms[1][offset + i] mod q,
+   * each term a signed representative, so each sum is exact and congruent to its inner product.
+   * `wide` if any value may have more than 26 bits.
+   */
+  sums: (offset: number, values: Uint32Array, p: number, q: number, wide: boolean) => [number, number]
+}
+
+/** A FormDigest for forms of `length` coefficients (each below 2^25 in magnitude), in SIMD; undefined where it cannot be. */
+export function simdFormDigest (length: number): FormDigest | undefined {
+  if (uploadsModule === undefined) return undefined
+  // 16 spare bytes each: the last chunk is padded to 4 values, and may end where the forms do
+  const secondAt = OWN + align(length * 4 + 16)
+  const { memory, digest } = instantiate(2 * align(length * 4 + 16))
+  const area = new Uint32Array(memory.buffer, VALUES, KERNEL_WORDS + 4)
+  const out = new Float64Array(memory.buffer, OUT, 2)
+  return {
+    forms: [new Int32Array(memory.buffer, OWN, length), new Int32Array(memory.buffer, secondAt, length)],
+    sums (offset, values, p, q, wide) {
+      if (offset + values.length > length) throw new RangeError(`${values.length} values at ${offset} do not fit forms of ${length}`)
+      let first = 0
+      let second = 0
+      for (let done = 0; done < values.length; done += KERNEL_WORDS) {
+        const n = Math.min(KERNEL_WORDS, values.length - done)
+        const padded = Math.ceil(n / 4) * 4
+        area.set(values.subarray(done, done + n))
+        area.fill(0, n, padded)
+        digest(VALUES, OWN + (offset + done) * 4, secondAt + (offset + done) * 4, padded, p, q, wide ? 1 : 0, OUT)
+        // each part's sum is below 2^40, so adding them stays exact
+        first += out[0]
+        second += out[1]
+      }
+      return [first, second]
+    }
+  }
+}

@@ -1,0 +1,148 @@
+;; What the aggregator does with each chunk of a masked upload, in WebAssembly SIMD: unpack its m-bit
+;; values, add them into the integer sum counting wraps past 2^32, and take their inner products with
+;; the upload check's forms mod two primes. Compiled by scripts/build-wasm.mjs (wabt) into
+;; uploads-module.ts; the fast tier rebuilds it and compares, and checks every function against the
+;; JavaScript it replaces (test/protocol/crypto/uploads.test.ts). uploads.ts lays out the memory.
+(module
+  ;; uploads.ts grows it to fit one chunk's work area and, for an instance that keeps them, the sum or the forms
+  (memory (export "memory") 1)
+
+  ;; Unpacks 8 x pairs values of `bits` bits (at most 25) from the bytes at src into words at dst.
+  ;;
+  ;; Four values at a time: one 16-byte load, a byte swizzle that puts each value's 4 bytes in its lane,
+  ;; then a multiplication by 2^(32 - bits - s) and a shift right by 32 - bits, which is the lane's own
+  ;; shift right by s and mask (SIMD has no per-lane shift). A value starts s < 8 bits into its first
+  ;; byte, so s + bits <= 32 fits a lane. Eight values take exactly `bits` bytes; the second four of them
+  ;; start bits/2 bytes (and 4 bits if bits is odd) in. The table holds, for the first four then the
+  ;; second: the swizzle, then the multipliers (64 bytes, from uploads.ts). Reads up to 28 bytes past the
+  ;; last pair's bytes, and writes all 8 values of the last pair.
+  (func (export "unpack") (param $src i32) (param $dst i32) (param $pairs i32) (param $bits i32) (param $table i32)
+    (local $swizzle0 v128) (local $multiply0 v128) (local $swizzle1 v128) (local $multiply1 v128)
+    (local $shift i32) (local $half i32) (local $end i32)
+    (local.set $swizzle0 (v128.load offset=0 (local.get $table)))
+    (local.set $multiply0 (v128.load offset=16 (local.get $table)))
+    (local.set $swizzle1 (v128.load offset=32 (local.get $table)))
+    (local.set $multiply1 (v128.load offset=48 (local.get $table)))
+    (local.set $shift (i32.sub (i32.const 32) (local.get $bits)))
+    (local.set $half (i32.shr_u (local.get $bits) (i32.const 1)))
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $pairs) (i32.const 5))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store offset=0 (local.get $dst)
+          (i32x4.shr_u
+            (i32x4.mul (i8x16.swizzle (v128.load (local.get $src)) (local.get $swizzle0)) (local.get $multiply0))
+            (local.get $shift)))
+        (v128.store offset=16 (local.get $dst)
+          (i32x4.shr_u
+            (i32x4.mul (i8x16.swizzle (v128.load (i32.add (local.get $src) (local.get $half))) (local.get $swizzle1)) (local.get $multiply1))
+            (local.get $shift)))
+        (local.set $src (i32.add (local.get $src) (local.get $bits)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (br $pair))))
+
+  ;; sum[i] += src[i] mod 2^32, and wraps[i] (a byte) += 1 where that passed 2^32, for the n words at
+  ;; src. A lane that wrapped is below what it was before: lt_u gives -1 there, narrowed to bytes.
+  (func (export "add_counting") (param $sum i32) (param $wraps i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $old0 v128) (local $old1 v128) (local $old2 v128) (local $old3 v128)
+    (local $new0 v128) (local $new1 v128) (local $new2 v128) (local $new3 v128) (local $old i32) (local $new i32)
+    ;; 16 words a turn
+    (local.set $end (i32.add (local.get $sum) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
+    (block $blocks
+      (loop $block
+        (br_if $blocks (i32.ge_u (local.get $sum) (local.get $end)))
+        (local.set $old0 (v128.load offset=0 (local.get $sum)))
+        (local.set $old1 (v128.load offset=16 (local.get $sum)))
+        (local.set $old2 (v128.load offset=32 (local.get $sum)))
+        (local.set $old3 (v128.load offset=48 (local.get $sum)))
+        (local.set $new0 (i32x4.add (local.get $old0) (v128.load offset=0 (local.get $src))))
+        (local.set $new1 (i32x4.add (local.get $old1) (v128.load offset=16 (local.get $src))))
+        (local.set $new2 (i32x4.add (local.get $old2) (v128.load offset=32 (local.get $src))))
+        (local.set $new3 (i32x4.add (local.get $old3) (v128.load offset=48 (local.get $src))))
+        (v128.store offset=0 (local.get $sum) (local.get $new0))
+        (v128.store offset=16 (local.get $sum) (local.get $new1))
+        (v128.store offset=32 (local.get $sum) (local.get $new2))
+        (v128.store offset=48 (local.get $sum) (local.get $new3))
+        (v128.store (local.get $wraps)
+          (i8x16.sub (v128.load (local.get $wraps))
+            (i8x16.narrow_i16x8_s
+              (i16x8.narrow_i32x4_s (i32x4.lt_u (local.get $new0) (local.get $old0)) (i32x4.lt_u (local.get $new1) (local.get $old1)))
+              (i16x8.narrow_i32x4_s (i32x4.lt_u (local.get $new2) (local.get $old2)) (i32x4.lt_u (local.get $new3) (local.get $old3))))))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 64)))
+        (local.set $src (i32.add (local.get $src) (i32.const 64)))
+        (local.set $wraps (i32.add (local.get $wraps) (i32.const 16)))
+        (br $block)))
+    ;; the last n mod 16 words one at a time
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 15)) (i32.const 2))))
+    (block $words
+      (loop $word
+        (br_if $words (i32.ge_u (local.get $sum) (local.get $end)))
+        (local.set $old (i32.load (local.get $sum)))
+        (local.set $new (i32.add (local.get $old) (i32.load (local.get $src))))
+        (i32.store (local.get $sum) (local.get $new))
+        (i32.store8 (local.get $wraps) (i32.add (i32.load8_u (local.get $wraps)) (i32.lt_u (local.get $new) (local.get $old))))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $wraps (i32.add (local.get $wraps) (i32.const 1)))
+        (br $word))))
+
+  ;; x mod p as a signed representative of magnitude at most about p/2, for |x| < 2^51 (as ntt.ts's reduce)
+  (func $reduce (param $x v128) (param $p v128) (param $inverse v128) (result v128)
+    (f64x2.sub (local.get $x) (f64x2.mul (f64x2.nearest (f64x2.mul (local.get $x) (local.get $inverse))) (local.get $p))))
+
+  ;; Writes to out, as two doubles, sum over i < n of (values[i] * first[i] mod p) and of
+  ;; (values[i] * second[i] mod q), each term reduced to magnitude at most about p/2 (q/2) so the sums
+  ;; stay exact (uploads.ts calls it with n up to 16,384). values are unsigned words, first and second signed words of
+  ;; magnitude below 2^25, p and q primes below 2^26; n a multiple of 4 (uploads.ts pads with zeros).
+  ;; A value is reduced before its product when `wide` is set (values of over 26 bits), so products stay
+  ;; below 2^51, where doubles are exact.
+  (func (export "digest") (param $values i32) (param $first i32) (param $second i32) (param $n i32)
+    (param $p f64) (param $q f64) (param $wide i32) (param $out i32)
+    (local $end i32) (local $ps v128) (local $qs v128) (local $inverseP v128) (local $inverseQ v128)
+    (local $low v128) (local $high v128) (local $lowQ v128) (local $highQ v128)
+    (local $sumP0 v128) (local $sumP1 v128) (local $sumQ0 v128) (local $sumQ1 v128)
+    (local.set $ps (f64x2.splat (local.get $p)))
+    (local.set $qs (f64x2.splat (local.get $q)))
+    (local.set $inverseP (f64x2.splat (f64.div (f64.const 1) (local.get $p))))
+    (local.set $inverseQ (f64x2.splat (f64.div (f64.const 1) (local.get $q))))
+    (local.set $sumP0 (v128.const i64x2 0 0))
+    (local.set $sumP1 (v128.const i64x2 0 0))
+    (local.set $sumQ0 (v128.const i64x2 0 0))
+    (local.set $sumQ1 (v128.const i64x2 0 0))
+    (local.set $end (i32.add (local.get $values) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $four
+        (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
+        (local.set $low (f64x2.convert_low_i32x4_u (v128.load64_zero offset=0 (local.get $values))))
+        (local.set $high (f64x2.convert_low_i32x4_u (v128.load64_zero offset=8 (local.get $values))))
+        (local.set $lowQ (local.get $low))
+        (local.set $highQ (local.get $high))
+        (if (local.get $wide)
+          (then
+            (local.set $lowQ (call $reduce (local.get $low) (local.get $qs) (local.get $inverseQ)))
+            (local.set $highQ (call $reduce (local.get $high) (local.get $qs) (local.get $inverseQ)))
+            (local.set $low (call $reduce (local.get $low) (local.get $ps) (local.get $inverseP)))
+            (local.set $high (call $reduce (local.get $high) (local.get $ps) (local.get $inverseP)))))
+        (local.set $sumP0 (f64x2.add (local.get $sumP0) (call $reduce
+          (f64x2.mul (local.get $low) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=0 (local.get $first))))
+          (local.get $ps) (local.get $inverseP))))
+        (local.set $sumP1 (f64x2.add (local.get $sumP1) (call $reduce
+          (f64x2.mul (local.get $high) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=8 (local.get $first))))
+          (local.get $ps) (local.get $inverseP))))
+        (local.set $sumQ0 (f64x2.add (local.get $sumQ0) (call $reduce
+          (f64x2.mul (local.get $lowQ) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=0 (local.get $second))))
+          (local.get $qs) (local.get $inverseQ))))
+        (local.set $sumQ1 (f64x2.add (local.get $sumQ1) (call $reduce
+          (f64x2.mul (local.get $highQ) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=8 (local.get $second))))
+          (local.get $qs) (local.get $inverseQ))))
+        (local.set $values (i32.add (local.get $values) (i32.const 16)))
+        (local.set $first (i32.add (local.get $first) (i32.const 16)))
+        (local.set $second (i32.add (local.get $second) (i32.const 16)))
+        (br $four)))
+    (local.set $sumP0 (f64x2.add (local.get $sumP0) (local.get $sumP1)))
+    (local.set $sumQ0 (f64x2.add (local.get $sumQ0) (local.get $sumQ1)))
+    (f64.store offset=0 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $sumP0)) (f64x2.extract_lane 1 (local.get $sumP0))))
+    (f64.store offset=8 (local.get $out)
+      (f64.add (f64x2.extract_lane 0 (local.get $sumQ0)) (f64x2.extract_lane 1 (local.get $sumQ0)))))
+)
