@@ -17,6 +17,7 @@ import { frame, u32be, u64be } from '../crypto/bytes.js'
 import { pack, packedLength, unpackInto } from '../encoding/bit-pack.js'
 import { PRG_CHUNK_WORDS, type Keystream, type Prg } from '../crypto/prg.js'
 import { NttField, RING_DEGREE } from './ntt.js'
+import { simdBlockKernel, type BlockKernel } from '../crypto/wasm/ntt.js'
 import type { RoundContext } from '../crypto/kdf.js'
 
 /** The two CRT primes: the largest below 2^26 that are 1 mod 2048 (q is about 2^52). */
@@ -91,21 +92,46 @@ export function openMatrix (prg: Prg, context: RoundContext): MatrixRow[][] {
 }
 
 /**
+ * The block work in plain JavaScript: the fallback where WebAssembly SIMD is missing, and the reference
+ * simdBlockKernel is tested against.
+ */
+export function jsBlockKernel (): BlockKernel {
+  const pending = new Float64Array(RING_DEGREE)
+  const block = new Float64Array(RING_DEGREE)
+  const entries = new Float64Array(RING_DEGREE)
+  const sums = FIELDS.map(() => Array.from({ length: COMMITMENT_ROWS }, () => new Float64Array(RING_DEGREE)))
+  return {
+    pending,
+    entries,
+    sums,
+    forward (f) {
+      const field = FIELDS[f]
+      for (let i = 0; i < RING_DEGREE; i++) block[i] = field.reduce(pending[i])
+      field.forward(block)
+    },
+    accumulate (f, r) {
+      const field = FIELDS[f]
+      const sum = sums[f][r]
+      for (let i = 0; i < RING_DEGREE; i++) sum[i] += field.reduce(entries[i] * block[i])
+    }
+  }
+}
+
+/**
  * Commits to a vector of `length` integers (each below 2^51 in magnitude) fed in order, in pieces of
  * any size: a masked vector chunk by chunk as it is made, or an aggregate sum. The last block is padded
- * with zeros.
+ * with zeros. The block work runs in WebAssembly SIMD where it can (about 3x faster), else in
+ * JavaScript, with the same result.
  */
 export class Committer {
   private readonly matrix: MatrixRow[][]
-  private readonly pending = new Float64Array(RING_DEGREE)
+  private readonly kernel: BlockKernel
   private filled = 0
   private absorbed = 0
-  private readonly block = new Float64Array(RING_DEGREE)
-  private readonly entries = new Float64Array(RING_DEGREE)
-  private readonly sums = FIELDS.map(() => Array.from({ length: COMMITMENT_ROWS }, () => new Float64Array(RING_DEGREE)))
 
-  constructor (prg: Prg, context: RoundContext, readonly length: number) {
+  constructor (prg: Prg, context: RoundContext, readonly length: number, simd = true) {
     this.matrix = openMatrix(prg, context)
+    this.kernel = (simd ? simdBlockKernel(FIELDS, COMMITMENT_ROWS) : undefined) ?? jsBlockKernel()
   }
 
   async absorb (values: Uint32Array | Float64Array): Promise<void> {
@@ -113,7 +139,7 @@ export class Committer {
     let i = 0
     while (i < values.length) {
       const take = Math.min(RING_DEGREE - this.filled, values.length - i)
-      this.pending.set(values.subarray(i, i + take), this.filled)
+      this.kernel.pending.set(values.subarray(i, i + take), this.filled)
       this.filled += take
       i += take
       if (this.filled === RING_DEGREE) await this.flush()
@@ -125,24 +151,21 @@ export class Committer {
   async finish (): Promise<Uint8Array> {
     if (this.absorbed !== this.length) throw new RangeError(`committing to ${this.absorbed} coordinates of a vector of ${this.length}`)
     if (this.filled > 0) {
-      this.pending.fill(0, this.filled)
+      this.kernel.pending.fill(0, this.filled)
       await this.flush()
     }
-    return encodeSums(this.sums)
+    return encodeSums(this.kernel.sums)
   }
 
   private async flush (): Promise<void> {
-    const { block, entries, pending } = this
+    const { kernel } = this
     for (let f = 0; f < FIELDS.length; f++) {
-      const field = FIELDS[f]
-      for (let i = 0; i < RING_DEGREE; i++) block[i] = field.reduce(pending[i])
-      field.forward(block)
+      kernel.forward(f)
       for (let r = 0; r < COMMITMENT_ROWS; r++) {
-        await this.matrix[f][r].next(entries)
-        const sum = this.sums[f][r]
+        await this.matrix[f][r].next(kernel.entries)
         // Each reduced product is at most about p/2, so a sum over even 10^7 blocks stays far below
         // 2^51 and exact: it is reduced once, when the commitment is encoded.
-        for (let i = 0; i < RING_DEGREE; i++) sum[i] += field.reduce(entries[i] * block[i])
+        kernel.accumulate(f, r)
       }
     }
     this.filled = 0
@@ -150,8 +173,8 @@ export class Committer {
 }
 
 /** The commitment to `values`, whole. */
-export async function commit (prg: Prg, context: RoundContext, values: Uint32Array | Float64Array): Promise<Uint8Array> {
-  const committer = new Committer(prg, context, values.length)
+export async function commit (prg: Prg, context: RoundContext, values: Uint32Array | Float64Array, simd = true): Promise<Uint8Array> {
+  const committer = new Committer(prg, context, values.length, simd)
   await committer.absorb(values)
   return committer.finish()
 }
@@ -185,7 +208,7 @@ export function sumCommitments (commitments: readonly Uint8Array[]): Uint8Array 
   return pack(total, COEFFICIENT_BITS)
 }
 
-function encodeSums (sums: Float64Array[][]): Uint8Array {
+function encodeSums (sums: ReadonlyArray<readonly Float64Array[]>): Uint8Array {
   const coefficients = new Uint32Array(COEFFICIENTS)
   let at = 0
   for (let f = 0; f < FIELDS.length; f++) {

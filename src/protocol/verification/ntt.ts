@@ -17,9 +17,9 @@ export class NttField {
   readonly p: number
   private readonly inverseP: number
   /** psi^bitreverse(i) for a primitive 2048th root of unity psi, in the order the butterflies use them. */
-  private readonly zetas = new Float64Array(RING_DEGREE)
+  readonly zetas = new Float64Array(RING_DEGREE)
   /** zetas[i] / p, so the quotient of a product by p is one multiplication. */
-  private readonly zetaQuotients = new Float64Array(RING_DEGREE)
+  readonly zetaQuotients = new Float64Array(RING_DEGREE)
 
   constructor (p: number) {
     if (!Number.isSafeInteger(p) || p >= 2 ** 26 || p % (2 * RING_DEGREE) !== 1) throw new RangeError(`${p} is not a prime below 2^26 that is 1 mod ${2 * RING_DEGREE}`)

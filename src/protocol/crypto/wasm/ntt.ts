@@ -1,0 +1,70 @@
+/**
+ * The commitment's work on each block of 1024 coordinates in WebAssembly SIMD (ntt.wat): the forward
+ * transform mod each prime and the row products, which were about two thirds of a participant's
+ * masked-input phase at d = 10^6 in JavaScript. The JavaScript (verification/commitment.ts) stays as
+ * the fallback where SIMD is missing and as the reference: both give the same doubles, bit for bit
+ * (test/protocol/crypto/ntt-wasm.test.ts).
+ */
+import { NTT_WASM_BASE64 } from './ntt-module.js'
+import type { NttField } from '../../verification/ntt.js'
+
+const DEGREE = 1024
+const BLOCK_BYTES = DEGREE * 8
+
+/** One block's work area: the caller writes `pending` and `entries`, and reads `sums` at the end. */
+export interface BlockKernel {
+  /** The block's coordinates, as integers below 2^51 in magnitude. */
+  readonly pending: Float64Array
+  /** The next row's matrix entries for the block. */
+  readonly entries: Float64Array
+  /** By field, then row: the running sums of reduced products, each entry a signed representative sum. */
+  readonly sums: ReadonlyArray<readonly Float64Array[]>
+  /** Transforms `pending`, reduced mod field f, into the block the next `accumulate` calls multiply. */
+  forward: (field: number) => void
+  /** sums[field][row] += entries x block, coordinate-wise, each product reduced. */
+  accumulate: (field: number, row: number) => void
+}
+
+function compileModule (): WebAssembly.Module | undefined {
+  if (typeof WebAssembly !== 'object') return undefined
+  const bytes = Uint8Array.from(atob(NTT_WASM_BASE64), c => c.charCodeAt(0))
+  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined
+}
+
+const nttModule = compileModule()
+
+interface NttExports {
+  memory: WebAssembly.Memory
+  forward: (pending: number, block: number, zetas: number, quotients: number, p: number) => void
+  accumulate: (sum: number, entries: number, block: number, p: number) => void
+}
+
+/**
+ * A BlockKernel in SIMD for the fields given and `rows` rows each, or undefined where SIMD is missing.
+ * Layout: pending, block, entries, then each field's zetas and quotients, then the sums.
+ */
+export function simdBlockKernel (fields: readonly NttField[], rows: number): BlockKernel | undefined {
+  if (nttModule === undefined) return undefined
+  const { memory, forward, accumulate } = new WebAssembly.Instance(nttModule).exports as unknown as NttExports
+  const PENDING = 0
+  const BLOCK = PENDING + BLOCK_BYTES
+  const ENTRIES = BLOCK + BLOCK_BYTES
+  const TABLES = ENTRIES + BLOCK_BYTES
+  const SUMS = TABLES + fields.length * 2 * BLOCK_BYTES
+  const needed = Math.ceil((SUMS + fields.length * rows * BLOCK_BYTES) / 65536) - memory.buffer.byteLength / 65536
+  // grown once, before any view of it is taken: growing detaches the views
+  if (needed > 0) memory.grow(needed)
+  const at = (offset: number): Float64Array => new Float64Array(memory.buffer, offset, DEGREE)
+  fields.forEach((field, f) => {
+    at(TABLES + 2 * f * BLOCK_BYTES).set(field.zetas)
+    at(TABLES + (2 * f + 1) * BLOCK_BYTES).set(field.zetaQuotients)
+  })
+  const sumAt = (f: number, r: number): number => SUMS + (f * rows + r) * BLOCK_BYTES
+  return {
+    pending: at(PENDING),
+    entries: at(ENTRIES),
+    sums: fields.map((_, f) => Array.from({ length: rows }, (_, r) => at(sumAt(f, r)))),
+    forward (f) { forward(PENDING, BLOCK, TABLES + 2 * f * BLOCK_BYTES, TABLES + (2 * f + 1) * BLOCK_BYTES, fields[f].p) },
+    accumulate (f, r) { accumulate(sumAt(f, r), ENTRIES, BLOCK, fields[f].p) }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The WebAssembly SIMD commitment block (ntt.wat): the committed module is what the .wat compiles to,
+ * each block's transform and row products give the JavaScript's doubles bit for bit, and so a
+ * commitment is the same either way, whatever the values and the length.
+ */
+import { readFile } from 'node:fs/promises'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { nodePrg } from '../../../src/protocol/crypto/prg-node.js'
+import { simdBlockKernel } from '../../../src/protocol/crypto/wasm/ntt.js'
+import { commit, COMMITMENT_ROWS, FIELDS, jsBlockKernel } from '../../../src/protocol/verification/commitment.js'
+import type { RoundContext } from '../../../src/protocol/crypto/kdf.js'
+// @ts-expect-error: a plain ES module script, without types
+import { compileModule, moduleFile } from '../../../scripts/build-wasm.mjs'
+
+const context: RoundContext = { sessionId: new Uint8Array(32).fill(4), round: 3, attempt: 0 }
+
+/** Integers of magnitude below 2^bits, signed, from a seed. */
+function integers (seed: number, length: number, bits: number): Float64Array {
+  let state = seed >>> 0 || 1
+  const next = (): number => {
+    state ^= state << 13
+    state ^= state >>> 17
+    state ^= state << 5
+    return state >>> 0
+  }
+  return Float64Array.from({ length }, () => {
+    const value = bits <= 32 ? next() % 2 ** bits : (next() % 2 ** (bits - 32)) * 2 ** 32 + next()
+    return next() % 2 === 0 ? value : -value
+  })
+}
+
+describe('the WebAssembly commitment block', () => {
+  it('is the module ntt.wat compiles to', async () => {
+    expect(await compileModule('ntt')).toBe(await readFile(moduleFile('ntt'), 'utf8'))
+  })
+
+  it('gives the JavaScript\'s transform and row products bit for bit', () => {
+    fc.assert(fc.property(fc.integer(), fc.constantFrom(8, 26, 33, 51), (seed, bits) => {
+      const simd = simdBlockKernel(FIELDS, COMMITMENT_ROWS)!
+      const js = jsBlockKernel()
+      for (let block = 0; block < 3; block++) {
+        const pending = integers(seed + block, 1024, bits)
+        simd.pending.set(pending)
+        js.pending.set(pending)
+        for (let f = 0; f < FIELDS.length; f++) {
+          simd.forward(f)
+          js.forward(f)
+          for (let r = 0; r < COMMITMENT_ROWS; r++) {
+            const entries = integers(seed ^ (block * 8 + f * 2 + r), 1024, 25).map(Math.abs)
+            simd.entries.set(entries)
+            js.entries.set(entries)
+            simd.accumulate(f, r)
+            js.accumulate(f, r)
+          }
+        }
+      }
+      for (let f = 0; f < FIELDS.length; f++) {
+        for (let r = 0; r < COMMITMENT_ROWS; r++) expect(Buffer.from(simd.sums[f][r].buffer, simd.sums[f][r].byteOffset, 8192).equals(Buffer.from(js.sums[f][r].buffer))).toBe(true)
+      }
+    }), { numRuns: 40 })
+  })
+
+  it('commits to any vector as the JavaScript does', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer(), fc.integer({ min: 1, max: 5000 }), fc.constantFrom(23, 32, 51), async (seed, length, bits) => {
+      const values = integers(seed, length, bits)
+      const vector = bits <= 32 ? Uint32Array.from(values, Math.abs) : values
+      expect(await commit(nodePrg, context, vector, true)).toEqual(await commit(nodePrg, context, vector, false))
+    }), { numRuns: 30 })
+  })
+})
