@@ -17,7 +17,7 @@ import { frame, u32be, u64be } from '../crypto/bytes.js'
 import { pack, packedLength, unpackInto } from '../encoding/bit-pack.js'
 import { PRG_CHUNK_WORDS, type Keystream, type Prg } from '../crypto/prg.js'
 import { NttField, RING_DEGREE } from './ntt.js'
-import { simdBlockKernel, type BlockKernel } from '../crypto/wasm/ntt.js'
+import { sampleEntries, simdBlockKernel, type BlockKernel, type EntrySampler } from '../crypto/wasm/ntt.js'
 import type { RoundContext } from '../crypto/kdf.js'
 
 /** The two CRT primes: the largest below 2^26 that are 1 mod 2048 (q is about 2^52). */
@@ -44,16 +44,21 @@ export function matrixKey (context: RoundContext): Uint8Array {
   return sha256(frame([MATRIX_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt)]))
 }
 
+/** Samples entries in JavaScript into any array: the fallback, and the reference the SIMD sampler is tested against. */
+export function jsEntrySampler (): EntrySampler {
+  const words = new Uint32Array(PRG_CHUNK_WORDS)
+  return { words, take: (from, to, out, at, p) => sampleEntries(words, from, to, out, at, p) }
+}
+
 /**
  * The matrix entries of one (prime, row), block after block, uniform in [0, p): the top 26 bits of
  * each keystream word, rejected when not below p (about 1 word in 16,000 for these primes).
  */
 export class MatrixRow {
   private readonly stream: Keystream
-  private readonly words = new Uint32Array(PRG_CHUNK_WORDS)
   private at = PRG_CHUNK_WORDS
 
-  constructor (prg: Prg, key: Uint8Array, readonly field: number, readonly row: number) {
+  constructor (prg: Prg, key: Uint8Array, readonly field: number, readonly row: number, private readonly sampler = jsEntrySampler()) {
     // Each (prime, row) counts from its own initial counter: distinct high bytes keep the streams apart.
     const iv = new Uint8Array(16)
     iv[0] = field
@@ -63,7 +68,7 @@ export class MatrixRow {
 
   async next (out: Float64Array): Promise<void> {
     const p = FIELDS[this.field].p
-    const words = this.words
+    const { words } = this.sampler
     let i = 0
     while (i < out.length) {
       if (this.at === words.length) {
@@ -71,10 +76,7 @@ export class MatrixRow {
         this.at = 0
       }
       const end = Math.min(words.length, this.at + out.length - i)
-      for (let w = this.at; w < end; w++) {
-        const value = words[w] >>> (32 - COEFFICIENT_BITS)
-        if (value < p) out[i++] = value
-      }
+      i += this.sampler.take(this.at, end, out, i, p)
       this.at = end
     }
   }
@@ -86,9 +88,9 @@ export function commitmentContext (params: { sessionId: Uint8Array, parentSessio
 }
 
 /** The attempt's matrix, one stream per (prime, row), read block by block in order. */
-export function openMatrix (prg: Prg, context: RoundContext): MatrixRow[][] {
+export function openMatrix (prg: Prg, context: RoundContext, samplers?: ReadonlyArray<readonly EntrySampler[]>): MatrixRow[][] {
   const key = matrixKey(context)
-  return FIELDS.map((_, f) => Array.from({ length: COMMITMENT_ROWS }, (_, r) => new MatrixRow(prg, key, f, r)))
+  return FIELDS.map((_, f) => Array.from({ length: COMMITMENT_ROWS }, (_, r) => new MatrixRow(prg, key, f, r, samplers?.[f][r])))
 }
 
 /**
@@ -104,6 +106,7 @@ export function jsBlockKernel (): BlockKernel {
     pending,
     entries,
     sums,
+    samplers: FIELDS.map(() => Array.from({ length: COMMITMENT_ROWS }, jsEntrySampler)),
     forward (f) {
       const field = FIELDS[f]
       for (let i = 0; i < RING_DEGREE; i++) block[i] = field.reduce(pending[i])
@@ -130,8 +133,8 @@ export class Committer {
   private absorbed = 0
 
   constructor (prg: Prg, context: RoundContext, readonly length: number, simd = true) {
-    this.matrix = openMatrix(prg, context)
     this.kernel = (simd ? simdBlockKernel(FIELDS, COMMITMENT_ROWS) : undefined) ?? jsBlockKernel()
+    this.matrix = openMatrix(prg, context, this.kernel.samplers)
   }
 
   async absorb (values: Uint32Array | Float64Array): Promise<void> {

@@ -1,13 +1,15 @@
 /**
  * The WebAssembly SIMD commitment block (ntt.wat): the committed module is what the .wat compiles to,
- * each block's transform and row products give the JavaScript's doubles bit for bit, and so a
- * commitment is the same either way, whatever the values and the length.
+ * each block's transform and row products give the JavaScript's doubles bit for bit, the matrix
+ * entries are sampled as the JavaScript samples them, rejections included, and so a commitment is the
+ * same either way, whatever the values and the length.
  */
 import { readFile } from 'node:fs/promises'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { nodePrg } from '../../../src/protocol/crypto/prg-node.js'
-import { simdBlockKernel } from '../../../src/protocol/crypto/wasm/ntt.js'
+import { sampleEntries, simdBlockKernel } from '../../../src/protocol/crypto/wasm/ntt.js'
+import { KERNEL_WORDS } from '../../../src/protocol/crypto/wasm/words.js'
 import { commit, COMMITMENT_ROWS, FIELDS, jsBlockKernel } from '../../../src/protocol/verification/commitment.js'
 import type { RoundContext } from '../../../src/protocol/crypto/kdf.js'
 // @ts-expect-error: a plain ES module script, without types
@@ -28,6 +30,11 @@ function integers (seed: number, length: number, bits: number): Float64Array {
     const value = bits <= 32 ? next() % 2 ** bits : (next() % 2 ** (bits - 32)) * 2 ** 32 + next()
     return next() % 2 === 0 ? value : -value
   })
+}
+
+/** At most 1024 words from `from`: what one block's entries can take. */
+function from1024 (from: number): number {
+  return Math.min(KERNEL_WORDS, from + 1024)
 }
 
 describe('the WebAssembly commitment block', () => {
@@ -59,6 +66,32 @@ describe('the WebAssembly commitment block', () => {
         for (let r = 0; r < COMMITMENT_ROWS; r++) expect(Buffer.from(simd.sums[f][r].buffer, simd.sums[f][r].byteOffset, 8192).equals(Buffer.from(js.sums[f][r].buffer))).toBe(true)
       }
     }), { numRuns: 40 })
+  })
+
+  it('samples matrix entries as the JavaScript does, rejections included, into its own memory or any array', () => {
+    const p = FIELDS[0].p
+    fc.assert(fc.property(
+      fc.integer(),
+      fc.array(fc.nat(KERNEL_WORDS - 1), { maxLength: 30 }),
+      fc.nat(KERNEL_WORDS),
+      fc.nat(KERNEL_WORDS),
+      (seed, rejected, a, b) => {
+        const kernel = simdBlockKernel(FIELDS, COMMITMENT_ROWS)!
+        const sampler = kernel.samplers[1][0]
+        const words = Uint32Array.from(integers(seed, KERNEL_WORDS, 32), Math.abs)
+        // a word whose top 26 bits are p or more is rejected: some at chosen places, besides any by chance
+        for (const at of rejected) words[at] = (p + words[at] % (2 ** 26 - p)) * 64 + (words[at] & 63)
+        sampler.words.set(words)
+        const [from, to] = [Math.min(a, b), Math.min(Math.max(a, b), from1024(Math.min(a, b)))]
+        const expected = new Float64Array(1024)
+        const wrote = sampleEntries(words, from, to, expected, 0, p)
+        expect(sampler.take(from, to, kernel.entries, 0, p)).toBe(wrote)
+        expect([...kernel.entries.subarray(0, wrote)]).toEqual([...expected.subarray(0, wrote)])
+        const elsewhere = new Float64Array(1024)
+        expect(sampler.take(from, to, elsewhere, 0, p)).toBe(wrote)
+        expect(elsewhere).toEqual(expected)
+      }
+    ), { numRuns: 100 })
   })
 
   it('commits to any vector as the JavaScript does', async () => {

@@ -1,15 +1,37 @@
 /**
  * The commitment's work on each block of 1024 coordinates in WebAssembly SIMD (ntt.wat): the forward
  * transform mod each prime and the row products, which were about two thirds of a participant's
- * masked-input phase at d = 10^6 in JavaScript. The JavaScript (verification/commitment.ts) stays as
+ * masked-input phase at d = 10^6 in JavaScript, and the matrix entries' rejection sampling. The JavaScript (verification/commitment.ts) stays as
  * the fallback where SIMD is missing and as the reference: both give the same doubles, bit for bit
  * (test/protocol/crypto/ntt-wasm.test.ts).
  */
 import { NTT_WASM_BASE64 } from './ntt-module.js'
+import { KERNEL_WORDS } from './words.js'
 import type { NttField } from '../../verification/ntt.js'
 
 const DEGREE = 1024
 const BLOCK_BYTES = DEGREE * 8
+
+/** Where a matrix row's keystream goes, a chunk at a time, and how its entries are taken from it. */
+export interface EntrySampler {
+  /** KERNEL_WORDS words, for the keystream. */
+  readonly words: Uint32Array
+  /** Writes to out, from index `at`, each of words[from..to) taken as an entry (sampleEntries); returns how many. */
+  take: (from: number, to: number, out: Float64Array, at: number, p: number) => number
+}
+
+/**
+ * Entries uniform in [0, p) from keystream words: the top 26 bits of each word, rejected when not
+ * below p. Writes them to out from index `at` and returns how many.
+ */
+export function sampleEntries (words: Uint32Array, from: number, to: number, out: Float64Array, at: number, p: number): number {
+  const start = at
+  for (let w = from; w < to; w++) {
+    const value = words[w] >>> 6
+    if (value < p) out[at++] = value
+  }
+  return at - start
+}
 
 /** One block's work area: the caller writes `pending` and `entries`, and reads `sums` at the end. */
 export interface BlockKernel {
@@ -19,6 +41,8 @@ export interface BlockKernel {
   readonly entries: Float64Array
   /** By field, then row: the running sums of reduced products, each entry a signed representative sum. */
   readonly sums: ReadonlyArray<readonly Float64Array[]>
+  /** By field, then row: the samplers of the matrix rows, fastest into `entries`. */
+  readonly samplers: ReadonlyArray<readonly EntrySampler[]>
   /** Transforms `pending`, reduced mod field f, into the block the next `accumulate` calls multiply. */
   forward: (field: number) => void
   /** sums[field][row] += entries x block, coordinate-wise, each product reduced. */
@@ -37,21 +61,24 @@ interface NttExports {
   memory: WebAssembly.Memory
   forward: (pending: number, block: number, zetas: number, quotients: number, p: number) => void
   accumulate: (sum: number, entries: number, block: number, p: number) => void
+  sample: (src: number, n: number, out: number, p: number) => number
 }
 
 /**
  * A BlockKernel in SIMD for the fields given and `rows` rows each, or undefined where SIMD is missing.
- * Layout: pending, block, entries, then each field's zetas and quotients, then the sums.
+ * Layout: pending, block, entries, then each field's zetas and quotients, the sums, and each row's
+ * keystream words.
  */
 export function simdBlockKernel (fields: readonly NttField[], rows: number): BlockKernel | undefined {
   if (nttModule === undefined) return undefined
-  const { memory, forward, accumulate } = new WebAssembly.Instance(nttModule).exports as unknown as NttExports
+  const { memory, forward, accumulate, sample } = new WebAssembly.Instance(nttModule).exports as unknown as NttExports
   const PENDING = 0
   const BLOCK = PENDING + BLOCK_BYTES
   const ENTRIES = BLOCK + BLOCK_BYTES
   const TABLES = ENTRIES + BLOCK_BYTES
   const SUMS = TABLES + fields.length * 2 * BLOCK_BYTES
-  const needed = Math.ceil((SUMS + fields.length * rows * BLOCK_BYTES) / 65536) - memory.buffer.byteLength / 65536
+  const WORDS = SUMS + fields.length * rows * BLOCK_BYTES
+  const needed = Math.ceil((WORDS + fields.length * rows * KERNEL_WORDS * 4) / 65536) - memory.buffer.byteLength / 65536
   // grown once, before any view of it is taken: growing detaches the views
   if (needed > 0) memory.grow(needed)
   const at = (offset: number): Float64Array => new Float64Array(memory.buffer, offset, DEGREE)
@@ -60,10 +87,22 @@ export function simdBlockKernel (fields: readonly NttField[], rows: number): Blo
     at(TABLES + (2 * f + 1) * BLOCK_BYTES).set(field.zetaQuotients)
   })
   const sumAt = (f: number, r: number): number => SUMS + (f * rows + r) * BLOCK_BYTES
+  const sampler = (f: number, r: number): EntrySampler => {
+    const wordsAt = WORDS + (f * rows + r) * KERNEL_WORDS * 4
+    const words = new Uint32Array(memory.buffer, wordsAt, KERNEL_WORDS)
+    return {
+      words,
+      take (from, to, out, at, p) {
+        if (out.buffer !== memory.buffer) return sampleEntries(words, from, to, out, at, p)
+        return sample(wordsAt + from * 4, to - from, out.byteOffset + at * 8, p)
+      }
+    }
+  }
   return {
     pending: at(PENDING),
     entries: at(ENTRIES),
     sums: fields.map((_, f) => Array.from({ length: rows }, (_, r) => at(sumAt(f, r)))),
+    samplers: fields.map((_, f) => Array.from({ length: rows }, (_, r) => sampler(f, r))),
     forward (f) { forward(PENDING, BLOCK, TABLES + 2 * f * BLOCK_BYTES, TABLES + (2 * f + 1) * BLOCK_BYTES, fields[f].p) },
     accumulate (f, r) { accumulate(sumAt(f, r), ENTRIES, BLOCK, fields[f].p) }
   }

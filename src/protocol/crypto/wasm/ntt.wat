@@ -1,5 +1,6 @@
 ;; A block of the linear commitment (verification/commitment.ts) in WebAssembly SIMD: the negacyclic
-;; NTT of 1024 doubles mod a prime below 2^26, and the row products added into the commitment's sums.
+;; NTT of 1024 doubles mod a prime below 2^26, the row products added into the commitment's sums, and
+;; the rejection sampling of the matrix entries from keystream words.
 ;; The same operations, in the same order for each value, as the JavaScript of verification/ntt.ts,
 ;; so the results are the same bit for bit. Compiled by scripts/build-wasm.mjs (wabt) into
 ;; ntt-module.ts; the fast tier rebuilds it and compares, and checks it against the JavaScript
@@ -88,4 +89,43 @@
             (local.get $ps) (local.get $inverse))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $products (i32.lt_u (local.get $i) (i32.const 8192)))))
+;; Writes to out, as doubles, the top 26 bits of each of the n words at src that are below p, in order,
+  ;; and returns how many it wrote (commitment.ts's MatrixRow: about 1 word in 16,000 is rejected). Four
+  ;; at a time, and one at a time for a four with a rejection in it.
+  (func (export "sample") (param $src i32) (param $n i32) (param $out i32) (param $p i32) (result i32)
+    (local $start i32) (local $end i32) (local $ps v128) (local $v v128)
+    (local.set $start (local.get $out))
+    (local.set $ps (i32x4.splat (local.get $p)))
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $fours
+      (loop $four
+        (br_if $fours (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $v (i32x4.shr_u (v128.load (local.get $src)) (i32.const 6)))
+        (if (v128.any_true (i32x4.ge_u (local.get $v) (local.get $ps)))
+          (then (local.set $out (call $sampleEach (local.get $src) (i32.const 4) (local.get $out) (local.get $p))))
+          (else
+            (v128.store (local.get $out) (f64x2.convert_low_i32x4_u (local.get $v)))
+            (v128.store offset=16 (local.get $out)
+              (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
+            (local.set $out (i32.add (local.get $out) (i32.const 32)))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $four)))
+    (local.set $out (call $sampleEach (local.get $src) (i32.and (local.get $n) (i32.const 3)) (local.get $out) (local.get $p)))
+    (i32.shr_u (i32.sub (local.get $out) (local.get $start)) (i32.const 3)))
+
+  ;; sample's work one word at a time; returns where out has got to
+  (func $sampleEach (param $src i32) (param $n i32) (param $out i32) (param $p i32) (result i32)
+    (local $end i32) (local $value i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $word
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $value (i32.shr_u (i32.load (local.get $src)) (i32.const 6)))
+        (if (i32.lt_u (local.get $value) (local.get $p))
+          (then
+            (f64.store (local.get $out) (f64.convert_i32_u (local.get $value)))
+            (local.set $out (i32.add (local.get $out) (i32.const 8)))))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $word)))
+    (local.get $out))
 )
