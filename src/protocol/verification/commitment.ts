@@ -102,11 +102,14 @@ export function jsBlockKernel (): BlockKernel {
   const block = new Float64Array(RING_DEGREE)
   const entries = new Float64Array(RING_DEGREE)
   const sums = FIELDS.map(() => Array.from({ length: COMMITMENT_ROWS }, () => new Float64Array(RING_DEGREE)))
+  const challenges = FIELDS.map(() => Array.from({ length: COMMITMENT_ROWS }, () => new Float64Array(RING_DEGREE)))
   return {
     pending,
     entries,
     sums,
     samplers: FIELDS.map(() => Array.from({ length: COMMITMENT_ROWS }, jsEntrySampler)),
+    block,
+    challenges,
     forward (f) {
       const field = FIELDS[f]
       for (let i = 0; i < RING_DEGREE; i++) block[i] = field.reduce(pending[i])
@@ -116,6 +119,14 @@ export function jsBlockKernel (): BlockKernel {
       const field = FIELDS[f]
       const sum = sums[f][r]
       for (let i = 0; i < RING_DEGREE; i++) sum[i] += field.reduce(entries[i] * block[i])
+    },
+    pullBack (f, r) {
+      const field = FIELDS[f]
+      const c = challenges[f][r]
+      for (let i = 0; i < RING_DEGREE; i++) block[i] = field.reduce(block[i] + field.reduce(c[i] * entries[i]))
+    },
+    transpose (f) {
+      FIELDS[f].transpose(block)
     }
   }
 }

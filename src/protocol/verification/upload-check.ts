@@ -9,7 +9,8 @@
  * convicted for it.
  */
 import { RING_DEGREE, ROUND } from './ntt.js'
-import { COMMITMENT_ROWS, decodeCommitment, FIELDS, MatrixRow, matrixKey, openMatrix } from './commitment.js'
+import { COMMITMENT_ROWS, decodeCommitment, FIELDS, jsBlockKernel, MatrixRow, matrixKey, openMatrix } from './commitment.js'
+import { simdBlockKernel } from '../crypto/wasm/ntt.js'
 import { toHex } from '../crypto/bytes.js'
 import { simdFormDigest, type FormDigest } from '../crypto/wasm/uploads.js'
 import type { Prg } from '../crypto/prg.js'
@@ -24,7 +25,7 @@ export type UploadDigest = number[]
 export class UploadCheck {
   private constructor (
     /** c, by prime, then row, then evaluation point. */
-    private readonly challenge: Float64Array[][],
+    private readonly challenge: ReadonlyArray<readonly Float64Array[]>,
     /** h, by prime: one coefficient per coordinate, padded to whole blocks. */
     private readonly forms: readonly Int32Array[],
     /** The same inner products in WebAssembly SIMD, over h held in its memory; undefined without SIMD. */
@@ -36,36 +37,31 @@ export class UploadCheck {
    * vectors of `length` coordinates under the attempt's public matrix: about the cost of one commitment.
    */
   static async create (prg: Prg, context: RoundContext, length: number, secretKey: Uint8Array, simd = true): Promise<UploadCheck> {
-    const challenge: Float64Array[][] = []
+    // the block work in WebAssembly SIMD where it runs, as committing does (commitment.ts)
+    const blockKernel = (simd ? simdBlockKernel(FIELDS, COMMITMENT_ROWS) : undefined) ?? jsBlockKernel()
     for (let f = 0; f < FIELDS.length; f++) {
-      challenge.push([])
-      for (let r = 0; r < COMMITMENT_ROWS; r++) {
-        const row = new Float64Array(RING_DEGREE)
-        await new MatrixRow(prg, secretKey, f, r).next(row)
-        challenge[f].push(row)
-      }
+      for (let r = 0; r < COMMITMENT_ROWS; r++) await new MatrixRow(prg, secretKey, f, r).next(blockKernel.challenges[f][r])
     }
     const blocks = Math.ceil(length / RING_DEGREE)
     const kernel = simd ? simdFormDigest(blocks * RING_DEGREE) : undefined
     const forms = kernel?.forms ?? FIELDS.map(() => new Int32Array(blocks * RING_DEGREE))
-    const matrix = openMatrix(prg, context)
-    const entries = new Float64Array(RING_DEGREE)
-    const block = new Float64Array(RING_DEGREE)
+    const matrix = openMatrix(prg, context, blockKernel.samplers)
+    const { block, entries } = blockKernel
     for (let j = 0; j < blocks; j++) {
       for (let f = 0; f < FIELDS.length; f++) {
-        const field = FIELDS[f]
         block.fill(0)
         // <c, A y> = sum over rows r and points i of c[r][i] A[r][j][i] NTT(y_j)[i]: the form on NTT(y_j) ...
         for (let r = 0; r < COMMITMENT_ROWS; r++) {
           await matrix[f][r].next(entries)
-          const c = challenge[f][r]
-          for (let i = 0; i < RING_DEGREE; i++) block[i] = field.reduce(block[i] + field.reduce(c[i] * entries[i]))
+          blockKernel.pullBack(f, r)
         }
         // ... and on y_j itself through the transposed transform.
-        field.transpose(block)
+        blockKernel.transpose(f)
         forms[f].set(block, j * RING_DEGREE)
       }
     }
+    // c outlives the kernel's memory
+    const challenge = blockKernel.challenges.map(rows => rows.map(row => row.slice()))
     return new UploadCheck(challenge, forms, kernel)
   }
 

@@ -1,6 +1,7 @@
 /**
  * The WebAssembly SIMD commitment block (ntt.wat): the committed module is what the .wat compiles to,
- * each block's transform and row products give the JavaScript's doubles bit for bit, the matrix
+ * each block's transform and row products, and the upload check's pull-back of its form, give the
+ * JavaScript's doubles bit for bit, the matrix
  * entries are sampled as the JavaScript samples them, rejections included, and so a commitment is the
  * same either way, whatever the values and the length.
  */
@@ -64,6 +65,34 @@ describe('the WebAssembly commitment block', () => {
       }
       for (let f = 0; f < FIELDS.length; f++) {
         for (let r = 0; r < COMMITMENT_ROWS; r++) expect(Buffer.from(simd.sums[f][r].buffer, simd.sums[f][r].byteOffset, 8192).equals(Buffer.from(js.sums[f][r].buffer))).toBe(true)
+      }
+    }), { numRuns: 40 })
+  })
+
+  it('pulls a form back through the rows and the transposed transform as the JavaScript does, bit for bit', () => {
+    fc.assert(fc.property(fc.integer(), (seed) => {
+      const simd = simdBlockKernel(FIELDS, COMMITMENT_ROWS)!
+      const js = jsBlockKernel()
+      for (let f = 0; f < FIELDS.length; f++) {
+        for (let r = 0; r < COMMITMENT_ROWS; r++) {
+          const challenge = integers(seed + 10 * f + r, 1024, 25).map(Math.abs)
+          simd.challenges[f][r].set(challenge)
+          js.challenges[f][r].set(challenge)
+        }
+      }
+      for (let f = 0; f < FIELDS.length; f++) {
+        simd.block.fill(0)
+        js.block.fill(0)
+        for (let r = 0; r < COMMITMENT_ROWS; r++) {
+          const entries = integers(seed ^ (f * 2 + r + 1), 1024, 25).map(Math.abs)
+          simd.entries.set(entries)
+          js.entries.set(entries)
+          simd.pullBack(f, r)
+          js.pullBack(f, r)
+        }
+        simd.transpose(f)
+        js.transpose(f)
+        expect(Buffer.from(simd.block.buffer, simd.block.byteOffset, 8192).equals(Buffer.from(js.block.buffer))).toBe(true)
       }
     }), { numRuns: 40 })
   })

@@ -33,7 +33,11 @@ export function sampleEntries (words: Uint32Array, from: number, to: number, out
   return at - start
 }
 
-/** One block's work area: the caller writes `pending` and `entries`, and reads `sums` at the end. */
+/**
+ * One block's work area. Committing: the caller writes `pending` and `entries`, and reads `sums` at the
+ * end. Pulling the upload check's form back: it writes `challenges` once and `entries` for each row,
+ * and reads `block`.
+ */
 export interface BlockKernel {
   /** The block's coordinates, as integers below 2^51 in magnitude. */
   readonly pending: Float64Array
@@ -43,10 +47,18 @@ export interface BlockKernel {
   readonly sums: ReadonlyArray<readonly Float64Array[]>
   /** By field, then row: the samplers of the matrix rows, fastest into `entries`. */
   readonly samplers: ReadonlyArray<readonly EntrySampler[]>
+  /** The transformed block; for a pull-back, where the form on a block of vectors builds up. */
+  readonly block: Float64Array
+  /** By field, then row: the upload check's secret form on commitments. */
+  readonly challenges: ReadonlyArray<readonly Float64Array[]>
   /** Transforms `pending`, reduced mod field f, into the block the next `accumulate` calls multiply. */
   forward: (field: number) => void
   /** sums[field][row] += entries x block, coordinate-wise, each product reduced. */
   accumulate: (field: number, row: number) => void
+  /** block += challenges[field][row] x entries, coordinate-wise, reduced. */
+  pullBack: (field: number, row: number) => void
+  /** block = the transpose of the forward transform mod field f, applied to block. */
+  transpose: (field: number) => void
 }
 
 function compileModule (): WebAssembly.Module | undefined {
@@ -62,31 +74,37 @@ interface NttExports {
   forward: (pending: number, block: number, zetas: number, quotients: number, p: number) => void
   accumulate: (sum: number, entries: number, block: number, p: number) => void
   sample: (src: number, n: number, out: number, p: number) => number
+  transpose: (block: number, zetas: number, quotients: number, p: number) => void
+  pull_back: (block: number, challenge: number, entries: number, p: number) => void
 }
 
 /**
  * A BlockKernel in SIMD for the fields given and `rows` rows each, or undefined where SIMD is missing.
- * Layout: pending, block, entries, then each field's zetas and quotients, the sums, and each row's
- * keystream words.
+ * Layout: pending, block, entries, then each field's zetas and quotients, the sums, the challenges,
+ * and each row's keystream words.
  */
 export function simdBlockKernel (fields: readonly NttField[], rows: number): BlockKernel | undefined {
   if (nttModule === undefined) return undefined
-  const { memory, forward, accumulate, sample } = new WebAssembly.Instance(nttModule).exports as unknown as NttExports
+  const { memory, forward, accumulate, sample, transpose, pull_back: pullBack } = new WebAssembly.Instance(nttModule).exports as unknown as NttExports
   const PENDING = 0
   const BLOCK = PENDING + BLOCK_BYTES
   const ENTRIES = BLOCK + BLOCK_BYTES
   const TABLES = ENTRIES + BLOCK_BYTES
   const SUMS = TABLES + fields.length * 2 * BLOCK_BYTES
-  const WORDS = SUMS + fields.length * rows * BLOCK_BYTES
+  const CHALLENGES = SUMS + fields.length * rows * BLOCK_BYTES
+  const WORDS = CHALLENGES + fields.length * rows * BLOCK_BYTES
   const needed = Math.ceil((WORDS + fields.length * rows * KERNEL_WORDS * 4) / 65536) - memory.buffer.byteLength / 65536
   // grown once, before any view of it is taken: growing detaches the views
   if (needed > 0) memory.grow(needed)
   const at = (offset: number): Float64Array => new Float64Array(memory.buffer, offset, DEGREE)
-  fields.forEach((field, f) => {
-    at(TABLES + 2 * f * BLOCK_BYTES).set(field.zetas)
-    at(TABLES + (2 * f + 1) * BLOCK_BYTES).set(field.zetaQuotients)
-  })
   const sumAt = (f: number, r: number): number => SUMS + (f * rows + r) * BLOCK_BYTES
+  const challengeAt = (f: number, r: number): number => CHALLENGES + (f * rows + r) * BLOCK_BYTES
+  const zetasAt = (f: number): number => TABLES + 2 * f * BLOCK_BYTES
+  const quotientsAt = (f: number): number => TABLES + (2 * f + 1) * BLOCK_BYTES
+  fields.forEach((field, f) => {
+    at(zetasAt(f)).set(field.zetas)
+    at(quotientsAt(f)).set(field.zetaQuotients)
+  })
   const sampler = (f: number, r: number): EntrySampler => {
     const wordsAt = WORDS + (f * rows + r) * KERNEL_WORDS * 4
     const words = new Uint32Array(memory.buffer, wordsAt, KERNEL_WORDS)
@@ -103,7 +121,11 @@ export function simdBlockKernel (fields: readonly NttField[], rows: number): Blo
     entries: at(ENTRIES),
     sums: fields.map((_, f) => Array.from({ length: rows }, (_, r) => at(sumAt(f, r)))),
     samplers: fields.map((_, f) => Array.from({ length: rows }, (_, r) => sampler(f, r))),
-    forward (f) { forward(PENDING, BLOCK, TABLES + 2 * f * BLOCK_BYTES, TABLES + (2 * f + 1) * BLOCK_BYTES, fields[f].p) },
-    accumulate (f, r) { accumulate(sumAt(f, r), ENTRIES, BLOCK, fields[f].p) }
+    block: at(BLOCK),
+    challenges: fields.map((_, f) => Array.from({ length: rows }, (_, r) => at(challengeAt(f, r)))),
+    forward (f) { forward(PENDING, BLOCK, zetasAt(f), quotientsAt(f), fields[f].p) },
+    accumulate (f, r) { accumulate(sumAt(f, r), ENTRIES, BLOCK, fields[f].p) },
+    pullBack (f, r) { pullBack(BLOCK, challengeAt(f, r), ENTRIES, fields[f].p) },
+    transpose (f) { transpose(BLOCK, zetasAt(f), quotientsAt(f), fields[f].p) }
   }
 }

@@ -1,6 +1,8 @@
 ;; A block of the linear commitment (verification/commitment.ts) in WebAssembly SIMD: the negacyclic
 ;; NTT of 1024 doubles mod a prime below 2^26, the row products added into the commitment's sums, and
-;; the rejection sampling of the matrix entries from keystream words.
+;; the rejection sampling of the matrix entries from keystream words; and for the upload check
+;; (verification/upload-check.ts), the pull-back of its secret form through the matrix and the transposed
+;; transform.
 ;; The same operations, in the same order for each value, as the JavaScript of verification/ntt.ts,
 ;; so the results are the same bit for bit. Compiled by scripts/build-wasm.mjs (wabt) into
 ;; ntt-module.ts; the fast tier rebuilds it and compares, and checks it against the JavaScript
@@ -128,4 +130,68 @@
         (local.set $src (i32.add (local.get $src) (i32.const 4)))
         (br $word)))
     (local.get $out))
+;; block = the transpose of the forward transform applied to block (ntt.ts's transpose), in place
+  (func (export "transpose") (param $block i32) (param $zetas i32) (param $quotients i32) (param $p f64)
+    (local $ps v128) (local $inverse v128) (local $inverse1 f64)
+    (local $len i32) (local $start i32) (local $j i32) (local $end i32) (local $k i32)
+    (local $zeta v128) (local $quotient v128) (local $u v128) (local $v v128) (local $x v128)
+    (local $zeta1 f64) (local $quotient1 f64) (local $u1 f64) (local $v1 f64) (local $x1 f64)
+    (local.set $inverse1 (f64.div (f64.const 1) (local.get $p)))
+    (local.set $ps (f64x2.splat (local.get $p)))
+    (local.set $inverse (f64x2.splat (local.get $inverse1)))
+    ;; the first layer, len = 1: each butterfly has its own zeta, from the last butterfly back
+    (local.set $k (i32.const 1023))
+    (local.set $j (i32.add (local.get $block) (i32.const 8176)))
+    (loop $first
+      (local.set $zeta1 (f64.load (i32.add (local.get $zetas) (i32.shl (local.get $k) (i32.const 3)))))
+      (local.set $quotient1 (f64.load (i32.add (local.get $quotients) (i32.shl (local.get $k) (i32.const 3)))))
+      (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+      (local.set $u1 (f64.load (local.get $j)))
+      (local.set $v1 (f64.load offset=8 (local.get $j)))
+      (local.set $x1 (f64.sub (local.get $u1) (local.get $v1)))
+      (f64.store (local.get $j) (call $reduce1 (f64.add (local.get $u1) (local.get $v1)) (local.get $p) (local.get $inverse1)))
+      (f64.store offset=8 (local.get $j) (f64.sub (f64.mul (local.get $zeta1) (local.get $x1))
+        (f64.mul (f64.nearest (f64.mul (local.get $x1) (local.get $quotient1))) (local.get $p))))
+      (local.set $j (i32.sub (local.get $j) (i32.const 16)))
+      (br_if $first (i32.ge_s (local.get $j) (local.get $block))))
+    ;; the layers with len >= 2, in bytes: butterflies two at a time, groups from the last back
+    (local.set $len (i32.const 16))
+    (loop $layer
+      (local.set $start (i32.sub (i32.const 8192) (i32.shl (local.get $len) (i32.const 1))))
+      (loop $group
+        (local.set $zeta (v128.load64_splat (i32.add (local.get $zetas) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $quotient (v128.load64_splat (i32.add (local.get $quotients) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (local.set $j (i32.add (local.get $block) (local.get $start)))
+        (local.set $end (i32.add (local.get $j) (local.get $len)))
+        (loop $butterfly
+          (local.set $u (v128.load (local.get $j)))
+          (local.set $v (v128.load (i32.add (local.get $j) (local.get $len))))
+          (local.set $x (f64x2.sub (local.get $u) (local.get $v)))
+          (v128.store (local.get $j) (call $reduce (f64x2.add (local.get $u) (local.get $v)) (local.get $ps) (local.get $inverse)))
+          (v128.store (i32.add (local.get $j) (local.get $len)) (f64x2.sub (f64x2.mul (local.get $zeta) (local.get $x))
+            (f64x2.mul (f64x2.nearest (f64x2.mul (local.get $x) (local.get $quotient))) (local.get $ps))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br_if $butterfly (i32.lt_u (local.get $j) (local.get $end))))
+        (local.set $start (i32.sub (local.get $start) (i32.shl (local.get $len) (i32.const 1))))
+        (br_if $group (i32.ge_s (local.get $start) (i32.const 0))))
+      (local.set $len (i32.shl (local.get $len) (i32.const 1)))
+      (br_if $layer (i32.lt_u (local.get $len) (i32.const 8192)))))
+
+  ;; block[i] = block[i] + (challenge[i] * entries[i] mod p), reduced, for the 1024 doubles of each
+  (func (export "pull_back") (param $block i32) (param $challenge i32) (param $entries i32) (param $p f64)
+    (local $ps v128) (local $inverse v128) (local $i i32)
+    (local.set $ps (f64x2.splat (local.get $p)))
+    (local.set $inverse (f64x2.splat (f64.div (f64.const 1) (local.get $p))))
+    (local.set $i (i32.const 0))
+    (loop $products
+      (v128.store (i32.add (local.get $block) (local.get $i))
+        (call $reduce
+          (f64x2.add (v128.load (i32.add (local.get $block) (local.get $i)))
+            (call $reduce
+              (f64x2.mul (v128.load (i32.add (local.get $challenge) (local.get $i))) (v128.load (i32.add (local.get $entries) (local.get $i))))
+              (local.get $ps) (local.get $inverse)))
+          (local.get $ps) (local.get $inverse)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $products (i32.lt_u (local.get $i) (i32.const 8192)))))
 )
