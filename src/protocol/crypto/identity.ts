@@ -5,6 +5,7 @@
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { decode as decodeMultihash } from 'multiformats/hashes/digest'
 import { frame, toHex } from './bytes.js'
+import { signMessage, verifyMessage } from './ed25519-keys.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 /** What a signature is over; each signed message type has its own, so none can stand in for another. */
@@ -70,14 +71,14 @@ function signedBytes (domain: SignatureDomain, body: Uint8Array): Uint8Array {
 
 /** Signs `body` in `domain` with a libp2p private key. */
 export async function sign (key: PrivateKey, domain: SignatureDomain, body: Uint8Array): Promise<Uint8Array> {
-  return key.sign(signedBytes(domain, body))
+  return signMessage(key, signedBytes(domain, body))
 }
 
 /** True when `signature` is `signer`'s signature over `body` in `domain`; never throws on bad input. */
 export async function verify (signer: Identity, domain: SignatureDomain, body: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (signature.length !== ED25519_SIGNATURE_LENGTH) return false
   try {
-    return await signer.peerId.publicKey!.verify(signedBytes(domain, body), signature)
+    return await verifyMessage(signer.peerId.publicKey!, signedBytes(domain, body), signature)
   } catch {
     return false
   }
