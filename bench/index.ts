@@ -3,7 +3,7 @@
  * {"name", "value", "unit", "floor", "ratio"}. Ratios, not absolute times, are what to compare across
  * runs: these machines are shared and noisy, and each floor is measured in the same run.
  * `-- --only <name>` runs one benchmark: round-costs, vss-cost, round-vs-plaintext, aggregator-rss,
- * fault-latency, verification, privacy, robust-round or vs-flower.
+ * fault-latency, verification, privacy, robust-round, vs-flower or mask-threads.
  */
 import { aggregatorRss } from './aggregator-rss.js'
 import { roundCosts } from './round-costs.js'
@@ -14,6 +14,7 @@ import { verification } from './verification.js'
 import { privacy } from './privacy.js'
 import { robustRound } from './robust-round.js'
 import { vsFlower } from './vs-flower.js'
+import { maskThreads } from './mask-threads.js'
 import type { BenchResult } from './result.js'
 
 const json = process.argv.includes('--json')
@@ -26,7 +27,8 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   'verification': verification,
   privacy,
   'robust-round': robustRound,
-  'vs-flower': vsFlower
+  'vs-flower': vsFlower,
+  'mask-threads': maskThreads
 }
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 if (only !== undefined && !(only in benches)) {

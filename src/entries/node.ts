@@ -3,3 +3,5 @@
  * discovery, gossipsub), with WebRTC when its optional package is installed and an address asks for it.
  */
 export { createSecAggNode, DEFAULT_LISTEN, WEBRTC_LISTEN, WebRTCUnavailableError, isWebRTCAddress, type SecAggNodeOptions, type SecAggServices } from '../node/create-node.js'
+export { nodeCryptoSuite } from '../protocol/crypto/suite-node.js'
+export { maskWorkers, type MaskWorkerOptions } from '../protocol/crypto/mask-workers-node.js'

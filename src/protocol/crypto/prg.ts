@@ -34,6 +34,12 @@ export interface MaskStream {
   mode: MaskMode
 }
 
+/** A mask by its PRG key (its keystream from word 0, counter from zero), and how it goes into a sum. */
+export interface MaskKey {
+  key: Uint8Array
+  mode: MaskMode
+}
+
 export interface Prg {
   readonly name: string
   /**

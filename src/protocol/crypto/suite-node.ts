@@ -1,4 +1,9 @@
-/** The Node backend: node:crypto (OpenSSL) for key agreement and the PRG. */
+/**
+ * The Node backend: node:crypto (OpenSSL) for key agreement and the PRG. Masks run on this thread: on
+ * the 2-core machine, splitting them over threads (mask-workers-node.ts) gains nothing, as two AES-CTR
+ * streams at once run no faster than one there (`npm run bench -- --only mask-threads` measures it);
+ * where it pays, use `{ ...nodeCryptoSuite, applyMasks: maskWorkers() }`.
+ */
 import { nodePrg } from './prg-node.js'
 import { nodeX25519 } from './x25519-node.js'
 import type { CryptoSuite } from './suite.js'

@@ -24,7 +24,7 @@ import { identityFromBytes, SignatureDomain, verify, type Identity } from '../cr
 import { AFFINE_POINT_LENGTH, decodeAffine } from '../crypto/ed25519-group.js'
 import { verifySecret } from '../crypto/feldman.js'
 import { rebuildMaskKey } from '../crypto/mask-key.js'
-import { applyKeystreams, type MaskStream } from '../crypto/prg.js'
+import type { MaskKey } from '../crypto/prg.js'
 import { MAX_SHARES, scalarFromBytes } from '../crypto/shamir.js'
 import { packedLength, unpackInto } from '../encoding/bit-pack.js'
 import { DealerCommitments, InputCommitment, KeyAdvertisement, RoundResult, RoundTranscript, ShareKind, Signed, SurvivorSet, type RoundRef } from '../pb/messages.js'
@@ -34,7 +34,7 @@ import { pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey } from '../round/m
 import { carryBits } from '../round/aggregator/integer-sum.js'
 import { signedDigest } from '../round/wire.js'
 import { commit, commitmentContext, COMMITMENT_LENGTH, sumCommitments } from './commitment.js'
-import type { CryptoSuite } from '../crypto/suite.js'
+import { applyMasks, type CryptoSuite } from '../crypto/suite.js'
 import type { RoundContext } from '../crypto/kdf.js'
 
 export type AuditVerdict =
@@ -230,7 +230,7 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
   for (const { owner, kind, value } of transcript.secrets) secrets.set(`${toHex(owner)}/${kind}`, value)
   const maskKeys = await advertisedMaskKeys(transcript, context)
   const masks = new Uint32Array(vectorWords(params))
-  const streams: MaskStream[] = []
+  const keys: MaskKey[] = []
   const surviving = new Set(survivors.map(s => toHex(s.identity.bytes)))
   for (let i = 0; i < survivors.length; i++) {
     const { identity } = survivors[i]
@@ -239,15 +239,15 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
     if (!verifySecret(selfMaskCommitment(transcript.dealerCommitments[i], commitments[i].dealerCommitments, identity, context), seed)) {
       throw new Unverifiable(`the self-mask seed of ${identity.id} is not the one it committed to`)
     }
-    streams.push({ stream: crypto.prg.open(selfMaskKey(context, seed, identity.bytes)), mode: 'add' })
+    keys.push({ key: selfMaskKey(context, seed, identity.bytes), mode: 'add' })
     for (const peer of commitments[i].maskedWithBytes) {
       if (surviving.has(toHex(peer))) continue
       const dropped = await droppedMaskKey(peer, secrets, maskKeys, crypto)
       const shared = await dropped.sharedSecret(commitments[i].maskKey)
-      streams.push({ stream: crypto.prg.open(pairwiseMaskKeyFromSecret(context, shared, peer, identity.bytes)), mode: pairwiseMode(identity.bytes, peer) })
+      keys.push({ key: pairwiseMaskKeyFromSecret(context, shared, peer, identity.bytes), mode: pairwiseMode(identity.bytes, peer) })
     }
   }
-  await applyKeystreams(masks, streams)
+  await applyMasks(crypto, masks, keys)
   return masks
 }
 

@@ -78,7 +78,8 @@ function compileSimd (): WebAssembly.Module | undefined {
   return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined
 }
 
-const simdModule = compileSimd()
+/** The compiled words.wat, for threads that run the same kernels (mask-workers-node.ts). */
+export const simdModule = compileSimd()
 
 /** WebAssembly SIMD kernels if the runtime has them (Node.js 16.4+, every current browser). */
 export const simdKernels: WordKernels | undefined = simdModule === undefined ? undefined : pool('wasm-simd', () => simdKernel(simdModule))

@@ -9,7 +9,8 @@ import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { combine, lagrangeAtZero, MAX_SHARES, scalarFromBytes, SHARE_LENGTH, shareValue } from '../../crypto/shamir.js'
 import { decodeCommitments, verifySecret, verifyShare } from '../../crypto/feldman.js'
 import { rebuildMaskKey } from '../../crypto/mask-key.js'
-import { applyKeystreams, type MaskStream } from '../../crypto/prg.js'
+import type { MaskKey } from '../../crypto/prg.js'
+import { applyMasks } from '../../crypto/suite.js'
 import { pack } from '../../encoding/bit-pack.js'
 import { decodeRoundSum } from '../decoded-sum.js'
 import { RoundResult, RoundTranscript, ShareKind, UnmaskShares, type PeerSignature, type RevealedSecret } from '../../pb/messages.js'
@@ -149,25 +150,25 @@ export async function closeUnmask (state: AggregatorState): Promise<Step> {
   // Before the masks come off, the accumulator holds the integer sum's low bits: its carries past 2^m.
   const carries = carriesOf(accumulator, overflows, bits)
   const secrets: RevealedSecret[] = []
-  const masks: MaskStream[] = []
+  const masks: MaskKey[] = []
 
   for (const secret of neededSecrets(state)) {
     const { owner, kind, neighbours } = secret
     const value = state.rebuilt.get(owner.id) ?? await rebuildSecret(state, rebuild, secret)
     secrets.push({ owner: owner.bytes as Uint8Array<ArrayBuffer>, kind: kind === 'self-mask' ? ShareKind.SELF_MASK : ShareKind.MASK_KEY, value: value as Uint8Array<ArrayBuffer> })
     if (kind === 'self-mask') {
-      masks.push({ stream: crypto.prg.open(selfMaskKey(context, value, owner.bytes)), mode: 'subtract' })
+      masks.push({ key: selfMaskKey(context, value, owner.bytes), mode: 'subtract' })
       continue
     }
     const maskKey = rebuildMaskKey(crypto.x25519, scalarFromBytes(value))
     for (const peer of neighbours) {
       const shared = await maskKey.sharedSecret(state.advertisements.get(roster.identityOf(peer).id)!.maskKey)
       const seed = pairwiseMaskKeyFromSecret(context, shared, owner.bytes, peer)
-      masks.push({ stream: crypto.prg.open(seed), mode: inverse(pairwiseMode(peer, owner.bytes)) })
+      masks.push({ key: seed, mode: inverse(pairwiseMode(peer, owner.bytes)) })
     }
   }
   // every mask off each chunk of the sum while the chunk is in cache, not each mask over the whole sum
-  await applyKeystreams(accumulator, masks)
+  await applyMasks(crypto, accumulator, masks)
 
   const quantizedSum = reduceModulo(accumulator, bits)
   const survivorIdentities = roster.identities.filter(i => survivors.has(i.id))
