@@ -111,7 +111,7 @@ describe('the WebAssembly upload kernels', () => {
       (bits, count, seed) => {
         const values = wordsOf(seed, count, bits)
         const offset = Math.abs(seed) % (length - count + 1)
-        const sums = digest.sums(offset, values, first.p, second.p, bits > 26)
+        const sums = digest.sums(offset, values, first.p, second.p, bits)
         for (const [f, field] of [first, second].entries()) {
           const p = BigInt(field.p)
           let exact = 0n
@@ -121,5 +121,23 @@ describe('the WebAssembly upload kernels', () => {
         }
       }
     ), { numRuns: 60 })
+  })
+
+  it('stay exact at the widest values and forms, all of one sign', () => {
+    const [first, second] = FIELDS
+    const digest = simdFormDigest(KERNEL_WORDS)!
+    for (const sign of [1, -1]) {
+      digest.forms[0].fill(sign * (2 ** 25 - 1))
+      digest.forms[1].fill(sign * (2 ** 25 - 1))
+      for (const bits of [1, 8, 23, 25, 26, 32]) {
+        const values = new Uint32Array(KERNEL_WORDS).fill(2 ** bits - 1)
+        const sums = digest.sums(0, values, first.p, second.p, bits)
+        for (const [f, field] of [first, second].entries()) {
+          const p = BigInt(field.p)
+          const exact = BigInt(KERNEL_WORDS) * BigInt(2 ** bits - 1) * BigInt(sign * (2 ** 25 - 1))
+          expect(((BigInt(sums[f]) - exact) % p + p) % p, `${bits} bits, sign ${sign}`).toBe(0n)
+        }
+      }
+    }
   })
 })

@@ -19,10 +19,12 @@ export const SIMD_UNPACK_BITS = 25
 const CHUNK_BYTES = KERNEL_WORDS * 4
 /** A chunk's packed bytes, with room for the 28 bytes the unpacking reads past them. */
 const PACKED = 0
-/** A chunk's values, with room for the unpacking's last 8 and the digest's padding to 4. */
+/** The longest run of products the digest sums before reducing (runOf). */
+const MAX_RUN = 256
+/** A chunk's values, with room for the unpacking's last 8 and the digest's padding to a whole run. */
 const VALUES = PACKED + CHUNK_BYTES + 64
 /** The unpacking's swizzles and multipliers (64 bytes), then the digest's two doubles. */
-const TABLE = VALUES + CHUNK_BYTES + 64
+const TABLE = VALUES + CHUNK_BYTES + MAX_RUN * 4
 const OUT = TABLE + 64
 /** Where an instance's own arrays start. */
 const OWN = OUT + 16
@@ -32,7 +34,7 @@ interface UploadExports {
   memory: WebAssembly.Memory
   unpack: (src: number, dst: number, pairs: number, bits: number, table: number) => void
   add_counting: (sum: number, wraps: number, src: number, n: number) => void
-  digest: (values: number, first: number, second: number, n: number, p: number, q: number, wide: number, out: number) => void
+  digest: (values: number, first: number, second: number, n: number, p: number, q: number, wide: number, run: number, out: number) => void
 }
 
 function compileModule (): WebAssembly.Module | undefined {
@@ -118,33 +120,45 @@ export interface FormDigest {
   /** The forms, to be filled before the first call of `sums`. */
   readonly forms: readonly [Int32Array, Int32Array]
   /**
-   * Sums over i of values[i] * forms[0][offset + i] mod p and values[i] * forms[1][offset + i] mod q,
-   * each term a signed representative, so each sum is exact and congruent to its inner product.
-   * `wide` if any value may have more than 26 bits.
+   * Sums congruent to sum over i of values[i] * forms[0][offset + i] mod p and of values[i] *
+   * forms[1][offset + i] mod q, exact, and small enough to add many of. `bits` bounds the values.
    */
-  sums: (offset: number, values: Uint32Array, p: number, q: number, wide: boolean) => [number, number]
+  sums: (offset: number, values: Uint32Array, p: number, q: number, bits: number) => [number, number]
+}
+
+/**
+ * How many values the digest sums the products of before it reduces: each of its lanes takes a quarter
+ * of them, and a lane's sum must stay below 2^53. A value has at most 26 bits unless `wide`, and is
+ * reduced to below 2^25 in magnitude if it is; a form coefficient is below 2^25. So a lane takes
+ * 2^(27 - bits) products (half what would reach 2^53), at most 64.
+ */
+function runOf (bits: number): number {
+  return 4 * Math.min(MAX_RUN / 4, 2 ** (27 - Math.min(bits, 25)))
 }
 
 /** A FormDigest for forms of `length` coefficients (each below 2^25 in magnitude), in SIMD; undefined where it cannot be. */
 export function simdFormDigest (length: number): FormDigest | undefined {
   if (uploadsModule === undefined) return undefined
-  // 16 spare bytes each: the last chunk is padded to 4 values, and may end where the forms do
-  const secondAt = OWN + align(length * 4 + 16)
-  const { memory, digest } = instantiate(2 * align(length * 4 + 16))
-  const area = new Uint32Array(memory.buffer, VALUES, KERNEL_WORDS + 4)
+  // spare bytes after each: the last chunk is padded to a whole run, and may end where the forms do
+  const formBytes = align(length * 4 + MAX_RUN * 4)
+  const secondAt = OWN + formBytes
+  const { memory, digest } = instantiate(2 * formBytes)
+  const area = new Uint32Array(memory.buffer, VALUES, KERNEL_WORDS + MAX_RUN)
   const out = new Float64Array(memory.buffer, OUT, 2)
   return {
     forms: [new Int32Array(memory.buffer, OWN, length), new Int32Array(memory.buffer, secondAt, length)],
-    sums (offset, values, p, q, wide) {
+    sums (offset, values, p, q, bits) {
       if (offset + values.length > length) throw new RangeError(`${values.length} values at ${offset} do not fit forms of ${length}`)
+      const wide = bits > 26
+      const run = runOf(bits)
       let first = 0
       let second = 0
       for (let done = 0; done < values.length; done += KERNEL_WORDS) {
         const n = Math.min(KERNEL_WORDS, values.length - done)
-        const padded = Math.ceil(n / 4) * 4
+        const padded = Math.ceil(n / run) * run
         area.set(values.subarray(done, done + n))
         area.fill(0, n, padded)
-        digest(VALUES, OWN + (offset + done) * 4, secondAt + (offset + done) * 4, padded, p, q, wide ? 1 : 0, OUT)
+        digest(VALUES, OWN + (offset + done) * 4, secondAt + (offset + done) * 4, padded, p, q, wide ? 1 : 0, run, OUT)
         // each part's sum is below 2^40, so adding them stays exact
         first += out[0]
         second += out[1]

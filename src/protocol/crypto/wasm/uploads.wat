@@ -90,59 +90,66 @@
   (func $reduce (param $x v128) (param $p v128) (param $inverse v128) (result v128)
     (f64x2.sub (local.get $x) (f64x2.mul (f64x2.nearest (f64x2.mul (local.get $x) (local.get $inverse))) (local.get $p))))
 
-  ;; Writes to out, as two doubles, sum over i < n of (values[i] * first[i] mod p) and of
-  ;; (values[i] * second[i] mod q), each term reduced to magnitude at most about p/2 (q/2) so the sums
-  ;; stay exact (uploads.ts calls it with n up to 16,384). values are unsigned words, first and second signed words of
-  ;; magnitude below 2^25, p and q primes below 2^26; n a multiple of 4 (uploads.ts pads with zeros).
-  ;; A value is reduced before its product when `wide` is set (values of over 26 bits), so products stay
-  ;; below 2^51, where doubles are exact.
+;; Writes to out, as two doubles, sums congruent to sum over i < n of values[i] * first[i] mod p and
+  ;; of values[i] * second[i] mod q. values are unsigned words, first and second signed words of
+  ;; magnitude below 2^25, p and q primes below 2^26; n a multiple of `run` (uploads.ts pads with
+  ;; zeros), and `run` a multiple of 4. Products are summed unreduced, `run` values at a time (each lane
+  ;; a quarter of them), and each run's sums reduced: uploads.ts sizes runs so that a lane's sum stays
+  ;; below 2^53, where doubles are exact. A value is reduced before its product when `wide` is set
+  ;; (values of over 26 bits). The reduced sums stay exact for the n up to 16,384 uploads.ts passes.
   (func (export "digest") (param $values i32) (param $first i32) (param $second i32) (param $n i32)
-    (param $p f64) (param $q f64) (param $wide i32) (param $out i32)
-    (local $end i32) (local $ps v128) (local $qs v128) (local $inverseP v128) (local $inverseQ v128)
+    (param $p f64) (param $q f64) (param $wide i32) (param $run i32) (param $out i32)
+    (local $end i32) (local $runEnd i32) (local $ps v128) (local $qs v128) (local $inverseP v128) (local $inverseQ v128)
     (local $low v128) (local $high v128) (local $lowQ v128) (local $highQ v128)
-    (local $sumP0 v128) (local $sumP1 v128) (local $sumQ0 v128) (local $sumQ1 v128)
+    (local $rawP0 v128) (local $rawP1 v128) (local $rawQ0 v128) (local $rawQ1 v128)
+    (local $sumP v128) (local $sumQ v128)
     (local.set $ps (f64x2.splat (local.get $p)))
     (local.set $qs (f64x2.splat (local.get $q)))
     (local.set $inverseP (f64x2.splat (f64.div (f64.const 1) (local.get $p))))
     (local.set $inverseQ (f64x2.splat (f64.div (f64.const 1) (local.get $q))))
-    (local.set $sumP0 (v128.const i64x2 0 0))
-    (local.set $sumP1 (v128.const i64x2 0 0))
-    (local.set $sumQ0 (v128.const i64x2 0 0))
-    (local.set $sumQ1 (v128.const i64x2 0 0))
+    (local.set $sumP (v128.const i64x2 0 0))
+    (local.set $sumQ (v128.const i64x2 0 0))
     (local.set $end (i32.add (local.get $values) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
-      (loop $four
+      (loop $runs
         (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
-        (local.set $low (f64x2.convert_low_i32x4_u (v128.load64_zero offset=0 (local.get $values))))
-        (local.set $high (f64x2.convert_low_i32x4_u (v128.load64_zero offset=8 (local.get $values))))
-        (local.set $lowQ (local.get $low))
-        (local.set $highQ (local.get $high))
-        (if (local.get $wide)
-          (then
-            (local.set $lowQ (call $reduce (local.get $low) (local.get $qs) (local.get $inverseQ)))
-            (local.set $highQ (call $reduce (local.get $high) (local.get $qs) (local.get $inverseQ)))
-            (local.set $low (call $reduce (local.get $low) (local.get $ps) (local.get $inverseP)))
-            (local.set $high (call $reduce (local.get $high) (local.get $ps) (local.get $inverseP)))))
-        (local.set $sumP0 (f64x2.add (local.get $sumP0) (call $reduce
-          (f64x2.mul (local.get $low) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=0 (local.get $first))))
-          (local.get $ps) (local.get $inverseP))))
-        (local.set $sumP1 (f64x2.add (local.get $sumP1) (call $reduce
-          (f64x2.mul (local.get $high) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=8 (local.get $first))))
-          (local.get $ps) (local.get $inverseP))))
-        (local.set $sumQ0 (f64x2.add (local.get $sumQ0) (call $reduce
-          (f64x2.mul (local.get $lowQ) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=0 (local.get $second))))
-          (local.get $qs) (local.get $inverseQ))))
-        (local.set $sumQ1 (f64x2.add (local.get $sumQ1) (call $reduce
-          (f64x2.mul (local.get $highQ) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=8 (local.get $second))))
-          (local.get $qs) (local.get $inverseQ))))
-        (local.set $values (i32.add (local.get $values) (i32.const 16)))
-        (local.set $first (i32.add (local.get $first) (i32.const 16)))
-        (local.set $second (i32.add (local.get $second) (i32.const 16)))
-        (br $four)))
-    (local.set $sumP0 (f64x2.add (local.get $sumP0) (local.get $sumP1)))
-    (local.set $sumQ0 (f64x2.add (local.get $sumQ0) (local.get $sumQ1)))
+        (local.set $runEnd (i32.add (local.get $values) (i32.shl (local.get $run) (i32.const 2))))
+        (local.set $rawP0 (v128.const i64x2 0 0))
+        (local.set $rawP1 (v128.const i64x2 0 0))
+        (local.set $rawQ0 (v128.const i64x2 0 0))
+        (local.set $rawQ1 (v128.const i64x2 0 0))
+        (loop $four
+          (local.set $low (f64x2.convert_low_i32x4_u (v128.load64_zero offset=0 (local.get $values))))
+          (local.set $high (f64x2.convert_low_i32x4_u (v128.load64_zero offset=8 (local.get $values))))
+          (local.set $lowQ (local.get $low))
+          (local.set $highQ (local.get $high))
+          (if (local.get $wide)
+            (then
+              (local.set $lowQ (call $reduce (local.get $low) (local.get $qs) (local.get $inverseQ)))
+              (local.set $highQ (call $reduce (local.get $high) (local.get $qs) (local.get $inverseQ)))
+              (local.set $low (call $reduce (local.get $low) (local.get $ps) (local.get $inverseP)))
+              (local.set $high (call $reduce (local.get $high) (local.get $ps) (local.get $inverseP)))))
+          (local.set $rawP0 (f64x2.add (local.get $rawP0)
+            (f64x2.mul (local.get $low) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=0 (local.get $first))))))
+          (local.set $rawP1 (f64x2.add (local.get $rawP1)
+            (f64x2.mul (local.get $high) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=8 (local.get $first))))))
+          (local.set $rawQ0 (f64x2.add (local.get $rawQ0)
+            (f64x2.mul (local.get $lowQ) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=0 (local.get $second))))))
+          (local.set $rawQ1 (f64x2.add (local.get $rawQ1)
+            (f64x2.mul (local.get $highQ) (f64x2.convert_low_i32x4_s (v128.load64_zero offset=8 (local.get $second))))))
+          (local.set $values (i32.add (local.get $values) (i32.const 16)))
+          (local.set $first (i32.add (local.get $first) (i32.const 16)))
+          (local.set $second (i32.add (local.get $second) (i32.const 16)))
+          (br_if $four (i32.lt_u (local.get $values) (local.get $runEnd))))
+        (local.set $sumP (f64x2.add (local.get $sumP) (f64x2.add
+          (call $reduce (local.get $rawP0) (local.get $ps) (local.get $inverseP))
+          (call $reduce (local.get $rawP1) (local.get $ps) (local.get $inverseP)))))
+        (local.set $sumQ (f64x2.add (local.get $sumQ) (f64x2.add
+          (call $reduce (local.get $rawQ0) (local.get $qs) (local.get $inverseQ))
+          (call $reduce (local.get $rawQ1) (local.get $qs) (local.get $inverseQ)))))
+        (br $runs)))
     (f64.store offset=0 (local.get $out)
-      (f64.add (f64x2.extract_lane 0 (local.get $sumP0)) (f64x2.extract_lane 1 (local.get $sumP0))))
+      (f64.add (f64x2.extract_lane 0 (local.get $sumP)) (f64x2.extract_lane 1 (local.get $sumP))))
     (f64.store offset=8 (local.get $out)
-      (f64.add (f64x2.extract_lane 0 (local.get $sumQ0)) (f64x2.extract_lane 1 (local.get $sumQ0)))))
+      (f64.add (f64x2.extract_lane 0 (local.get $sumQ)) (f64x2.extract_lane 1 (local.get $sumQ)))))
 )
