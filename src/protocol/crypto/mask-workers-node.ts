@@ -55,7 +55,7 @@ parentPort.on('message', ({ job, target, start, end, iv, masks }) => {
 
 /** What it takes for the work to be split: more threads than one, and enough words. */
 export interface MaskWorkerOptions {
-  /** Threads in all, this one included; at most the machine's available parallelism. */
+  /** Threads in all, this one included (by default, the machine's available parallelism). */
   threads?: number
   /** Masks times coordinates below which one thread does it all. */
   minWords?: number
@@ -63,9 +63,9 @@ export interface MaskWorkerOptions {
 
 const DEFAULT_MIN_WORDS = 2 ** 20
 
-/** A CryptoSuite's applyMasks on worker threads, started at first use and never keeping the process alive. */
+/** A CryptoSuite's applyMasks on worker threads, started at first use, keeping the process alive only while they work. */
 export function maskWorkers (options: MaskWorkerOptions = {}): (target: Uint32Array, masks: readonly MaskKey[]) => Promise<void> {
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), availableParallelism() * 2))
+  const threads = Math.max(1, options.threads ?? availableParallelism())
   const minWords = options.minWords ?? DEFAULT_MIN_WORDS
   const workers: Array<Worker | undefined> = []
   let jobs = 0
@@ -123,13 +123,12 @@ export function maskWorkers (options: MaskWorkerOptions = {}): (target: Uint32Ar
     shared.set(target)
     // ranges of whole kernel chunks, so each starts on an AES block
     const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.min(target.length, Math.round(chunks * i / parts) * KERNEL_WORDS))
-    const plain = masks.map(({ key, mode }) => ({ key, mode }))
     const mine = async (start: number, end: number): Promise<void> => {
       await applyKeystreams(shared.subarray(start, end), masks.map(({ key, mode }) => ({ stream: nodePrg.open(key, start), mode })))
     }
     const theirs = bounds.slice(1, -1).map(async (start, i) => {
       const end = bounds[i + 2]
-      const error = await run(i, { target: shared, start, end, iv: counterBlock(ZERO_IV, start / WORDS_PER_BLOCK), masks: plain })
+      const error = await run(i, { target: shared, start, end, iv: counterBlock(ZERO_IV, start / WORDS_PER_BLOCK), masks: [...masks] })
       if (error !== undefined) {
         shared.set(target.subarray(start, end), start)
         await mine(start, end)

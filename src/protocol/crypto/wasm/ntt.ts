@@ -1,8 +1,9 @@
 /**
  * The commitment's work on each block of 1024 coordinates in WebAssembly SIMD (ntt.wat): the forward
  * transform mod each prime and the row products, which were about two thirds of a participant's
- * masked-input phase at d = 10^6 in JavaScript, and the matrix entries' rejection sampling. The JavaScript (verification/commitment.ts) stays as
- * the fallback where SIMD is missing and as the reference: both give the same doubles, bit for bit
+ * masked-input phase at d = 10^6 in JavaScript, the matrix entries' rejection sampling, and the upload
+ * check's pull-back of its form. The JavaScript (verification/commitment.ts) stays as the fallback
+ * where SIMD is missing and as the reference: both give the same doubles, bit for bit
  * (test/protocol/crypto/ntt-wasm.test.ts).
  */
 import { NTT_WASM_BASE64 } from './ntt-module.js'

@@ -115,7 +115,7 @@ export function simdPackedSum (words: number, bits: number): PackedSum | undefin
   }
 }
 
-/** Inner products of values with two fixed forms, each term reduced mod its prime. */
+/** Inner products of values with two fixed forms, mod two primes. */
 export interface FormDigest {
   /** The forms, to be filled before the first call of `sums`. */
   readonly forms: readonly [Int32Array, Int32Array]
@@ -133,7 +133,7 @@ export interface FormDigest {
  * 2^(27 - bits) products (half what would reach 2^53), at most 64.
  */
 function runOf (bits: number): number {
-  return 4 * Math.min(MAX_RUN / 4, 2 ** (27 - Math.min(bits, 25)))
+  return 4 * Math.min(MAX_RUN / 4, 2 ** (27 - (bits > 26 ? 25 : bits)))
 }
 
 /** A FormDigest for forms of `length` coefficients (each below 2^25 in magnitude), in SIMD; undefined where it cannot be. */
