@@ -21,7 +21,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { applyKeystreams, counterBlock, WORDS_PER_BLOCK, ZERO_IV, type MaskKey } from './prg.js'
+import { applyKeystreams, counterBlock, maskStreams, WORDS_PER_BLOCK, ZERO_IV, type MaskKey } from './prg.js'
 import { nodePrg } from './prg-node.js'
 import { KERNEL_WORDS, simdModule } from './wasm/words.js'
 
@@ -116,7 +116,7 @@ export function maskWorkers (options: MaskWorkerOptions = {}): (target: Uint32Ar
     const chunks = Math.ceil(target.length / KERNEL_WORDS)
     const parts = Math.min(threads, chunks)
     if (simdModule === undefined || parts < 2 || masks.length * target.length < minWords) {
-      await applyKeystreams(target, masks.map(({ key, mode }) => ({ stream: nodePrg.open(key), mode })))
+      await applyKeystreams(target, maskStreams(nodePrg, masks))
       return
     }
     const shared = new Uint32Array(new SharedArrayBuffer(target.length * 4))
@@ -124,7 +124,7 @@ export function maskWorkers (options: MaskWorkerOptions = {}): (target: Uint32Ar
     // ranges of whole kernel chunks, so each starts on an AES block
     const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.min(target.length, Math.round(chunks * i / parts) * KERNEL_WORDS))
     const mine = async (start: number, end: number): Promise<void> => {
-      await applyKeystreams(shared.subarray(start, end), masks.map(({ key, mode }) => ({ stream: nodePrg.open(key, start), mode })))
+      await applyKeystreams(shared.subarray(start, end), maskStreams(nodePrg, masks, start))
     }
     const theirs = bounds.slice(1, -1).map(async (start, i) => {
       const end = bounds[i + 2]

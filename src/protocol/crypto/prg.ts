@@ -40,6 +40,11 @@ export interface MaskKey {
   mode: MaskMode
 }
 
+/** The keystreams of `masks` from `prg`, each positioned at word `wordOffset`. */
+export function maskStreams (prg: Prg, masks: readonly MaskKey[], wordOffset = 0): MaskStream[] {
+  return masks.map(({ key, mode }) => ({ stream: prg.open(key, wordOffset), mode }))
+}
+
 export interface Prg {
   readonly name: string
   /**

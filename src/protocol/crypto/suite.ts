@@ -1,5 +1,5 @@
 /** A crypto backend: the primitives whose fastest implementation depends on the runtime. */
-import { applyKeystreams, type MaskKey, type Prg } from './prg.js'
+import { applyKeystreams, maskStreams, type MaskKey, type Prg } from './prg.js'
 import type { X25519 } from './x25519.js'
 
 export interface CryptoSuite {
@@ -15,5 +15,5 @@ export interface CryptoSuite {
 /** Adds and subtracts `masks` into `target`: the suite's threads where it has them, this thread otherwise. */
 export async function applyMasks (suite: CryptoSuite, target: Uint32Array, masks: readonly MaskKey[]): Promise<void> {
   if (suite.applyMasks !== undefined) return suite.applyMasks(target, masks)
-  await applyKeystreams(target, masks.map(({ key, mode }) => ({ stream: suite.prg.open(key), mode })))
+  await applyKeystreams(target, maskStreams(suite.prg, masks))
 }

@@ -8,6 +8,7 @@
  */
 import { NTT_WASM_BASE64 } from './ntt-module.js'
 import { KERNEL_WORDS } from './words.js'
+import { compileKernel, instantiateKernel } from './module.js'
 import type { NttField } from '../../verification/ntt.js'
 
 const DEGREE = 1024
@@ -62,13 +63,7 @@ export interface BlockKernel {
   transpose: (field: number) => void
 }
 
-function compileModule (): WebAssembly.Module | undefined {
-  if (typeof WebAssembly !== 'object') return undefined
-  const bytes = Uint8Array.from(atob(NTT_WASM_BASE64), c => c.charCodeAt(0))
-  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined
-}
-
-const nttModule = compileModule()
+const nttModule = compileKernel(NTT_WASM_BASE64)
 
 interface NttExports {
   memory: WebAssembly.Memory
@@ -86,7 +81,6 @@ interface NttExports {
  */
 export function simdBlockKernel (fields: readonly NttField[], rows: number): BlockKernel | undefined {
   if (nttModule === undefined) return undefined
-  const { memory, forward, accumulate, sample, transpose, pull_back: pullBack } = new WebAssembly.Instance(nttModule).exports as unknown as NttExports
   const PENDING = 0
   const BLOCK = PENDING + BLOCK_BYTES
   const ENTRIES = BLOCK + BLOCK_BYTES
@@ -94,9 +88,7 @@ export function simdBlockKernel (fields: readonly NttField[], rows: number): Blo
   const SUMS = TABLES + fields.length * 2 * BLOCK_BYTES
   const CHALLENGES = SUMS + fields.length * rows * BLOCK_BYTES
   const WORDS = CHALLENGES + fields.length * rows * BLOCK_BYTES
-  const needed = Math.ceil((WORDS + fields.length * rows * KERNEL_WORDS * 4) / 65536) - memory.buffer.byteLength / 65536
-  // grown once, before any view of it is taken: growing detaches the views
-  if (needed > 0) memory.grow(needed)
+  const { memory, forward, accumulate, sample, transpose, pull_back: pullBack } = instantiateKernel<NttExports>(nttModule, WORDS + fields.length * rows * KERNEL_WORDS * 4)
   const at = (offset: number): Float64Array => new Float64Array(memory.buffer, offset, DEGREE)
   const sumAt = (f: number, r: number): number => SUMS + (f * rows + r) * BLOCK_BYTES
   const challengeAt = (f: number, r: number): number => CHALLENGES + (f * rows + r) * BLOCK_BYTES

@@ -7,6 +7,7 @@
  */
 import { PACK_WASM_BASE64 } from './pack-module.js'
 import { KERNEL_WORDS } from './words.js'
+import { compileKernel, instantiateKernel } from './module.js'
 
 /** The widths the SIMD packing takes: from 8 bits each output byte has bits of at most two values; to 25, a value and its start fit a lane. */
 export const SIMD_PACK_BITS = { min: 8, max: 25 } as const
@@ -16,6 +17,7 @@ const VALUES = 0
 /** Packed bytes out, with room for the 16 bytes written past the last pair's */
 const PACKED = VALUES + KERNEL_WORDS * 4 + 32
 const TABLE = PACKED + KERNEL_WORDS * 4 + 32
+const TABLE_BYTES = 112
 const NONE = 0x80
 
 interface PackExports {
@@ -23,14 +25,22 @@ interface PackExports {
   pack: (src: number, dst: number, pairs: number, bits: number, table: number) => void
 }
 
-function instantiate (): PackExports | undefined {
-  if (typeof WebAssembly !== 'object') return undefined
-  const bytes = Uint8Array.from(atob(PACK_WASM_BASE64), c => c.charCodeAt(0))
-  return WebAssembly.validate(bytes) ? new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as PackExports : undefined
+/** The kernel and its views, made once: packing is synchronous, so no two calls share its memory at once. */
+function instantiate (): { pack: PackExports['pack'], table: Uint8Array, area: Uint32Array, packed: Uint8Array } | undefined {
+  const module = compileKernel(PACK_WASM_BASE64)
+  if (module === undefined) return undefined
+  const { memory, pack } = instantiateKernel<PackExports>(module, TABLE + TABLE_BYTES)
+  return {
+    pack,
+    table: new Uint8Array(memory.buffer, TABLE, TABLE_BYTES),
+    area: new Uint32Array(memory.buffer, VALUES, KERNEL_WORDS + 8),
+    packed: new Uint8Array(memory.buffer, PACKED, KERNEL_WORDS * 4)
+  }
 }
 
-/** One instance serves every call: packing is synchronous, so no two calls share its memory at once. */
 const kernel = instantiate()
+/** The width whose table is in the kernel's memory. */
+let tableBits = 0
 
 /**
  * pack.wat's table for `bits`: for each four values of eight, which lane byte each output byte takes
@@ -38,7 +48,7 @@ const kernel = instantiate()
  * shared byte into the second four's first.
  */
 function packTable (bits: number): Uint8Array {
-  const table = new Uint8Array(112)
+  const table = new Uint8Array(TABLE_BYTES)
   const view = new DataView(table.buffer)
   for (let group = 0; group < 2; group++) {
     const start = group * 4 * (bits & 1)
@@ -59,8 +69,6 @@ function packTable (bits: number): Uint8Array {
   return table
 }
 
-const tables = new Map<number, Uint8Array>()
-
 /** Whether simdPack runs here and takes `bits`. */
 export function simdPacks (bits: number): boolean {
   return kernel !== undefined && bits >= SIMD_PACK_BITS.min && bits <= SIMD_PACK_BITS.max
@@ -68,12 +76,11 @@ export function simdPacks (bits: number): boolean {
 
 /** Packs `values` at `bits` bits into `out`, whose length is the packed length; only where simdPacks(bits). */
 export function simdPack (values: Uint32Array, bits: number, out: Uint8Array): void {
-  const { memory, pack } = kernel!
-  let table = tables.get(bits)
-  if (table === undefined) tables.set(bits, table = packTable(bits))
-  new Uint8Array(memory.buffer, TABLE, table.length).set(table)
-  const area = new Uint32Array(memory.buffer, VALUES, KERNEL_WORDS + 8)
-  const packed = new Uint8Array(memory.buffer, PACKED, KERNEL_WORDS * 4)
+  const { pack, table, area, packed } = kernel!
+  if (tableBits !== bits) {
+    table.set(packTable(bits))
+    tableBits = bits
+  }
   // KERNEL_WORDS values are whole bytes, so each chunk's bytes follow the last's
   for (let done = 0; done < values.length; done += KERNEL_WORDS) {
     const n = Math.min(KERNEL_WORDS, values.length - done)

@@ -12,6 +12,7 @@
  */
 import { UPLOADS_WASM_BASE64 } from './uploads-module.js'
 import { KERNEL_WORDS } from './words.js'
+import { compileKernel, instantiateKernel } from './module.js'
 
 /** The widest values the SIMD unpacking takes: a value and its start within its first byte fit a 32-bit lane. */
 export const SIMD_UNPACK_BITS = 25
@@ -28,7 +29,6 @@ const TABLE = VALUES + CHUNK_BYTES + MAX_RUN * 4
 const OUT = TABLE + 64
 /** Where an instance's own arrays start. */
 const OWN = OUT + 16
-const PAGE = 65536
 
 interface UploadExports {
   memory: WebAssembly.Memory
@@ -37,13 +37,7 @@ interface UploadExports {
   digest: (values: number, first: number, second: number, n: number, p: number, q: number, wide: number, run: number, out: number) => void
 }
 
-function compileModule (): WebAssembly.Module | undefined {
-  if (typeof WebAssembly !== 'object') return undefined
-  const bytes = Uint8Array.from(atob(UPLOADS_WASM_BASE64), c => c.charCodeAt(0))
-  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined
-}
-
-const uploadsModule = compileModule()
+const uploadsModule = compileKernel(UPLOADS_WASM_BASE64)
 
 /** Whether the kernels run here (WebAssembly with SIMD: Node.js 16.4+, every current browser). */
 export const hasUploadKernels = uploadsModule !== undefined
@@ -54,11 +48,7 @@ function align (bytes: number): number {
 
 /** An instance whose memory holds the work area and `own` more bytes from OWN, zeroed. */
 function instantiate (own: number): UploadExports {
-  const exports = new WebAssembly.Instance(uploadsModule!).exports as unknown as UploadExports
-  const pages = Math.ceil((OWN + own) / PAGE) - exports.memory.buffer.byteLength / PAGE
-  // grown once, before any view of it is taken: growing detaches the views
-  if (pages > 0) exports.memory.grow(pages)
-  return exports
+  return instantiateKernel<UploadExports>(uploadsModule!, OWN + own)
 }
 
 /**

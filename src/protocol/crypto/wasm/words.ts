@@ -10,6 +10,7 @@
  * 64 KiB copy, about 0.04 ms per million words when it stays in cache).
  */
 import { WORDS_WASM_BASE64 } from './words-module.js'
+import { compileKernel, instantiateKernel } from './module.js'
 
 /** Words a kernel holds at once, which words.wat sizes its memory for; the PRG's chunk too (prg.ts). */
 export const KERNEL_WORDS = 16384
@@ -44,11 +45,14 @@ function jsKernel (): WordKernel {
   }
 }
 
+interface WordExports {
+  memory: WebAssembly.Memory
+  add: (dst: number, src: number, words: number) => void
+  subtract: (dst: number, src: number, words: number) => void
+}
+
 function simdKernel (module: WebAssembly.Module): WordKernel {
-  const { exports } = new WebAssembly.Instance(module)
-  const memory = exports.memory as WebAssembly.Memory
-  const add = exports.add as (dst: number, src: number, words: number) => void
-  const subtract = exports.subtract as (dst: number, src: number, words: number) => void
+  const { memory, add, subtract } = instantiateKernel<WordExports>(module)
   // words.wat declares both chunks and never grows, so these views stay attached
   return {
     sum: new Uint32Array(memory.buffer, SUM_OFFSET, KERNEL_WORDS),
@@ -70,16 +74,8 @@ function pool (name: string, make: () => WordKernel): WordKernels {
 /** The plain-loop kernels: the fallback, and the reference the SIMD ones are tested against. */
 export const jsKernels: WordKernels = pool('js', jsKernel)
 
-/** The SIMD module, compiled once; undefined where WebAssembly or its SIMD proposal is missing. */
-function compileSimd (): WebAssembly.Module | undefined {
-  if (typeof WebAssembly !== 'object') return undefined
-  const bytes = Uint8Array.from(atob(WORDS_WASM_BASE64), c => c.charCodeAt(0))
-  // validate() is false on an engine without SIMD; a few hundred bytes compile synchronously, even on a browser's main thread
-  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined
-}
-
 /** The compiled words.wat, for threads that run the same kernels (mask-workers-node.ts). */
-export const simdModule = compileSimd()
+export const simdModule = compileKernel(WORDS_WASM_BASE64)
 
 /** WebAssembly SIMD kernels if the runtime has them (Node.js 16.4+, every current browser). */
 export const simdKernels: WordKernels | undefined = simdModule === undefined ? undefined : pool('wasm-simd', () => simdKernel(simdModule))
