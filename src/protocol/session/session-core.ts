@@ -797,8 +797,14 @@ export class SessionCore {
     } catch {
       return
     }
-    if (!this.admits(peer) || peer.id === this.config.self.id || attempt.checked.has(peer.id)) return
+    if (!this.admits(peer) || peer.id === this.config.self.id) return
     if (attempt.elected?.id !== peer.id && attempt.aggregator === undefined) return
+    this.ping(attempt, peer)
+  }
+
+  /** Pings a peer of the attempt, once per attempt; one that does not answer comes back as peerLost. */
+  private ping (attempt: Attempt, peer: Identity): void {
+    if (attempt.checked.has(peer.id)) return
     attempt.checked.add(peer.id)
     this.sink({ type: 'probe', peers: [peer], ping: { timeout: PING_GRACES * (this.config.lossGrace ?? 1000) } })
   }
@@ -1262,7 +1268,14 @@ export class SessionCore {
       ? header.keysUntil > this.config.now() && mayLeave(current)
       : current.participant === undefined && current.aggregator === undefined
     if (!move) {
-      if (route.attempt > current.number) pending.ahead.set(route.attempt, bytes)
+      if (route.attempt > current.number) {
+        pending.ahead.set(route.attempt, bytes)
+        // Its aggregator gave up on this attempt: this one's may be gone where this peer saw no connection
+        // close (WebRTC) and the others' word of it did not come. Left waiting for its deadlines, this
+        // peer missed the next attempt's keys, which went on without it one peer short. Only a peer that
+        // may still leave asks: one whose masked input went out stays for its aggregator, however slow.
+        if (current.elected !== undefined && current.elected.id !== this.config.self.id && mayLeave(current)) this.ping(current, current.elected)
+      }
       return
     }
     this.log(`round ${route.round}: from attempt ${current.number} to attempt ${route.attempt}, announced by ${elected.id}`)
