@@ -97,6 +97,9 @@ const phaseTimeout = (peers: number): number => 8_000 + 250 * peers
 const announceTimeout = (peers: number): number => 5_000 + 100 * peers
 // A round of 50 processes on two cores, with faults, takes about three minutes
 const RESULT_TIMEOUT = 600_000
+// Once one peer holds a round's result, the others have it within a phase or two: one that has not is
+// a problem to name, not a reason to wait out RESULT_TIMEOUT.
+const resultGrace = (peers: number): number => 2 * phaseTimeout(peers)
 // Long polls for a round's result that may fail in a row at a daemon still running
 const RESULT_POLL_FAILURES = 3
 // A daemon this busy is left out of a round's byte count rather than waited for
@@ -259,6 +262,9 @@ export class Testnet {
       })
     }
     const detected: DetectedDropout[] = []
+    // Peers whose update failed in this round, or went back to retry in a later one, and why: once
+    // every peer still up has, no result of the round is coming
+    const failed = new Map<number, string>()
     for (let i = 0; i < peers; i++) {
       void followEvents(`${this.peers[i].info.api}/v1/sessions/testnet/events`, this.peers[i].token, ({ event, data }) => {
         const progress = data as { round: number, attempt: number, phase: Phase, role: string }
@@ -267,6 +273,10 @@ export class Testnet {
         if (event === 'dropout' && dropout.role === 'aggregator' && dropout.round === plan.round) detected.push({ peer: this.nameOf(dropout.peer), phase: dropout.phase, cause: dropout.cause, waited: dropout.waited ?? 0 })
         // the aggregator holds the result first: its last phase ends there, not when the last peer has it
         if (event === 'result' && progress.round === plan.round) resultAt ??= performance.now()
+        const update = data as { id: string, state: string, round?: number, error?: string }
+        if (event === 'update' && update.round === plan.round && update.id === this.outstanding[i] && (update.state === 'failed' || update.state === 'retrying')) {
+          failed.set(i, `its update ${update.state === 'failed' ? 'failed' : 'goes to a later round'} (${update.error ?? 'no reason given'})`)
+        }
       }, watching.signal)
     }
     // the event streams are open before any update goes in
@@ -281,7 +291,18 @@ export class Testnet {
     await submissions
 
     const problems: string[] = unready.map(name => `${name} was not ready (GET /readyz) within 30 s of the round`)
-    const results = await Promise.all(this.peers.map(async (peer, i) => killed.has(i) ? undefined : this.resultOf(peer, plan.round, () => killed.has(i)).catch((err: Error) => { problems.push(`peer-${i}: ${err.message}`); return undefined })))
+    const grace = resultGrace(peers)
+    const stopWaiting = (i: number): StopWaiting | undefined => {
+      if (killed.has(i)) return 'killed'
+      const why = failed.get(i)
+      const late = resultAt !== undefined && performance.now() - resultAt > grace
+      // a peer left out of a round that completed elsewhere still gets its result: wait for that
+      const noResult = resultAt === undefined && this.peers.every((_, j) => killed.has(j) || failed.has(j))
+      if (why !== undefined && (noResult || late)) return { problem: `no result of round ${plan.round}: ${why}` }
+      if (late) return { problem: `no result of round ${plan.round} ${Math.round(grace / 1000)} s after its aggregator had it` }
+      return undefined
+    }
+    const results = await Promise.all(this.peers.map(async (peer, i) => killed.has(i) ? undefined : this.resultOf(peer, plan.round, () => stopWaiting(i)).catch((err: Error) => { problems.push(`peer-${i}: ${err.message}`); return undefined })))
     watching.abort()
     const ended = performance.now()
     const ms = ended - started
@@ -366,21 +387,27 @@ export class Testnet {
   }
 
   /**
-   * Waits for the round's result at a peer; undefined if the peer is killed meanwhile. A long poll that
-   * fails while the daemon still runs is asked again, a few times in a row at most: then the error is
-   * the round's problem, not a silently missing result.
+   * Waits for the round's result at a peer; undefined if the peer is killed meanwhile, and an error as
+   * soon as `stopWaiting` gives a problem. A long poll that fails while the daemon still runs is asked
+   * again, a few times in a row at most: then the error is the round's problem, not a silently missing
+   * result.
    */
-  private async resultOf (peer: DaemonProcess, round: number, gone: () => boolean): Promise<RoundResult | undefined> {
+  private async resultOf (peer: DaemonProcess, round: number, stopWaiting: () => StopWaiting | undefined): Promise<RoundResult | undefined> {
     const deadline = Date.now() + RESULT_TIMEOUT
     let failures = 0
+    const stop = (): boolean => {
+      const why = stopWaiting()
+      if (why !== undefined && why !== 'killed') throw new Error(why.problem)
+      return why === 'killed'
+    }
     while (Date.now() < deadline) {
-      if (gone()) return undefined
+      if (stop()) return undefined
       let response: Response
       try {
         response = await peer.api(`/v1/sessions/testnet/rounds/${round}?wait=2`)
         failures = 0
       } catch (err) {
-        if (gone() || !isRunning(peer)) return undefined
+        if (stop() || !isRunning(peer)) return undefined
         if (++failures >= RESULT_POLL_FAILURES) throw err
         await new Promise(resolve => setTimeout(resolve, 500))
         continue
@@ -409,6 +436,9 @@ export class Testnet {
     return counts
   }
 }
+
+/** Why the testnet stops waiting for a peer's result: it was killed, or a problem to report. */
+type StopWaiting = 'killed' | { problem: string }
 
 interface RoundResult {
   round: number

@@ -74,4 +74,21 @@ describe('the local testnet', () => {
       }
     }
   }, 600_000)
+
+  it('ends a round that cannot complete as soon as its peers give up, naming why each did', async () => {
+    await testnet?.stop()
+    const reports: RoundReport[] = []
+    // every peer but the aggregator killed as keys are shared (a drop planned for the aggregator takes
+    // the next peer): the one left cannot reach a sum in any attempt
+    const plans = [{ round: 1, drops: [0, 1, 2, 3].map(peer => ({ peer, phase: 'share-keys' as const })) }]
+    testnet = new Testnet({ peers: 4, transport: 'tcp', rounds: 1, dimension: 100, drop: { count: 0 }, seed: 'fail', plans }, { round: r => reports.push(r) })
+    await testnet.start()
+    const started = Date.now()
+    await testnet.run()
+    // before this, the testnet waited out its 10-minute result timeout for the peer left alone
+    expect(Date.now() - started).toBeLessThan(180_000)
+    expect(reports).toHaveLength(1)
+    expect(reports[0].problems).toContain('no peer got a result')
+    expect(reports[0].problems.filter(p => /^peer-\d: no result of round 1: its update (failed|goes to a later round) \(all \d+ attempts failed/.test(p)), reports[0].problems.join('\n')).toHaveLength(1)
+  }, 300_000)
 })
