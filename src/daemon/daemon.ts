@@ -23,6 +23,7 @@ import type { Libp2p } from 'libp2p'
 import type { FetchedResult } from '../node/service.js'
 import type { RoundDropout, RoundProgress } from '../node/session-runner.js'
 import type { Logger } from './logger.js'
+import { daemonComponentLogger } from './libp2p-logger.js'
 import type { DaemonOptions } from './options.js'
 
 export class SecAggDaemon {
@@ -72,6 +73,7 @@ export class SecAggDaemon {
     await this.datastore.open()
     this.node = await createSecAggNode({
       privateKey,
+      logger: daemonComponentLogger(this.log),
       datastore: this.datastore,
       listen: options.listen,
       bootstrap: options.bootstrap,

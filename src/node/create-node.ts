@@ -22,7 +22,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { MAX_STREAM_WINDOW } from './constants.js'
 import { fastMessageId } from './message-id.js'
 import { secureAggregation, type SecureAggregation, type SecureAggregationInit } from './service.js'
-import type { Metrics, PeerDiscovery, PrivateKey, Transport } from '@libp2p/interface'
+import type { ComponentLogger, Metrics, PeerDiscovery, PrivateKey, Transport } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
 
 export interface SecAggNodeOptions {
@@ -52,6 +52,8 @@ export interface SecAggNodeOptions {
   datastore?: Datastore
   /** libp2p's metrics implementation, such as @libp2p/prometheus-metrics (none by default). */
   metrics?: (components: any) => Metrics
+  /** Where the node's components log; libp2p's default (the DEBUG variable) if absent. */
+  logger?: ComponentLogger
   secagg?: SecureAggregationInit
 }
 
@@ -98,6 +100,7 @@ export async function createSecAggNode (options: SecAggNodeOptions = {}): Promis
   const node = await createLibp2p({
     ...(options.privateKey != null ? { privateKey: options.privateKey } : {}),
     ...(options.metrics != null ? { metrics: options.metrics } : {}),
+    ...(options.logger != null ? { logger: options.logger } : {}),
     ...(options.datastore != null ? { datastore: options.datastore } : {}),
     addresses: { listen },
     transports: [
