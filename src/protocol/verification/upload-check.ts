@@ -12,7 +12,8 @@ import { RING_DEGREE, ROUND } from './ntt.js'
 import { COMMITMENT_ROWS, decodeCommitment, FIELDS, jsBlockKernel, MatrixRow, matrixKey, openMatrix } from './commitment.js'
 import { simdBlockKernel } from '../crypto/wasm/ntt.js'
 import { toHex } from '../crypto/bytes.js'
-import { simdFormDigest, type FormDigest } from '../crypto/wasm/uploads.js'
+import { simdCheckedSum, simdFormDigest, type FormDigest } from '../crypto/wasm/uploads.js'
+import { jsPackedSum } from '../round/aggregator/integer-sum.js'
 import type { Prg } from '../crypto/prg.js'
 import type { RoundContext } from '../crypto/kdf.js'
 
@@ -21,6 +22,16 @@ const NARROW = 2 ** 26
 
 /** Running inner products of one upload with h, one per prime. */
 export type UploadDigest = number[]
+
+/** The sum of the uploads, over the integers, that takes each chunk into its upload's digest as it adds it. */
+export interface UploadSum {
+  /** The low 32 bits of each coordinate's sum. */
+  readonly accumulator: Uint32Array
+  /** How many times each coordinate's sum passed 2^32, mod 2^8. */
+  readonly overflows: Uint8Array
+  /** Unpacks `count` values of `bits` bits (at most KERNEL_WORDS) from `packed`, adds them in at `offset`, and takes them into `digest`. */
+  add: (digest: UploadDigest, offset: number, packed: Uint8Array, count: number) => void
+}
 
 export class UploadCheck {
   private constructor (
@@ -87,6 +98,29 @@ export class UploadCheck {
   }
 
   /**
+   * The sum for uploads of `words` values of `bits` bits: in WebAssembly SIMD, one pass over each
+   * chunk unpacks, adds and takes the inner products (simdCheckedSum, with its own copy of h); else, or
+   * when `simd` is false, unpacking and adding in JavaScript, then absorb.
+   */
+  sum (words: number, bits: number, simd = true): UploadSum {
+    const [first, second] = FIELDS
+    const fused = simd ? simdCheckedSum(words, bits, this.forms as [Int32Array, Int32Array], first.p, second.p) : undefined
+    if (fused !== undefined) {
+      return {
+        accumulator: fused.accumulator,
+        overflows: fused.overflows,
+        add: (digest, offset, packed, count) => { this.take(digest, fused.add(offset, packed, count)) }
+      }
+    }
+    const plain = jsPackedSum(words, bits)
+    return {
+      accumulator: plain.accumulator,
+      overflows: plain.overflows,
+      add: (digest, offset, packed, count) => { this.absorb(digest, offset, plain.add(offset, packed, count), bits) }
+    }
+  }
+
+  /**
    * Takes the next `values` of an upload, starting at coordinate `offset`, into its digest: acc + <h, y>
    * mod each prime, both primes in one pass over the values. Each reduced term is at most about p/2, so
    * a chunk's sum stays exact. A value of up to 26 bits (every modulus of up to 26 bits) times a
@@ -99,9 +133,7 @@ export class UploadCheck {
   absorb (digest: UploadDigest, offset: number, values: Uint32Array, bits = 32): void {
     const [first, second] = FIELDS
     if (this.kernel !== undefined) {
-      const [firstSum, secondSum] = this.kernel.sums(offset, values, first.p, second.p, bits)
-      digest[0] = first.reduce(digest[0] + first.reduce(firstSum))
-      digest[1] = second.reduce(digest[1] + second.reduce(secondSum))
+      this.take(digest, this.kernel.sums(offset, values, first.p, second.p, bits))
       return
     }
     const [firstForm, secondForm] = this.forms
@@ -124,8 +156,12 @@ export class UploadCheck {
       firstSum += x - ((x * inverseP + ROUND) - ROUND) * p
       secondSum += y - ((y * inverseQ + ROUND) - ROUND) * q
     }
-    digest[0] = first.reduce(digest[0] + first.reduce(firstSum))
-    digest[1] = second.reduce(digest[1] + second.reduce(secondSum))
+    this.take(digest, [firstSum, secondSum])
+  }
+
+  /** Adds a chunk's sums (exact, each congruent to its inner product mod its prime) into a digest. */
+  private take (digest: UploadDigest, sums: readonly [number, number]): void {
+    for (let f = 0; f < FIELDS.length; f++) digest[f] = FIELDS[f].reduce(digest[f] + FIELDS[f].reduce(sums[f]))
   }
 
   /** Whether a whole upload's digest matches the commitment its sender signed; throws on a malformed commitment. */

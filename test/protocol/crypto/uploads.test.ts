@@ -1,15 +1,16 @@
 /**
  * The WebAssembly SIMD upload kernels (uploads.wat): the committed module is what the .wat compiles to,
- * and each gives exactly what the JavaScript it replaces gives: the unpacked values, the sum and its
- * wrap counts word for word, for every width the SIMD unpacking takes, any chunk and any offset; and
- * the inner products, congruent term for term, so an upload's digest is the same either way.
+ * and each gives exactly what the JavaScript it replaces gives: the sum and its wrap counts word for
+ * word, for every width the SIMD unpacking takes, any chunk and any offset; and the inner products,
+ * congruent term for term, so an upload's digest is the same either way, whether taken in the pass
+ * that sums (ingest) or alone (digest).
  */
 import { readFile } from 'node:fs/promises'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { pack } from '../../../src/protocol/encoding/bit-pack.js'
 import { jsPackedSum } from '../../../src/protocol/round/aggregator/integer-sum.js'
-import { hasUploadKernels, SIMD_UNPACK_BITS, simdFormDigest, simdPackedSum } from '../../../src/protocol/crypto/wasm/uploads.js'
+import { hasUploadKernels, SIMD_UNPACK_BITS, simdCheckedSum, simdFormDigest } from '../../../src/protocol/crypto/wasm/uploads.js'
 import { KERNEL_WORDS } from '../../../src/protocol/crypto/wasm/words.js'
 import { FIELDS } from '../../../src/protocol/verification/commitment.js'
 // @ts-expect-error: a plain ES module script, without types
@@ -38,6 +39,24 @@ function differ (a: ArrayBufferView, b: ArrayBufferView): string | undefined {
   return `byte ${at} of ${x.length}: ${x[at]} against ${y[at]}`
 }
 
+const [first, second] = FIELDS
+
+/** Forms as the upload check makes them: signed, below 2^25 in magnitude. */
+function formsOf (length: number, seed = 7): [Int32Array, Int32Array] {
+  return [wordsOf(seed, length, 25), wordsOf(seed + 1, length, 25)].map(f => Int32Array.from(f, v => v - 2 ** 24)) as [Int32Array, Int32Array]
+}
+
+/** Expects each sum to be an exact number congruent to the inner product of the values with its form from offset on. */
+function expectCongruent (sums: readonly number[], values: Uint32Array, forms: readonly Int32Array[], offset: number): void {
+  for (const [f, field] of [first, second].entries()) {
+    const p = BigInt(field.p)
+    let exact = 0n
+    for (let i = 0; i < values.length; i++) exact += BigInt(values[i]) * BigInt(forms[f][offset + i])
+    expect(Number.isSafeInteger(sums[f])).toBe(true)
+    expect(((BigInt(sums[f]) - exact) % p + p) % p).toBe(0n)
+  }
+}
+
 // counts around the unpacking's groups of 8, the adds' blocks of 16 and the kernel's chunk
 const countArb = fc.oneof(fc.integer({ min: 1, max: 70 }), fc.integer({ min: KERNEL_WORDS - 40, max: KERNEL_WORDS }))
 
@@ -47,19 +66,21 @@ describe('the WebAssembly upload kernels', () => {
   })
 
   it('run on this Node.js, and take values of up to 25 bits', () => {
+    const forms = formsOf(100)
     expect(hasUploadKernels).toBe(true)
-    expect(simdPackedSum(100, SIMD_UNPACK_BITS)).toBeDefined()
-    expect(simdPackedSum(100, SIMD_UNPACK_BITS + 1)).toBeUndefined()
+    expect(simdCheckedSum(100, SIMD_UNPACK_BITS, forms, first.p, second.p)).toBeDefined()
+    expect(simdCheckedSum(100, SIMD_UNPACK_BITS + 1, forms, first.p, second.p)).toBeUndefined()
   })
 
-  it('unpack and add into the sum exactly as JavaScript does, wraps counted', () => {
+  it('unpack, add into the sum and take inner products in one pass, exactly as JavaScript does', () => {
+    const words = KERNEL_WORDS + 100
+    const forms = formsOf(words)
     fc.assert(fc.property(
       fc.integer({ min: 1, max: SIMD_UNPACK_BITS }),
       fc.array(fc.record({ count: countArb, seed: fc.integer() }), { minLength: 1, maxLength: 4 }),
       fc.integer(),
       (bits, chunks, start) => {
-        const words = KERNEL_WORDS + 100
-        const simd = simdPackedSum(words, bits)!
+        const simd = simdCheckedSum(words, bits, forms, first.p, second.p)!
         const js = jsPackedSum(words, bits)
         // a sum already near 2^32 and some wraps counted, so that adding wraps and the counts carry on
         const initial = wordsOf(start, words, 32)
@@ -71,8 +92,8 @@ describe('the WebAssembly upload kernels', () => {
           const values = wordsOf(seed, count, bits)
           const offset = Math.abs(seed) % (words - count + 1)
           const packed = pack(values, bits)
-          expect(differ(simd.add(offset, packed, count), values)).toBeUndefined()
           expect(differ(js.add(offset, packed, count), values)).toBeUndefined()
+          expectCongruent(simd.add(offset, packed, count), values, forms, offset)
         }
         expect(differ(simd.accumulator, js.accumulator)).toBeUndefined()
         expect(differ(simd.overflows, js.overflows)).toBeUndefined()
@@ -80,28 +101,36 @@ describe('the WebAssembly upload kernels', () => {
     ), { numRuns: 150 })
   })
 
-  it('count a wrap in every lane, in the blocks of 16 and one at a time', () => {
-    const simd = simdPackedSum(40, 25)!
+  it('count a wrap in every lane, in the groups of 8 and the last few', () => {
+    const simd = simdCheckedSum(45, 25, formsOf(45), first.p, second.p)!
     simd.accumulator.fill(0xffffffff)
-    const ones = new Uint32Array(40).fill(1)
-    simd.add(0, pack(ones, 25), 40)
-    expect([...simd.accumulator]).toEqual(new Array(40).fill(0))
-    expect([...simd.overflows]).toEqual(new Array(40).fill(1))
+    const ones = new Uint32Array(45).fill(1)
+    simd.add(0, pack(ones, 25), 45)
+    expect([...simd.accumulator]).toEqual(new Array(45).fill(0))
+    expect([...simd.overflows]).toEqual(new Array(45).fill(1))
   })
 
-  it('refuse a chunk that does not fit the sum', () => {
-    const simd = simdPackedSum(64, 8)!
+  it('stay exact in one pass at the widest values and forms, all of one sign, over a whole kernel chunk', () => {
+    for (const sign of [1, -1]) {
+      const forms: [Int32Array, Int32Array] = [new Int32Array(KERNEL_WORDS + 5).fill(sign * (2 ** 25 - 1)), new Int32Array(KERNEL_WORDS + 5).fill(sign * (2 ** 25 - 1))]
+      const simd = simdCheckedSum(KERNEL_WORDS + 5, SIMD_UNPACK_BITS, forms, first.p, second.p)!
+      const values = new Uint32Array(KERNEL_WORDS).fill(2 ** SIMD_UNPACK_BITS - 1)
+      expectCongruent(simd.add(0, pack(values, SIMD_UNPACK_BITS), KERNEL_WORDS), values, forms, 0)
+    }
+  })
+
+  it('refuse a chunk that does not fit the sum, and forms shorter than it', () => {
+    const simd = simdCheckedSum(64, 8, formsOf(64), first.p, second.p)!
     expect(() => simd.add(40, new Uint8Array(32), 32)).toThrow(RangeError)
     expect(() => simd.add(0, new Uint8Array(31), 32)).toThrow(RangeError)
     expect(() => simd.add(0, new Uint8Array(KERNEL_WORDS + 1), KERNEL_WORDS + 1)).toThrow(RangeError)
+    expect(() => simdCheckedSum(65, 8, formsOf(64), first.p, second.p)).toThrow(RangeError)
   })
 
   it('take inner products congruent to the exact ones mod each prime, for narrow and wide values', () => {
-    const [first, second] = FIELDS
     const length = 2 * KERNEL_WORDS + 64
     const digest = simdFormDigest(length)!
-    // forms as the upload check makes them: signed, below 2^25 in magnitude
-    const forms = [wordsOf(7, length, 25), wordsOf(8, length, 25)].map(f => Int32Array.from(f, v => v - 2 ** 24))
+    const forms = formsOf(length)
     digest.forms[0].set(forms[0])
     digest.forms[1].set(forms[1])
     fc.assert(fc.property(
@@ -111,32 +140,19 @@ describe('the WebAssembly upload kernels', () => {
       (bits, count, seed) => {
         const values = wordsOf(seed, count, bits)
         const offset = Math.abs(seed) % (length - count + 1)
-        const sums = digest.sums(offset, values, first.p, second.p, bits)
-        for (const [f, field] of [first, second].entries()) {
-          const p = BigInt(field.p)
-          let exact = 0n
-          for (let i = 0; i < count; i++) exact += BigInt(values[i]) * BigInt(forms[f][offset + i])
-          expect(Number.isSafeInteger(sums[f])).toBe(true)
-          expect(((BigInt(sums[f]) - exact) % p + p) % p).toBe(0n)
-        }
+        expectCongruent(digest.sums(offset, values, first.p, second.p, bits), values, forms, offset)
       }
     ), { numRuns: 60 })
   })
 
   it('stay exact at the widest values and forms, all of one sign', () => {
-    const [first, second] = FIELDS
     const digest = simdFormDigest(KERNEL_WORDS)!
     for (const sign of [1, -1]) {
       digest.forms[0].fill(sign * (2 ** 25 - 1))
       digest.forms[1].fill(sign * (2 ** 25 - 1))
       for (const bits of [1, 8, 23, 25, 26, 32]) {
         const values = new Uint32Array(KERNEL_WORDS).fill(2 ** bits - 1)
-        const sums = digest.sums(0, values, first.p, second.p, bits)
-        for (const [f, field] of [first, second].entries()) {
-          const p = BigInt(field.p)
-          const exact = BigInt(KERNEL_WORDS) * BigInt(2 ** bits - 1) * BigInt(sign * (2 ** 25 - 1))
-          expect(((BigInt(sums[f]) - exact) % p + p) % p, `${bits} bits, sign ${sign}`).toBe(0n)
-        }
+        expectCongruent(digest.sums(0, values, first.p, second.p, bits), values, digest.forms, 0)
       }
     }
   })

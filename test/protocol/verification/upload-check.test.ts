@@ -1,12 +1,14 @@
 /**
  * The aggregator's check of an upload against its commitment (upload-check.ts): it takes a vector whose
  * commitment is Com(y), however the vector is cut into chunks, and values of any width up to 32 bits,
- * and it refuses a vector changed in one coordinate, by one or by its top bit.
+ * and it refuses a vector changed in one coordinate, by one or by its top bit. The aggregator's sum
+ * takes packed chunks into digests in one SIMD pass exactly as unpacking, adding and absorbing do.
  */
 import { describe, expect, it } from 'vitest'
 import { nodePrg } from '../../../src/protocol/crypto/prg-node.js'
 import type { RoundContext } from '../../../src/protocol/crypto/kdf.js'
-import { commit } from '../../../src/protocol/verification/commitment.js'
+import { commit, FIELDS } from '../../../src/protocol/verification/commitment.js'
+import { pack } from '../../../src/protocol/encoding/bit-pack.js'
 import { UploadCheck } from '../../../src/protocol/verification/upload-check.js'
 import { generator } from './reference-ring.js'
 
@@ -44,5 +46,35 @@ describe('an upload checked against its commitment', () => {
       changed[1777] = (changed[1777] + change) % 2 ** bits
       expect(check.matches(digestOf(check, changed, [512], bits), commitment)).toBe(false)
     }
+  })
+
+  // A vector's last chunk may end mid-group of 8 (d + 1 words): 2,995 = 64 + 2,912 + 19.
+  it.each([1, 8, 23, 25])('is summed and digested from packed %i-bit chunks in one SIMD pass as in JavaScript', async (bits) => {
+    const length = 2995
+    const check = await UploadCheck.create(nodePrg, context, length, new Uint8Array(32).fill(bits))
+    const simd = check.sum(length, bits)
+    const js = check.sum(length, bits, false)
+    // a sum near 2^32, so that adding wraps
+    const initial = Uint32Array.from({ length }, (_, i) => 2 ** 32 - 1 - (i % 2 ** bits))
+    simd.accumulator.set(initial)
+    js.accumulator.set(initial)
+    for (const seed of [1, 2, 3]) {
+      const values = words(100 * bits + seed, bits).subarray(0, length)
+      const commitment = await commit(nodePrg, context, values)
+      const digests = [simd, js].map(sum => {
+        const digest = check.start()
+        let at = 0
+        for (const count of [64, 2912, 19]) {
+          sum.add(digest, at, pack(values.subarray(at, at + count), bits), count)
+          at += count
+        }
+        return digest
+      })
+      expect(digests[0].map((d, f) => FIELDS[f].canonical(d))).toEqual(digests[1].map((d, f) => FIELDS[f].canonical(d)))
+      expect(check.matches(digests[0], commitment)).toBe(true)
+    }
+    expect(Buffer.from(simd.accumulator.buffer, simd.accumulator.byteOffset, length * 4).equals(Buffer.from(js.accumulator.buffer))).toBe(true)
+    expect([...simd.overflows]).toEqual([...js.overflows])
+    expect(simd.overflows.some(w => w > 0)).toBe(true)
   })
 })

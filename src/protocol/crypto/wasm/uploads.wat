@@ -1,6 +1,7 @@
 ;; What the aggregator does with each chunk of a masked upload, in WebAssembly SIMD: unpack its m-bit
 ;; values, add them into the integer sum counting wraps past 2^32, and take their inner products with
-;; the upload check's forms mod two primes. Compiled by scripts/build-wasm.mjs (wabt) into
+;; the upload check's forms mod two primes: in one pass (ingest) where the sum and the forms share an
+;; instance, or as three (unpack, add_counting, digest). Compiled by scripts/build-wasm.mjs (wabt) into
 ;; uploads-module.ts; the fast tier rebuilds it and compares, and checks every function against the
 ;; JavaScript it replaces (test/protocol/crypto/uploads.test.ts). uploads.ts lays out the memory.
 (module
@@ -152,4 +153,75 @@
       (f64.add (f64x2.extract_lane 0 (local.get $sumP)) (f64x2.extract_lane 1 (local.get $sumP))))
     (f64.store offset=8 (local.get $out)
       (f64.add (f64x2.extract_lane 0 (local.get $sumQ)) (f64x2.extract_lane 1 (local.get $sumQ)))))
+
+  ;; The three at once over `pairs` whole groups of 8 values: each group is unpacked (as unpack), added
+  ;; into the sum at `sum` counting wraps at `wraps` (as add_counting), and multiplied by the forms at
+  ;; `first` and `second` while it is still in registers. The products are summed exactly in 64-bit
+  ;; lanes: a value below 2^25 (the widest unpack takes) times a coefficient below 2^25 in magnitude is
+  ;; below 2^50, and a lane takes 2 products a group, so up to 2^11 groups (16,384 values, a kernel
+  ;; chunk) stay below 2^62. Writes to out, as two doubles, each lane sum mod p (and mod q) added up:
+  ;; congruent to the inner products, and below 2^28 in magnitude. Memory traffic is the packed bytes,
+  ;; the sum and the forms, once each.
+  (func (export "ingest") (param $src i32) (param $sum i32) (param $wraps i32) (param $first i32) (param $second i32)
+    (param $pairs i32) (param $bits i32) (param $table i32) (param $p i64) (param $q i64) (param $out i32)
+    (local $swizzle0 v128) (local $multiply0 v128) (local $swizzle1 v128) (local $multiply1 v128)
+    (local $shift i32) (local $half i32) (local $end i32)
+    (local $v0 v128) (local $v1 v128) (local $old0 v128) (local $old1 v128) (local $new0 v128) (local $new1 v128)
+    (local $form v128) (local $p0 v128) (local $p1 v128) (local $q0 v128) (local $q1 v128)
+    (local.set $swizzle0 (v128.load offset=0 (local.get $table)))
+    (local.set $multiply0 (v128.load offset=16 (local.get $table)))
+    (local.set $swizzle1 (v128.load offset=32 (local.get $table)))
+    (local.set $multiply1 (v128.load offset=48 (local.get $table)))
+    (local.set $shift (i32.sub (i32.const 32) (local.get $bits)))
+    (local.set $half (i32.shr_u (local.get $bits) (i32.const 1)))
+    (local.set $end (i32.add (local.get $sum) (i32.shl (local.get $pairs) (i32.const 5))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $sum) (local.get $end)))
+        (local.set $v0
+          (i32x4.shr_u
+            (i32x4.mul (i8x16.swizzle (v128.load (local.get $src)) (local.get $swizzle0)) (local.get $multiply0))
+            (local.get $shift)))
+        (local.set $v1
+          (i32x4.shr_u
+            (i32x4.mul (i8x16.swizzle (v128.load (i32.add (local.get $src) (local.get $half))) (local.get $swizzle1)) (local.get $multiply1))
+            (local.get $shift)))
+        (local.set $old0 (v128.load offset=0 (local.get $sum)))
+        (local.set $old1 (v128.load offset=16 (local.get $sum)))
+        (local.set $new0 (i32x4.add (local.get $old0) (local.get $v0)))
+        (local.set $new1 (i32x4.add (local.get $old1) (local.get $v1)))
+        (v128.store offset=0 (local.get $sum) (local.get $new0))
+        (v128.store offset=16 (local.get $sum) (local.get $new1))
+        ;; the 8 wrap flags narrowed to the low 8 bytes, taken from the 8 counts
+        (v128.store64_lane 0 (local.get $wraps)
+          (i8x16.sub (v128.load64_zero (local.get $wraps))
+            (i8x16.narrow_i16x8_s
+              (i16x8.narrow_i32x4_s (i32x4.lt_u (local.get $new0) (local.get $old0)) (i32x4.lt_u (local.get $new1) (local.get $old1)))
+              (v128.const i64x2 0 0))))
+        (local.set $form (v128.load offset=0 (local.get $first)))
+        (local.set $p0 (i64x2.add (local.get $p0) (i64x2.extmul_low_i32x4_s (local.get $v0) (local.get $form))))
+        (local.set $p1 (i64x2.add (local.get $p1) (i64x2.extmul_high_i32x4_s (local.get $v0) (local.get $form))))
+        (local.set $form (v128.load offset=16 (local.get $first)))
+        (local.set $p0 (i64x2.add (local.get $p0) (i64x2.extmul_low_i32x4_s (local.get $v1) (local.get $form))))
+        (local.set $p1 (i64x2.add (local.get $p1) (i64x2.extmul_high_i32x4_s (local.get $v1) (local.get $form))))
+        (local.set $form (v128.load offset=0 (local.get $second)))
+        (local.set $q0 (i64x2.add (local.get $q0) (i64x2.extmul_low_i32x4_s (local.get $v0) (local.get $form))))
+        (local.set $q1 (i64x2.add (local.get $q1) (i64x2.extmul_high_i32x4_s (local.get $v0) (local.get $form))))
+        (local.set $form (v128.load offset=16 (local.get $second)))
+        (local.set $q0 (i64x2.add (local.get $q0) (i64x2.extmul_low_i32x4_s (local.get $v1) (local.get $form))))
+        (local.set $q1 (i64x2.add (local.get $q1) (i64x2.extmul_high_i32x4_s (local.get $v1) (local.get $form))))
+        (local.set $src (i32.add (local.get $src) (local.get $bits)))
+        (local.set $sum (i32.add (local.get $sum) (i32.const 32)))
+        (local.set $wraps (i32.add (local.get $wraps) (i32.const 8)))
+        (local.set $first (i32.add (local.get $first) (i32.const 32)))
+        (local.set $second (i32.add (local.get $second) (i32.const 32)))
+        (br $pair)))
+    (local.set $p0 (i64x2.add (local.get $p0) (local.get $p1)))
+    (local.set $q0 (i64x2.add (local.get $q0) (local.get $q1)))
+    (f64.store offset=0 (local.get $out) (f64.convert_i64_s (i64.add
+      (i64.rem_s (i64x2.extract_lane 0 (local.get $p0)) (local.get $p))
+      (i64.rem_s (i64x2.extract_lane 1 (local.get $p0)) (local.get $p)))))
+    (f64.store offset=8 (local.get $out) (f64.convert_i64_s (i64.add
+      (i64.rem_s (i64x2.extract_lane 0 (local.get $q0)) (local.get $q))
+      (i64.rem_s (i64x2.extract_lane 1 (local.get $q0)) (local.get $q))))))
 )

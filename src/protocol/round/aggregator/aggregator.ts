@@ -30,6 +30,12 @@ interface PhaseLogic {
   accepts: Partial<Record<MessageType, Handler>>
   /** The peers whose messages the phase still waits for (none known by name while keys are taken). */
   awaited: (state: AggregatorState) => string[]
+  /**
+   * Whether the phase surely cannot close yet, told in constant time: asked after every message
+   * first, as awaited costs a pass over the roster (at n = 100, d = 10^6 that was 25 ms of the
+   * aggregator's masked-input phase, asked after each of its 5,600 chunks).
+   */
+  busy?: (state: AggregatorState) => boolean
   /** Whether the phase may close now although some are awaited: its outcome is fixed already. */
   settled?: (state: AggregatorState) => boolean | Promise<boolean>
   close: (state: AggregatorState) => Step | Promise<Step>
@@ -39,7 +45,8 @@ const PHASE_LOGIC: Record<TimedPhase, PhaseLogic> = {
   'advertise-keys': { accepts: { 'key-advertisement': onAdvertisement }, awaited: () => [], settled: advertiseKeysComplete, close: closeAdvertiseKeys },
   'share-keys': { accepts: { 'share-keys': onShareKeys }, awaited: awaitedShareKeys, close: closeShareKeys },
   // Each member of U2 sends its share-check right after its shares arrive, next to its masked input.
-  'masked-input': { accepts: { 'masked-input': onMaskedChunk, 'share-check': onShareCheck }, awaited: awaitedMaskedInputs, close: closeMaskedInput },
+  // An upload in progress is one whose sender is awaited: it is dropped when its sender is excluded or lost.
+  'masked-input': { accepts: { 'masked-input': onMaskedChunk, 'share-check': onShareCheck }, awaited: awaitedMaskedInputs, busy: state => state.uploads.size > 0, close: closeMaskedInput },
   'consistency-check': { accepts: { 'consistency-signature': onConsistencySignature }, awaited: awaitedSignatures, close: closeConsistencyCheck },
   // The aggregator needs t shares of each secret, not every signer's: the rest would change nothing.
   unmask: { accepts: { 'unmask-shares': onUnmaskShares }, awaited: awaitedUnmaskShares, settled: unmaskRebuildable, close: closeUnmask }
@@ -48,6 +55,7 @@ const PHASE_LOGIC: Record<TimedPhase, PhaseLogic> = {
 /** Whether a phase's outcome is fixed: nobody is awaited, or it is settled without them. */
 async function isComplete (phase: TimedPhase, state: AggregatorState): Promise<boolean> {
   const logic = PHASE_LOGIC[phase]
+  if (logic.busy?.(state) === true) return false
   // While keys are taken nobody is awaited by name: only the count of advertisements settles the phase.
   if (phase !== 'advertise-keys' && logic.awaited(state).length === 0) return true
   return logic.settled !== undefined && await logic.settled(state)
@@ -74,7 +82,6 @@ export class Aggregator {
       checks: new Map(),
       uploads: new Map(),
       unchecked: new Map(),
-      spareStaging: [],
       completed: new Set(),
       commitments: new Map(),
       signatures: new Map(),
@@ -111,7 +118,11 @@ export class Aggregator {
     })
   }
 
-  /** Handles one participant message; `from` is the sender as the transport authenticated it. */
+  /**
+   * Handles one participant message; `from` is the sender as the transport authenticated it. The bytes
+   * of a masked-input chunk are kept, not copied, until its upload is in the sum for good (to take it
+   * back out if it is not): the caller must not reuse them.
+   */
   async handle (from: Identity, type: MessageType, bytes: Uint8Array): Promise<Step> {
     return this.serial.run(async () => this.handleNow(from, type, bytes))
   }
@@ -237,7 +248,6 @@ export class Aggregator {
     this.state.uploadCheck = undefined
     this.state.uploads.clear()
     this.state.unchecked.clear()
-    this.state.spareStaging = []
     return { messages: [], events: [{ type: 'aborted', reason, phase: status, message }] }
   }
 

@@ -5,14 +5,9 @@
  * it (as carries past 2^m) for anyone to check.
  */
 import { unpackInto } from '../../encoding/bit-pack.js'
-import { simdPackedSum, type PackedSum } from '../../crypto/wasm/uploads.js'
+import type { PackedSum } from '../../crypto/wasm/uploads.js'
 
-/** The sum the uploads of `bits`-bit values are added into: in WebAssembly SIMD where it runs, else in JavaScript. */
-export function packedSum (words: number, bits: number): PackedSum {
-  return simdPackedSum(words, bits) ?? jsPackedSum(words, bits)
-}
-
-/** The plain JavaScript PackedSum: the fallback, and the reference the SIMD one is tested against. */
+/** The plain JavaScript sum: the fallback where SIMD is missing (UploadCheck.sum), and the reference the SIMD one is tested against. */
 export function jsPackedSum (words: number, bits: number): PackedSum {
   const accumulator = new Uint32Array(words)
   const overflows = new Uint8Array(words)

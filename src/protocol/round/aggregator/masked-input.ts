@@ -1,11 +1,11 @@
 /**
  * masked-input: add each chunk of each participant's masked vector into the accumulator as it arrives,
- * in order. A copy of the packed chunks is kept until the vector is whole, because a vector that stops
- * halfway must be taken out of the sum again: its peer counts as dropped, and a partial vector would
- * leave its masks in. The copy is kept on while the peer's share-check is still to come, for the same
- * reason. Memory is the accumulator plus one packed vector per upload in progress (the network layer
- * bounds how many) and per peer that sent its vector before its share-check (none, when participants
- * send them in order), and the buffers are reused from one upload to the next.
+ * in order. The packed chunks are kept (as the messages they came in, not copied) until the vector is
+ * whole, because a vector that stops halfway must be taken out of the sum again: its peer counts as
+ * dropped, and a partial vector would leave its masks in. They are kept on while the peer's
+ * share-check is still to come, for the same reason. Memory is the accumulator plus one packed vector
+ * per upload in progress (the network layer bounds how many) and per peer that sent its vector before
+ * its share-check (none, when participants send them in order).
  *
  * The sum is kept over the integers (integer-sum.ts), and each upload is checked as it streams against
  * the commitment its sender signs on the last chunk: a sender whose vector is not what it committed to
@@ -15,7 +15,7 @@
  * secret unmask will rebuild has at least t shares held by survivors that did not complain about its
  * dealer: a dealer proven to cheat can cost the round its attempt here, never after the reveal.
  */
-import { allocatePacked, packedLength, unpackInto } from '../../encoding/bit-pack.js'
+import { packedLength, unpackInto } from '../../encoding/bit-pack.js'
 import { InputCommitment, MaskedInputChunk, SurvivorSet, type Signed } from '../../pb/messages.js'
 import { MalformedCommitmentError } from '../../verification/commitment.js'
 import { ProtocolViolation } from '../errors.js'
@@ -50,18 +50,15 @@ export async function onMaskedChunk (state: AggregatorState, from: Identity, byt
   const last = offset + count === total
   if (!last && chunk.commitment != null) throw new ProtocolViolation('invalid-commitment', 'a masked input chunk before the last carries a commitment')
   if (upload == null) {
-    upload = { staged: state.spareStaging.pop() ?? allocatePacked(total, bits), received: 0, digest: state.uploadCheck!.start() }
+    upload = { chunks: [], received: 0, digest: state.uploadCheck!.start() }
     state.uploads.set(from.id, upload)
   }
-  // offset is a multiple of 32 coordinates, so it starts on a word boundary of the packed vector
-  const at = offset * bits / 8
-  upload.staged.set(data, at)
+  upload.chunks.push(data)
   // a kernel's chunk at a time; KERNEL_WORDS values are whole bytes
   for (let done = 0; done < count; done += KERNEL_WORDS) {
     const n = Math.min(KERNEL_WORDS, count - done)
-    const from = at + done * bits / 8
-    const values = state.sum!.add(offset + done, upload.staged.subarray(from, from + packedLength(n, bits)), n)
-    state.uploadCheck!.absorb(upload.digest, offset + done, values, bits)
+    const at = done * bits / 8
+    state.sum!.add(upload.digest, offset + done, data.subarray(at, at + packedLength(n, bits)), n)
   }
   upload.received += count
   if (!last) return
@@ -69,10 +66,9 @@ export async function onMaskedChunk (state: AggregatorState, from: Identity, byt
   state.commitments.set(from.id, await acceptCommitment(state, from, chunk.commitment, upload.digest))
   state.uploads.delete(from.id)
   if (state.checks.has(from.id)) {
-    state.spareStaging.push(upload.staged)
     state.completed.add(from.id)
   } else {
-    state.unchecked.set(from.id, upload.staged)
+    state.unchecked.set(from.id, upload.chunks)
   }
 }
 
@@ -110,10 +106,7 @@ async function acceptCommitment (state: AggregatorState, from: Identity, envelop
 
 /** Takes a whole masked input whose share-check has now arrived into the sum for good. */
 export function confirmUpload (state: AggregatorState, peer: string): void {
-  const staged = state.unchecked.get(peer)
-  if (staged === undefined) return
-  state.unchecked.delete(peer)
-  state.spareStaging.push(staged)
+  if (!state.unchecked.delete(peer)) return
   state.completed.add(peer)
 }
 
@@ -121,16 +114,20 @@ export function confirmUpload (state: AggregatorState, peer: string): void {
 export function dropUpload (state: AggregatorState, peer: string): void {
   const bits = state.config.params.encoding.modulusBits
   const upload = state.uploads.get(peer)
-  const staged = upload?.staged ?? state.unchecked.get(peer)
-  if (staged === undefined) return
+  const chunks = upload?.chunks ?? state.unchecked.get(peer)
+  if (chunks === undefined) return
   const received = upload?.received ?? vectorWords(state.config.params)
-  const values = new Uint32Array(received)
-  unpackInto(staged.subarray(0, packedLength(received, bits)), bits, values, 'fill')
-  subtractCounting(state.sum!.accumulator, state.sum!.overflows, 0, values)
+  let offset = 0
+  for (const [i, packed] of chunks.entries()) {
+    // a chunk before the last holds a multiple of 32 values: whole bytes, no padding
+    const values = new Uint32Array(i < chunks.length - 1 ? packed.length * 8 / bits : received - offset)
+    unpackInto(packed, bits, values, 'fill')
+    subtractCounting(state.sum!.accumulator, state.sum!.overflows, offset, values)
+    offset += values.length
+  }
   state.uploads.delete(peer)
   state.unchecked.delete(peer)
   state.commitments.delete(peer)
-  state.spareStaging.push(staged)
 }
 
 /** The members of U2 whose masked input (with its share-check) is still due. */
@@ -142,7 +139,6 @@ export function awaitedMaskedInputs (state: AggregatorState): string[] {
 export function closeMaskedInput (state: AggregatorState): Step {
   const roster = state.roster!
   for (const peer of [...state.uploads.keys(), ...state.unchecked.keys()]) dropUpload(state, peer)
-  state.spareStaging = []
   const survivors = roster.identities.filter(i => state.completed.has(i.id))
   if (survivors.length < roster.minSurvivors) throw new ProtocolViolation('too-many-dropouts', `${survivors.length} masked inputs arrived, the round needs ${roster.minSurvivors}`)
   const members = new Set(survivors.map(i => toHex(i.bytes)))

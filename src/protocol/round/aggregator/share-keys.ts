@@ -12,7 +12,6 @@ import { InvalidCommitmentError } from '../../crypto/errors.js'
 import { DealerCommitments, DealingProof, EncryptedShare, ShareDelivery, ShareKeys, type DealtShares } from '../../pb/messages.js'
 import { assessDealing } from '../dealing-proof.js'
 import { excludePeer } from './exclusion.js'
-import { packedSum } from './integer-sum.js'
 import { checkCommitments, HASH_COMMITMENT_LENGTH, holdersOf, SHARE_CIPHERTEXT_LENGTH } from '../dealing.js'
 import { ProtocolViolation } from '../errors.js'
 import { vectorWords } from '../params.js'
@@ -113,8 +112,8 @@ export async function closeShareKeys (state: AggregatorState): Promise<Step> {
     messages.push({ to: recipient.bytes, type: 'share-delivery', bytes: ShareDelivery.encode({ ref, dealers }) })
   }
   const total = vectorWords(config.params)
-  state.sum = packedSum(total, config.params.encoding.modulusBits)
   state.uploadCheck = await (config.uploadCheck ?? UploadCheck.create)(config.crypto.prg, commitmentContext(config.params, context), total, config.random(32))
+  state.sum = state.uploadCheck.sum(total, config.params.encoding.modulusBits)
   state.status = 'masked-input'
   return { messages, events: [{ type: 'phase', phase: 'masked-input' }] }
 }

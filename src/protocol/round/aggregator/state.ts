@@ -5,8 +5,7 @@ import type { Identity } from '../../crypto/identity.js'
 import type { RandomSource } from '../../crypto/shamir.js'
 import type { RoundContext } from '../../crypto/kdf.js'
 import type { EncryptedShare, Signed } from '../../pb/messages.js'
-import type { UploadCheck, UploadDigest } from '../../verification/upload-check.js'
-import type { PackedSum } from '../../crypto/wasm/uploads.js'
+import type { UploadCheck, UploadDigest, UploadSum } from '../../verification/upload-check.js'
 import type { ResolvedParams } from '../params.js'
 import type { Phase } from '../phases.js'
 import type { RosterView } from '../roster.js'
@@ -61,7 +60,11 @@ export interface Dealing {
 
 /** An upload in progress: a copy of its packed chunks so far, to take them out again if it breaks off. */
 export interface Upload {
-  staged: Uint8Array
+  /**
+   * The packed values of each chunk added so far, in order from coordinate 0: views of the messages
+   * they came in (the caller of handle() does not reuse those), kept to take the upload back out.
+   */
+  chunks: Uint8Array[]
   received: number
   /** Its inner products so far with the upload check's secret form. */
   digest: UploadDigest
@@ -103,12 +106,10 @@ export interface AggregatorState {
   checks: Map<string, Set<string>>
   uploads: Map<string, Upload>
   /**
-   * Whole masked inputs whose sender's share-check has not arrived yet: their packed vectors, to take
+   * Whole masked inputs whose sender's share-check has not arrived yet: their packed chunks, to take
    * out of the sum again if it never does (or its sender is excluded meanwhile).
    */
-  unchecked: Map<string, Uint8Array>
-  /** Staging buffers of finished uploads, for the next ones. */
-  spareStaging: Uint8Array[]
+  unchecked: Map<string, Uint8Array[]>
   /** U3: peers whose masked input arrived whole and whose share-check arrived, by id: their inputs are in the sum for good. */
   completed: Set<string>
   /**
@@ -116,7 +117,7 @@ export interface AggregatorState {
    * gives the sum over the integers that the survivors' commitments add up to (below 2^40, as the
    * parameters require).
    */
-  sum?: PackedSum
+  sum?: UploadSum
   /** Checks each upload against its sender's commitment; set when masked-input opens. */
   uploadCheck?: UploadCheck
   /** The commitments of uploads that arrived whole and matched, by sender id. */
