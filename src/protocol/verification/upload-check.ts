@@ -38,9 +38,9 @@ export class UploadCheck {
     /** c, by prime, then row, then evaluation point. */
     private readonly challenge: ReadonlyArray<readonly Float64Array[]>,
     /** h, by prime: one coefficient per coordinate, padded to whole blocks. */
-    private readonly forms: readonly Int32Array[],
+    private forms: readonly [Int32Array, Int32Array],
     /** The same inner products in WebAssembly SIMD, over h held in its memory; undefined without SIMD. */
-    private readonly kernel: FormDigest | undefined
+    private kernel: FormDigest | undefined
   ) {}
 
   /**
@@ -55,7 +55,7 @@ export class UploadCheck {
     }
     const blocks = Math.ceil(length / RING_DEGREE)
     const kernel = simd ? simdFormDigest(blocks * RING_DEGREE) : undefined
-    const forms = kernel?.forms ?? FIELDS.map(() => new Int32Array(blocks * RING_DEGREE))
+    const forms = kernel?.forms ?? [new Int32Array(blocks * RING_DEGREE), new Int32Array(blocks * RING_DEGREE)]
     const matrix = openMatrix(prg, context, blockKernel.samplers)
     const { block, entries } = blockKernel
     for (let j = 0; j < blocks; j++) {
@@ -99,13 +99,19 @@ export class UploadCheck {
 
   /**
    * The sum for uploads of `words` values of `bits` bits: in WebAssembly SIMD, one pass over each
-   * chunk unpacks, adds and takes the inner products (simdCheckedSum, with its own copy of h); else, or
+   * chunk unpacks, adds and takes the inner products (simdCheckedSum, with h beside the sum, where the
+   * check keeps it from then on: one copy of h in memory, not two); else, or
    * when `simd` is false, unpacking and adding in JavaScript, then absorb.
    */
   sum (words: number, bits: number, simd = true): UploadSum {
     const [first, second] = FIELDS
-    const fused = simd ? simdCheckedSum(words, bits, this.forms as [Int32Array, Int32Array], first.p, second.p) : undefined
+    const fused = simd ? simdCheckedSum(words, bits, this.forms, first.p, second.p) : undefined
     if (fused !== undefined) {
+      // h now lives beside the sum: the check takes that copy, and its own instance's 8 MB (at d = 10^6) go
+      if (this.kernel !== undefined) {
+        this.kernel = fused.digest
+        this.forms = fused.digest.forms
+      }
       return {
         accumulator: fused.accumulator,
         overflows: fused.overflows,

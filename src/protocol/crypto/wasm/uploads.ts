@@ -94,6 +94,8 @@ export interface CheckedSum {
    * offset on, mod p and mod q: exact, and below 2^29 in magnitude.
    */
   add: (offset: number, packed: Uint8Array, count: number) => [number, number]
+  /** The inner products alone, with the copy of the forms in this instance (for values too wide to unpack). */
+  readonly digest: FormDigest
 }
 
 /**
@@ -102,35 +104,37 @@ export interface CheckedSum {
  * uploads.wat's ingest does the three; undefined where SIMD cannot. Why: at d = 10^6 and m = 23 on
  * the 2-core machine, unpacking and adding in one instance, then copying the values into the forms'
  * instance and taking the products in doubles, cost 2.8 ms an upload; one pass in 64-bit integer
- * lanes, with the packed bytes the only copy, 1.6 ms. The forms' copy costs 8 MB a sum at d = 10^6.
+ * lanes, with the packed bytes the only copy, 1.6 ms. The forms take 8 MB at d = 10^6: an owner of
+ * forms elsewhere should use this copy from then on (`digest`) and let its own go.
  */
 export function simdCheckedSum (words: number, bits: number, forms: readonly [Int32Array, Int32Array], p: number, q: number): CheckedSum | undefined {
   if (uploadsModule === undefined || bits > SIMD_UNPACK_BITS) return undefined
   if (forms.some(form => form.length < words)) throw new RangeError(`forms of ${forms[0].length} and ${forms[1].length} coefficients do not cover ${words} coordinates`)
-  const wrapsAt = OWN + align(words * 4)
-  const firstAt = wrapsAt + align(words)
-  const secondAt = firstAt + align(words * 4)
-  const { memory, unpack, add_counting: addCounting, ingest } = instantiate(secondAt - OWN + align(words * 4))
+  const layout = formsLayout(forms[0].length, words)
+  const { firstAt, secondAt, sumAt, wrapsAt } = layout
+  const kernel = instantiate(layout.bytes)
+  const { memory, unpack, add_counting: addCounting, ingest } = kernel
   new Uint8Array(memory.buffer, TABLE, 64).set(unpackTable(bits))
-  const first = new Int32Array(memory.buffer, firstAt, words)
-  const second = new Int32Array(memory.buffer, secondAt, words)
-  first.set(forms[0].subarray(0, words))
-  second.set(forms[1].subarray(0, words))
+  const digest = formDigestIn(kernel, forms[0].length, layout)
+  const [first, second] = digest.forms
+  first.set(forms[0])
+  second.set(forms[1].subarray(0, first.length))
   const packedArea = new Uint8Array(memory.buffer, PACKED, CHUNK_BYTES)
   const values = new Uint32Array(memory.buffer, VALUES, 8)
   const out = new Float64Array(memory.buffer, OUT, 2)
   const bigP = BigInt(p)
   const bigQ = BigInt(q)
   return {
-    accumulator: new Uint32Array(memory.buffer, OWN, words),
+    accumulator: new Uint32Array(memory.buffer, sumAt, words),
     overflows: new Uint8Array(memory.buffer, wrapsAt, words),
+    digest,
     add (offset, packed, count) {
       if (count > KERNEL_WORDS || offset + count > words || packed.byteLength !== Math.ceil(count * bits / 8)) {
         throw new RangeError(`${packed.byteLength} bytes of ${count} values at ${offset} do not fit a sum of ${words} at ${bits} bits`)
       }
       packedArea.set(packed)
       const pairs = count >>> 3
-      ingest(PACKED, OWN + offset * 4, wrapsAt + offset, firstAt + offset * 4, secondAt + offset * 4, pairs, bits, TABLE, bigP, bigQ, OUT)
+      ingest(PACKED, sumAt + offset * 4, wrapsAt + offset, firstAt + offset * 4, secondAt + offset * 4, pairs, bits, TABLE, bigP, bigQ, OUT)
       let firstSum = out[0]
       let secondSum = out[1]
       // Fewer than 8 values left (only a vector's last chunk has them): unpacking takes a whole group of
@@ -140,7 +144,7 @@ export function simdCheckedSum (words: number, bits: number, forms: readonly [In
       if (rest > 0) {
         const at = offset + pairs * 8
         unpack(PACKED + pairs * bits, VALUES, 1, bits, TABLE)
-        addCounting(OWN + at * 4, wrapsAt + at, VALUES, rest)
+        addCounting(sumAt + at * 4, wrapsAt + at, VALUES, rest)
         for (let i = 0; i < rest; i++) {
           firstSum += values[i] * first[at + i]
           secondSum += values[i] * second[at + i]
@@ -172,17 +176,36 @@ function runOf (bits: number): number {
   return 4 * Math.min(MAX_RUN / 4, 2 ** (27 - (bits > 26 ? 25 : bits)))
 }
 
+interface FormsLayout {
+  firstAt: number
+  secondAt: number
+  sumAt: number
+  wrapsAt: number
+  /** The bytes from OWN on. */
+  bytes: number
+}
+
+/** Where an instance keeps two forms of `length` coefficients, then a sum of `words` and its wraps. */
+function formsLayout (length: number, words: number): FormsLayout {
+  // spare bytes after each form: the digest pads a last chunk to a whole run, which may end where the forms do
+  const formBytes = align(length * 4 + MAX_RUN * 4)
+  const sumAt = OWN + 2 * formBytes
+  return { firstAt: OWN, secondAt: OWN + formBytes, sumAt, wrapsAt: sumAt + align(words * 4), bytes: 2 * formBytes + align(words * 4) + align(words) }
+}
+
 /** A FormDigest for forms of `length` coefficients (each below 2^25 in magnitude), in SIMD; undefined where it cannot be. */
 export function simdFormDigest (length: number): FormDigest | undefined {
   if (uploadsModule === undefined) return undefined
-  // spare bytes after each: the last chunk is padded to a whole run, and may end where the forms do
-  const formBytes = align(length * 4 + MAX_RUN * 4)
-  const secondAt = OWN + formBytes
-  const { memory, digest } = instantiate(2 * formBytes)
+  const layout = formsLayout(length, 0)
+  return formDigestIn(instantiate(layout.bytes), length, layout)
+}
+
+/** The FormDigest over the forms an instance keeps where `layout` says. */
+function formDigestIn ({ memory, digest }: UploadExports, length: number, { firstAt, secondAt }: FormsLayout): FormDigest {
   const area = new Uint32Array(memory.buffer, VALUES, KERNEL_WORDS + MAX_RUN)
   const out = new Float64Array(memory.buffer, OUT, 2)
   return {
-    forms: [new Int32Array(memory.buffer, OWN, length), new Int32Array(memory.buffer, secondAt, length)],
+    forms: [new Int32Array(memory.buffer, firstAt, length), new Int32Array(memory.buffer, secondAt, length)],
     sums (offset, values, p, q, bits) {
       if (offset + values.length > length) throw new RangeError(`${values.length} values at ${offset} do not fit forms of ${length}`)
       const wide = bits > 26
@@ -194,7 +217,7 @@ export function simdFormDigest (length: number): FormDigest | undefined {
         const padded = Math.ceil(n / run) * run
         area.set(values.subarray(done, done + n))
         area.fill(0, n, padded)
-        digest(VALUES, OWN + (offset + done) * 4, secondAt + (offset + done) * 4, padded, p, q, wide ? 1 : 0, run, OUT)
+        digest(VALUES, firstAt + (offset + done) * 4, secondAt + (offset + done) * 4, padded, p, q, wide ? 1 : 0, run, OUT)
         // each part's sum is below 2^40, so adding them stays exact
         first += out[0]
         second += out[1]

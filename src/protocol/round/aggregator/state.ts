@@ -61,8 +61,9 @@ export interface Dealing {
 /** An upload in progress: a copy of its packed chunks so far, to take them out again if it breaks off. */
 export interface Upload {
   /**
-   * The packed values of each chunk added so far, in order from coordinate 0: views of the messages
-   * they came in (the caller of handle() does not reuse those), kept to take the upload back out.
+   * The packed values of each chunk added so far, in order from coordinate 0, kept to take the upload
+   * back out: views of the messages they came in (the caller of handle() does not reuse those), or
+   * copies where a view would pin a much larger buffer.
    */
   chunks: Uint8Array[]
   received: number

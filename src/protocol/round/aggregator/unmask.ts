@@ -280,7 +280,7 @@ class SecretRebuilder {
 
 /**
  * The accumulator (mod 2^32) reduced mod 2^m, as an array of its own: the accumulator may be a view of
- * a WebAssembly instance's memory (packedSum), which the round's outcome must not hold on to.
+ * a WebAssembly instance's memory (UploadCheck.sum), which the round's outcome must not hold on to.
  */
 function reduceModulo (accumulator: Uint32Array, bits: number): Uint32Array {
   const mask = bits === 32 ? 0xffffffff : 2 ** bits - 1
