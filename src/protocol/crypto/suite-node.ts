@@ -4,8 +4,14 @@
  * streams at once run no faster than one there (`npm run bench -- --only mask-threads` measures it);
  * where it pays, use `{ ...nodeCryptoSuite, applyMasks: maskWorkers() }`.
  */
+import { createHash } from 'node:crypto'
 import { nodePrg } from './prg-node.js'
 import { nodeX25519 } from './x25519-node.js'
 import type { CryptoSuite } from './suite.js'
 
-export const nodeCryptoSuite: CryptoSuite = { x25519: nodeX25519, prg: nodePrg }
+export const nodeCryptoSuite: CryptoSuite = {
+  x25519: nodeX25519,
+  prg: nodePrg,
+  // a Uint8Array of its own: a digest Buffer may be a slice of a shared pool
+  sha256: bytes => new Uint8Array(createHash('sha256').update(bytes).digest())
+}

@@ -10,6 +10,12 @@ export interface CryptoSuite {
    * `prg`, but split over threads (mask-workers-node.ts); absent, applyMasks runs them on this one.
    */
   readonly applyMasks?: (target: Uint32Array, masks: readonly MaskKey[]) => Promise<void>
+  /**
+   * SHA-256, where the runtime has one faster than @noble/hashes' JavaScript: node:crypto's takes 16 µs
+   * for a 14 KB signed commitment against 133 µs, and an aggregator names 100 of them a round. Absent,
+   * that JavaScript.
+   */
+  readonly sha256?: (bytes: Uint8Array) => Uint8Array
 }
 
 /** Adds and subtracts `masks` into `target`: the suite's threads where it has them, this thread otherwise. */

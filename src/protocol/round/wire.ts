@@ -46,9 +46,9 @@ export async function signedEnvelope<T> (codec: { encode: (obj: T) => Uint8Array
   return { body: body as Uint8Array<ArrayBuffer>, signature: signature as Uint8Array<ArrayBuffer> }
 }
 
-/** SHA-256 of an encoded Signed message: how one signed message names another. */
-export function signedDigest (envelope: Signed): Uint8Array {
-  return sha256(Signed.encode(envelope))
+/** SHA-256 of an encoded Signed message: how one signed message names another. `hash`: the suite's SHA-256, where it has one. */
+export function signedDigest (envelope: Signed, hash: (bytes: Uint8Array) => Uint8Array = sha256): Uint8Array {
+  return hash(Signed.encode(envelope))
 }
 
 /** Checks a Signed message's signature against `signer` and returns its body. */

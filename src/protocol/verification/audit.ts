@@ -118,7 +118,7 @@ async function auditAnew (bytes: Uint8Array, params: ResolvedParams, crypto: Cry
     const { result, aggregator, context } = await openResult(transcript.result, params)
     header = { round: context.round, attempt: context.attempt, aggregator: aggregator.id }
     const survivors = await checkSurvivors(result, params, context, options.signaturesChecked === true)
-    const commitments = await openCommitments(transcript, survivors, new Set(result.signatures.map(s => toHex(s.signer))), context)
+    const commitments = await openCommitments(transcript, survivors, new Set(result.signatures.map(s => toHex(s.signer))), context, crypto)
     checkMasksAgree(survivors, commitments)
     const masks = await maskSum(transcript, survivors, commitments, params, context, crypto)
     await checkSum(result, survivors.length, masks, commitments.map(c => c.commitment), params, context, crypto)
@@ -187,11 +187,11 @@ interface OpenedCommitment {
 }
 
 /** Each survivor's signed commitment, as the survivor set fixed it; `signers`: hex ids of the survivors that signed the set. */
-async function openCommitments (transcript: RoundTranscript, survivors: readonly Survivor[], signers: ReadonlySet<string>, context: RoundContext): Promise<OpenedCommitment[]> {
+async function openCommitments (transcript: RoundTranscript, survivors: readonly Survivor[], signers: ReadonlySet<string>, context: RoundContext, crypto: CryptoSuite): Promise<OpenedCommitment[]> {
   if (transcript.commitments.length !== survivors.length) throw new Unverifiable(`the transcript has ${transcript.commitments.length} commitments for ${survivors.length} survivors`)
   return Promise.all(survivors.map(async ({ identity, digest }, i) => {
     const envelope = transcript.commitments[i]
-    if (!constantTimeEqual(signedDigest(envelope), digest)) throw new Unverifiable(`the transcript's commitment of ${identity.id} is not the one the survivor set lists`)
+    if (!constantTimeEqual(signedDigest(envelope, crypto.sha256), digest)) throw new Unverifiable(`the transcript's commitment of ${identity.id} is not the one the survivor set lists`)
     // From here on, the aggregator's signed survivor set vouches for these very bytes, and a survivor
     // that signed the set for its own.
     if (!signers.has(toHex(identity.bytes)) && !await verify(identity, SignatureDomain.inputCommitment, envelope.body, envelope.signature)) {
@@ -236,7 +236,7 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
     const { identity } = survivors[i]
     const seed = secrets.get(`${toHex(identity.bytes)}/${ShareKind.SELF_MASK}`)
     if (seed === undefined) throw new Unverifiable(`the transcript lacks the self-mask seed of ${identity.id}`)
-    if (!verifySecret(selfMaskCommitment(transcript.dealerCommitments[i], commitments[i].dealerCommitments, identity, context), seed)) {
+    if (!verifySecret(selfMaskCommitment(transcript.dealerCommitments[i], commitments[i].dealerCommitments, identity, context, crypto), seed)) {
       throw new Unverifiable(`the self-mask seed of ${identity.id} is not the one it committed to`)
     }
     keys.push({ key: selfMaskKey(context, seed, identity.bytes), mode: 'add' })
@@ -252,8 +252,8 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
 }
 
 /** C_0 of a survivor's self-mask seed, from the dealer commitments its input commitment names. */
-function selfMaskCommitment (envelope: Signed | undefined, digest: Uint8Array, identity: Identity, context: RoundContext): ReturnType<typeof decodeAffine> {
-  if (envelope === undefined || !constantTimeEqual(signedDigest(envelope), digest)) {
+function selfMaskCommitment (envelope: Signed | undefined, digest: Uint8Array, identity: Identity, context: RoundContext, crypto: CryptoSuite): ReturnType<typeof decodeAffine> {
+  if (envelope === undefined || !constantTimeEqual(signedDigest(envelope, crypto.sha256), digest)) {
     throw new Unverifiable(`the transcript lacks the dealer commitments ${identity.id}'s input commitment names`)
   }
   const dealer = decodeOr(() => DealerCommitments.decode(envelope.body, { limits: { selfMask: MAX_SHARES, maskKey: MAX_SHARES } }), `dealer commitments of ${identity.id}`)

@@ -100,7 +100,7 @@ async function acceptCommitment (state: AggregatorState, from: Identity, envelop
     throw new ProtocolViolation('invalid-commitment', 'the input commitment names masks other than those of its neighbours that shared keys')
   }
   if (!equalBytes(commitment.maskKey, state.advertisements.get(from.id)!.maskKey)) throw new ProtocolViolation('invalid-commitment', 'the input commitment names a mask key other than the one its sender advertised')
-  if (!equalBytes(commitment.dealerCommitments, signedDigest(state.shareKeys.get(from.id)!.commitments))) {
+  if (!equalBytes(commitment.dealerCommitments, signedDigest(state.shareKeys.get(from.id)!.commitments, state.config.crypto.sha256))) {
     throw new ProtocolViolation('invalid-commitment', 'the input commitment names dealer commitments other than those its sender dealt with')
   }
   let matches: boolean
@@ -111,7 +111,7 @@ async function acceptCommitment (state: AggregatorState, from: Identity, envelop
     throw err
   }
   if (!matches) throw new ProtocolViolation('invalid-commitment', 'the masked input is not the vector its sender committed to')
-  return { envelope, digest: signedDigest(envelope) }
+  return { envelope, digest: signedDigest(envelope, state.config.crypto.sha256) }
 }
 
 /** Takes a whole masked input whose share-check has now arrived into the sum for good. */

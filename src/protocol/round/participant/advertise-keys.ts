@@ -165,7 +165,7 @@ async function shareKeys (state: ParticipantState): Promise<Step> {
     sharesRoot: merkleRoot(shares.map(leafHash)) as Uint8Array<ArrayBuffer>,
     shareCount: shares.length
   }, config.privateKey, SignatureDomain.shareCommitments)
-  state.dealerCommitmentsDigest = signedDigest(commitments)
+  state.dealerCommitmentsDigest = signedDigest(commitments, config.crypto.sha256)
   state.status = 'share-keys'
   return {
     messages: [{ to: config.aggregator.bytes, type: 'share-keys', bytes: ShareKeys.encode({ ref, commitments, shares: shares as Array<Uint8Array<ArrayBuffer>> }) }],

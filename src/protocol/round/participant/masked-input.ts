@@ -87,6 +87,6 @@ async function signedCommitment (state: ParticipantState, commitment: Uint8Array
     dealerCommitments: state.dealerCommitmentsDigest! as Uint8Array<ArrayBuffer>
   }
   const envelope = await signedEnvelope(InputCommitment, body, config.privateKey, SignatureDomain.inputCommitment)
-  state.commitmentDigest = signedDigest(envelope)
+  state.commitmentDigest = signedDigest(envelope, config.crypto.sha256)
   return envelope
 }
