@@ -100,8 +100,8 @@ export class UploadCheck {
   /**
    * The sum for uploads of `words` values of `bits` bits: in WebAssembly SIMD, one pass over each
    * chunk unpacks, adds and takes the inner products (simdCheckedSum, with h beside the sum, where the
-   * check keeps it from then on: one copy of h in memory, not two); else, or
-   * when `simd` is false, unpacking and adding in JavaScript, then absorb.
+   * check keeps it from then on: one copy of h in memory, not two); else, or when `simd` is false,
+   * unpacking and adding in JavaScript, then absorb.
    */
   sum (words: number, bits: number, simd = true): UploadSum {
     const [first, second] = FIELDS

@@ -1,15 +1,15 @@
 /**
  * The aggregator's work on each chunk of a masked upload in WebAssembly SIMD (uploads.wat): unpacking
  * and adding it into the integer sum, and its inner products for the upload check, in one pass
- * (simdCheckedSum) or the inner products alone (simdFormDigest, for values too wide to unpack). The plain
- * JavaScript it replaces (bit-pack.ts, integer-sum.ts, upload-check.ts) stays as the fallback where
+ * (simdCheckedSum) or the inner products alone (simdFormDigest, for values too wide to unpack). The
+ * plain JavaScript it replaces (bit-pack.ts, integer-sum.ts, upload-check.ts) stays as the fallback where
  * WebAssembly SIMD is missing and as the reference the kernels are tested against
  * (test/protocol/crypto/uploads.test.ts).
  *
  * Why: at d = 10^6 on the 2-core machine, unpacking and summing in JavaScript (the check in SIMD)
- * cost 13 ms an upload, most of the aggregator's masked-input phase; all in one SIMD pass, 1.6 ms. WebAssembly reads only its own
- * memory, so an instance keeps what it works on for the whole round there (the sum and the check's
- * forms) after one chunk's work area, and each chunk is copied in.
+ * cost 13 ms an upload, most of the aggregator's masked-input phase; all in one SIMD pass, 1.6 ms.
+ * WebAssembly reads only its own memory, so an instance keeps what it works on for the whole round
+ * there (the sum and the check's forms) after one chunk's work area, and each chunk is copied in.
  */
 import { UPLOADS_WASM_BASE64 } from './uploads-module.js'
 import { KERNEL_WORDS } from './words.js'

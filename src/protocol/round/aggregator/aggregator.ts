@@ -120,8 +120,8 @@ export class Aggregator {
 
   /**
    * Handles one participant message; `from` is the sender as the transport authenticated it. The bytes
-   * of a masked-input chunk are kept, not copied, until its upload is in the sum for good (to take it
-   * back out if it is not): the caller must not reuse them.
+   * of a masked-input chunk are kept until its upload is in the sum for good (to take it back out if it
+   * is not), as they are unless they are a view of a much larger buffer: the caller must not reuse them.
    */
   async handle (from: Identity, type: MessageType, bytes: Uint8Array): Promise<Step> {
     return this.serial.run(async () => this.handleNow(from, type, bytes))
