@@ -12,7 +12,7 @@ import { RING_DEGREE, ROUND } from './ntt.js'
 import { COMMITMENT_ROWS, decodeCommitment, FIELDS, jsBlockKernel, MatrixRow, matrixKey, openMatrix } from './commitment.js'
 import { simdBlockKernel } from '../crypto/wasm/ntt.js'
 import { toHex } from '../crypto/bytes.js'
-import { simdCheckedSum, simdFormDigest, type FormDigest } from '../crypto/wasm/uploads.js'
+import { simdCheckedSum, simdFormDigest, simdPackedSum, type FormDigest } from '../crypto/wasm/uploads.js'
 import { jsPackedSum } from '../round/aggregator/integer-sum.js'
 import type { Prg } from '../crypto/prg.js'
 import type { RoundContext } from '../crypto/kdf.js'
@@ -42,6 +42,9 @@ export class UploadCheck {
     /** The same inner products in WebAssembly SIMD, over h held in its memory; undefined without SIMD. */
     private kernel: FormDigest | undefined
   ) {}
+
+  /** Whether a sum keeps h beside it already (sum). */
+  private fused = false
 
   /**
    * Draws c from `secretKey` (fresh randomness of the aggregator's, never sent) and computes h for
@@ -98,15 +101,18 @@ export class UploadCheck {
   }
 
   /**
-   * The sum for uploads of `words` values of `bits` bits: in WebAssembly SIMD, one pass over each
-   * chunk unpacks, adds and takes the inner products (simdCheckedSum, with h beside the sum, where the
-   * check keeps it from then on: one copy of h in memory, not two); else, or when `simd` is false,
-   * unpacking and adding in JavaScript, then absorb.
+   * The sum for uploads of `words` values of `bits` bits. In WebAssembly SIMD, one pass over each
+   * chunk unpacks, adds and takes the inner products (simdCheckedSum), with h beside the sum, where
+   * the check keeps it from then on: one copy of h in memory, not two. Only the first sum gets that:
+   * a check shared by a robust round's groups (shared) would otherwise hold a copy of h per group
+   * (8 MB each at d = 10^6). The others unpack and add in SIMD (simdPackedSum), then absorb. Without
+   * SIMD, or when `simd` is false, unpacking and adding run in JavaScript.
    */
   sum (words: number, bits: number, simd = true): UploadSum {
     const [first, second] = FIELDS
-    const fused = simd ? simdCheckedSum(words, bits, this.forms, first.p, second.p) : undefined
+    const fused = simd && !this.fused ? simdCheckedSum(words, bits, this.forms, first.p, second.p) : undefined
     if (fused !== undefined) {
+      this.fused = true
       // h now lives beside the sum: the check takes that copy, and its own instance's 8 MB (at d = 10^6) go
       if (this.kernel !== undefined) {
         this.kernel = fused.digest
@@ -118,7 +124,7 @@ export class UploadCheck {
         add: (digest, offset, packed, count) => { this.take(digest, fused.add(offset, packed, count)) }
       }
     }
-    const plain = jsPackedSum(words, bits)
+    const plain = (simd ? simdPackedSum(words, bits) : undefined) ?? jsPackedSum(words, bits)
     return {
       accumulator: plain.accumulator,
       overflows: plain.overflows,

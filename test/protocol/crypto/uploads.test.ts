@@ -10,7 +10,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { pack } from '../../../src/protocol/encoding/bit-pack.js'
 import { jsPackedSum } from '../../../src/protocol/round/aggregator/integer-sum.js'
-import { hasUploadKernels, SIMD_UNPACK_BITS, simdCheckedSum, simdFormDigest } from '../../../src/protocol/crypto/wasm/uploads.js'
+import { hasUploadKernels, SIMD_UNPACK_BITS, simdCheckedSum, simdFormDigest, simdPackedSum } from '../../../src/protocol/crypto/wasm/uploads.js'
 import { KERNEL_WORDS } from '../../../src/protocol/crypto/wasm/words.js'
 import { FIELDS } from '../../../src/protocol/verification/commitment.js'
 // @ts-expect-error: a plain ES module script, without types
@@ -46,13 +46,14 @@ function formsOf (length: number, seed = 7): [Int32Array, Int32Array] {
   return [wordsOf(seed, length, 25), wordsOf(seed + 1, length, 25)].map(f => Int32Array.from(f, v => v - 2 ** 24)) as [Int32Array, Int32Array]
 }
 
-/** Expects each sum to be an exact number congruent to the inner product of the values with its form from offset on. */
-function expectCongruent (sums: readonly number[], values: Uint32Array, forms: readonly Int32Array[], offset: number): void {
+/** Expects each sum to be an exact number below `bound` in magnitude, congruent to the inner product of the values with its form from offset on. */
+function expectCongruent (sums: readonly number[], values: Uint32Array, forms: readonly Int32Array[], offset: number, bound = 2 ** 53): void {
   for (const [f, field] of [first, second].entries()) {
     const p = BigInt(field.p)
     let exact = 0n
     for (let i = 0; i < values.length; i++) exact += BigInt(values[i]) * BigInt(forms[f][offset + i])
     expect(Number.isSafeInteger(sums[f])).toBe(true)
+    expect(Math.abs(sums[f])).toBeLessThan(bound)
     expect(((BigInt(sums[f]) - exact) % p + p) % p).toBe(0n)
   }
 }
@@ -70,9 +71,11 @@ describe('the WebAssembly upload kernels', () => {
     expect(hasUploadKernels).toBe(true)
     expect(simdCheckedSum(100, SIMD_UNPACK_BITS, forms, first.p, second.p)).toBeDefined()
     expect(simdCheckedSum(100, SIMD_UNPACK_BITS + 1, forms, first.p, second.p)).toBeUndefined()
+    expect(simdPackedSum(100, SIMD_UNPACK_BITS)).toBeDefined()
+    expect(simdPackedSum(100, SIMD_UNPACK_BITS + 1)).toBeUndefined()
   })
 
-  it('unpack, add into the sum and take inner products in one pass, exactly as JavaScript does', () => {
+  it('unpack and add into the sum exactly as JavaScript does, alone or taking inner products in the same pass', () => {
     const words = KERNEL_WORDS + 100
     const forms = formsOf(words)
     fc.assert(fc.property(
@@ -81,10 +84,11 @@ describe('the WebAssembly upload kernels', () => {
       fc.integer(),
       (bits, chunks, start) => {
         const simd = simdCheckedSum(words, bits, forms, first.p, second.p)!
+        const alone = simdPackedSum(words, bits)!
         const js = jsPackedSum(words, bits)
         // a sum already near 2^32 and some wraps counted, so that adding wraps and the counts carry on
         const initial = wordsOf(start, words, 32)
-        for (const sum of [simd, js]) {
+        for (const sum of [simd, alone, js]) {
           sum.accumulator.set(initial)
           sum.overflows.set(wordsOf(start + 1, words, 7))
         }
@@ -93,10 +97,13 @@ describe('the WebAssembly upload kernels', () => {
           const offset = Math.abs(seed) % (words - count + 1)
           const packed = pack(values, bits)
           expect(differ(js.add(offset, packed, count), values)).toBeUndefined()
-          expectCongruent(simd.add(offset, packed, count), values, forms, offset)
+          expect(differ(alone.add(offset, packed, count), values)).toBeUndefined()
+          expectCongruent(simd.add(offset, packed, count), values, forms, offset, 2 ** 28)
         }
-        expect(differ(simd.accumulator, js.accumulator)).toBeUndefined()
-        expect(differ(simd.overflows, js.overflows)).toBeUndefined()
+        for (const sum of [simd, alone]) {
+          expect(differ(sum.accumulator, js.accumulator)).toBeUndefined()
+          expect(differ(sum.overflows, js.overflows)).toBeUndefined()
+        }
       }
     ), { numRuns: 150 })
   })
@@ -110,12 +117,15 @@ describe('the WebAssembly upload kernels', () => {
     expect([...simd.overflows]).toEqual(new Array(45).fill(1))
   })
 
-  it('stay exact in one pass at the widest values and forms, all of one sign, over a whole kernel chunk', () => {
+  it('stay exact and small in one pass at the widest values and forms, all of one sign, over a whole kernel chunk', () => {
     for (const sign of [1, -1]) {
       const forms: [Int32Array, Int32Array] = [new Int32Array(KERNEL_WORDS + 5).fill(sign * (2 ** 25 - 1)), new Int32Array(KERNEL_WORDS + 5).fill(sign * (2 ** 25 - 1))]
       const simd = simdCheckedSum(KERNEL_WORDS + 5, SIMD_UNPACK_BITS, forms, first.p, second.p)!
-      const values = new Uint32Array(KERNEL_WORDS).fill(2 ** SIMD_UNPACK_BITS - 1)
-      expectCongruent(simd.add(0, pack(values, SIMD_UNPACK_BITS), KERNEL_WORDS), values, forms, 0)
+      // a whole chunk of groups, and one that ends with 7 values past its last group
+      for (const count of [KERNEL_WORDS, KERNEL_WORDS - 1]) {
+        const values = new Uint32Array(count).fill(2 ** SIMD_UNPACK_BITS - 1)
+        expectCongruent(simd.add(0, pack(values, SIMD_UNPACK_BITS), count), values, forms, 0, 2 ** 28)
+      }
     }
   })
 

@@ -84,6 +84,32 @@ export interface PackedSum {
   add: (offset: number, packed: Uint8Array, count: number) => Uint32Array
 }
 
+/**
+ * A PackedSum of `words` coordinates for values of `bits` bits, in SIMD; undefined where it cannot be.
+ * For a sum beside which no forms are kept: see simdCheckedSum.
+ */
+export function simdPackedSum (words: number, bits: number): PackedSum | undefined {
+  if (uploadsModule === undefined || bits > SIMD_UNPACK_BITS) return undefined
+  const wrapsAt = OWN + align(words * 4)
+  const { memory, unpack, add_counting: addCounting } = instantiate(align(words * 4) + align(words))
+  new Uint8Array(memory.buffer, TABLE, 64).set(unpackTable(bits))
+  const packedArea = new Uint8Array(memory.buffer, PACKED, CHUNK_BYTES)
+  const values = new Uint32Array(memory.buffer, VALUES, KERNEL_WORDS)
+  return {
+    accumulator: new Uint32Array(memory.buffer, OWN, words),
+    overflows: new Uint8Array(memory.buffer, wrapsAt, words),
+    add (offset, packed, count) {
+      if (count > KERNEL_WORDS || offset + count > words || packed.byteLength !== Math.ceil(count * bits / 8)) {
+        throw new RangeError(`${packed.byteLength} bytes of ${count} values at ${offset} do not fit a sum of ${words} at ${bits} bits`)
+      }
+      packedArea.set(packed)
+      unpack(PACKED, VALUES, Math.ceil(count / 8), bits, TABLE)
+      addCounting(OWN + offset * 4, wrapsAt + offset, VALUES, count)
+      return values.subarray(0, count)
+    }
+  }
+}
+
 /** A sum that also takes each chunk's inner products with two fixed forms, in the same pass. */
 export interface CheckedSum {
   readonly accumulator: Uint32Array
@@ -91,10 +117,10 @@ export interface CheckedSum {
   /**
    * Unpacks `count` values (at most KERNEL_WORDS) from `packed`, adds them into coordinates offset..
    * of the sum counting wraps, and returns sums congruent to their inner products with the forms from
-   * offset on, mod p and mod q: exact, and below 2^29 in magnitude.
+   * offset on, mod p and mod q: exact, and below 2^28 in magnitude.
    */
   add: (offset: number, packed: Uint8Array, count: number) => [number, number]
-  /** The inner products alone, with the copy of the forms in this instance (for values too wide to unpack). */
+  /** The inner products alone, over the copy of the forms in this instance: for their owner to use from now on. */
   readonly digest: FormDigest
 }
 
@@ -139,16 +165,21 @@ export function simdCheckedSum (words: number, bits: number, forms: readonly [In
       let secondSum = out[1]
       // Fewer than 8 values left (only a vector's last chunk has them): unpacking takes a whole group of
       // 8, so that group goes to scratch and only its first ones into the sum. Each product is below
-      // 2^50, so their sums in doubles stay exact.
+      // 2^50, so 7 of them sum exactly in doubles, and % is exact: each part stays below p (ingest's
+      // below 2p).
       const rest = count & 7
       if (rest > 0) {
         const at = offset + pairs * 8
         unpack(PACKED + pairs * bits, VALUES, 1, bits, TABLE)
         addCounting(sumAt + at * 4, wrapsAt + at, VALUES, rest)
+        let firstRest = 0
+        let secondRest = 0
         for (let i = 0; i < rest; i++) {
-          firstSum += values[i] * first[at + i]
-          secondSum += values[i] * second[at + i]
+          firstRest += values[i] * first[at + i]
+          secondRest += values[i] * second[at + i]
         }
+        firstSum += firstRest % p
+        secondSum += secondRest % q
       }
       return [firstSum, secondSum]
     }

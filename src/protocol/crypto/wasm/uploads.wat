@@ -5,7 +5,7 @@
 ;; uploads-module.ts; the fast tier rebuilds it and compares, and checks every function against the
 ;; JavaScript it replaces (test/protocol/crypto/uploads.test.ts). uploads.ts lays out the memory.
 (module
-  ;; uploads.ts grows it to fit one chunk's work area and, for an instance that keeps them, the sum or the forms
+  ;; uploads.ts grows it to fit one chunk's work area and what the instance keeps: a sum, the forms, or both
   (memory (export "memory") 1)
 
   ;; Unpacks 8 x pairs values of `bits` bits (at most 25) from the bytes at src into words at dst.
@@ -158,9 +158,10 @@
   ;; into the sum at `sum` counting wraps at `wraps` (as add_counting), and multiplied by the forms at
   ;; `first` and `second` while it is still in registers. The products are summed exactly in 64-bit
   ;; lanes: a value below 2^25 (the widest unpack takes) times a coefficient below 2^25 in magnitude is
-  ;; below 2^50, and a lane takes 2 products a group, so up to 2^11 groups (16,384 values, a kernel
-  ;; chunk) stay below 2^62. Writes to out, as two doubles, each lane sum mod p (and mod q) added up:
-  ;; congruent to the inner products, and below 2^28 in magnitude. Memory traffic is the packed bytes,
+  ;; below 2^50, and each accumulator's lane takes 2 products a group, so over up to 2^11 groups (16,384
+  ;; values, a kernel chunk) it stays below 2^62, and the two accumulators added below 2^63. Writes to
+  ;; out, as two doubles, each lane sum mod p (and mod q) added up: congruent to the inner products, and
+  ;; below 2p in magnitude. Memory traffic is the packed bytes,
   ;; the sum and the forms, once each.
   (func (export "ingest") (param $src i32) (param $sum i32) (param $wraps i32) (param $first i32) (param $second i32)
     (param $pairs i32) (param $bits i32) (param $table i32) (param $p i64) (param $q i64) (param $out i32)

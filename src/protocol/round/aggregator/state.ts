@@ -58,7 +58,7 @@ export interface Dealing {
   indexOf: Map<string, number>
 }
 
-/** An upload in progress: a copy of its packed chunks so far, to take them out again if it breaks off. */
+/** An upload in progress: its packed chunks so far, to take them out again if it breaks off. */
 export interface Upload {
   /**
    * The packed values of each chunk added so far, in order from coordinate 0, kept to take the upload
