@@ -84,6 +84,13 @@ export interface PackedSum {
   add: (offset: number, packed: Uint8Array, count: number) => Uint32Array
 }
 
+/** Throws a RangeError unless `count` packed values of `bits` bits fit a kernel chunk at `offset` of a sum of `words`. */
+function checkChunk (offset: number, packed: Uint8Array, count: number, words: number, bits: number): void {
+  if (count > KERNEL_WORDS || offset + count > words || packed.byteLength !== Math.ceil(count * bits / 8)) {
+    throw new RangeError(`${packed.byteLength} bytes of ${count} values at ${offset} do not fit a sum of ${words} at ${bits} bits`)
+  }
+}
+
 /**
  * A PackedSum of `words` coordinates for values of `bits` bits, in SIMD; undefined where it cannot be.
  * For a sum beside which no forms are kept: see simdCheckedSum.
@@ -99,9 +106,7 @@ export function simdPackedSum (words: number, bits: number): PackedSum | undefin
     accumulator: new Uint32Array(memory.buffer, OWN, words),
     overflows: new Uint8Array(memory.buffer, wrapsAt, words),
     add (offset, packed, count) {
-      if (count > KERNEL_WORDS || offset + count > words || packed.byteLength !== Math.ceil(count * bits / 8)) {
-        throw new RangeError(`${packed.byteLength} bytes of ${count} values at ${offset} do not fit a sum of ${words} at ${bits} bits`)
-      }
+      checkChunk(offset, packed, count, words, bits)
       packedArea.set(packed)
       unpack(PACKED, VALUES, Math.ceil(count / 8), bits, TABLE)
       addCounting(OWN + offset * 4, wrapsAt + offset, VALUES, count)
@@ -155,9 +160,7 @@ export function simdCheckedSum (words: number, bits: number, forms: readonly [In
     overflows: new Uint8Array(memory.buffer, wrapsAt, words),
     digest,
     add (offset, packed, count) {
-      if (count > KERNEL_WORDS || offset + count > words || packed.byteLength !== Math.ceil(count * bits / 8)) {
-        throw new RangeError(`${packed.byteLength} bytes of ${count} values at ${offset} do not fit a sum of ${words} at ${bits} bits`)
-      }
+      checkChunk(offset, packed, count, words, bits)
       packedArea.set(packed)
       const pairs = count >>> 3
       ingest(PACKED, sumAt + offset * 4, wrapsAt + offset, firstAt + offset * 4, secondAt + offset * 4, pairs, bits, TABLE, bigP, bigQ, OUT)
