@@ -5,6 +5,14 @@
  * representatives of magnitude about p/2 between steps, which lets a reduction round to the nearest
  * multiple of p instead of branching (measured here: 45 ms for the 2 x 977 transforms of a 10^6
  * coordinate vector, against 170 ms with Math.floor and conditional corrections).
+ *
+ * The forward transform reduces lazily: a sum or difference is left unreduced for five layers, which
+ * halves a butterfly's work. The twiddle factors are signed representatives, |zeta| <= (p - 1)/2, and
+ * each product zeta x is reduced at once (|t| <= p/2 + 2), so after k unreduced layers a value is at
+ * most |a| + k (p/2 + 2). At the fifth layer's products, with |a| < 2^26 on input, that is below
+ * 2^26 + 2p + 8 < 3p + 4104, and (3p + 4104)(p - 1)/2 < 1.51 p^2 < 2^53: every product is an exact
+ * double. A sixth layer would reach 3.5 p and still be exact; reducing after the fifth and the tenth
+ * keeps the two halves alike and the output within p/2 + 1.
  */
 
 export const RING_DEGREE = 1024
@@ -13,10 +21,16 @@ const LOG_DEGREE = 10
 /** Adding and subtracting 2^52 + 2^51 rounds a double of magnitude below 2^51 to the nearest integer. */
 export const ROUND = 6755399441055744
 
+/** The forward transform reduces its values after the layer of this length and after the last. */
+export const REDUCED_AFTER_LENGTH = 32
+
 export class NttField {
   readonly p: number
   private readonly inverseP: number
-  /** psi^bitreverse(i) for a primitive 2048th root of unity psi, in the order the butterflies use them. */
+  /**
+   * psi^bitreverse(i) for a primitive 2048th root of unity psi, in the order the butterflies use them,
+   * as signed representatives: half the magnitude of [0, p) doubles how far values may grow unreduced.
+   */
   readonly zetas = new Float64Array(RING_DEGREE)
   /** zetas[i] / p, so the quotient of a product by p is one multiplication. */
   readonly zetaQuotients = new Float64Array(RING_DEGREE)
@@ -27,7 +41,8 @@ export class NttField {
     this.inverseP = 1 / p
     const psi = primitiveRoot(p)
     for (let i = 0; i < RING_DEGREE; i++) {
-      this.zetas[i] = powMod(psi, bitReverse(i), p)
+      const zeta = powMod(psi, bitReverse(i), p)
+      this.zetas[i] = zeta > (p - 1) / 2 ? zeta - p : zeta
       this.zetaQuotients[i] = this.zetas[i] / p
     }
   }
@@ -50,7 +65,6 @@ export class NttField {
    */
   forward (a: Float64Array): void {
     const { p, zetas, zetaQuotients } = this
-    const inverseP = this.inverseP
     let k = 1
     for (let len = RING_DEGREE >> 1; len >= 1; len >>= 1) {
       for (let start = 0; start < RING_DEGREE; start += 2 * len) {
@@ -60,11 +74,12 @@ export class NttField {
           const x = a[j + len]
           const t = zeta * x - ((x * quotient + ROUND) - ROUND) * p
           const u = a[j]
-          const difference = u - t
-          const sum = u + t
-          a[j + len] = difference - ((difference * inverseP + ROUND) - ROUND) * p
-          a[j] = sum - ((sum * inverseP + ROUND) - ROUND) * p
+          a[j + len] = u - t
+          a[j] = u + t
         }
+      }
+      if (len === REDUCED_AFTER_LENGTH || len === 1) {
+        for (let i = 0; i < RING_DEGREE; i++) a[i] = this.reduce(a[i])
       }
     }
   }

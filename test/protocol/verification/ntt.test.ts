@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { NttField, RING_DEGREE } from '../../../src/protocol/verification/ntt.js'
+import { NttField, REDUCED_AFTER_LENGTH, RING_DEGREE } from '../../../src/protocol/verification/ntt.js'
 import { evaluationPoints, generator, powMod, smallestPsi } from './reference-ring.js'
 
 // Everything below is checked against plain BigInt arithmetic written here: a schoolbook negacyclic
@@ -126,6 +126,20 @@ describe.each(PRIMES)('NttField(%i)', (p) => {
     const out = transformed(field, randomVector(next, -(2 ** 26 - 1), 2 ** 26 - 1))
     expect(out.every(Number.isInteger)).toBe(true)
     expect(maxMagnitude(out)).toBeLessThanOrEqual(p / 2 + 1)
+  })
+
+  it('keeps every product of the lazily reduced forward transform an exact double', () => {
+    // The bound ntt.ts argues, layer by layer with this field's own twiddle factors: inputs below 2^26,
+    // each unreduced layer adding at most p/2 + 2 (a reduced product), a reduction to p/2 + 1.
+    let zetaBound = 0
+    for (const zeta of field.zetas) zetaBound = Math.max(zetaBound, Math.abs(zeta))
+    expect(zetaBound).toBeLessThanOrEqual((p - 1) / 2)
+    let bound = 2 ** 26
+    for (let len = N / 2; len >= 1; len /= 2) {
+      expect(bound * zetaBound).toBeLessThan(2 ** 53)
+      bound += p / 2 + 2
+      if (len === REDUCED_AFTER_LENGTH || len === 1) bound = p / 2 + 1
+    }
   })
 
   it('handles inputs of magnitude up to 2^26, negative ones included', () => {

@@ -19,25 +19,36 @@
     (f64.sub (local.get $x) (f64.mul (f64.nearest (f64.mul (local.get $x) (local.get $inverse))) (local.get $p))))
 
   ;; block = the forward transform (ntt.ts's forward) of the 1024 doubles at pending, each reduced mod p
-  ;; first. zetas and quotients: 1024 doubles each, psi^bitreverse(i) and their quotients by p.
+  ;; first. zetas and quotients: 1024 doubles each, psi^bitreverse(i) as signed representatives and
+  ;; their quotients by p. As in ntt.ts, sums and differences go unreduced for five layers at a time.
   (func (export "forward") (param $pending i32) (param $block i32) (param $zetas i32) (param $quotients i32) (param $p f64)
-    (local $ps v128) (local $inverse v128) (local $inverse1 f64) (local $i i32)
-    (local $len i32) (local $start i32) (local $j i32) (local $end i32) (local $k i32)
-    (local $zeta v128) (local $quotient v128) (local $x v128) (local $t v128) (local $u v128)
-    (local $zeta1 f64) (local $quotient1 f64) (local $x1 f64) (local $t1 f64) (local $u1 f64)
-    (local.set $inverse1 (f64.div (f64.const 1) (local.get $p)))
+    (local $ps v128) (local $inverse v128)
     (local.set $ps (f64x2.splat (local.get $p)))
-    (local.set $inverse (f64x2.splat (local.get $inverse1)))
-    ;; reduce pending into block, two at a time
+    (local.set $inverse (f64x2.splat (f64.div (f64.const 1) (local.get $p))))
+    (call $reduceInto (local.get $pending) (local.get $block) (local.get $ps) (local.get $inverse))
+    ;; lengths 512 to 32 (in bytes, 4096 to 256), whose butterflies take zetas 1 to 31
+    (call $lazyLayers (local.get $block) (local.get $zetas) (local.get $quotients) (local.get $ps) (i32.const 1) (i32.const 4096) (i32.const 256))
+    (call $reduceInto (local.get $block) (local.get $block) (local.get $ps) (local.get $inverse))
+    ;; lengths 16 to 2, zetas 32 to 511
+    (call $lazyLayers (local.get $block) (local.get $zetas) (local.get $quotients) (local.get $ps) (i32.const 32) (i32.const 128) (i32.const 16))
+    (call $lastLayer (local.get $block) (local.get $zetas) (local.get $quotients) (local.get $ps) (local.get $inverse)))
+
+  ;; to[i] = from[i] reduced, for the 1024 doubles at from (to may be from)
+  (func $reduceInto (param $from i32) (param $to i32) (param $ps v128) (param $inverse v128)
+    (local $i i32)
     (local.set $i (i32.const 0))
     (loop $reducing
-      (v128.store (i32.add (local.get $block) (local.get $i))
-        (call $reduce (v128.load (i32.add (local.get $pending) (local.get $i))) (local.get $ps) (local.get $inverse)))
+      (v128.store (i32.add (local.get $to) (local.get $i))
+        (call $reduce (v128.load (i32.add (local.get $from) (local.get $i))) (local.get $ps) (local.get $inverse)))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
-      (br_if $reducing (i32.lt_u (local.get $i) (i32.const 8192))))
-    ;; the layers with len >= 2, in bytes: butterflies two at a time, j and j + 1
-    (local.set $k (i32.const 1))
-    (local.set $len (i32.const 4096))
+      (br_if $reducing (i32.lt_u (local.get $i) (i32.const 8192)))))
+
+  ;; The forward layers of lengths first down to last, in bytes (at least 16), their butterflies two at
+  ;; a time (j and j + 1 share a zeta), sums and differences unreduced; k is the first layer's first zeta.
+  (func $lazyLayers (param $block i32) (param $zetas i32) (param $quotients i32) (param $ps v128) (param $k i32) (param $first i32) (param $last i32)
+    (local $len i32) (local $start i32) (local $j i32) (local $end i32)
+    (local $zeta v128) (local $quotient v128) (local $x v128) (local $t v128) (local $u v128)
+    (local.set $len (local.get $first))
     (loop $layer
       (local.set $start (i32.const 0))
       (loop $group
@@ -51,31 +62,38 @@
           (local.set $t (f64x2.sub (f64x2.mul (local.get $zeta) (local.get $x))
             (f64x2.mul (f64x2.nearest (f64x2.mul (local.get $x) (local.get $quotient))) (local.get $ps))))
           (local.set $u (v128.load (local.get $j)))
-          (v128.store (i32.add (local.get $j) (local.get $len))
-            (call $reduce (f64x2.sub (local.get $u) (local.get $t)) (local.get $ps) (local.get $inverse)))
-          (v128.store (local.get $j)
-            (call $reduce (f64x2.add (local.get $u) (local.get $t)) (local.get $ps) (local.get $inverse)))
+          (v128.store (i32.add (local.get $j) (local.get $len)) (f64x2.sub (local.get $u) (local.get $t)))
+          (v128.store (local.get $j) (f64x2.add (local.get $u) (local.get $t)))
           (local.set $j (i32.add (local.get $j) (i32.const 16)))
           (br_if $butterfly (i32.lt_u (local.get $j) (local.get $end))))
         (local.set $start (i32.add (local.get $start) (i32.shl (local.get $len) (i32.const 1))))
         (br_if $group (i32.lt_u (local.get $start) (i32.const 8192))))
       (local.set $len (i32.shr_u (local.get $len) (i32.const 1)))
-      (br_if $layer (i32.ge_u (local.get $len) (i32.const 16))))
-    ;; the last layer, len = 1: each butterfly has its own zeta, one at a time
+      (br_if $layer (i32.ge_u (local.get $len) (local.get $last)))))
+
+  ;; The last forward layer, length 1, reduced: each butterfly (j, j + 1) has its own zeta, k = 512 +
+  ;; j/2, so two butterflies at a time take the values of four, their u in one vector and their x in
+  ;; another, and two consecutive zetas.
+  (func $lastLayer (param $block i32) (param $zetas i32) (param $quotients i32) (param $ps v128) (param $inverse v128)
+    (local $j i32) (local $end i32) (local $k i32) (local $low v128) (local $high v128)
+    (local $x v128) (local $t v128) (local $u v128) (local $sum v128) (local $difference v128)
     (local.set $j (local.get $block))
     (local.set $end (i32.add (local.get $block) (i32.const 8192)))
-    (loop $last
-      (local.set $zeta1 (f64.load (i32.add (local.get $zetas) (i32.shl (local.get $k) (i32.const 3)))))
-      (local.set $quotient1 (f64.load (i32.add (local.get $quotients) (i32.shl (local.get $k) (i32.const 3)))))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (local.set $x1 (f64.load offset=8 (local.get $j)))
-      (local.set $t1 (f64.sub (f64.mul (local.get $zeta1) (local.get $x1))
-        (f64.mul (f64.nearest (f64.mul (local.get $x1) (local.get $quotient1))) (local.get $p))))
-      (local.set $u1 (f64.load (local.get $j)))
-      (f64.store offset=8 (local.get $j) (call $reduce1 (f64.sub (local.get $u1) (local.get $t1)) (local.get $p) (local.get $inverse1)))
-      (f64.store (local.get $j) (call $reduce1 (f64.add (local.get $u1) (local.get $t1)) (local.get $p) (local.get $inverse1)))
-      (local.set $j (i32.add (local.get $j) (i32.const 16)))
-      (br_if $last (i32.lt_u (local.get $j) (local.get $end)))))
+    (local.set $k (i32.const 4096))
+    (loop $pairs
+      (local.set $low (v128.load (local.get $j)))
+      (local.set $high (v128.load offset=16 (local.get $j)))
+      (local.set $u (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $low) (local.get $high)))
+      (local.set $x (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $low) (local.get $high)))
+      (local.set $t (f64x2.sub (f64x2.mul (v128.load (i32.add (local.get $zetas) (local.get $k))) (local.get $x))
+        (f64x2.mul (f64x2.nearest (f64x2.mul (local.get $x) (v128.load (i32.add (local.get $quotients) (local.get $k))))) (local.get $ps))))
+      (local.set $sum (call $reduce (f64x2.add (local.get $u) (local.get $t)) (local.get $ps) (local.get $inverse)))
+      (local.set $difference (call $reduce (f64x2.sub (local.get $u) (local.get $t)) (local.get $ps) (local.get $inverse)))
+      (v128.store (local.get $j) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $sum) (local.get $difference)))
+      (v128.store offset=16 (local.get $j) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $sum) (local.get $difference)))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (local.set $j (i32.add (local.get $j) (i32.const 32)))
+      (br_if $pairs (i32.lt_u (local.get $j) (local.get $end)))))
 
   ;; sum[i] += (entries[i] * block[i] mod p) for the 1024 doubles of each
   (func (export "accumulate") (param $sum i32) (param $entries i32) (param $block i32) (param $p f64)
