@@ -3,7 +3,7 @@
  * vector can be masked chunk by chunk. Two backends (node:crypto, WebCrypto) give identical words.
  */
 import { assertLittleEndian } from './bytes.js'
-import { KERNEL_WORDS, wordKernels, type WordKernels } from './wasm/words.js'
+import { KERNEL_WORDS, wordKernels, type WordKernel, type WordKernels } from './wasm/words.js'
 
 assertLittleEndian()
 
@@ -85,18 +85,23 @@ export async function applyKeystreams (target: Uint32Array, masks: readonly Mask
     for (let start = 0; start < target.length; start += KERNEL_WORDS) {
       const words = Math.min(KERNEL_WORDS, target.length - start)
       const chunk = target.subarray(start, start + words)
-      const keystream = words === KERNEL_WORDS ? kernel.keystream : kernel.keystream.subarray(0, words)
       kernel.sum.set(chunk)
-      for (const { stream, mode } of masks) {
-        // 'fill' copies the cipher's output into the kernel and frees it at once
-        await stream.apply(keystream, 'fill')
-        if (mode === 'add') kernel.add(words)
-        else kernel.subtract(words)
-      }
+      await maskInKernel(kernel, words, masks)
       chunk.set(kernel.sum.subarray(0, words))
     }
   } finally {
     kernels.release(kernel)
+  }
+}
+
+/** Adds or subtracts the next `words` words of every mask's keystream into kernel.sum[0, words). */
+export async function maskInKernel (kernel: WordKernel, words: number, masks: readonly MaskStream[]): Promise<void> {
+  const keystream = words === KERNEL_WORDS ? kernel.keystream : kernel.keystream.subarray(0, words)
+  for (const { stream, mode } of masks) {
+    // 'fill' copies the cipher's output into the kernel and frees it at once
+    await stream.apply(keystream, 'fill')
+    if (mode === 'add') kernel.add(words)
+    else kernel.subtract(words)
   }
 }
 

@@ -30,8 +30,19 @@ export function assertValidUpdate (update: Float32Array, dimension: number, weig
  * one uniform 32-bit word per coordinate from `uniforms` (its top 22 bits). Returns how many values were clipped.
  */
 export function quantizeInto (input: Float32Array, weight: number, encoding: Encoding, uniforms: Uint32Array, out: Uint32Array): number {
-  const clip = encoding.clip
-  const multiplier = encoding.scale * (weight / encoding.maxWeight)
+  return quantizeScaled(input, quantizeMultiplier(weight, encoding), encoding.clip, uniforms, out)
+}
+
+/** What quantizeInto multiplies a clipped value by: the scale times weight/maxWeight. */
+export function quantizeMultiplier (weight: number, encoding: Encoding): number {
+  return encoding.scale * (weight / encoding.maxWeight)
+}
+
+/**
+ * quantizeInto with its multiplier given: the reference the WebAssembly kernel (words.wat's quantize)
+ * gives the same words as. |clip * multiplier| must stay below 2^30, where the floor below holds.
+ */
+export function quantizeScaled (input: Float32Array, multiplier: number, clip: number, uniforms: Uint32Array, out: Uint32Array): number {
   let clipped = 0
   for (let i = 0; i < input.length; i++) {
     let v = input[i]

@@ -5,11 +5,12 @@
  * carries, signed. Memory is one chunk, whatever the dimension; in a DP session, whose rotation mixes
  * every coordinate, x_u is encoded whole first (dp/pipeline.ts).
  */
-import { applyKeystreams, PRG_CHUNK_WORDS, type MaskStream } from '../../crypto/prg.js'
+import { maskInKernel, PRG_CHUNK_WORDS, type MaskStream } from '../../crypto/prg.js'
+import { KERNEL_WORDS, wordKernels } from '../../crypto/wasm/words.js'
 import { compareBytes } from '../../crypto/bytes.js'
 import { SignatureDomain } from '../../crypto/identity.js'
 import { pack } from '../../encoding/bit-pack.js'
-import { quantizeInto, quantizeWeight } from '../../encoding/quantize.js'
+import { quantizeMultiplier, quantizeWeight } from '../../encoding/quantize.js'
 import { encodePrivately, rotationKey } from '../../dp/pipeline.js'
 import { vectorWords } from '../params.js'
 import { InputCommitment, MaskedInputChunk, type Signed } from '../../pb/messages.js'
@@ -50,29 +51,41 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
   }
   const committer = new Committer(config.crypto.prg, commitmentContext(config.params, context), total)
   const mask = encoding.modulusBits === 32 ? undefined : 2 ** encoding.modulusBits - 1
+  const multiplier = quantizeMultiplier(config.weight, encoding)
   const buffer = new Uint32Array(chunkCoordinates)
-  const uniforms = new Uint32Array(chunkCoordinates)
+  // Each piece of a chunk is made in a word kernel's memory: quantized there (or copied in, encoded),
+  // masked there, cut to m bits there, and copied out once.
+  const kernel = wordKernels.acquire()
   let clipped = 0
-  for (let offset = 0; offset < total; offset += chunkCoordinates) {
-    const count = Math.min(chunkCoordinates, total - offset)
-    const chunk = buffer.subarray(0, count)
-    const last = offset + count === total
-    if (encoded !== undefined) {
-      chunk.set(encoded.words.subarray(offset, offset + count))
-      clipped = encoded.clipped
-    } else {
-      const inputs = Math.max(0, Math.min(count, dimension - offset))
-      await rounding.apply(uniforms.subarray(0, count), 'fill')
-      clipped += quantizeInto(config.update.subarray(offset, offset + inputs), config.weight, encoding, uniforms, chunk)
-      if (last) chunk[count - 1] = quantizeWeight(config.weight, encoding, uniforms[count - 1])
+  try {
+    for (let offset = 0; offset < total; offset += chunkCoordinates) {
+      const count = Math.min(chunkCoordinates, total - offset)
+      const chunk = buffer.subarray(0, count)
+      const last = offset + count === total
+      for (let start = 0; start < count; start += KERNEL_WORDS) {
+        const words = Math.min(KERNEL_WORDS, count - start)
+        const at = offset + start
+        if (encoded !== undefined) {
+          kernel.sum.set(encoded.words.subarray(at, at + words))
+        } else {
+          const uniforms = kernel.keystream.subarray(0, words)
+          await rounding.apply(uniforms, 'fill')
+          clipped += kernel.quantize(config.update.subarray(at, Math.min(at + words, dimension)), multiplier, encoding.clip)
+          if (at + words === total) kernel.sum[words - 1] = quantizeWeight(config.weight, encoding, uniforms[words - 1])
+        }
+        await maskInKernel(kernel, words, masks)
+        // y_u as sent: the masks summed mod 2^32, read mod 2^m
+        if (mask !== undefined) kernel.keepLow(words, mask)
+        chunk.set(kernel.sum.subarray(0, words), start)
+      }
+      if (encoded !== undefined) clipped = encoded.clipped
+      await committer.absorb(chunk)
+      const commitment = last ? await signedCommitment(state, await committer.finish(), maskedWith) : undefined
+      const bytes = MaskedInputChunk.encode({ ref, offset, count, data: pack(chunk, encoding.modulusBits) as Uint8Array<ArrayBuffer>, commitment })
+      yield { bytes, clipped, last }
     }
-    await applyKeystreams(chunk, masks)
-    // y_u as sent: the masks summed mod 2^32, read mod 2^m
-    if (mask !== undefined) for (let i = 0; i < count; i++) chunk[i] &= mask
-    await committer.absorb(chunk)
-    const commitment = last ? await signedCommitment(state, await committer.finish(), maskedWith) : undefined
-    const bytes = MaskedInputChunk.encode({ ref, offset, count, data: pack(chunk, encoding.modulusBits) as Uint8Array<ArrayBuffer>, commitment })
-    yield { bytes, clipped, last }
+  } finally {
+    wordKernels.release(kernel)
   }
 }
 
