@@ -16,7 +16,7 @@ import { MAX_SHARES } from '../crypto/shamir.js'
 import { DealerCommitments, DealingProof, EncryptedShare, KeyAdvertisement, type RoundRef, type Signed } from '../pb/messages.js'
 import { checkCommitments, checkShares, MAX_PATH_LENGTH, openShares, type DecodedCommitments } from './dealing.js'
 import { InvalidDealingProofError } from './errors.js'
-import { shareKeyFromSecret, shareProofContext } from './masks.js'
+import { shareCommitments, shareKeyFromSecret, shareProofContext } from './masks.js'
 import type { RoundContext } from '../crypto/kdf.js'
 
 /** What a valid proof establishes: who cheated (and whom, unless the fault is in its commitments alone), and how. */
@@ -102,7 +102,7 @@ export async function assessDealing (proof: DealingProof, context: RoundContext)
     throw err
   }
   const key = shareKeyFromSecret(context, sharedSecret, dealer.bytes, holder.bytes)
-  const checked = checkShares(context, entry, openShares(context, entry, key), decoded)
+  const checked = checkShares(shareCommitments(context), entry, openShares(context, entry, key), decoded)
   return 'fault' in checked ? { dealer, holder, fault: checked.fault } : undefined
 }
 

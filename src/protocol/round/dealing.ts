@@ -16,7 +16,7 @@ import { maskPublicKeyOf } from '../crypto/mask-key.js'
 import { SHARE_LENGTH } from '../crypto/shamir.js'
 import { InvalidCommitmentError } from '../crypto/errors.js'
 import { ShareKind, type DealerCommitments, type EncryptedShare } from '../pb/messages.js'
-import { shareCommitment } from './masks.js'
+import type { ShareCommitter } from './masks.js'
 import type { Point } from '../crypto/ed25519-group.js'
 import type { RoundContext } from '../crypto/kdf.js'
 import type { RosterView } from './roster.js'
@@ -67,16 +67,16 @@ export function openShares (context: RoundContext, entry: EncryptedShare, key: U
 
 /**
  * Checks a holder's opened plaintext against what its dealer signed: two canonical scalars, equal to the
- * hash commitments in the entry and lying on the committed polynomials at the entry's x. Returns the
- * shares, or what is wrong with them (which never includes a share).
+ * hash commitments in the entry (commitmentOf: the attempt's) and lying on the committed polynomials at
+ * the entry's x. Returns the shares, or what is wrong with them (which never includes a share).
  */
-export function checkShares (context: RoundContext, entry: EncryptedShare, plaintext: Uint8Array | undefined, commitments: DecodedCommitments): HeldShares | { fault: string } {
+export function checkShares (commitmentOf: ShareCommitter, entry: EncryptedShare, plaintext: Uint8Array | undefined, commitments: DecodedCommitments): HeldShares | { fault: string } {
   if (plaintext === undefined) return { fault: 'the shares do not open with the pair\'s key' }
   if (plaintext.length !== SHARE_PLAINTEXT_LENGTH) return { fault: `the shares are ${plaintext.length} bytes, not ${SHARE_PLAINTEXT_LENGTH}` }
   const selfMask = plaintext.slice(0, SHARE_LENGTH)
   const maskKey = plaintext.slice(SHARE_LENGTH)
-  if (!constantTimeEqual(entry.selfMaskCommitment, shareCommitment(context, entry.dealer, entry.holder, ShareKind.SELF_MASK, selfMask)) ||
-    !constantTimeEqual(entry.maskKeyCommitment, shareCommitment(context, entry.dealer, entry.holder, ShareKind.MASK_KEY, maskKey))) {
+  if (!constantTimeEqual(entry.selfMaskCommitment, commitmentOf(entry.dealer, entry.holder, ShareKind.SELF_MASK, selfMask)) ||
+    !constantTimeEqual(entry.maskKeyCommitment, commitmentOf(entry.dealer, entry.holder, ShareKind.MASK_KEY, maskKey))) {
     return { fault: 'the shares do not match the dealer\'s hash commitments' }
   }
   if (!verifyShare(commitments.selfMask, entry.x, selfMask)) return { fault: 'the self-mask share is not on the committed polynomial' }

@@ -53,12 +53,25 @@ export function selfMaskKey (context: RoundContext, seed: Uint8Array, owner: Uin
 }
 
 const COMMITMENT_LABEL = 'libp2p-secagg/1/share-commitment'
+const SELF_MASK_BYTE = new Uint8Array([0])
+const MASK_KEY_BYTE = new Uint8Array([1])
+
+/** The hash commitment to a share, for one round attempt: see shareCommitments. */
+export type ShareCommitter = (owner: Uint8Array, holder: Uint8Array, kind: ShareKind, share: Uint8Array) => Uint8Array
 
 /**
  * The hash an owner commits to for the share a holder keeps, so the aggregator can check each revealed
- * share on its own. Shares are uniform scalars mod l (about 2^252 of them), so the hash reveals nothing about them.
+ * share on its own. Shares are uniform scalars mod l (about 2^252 of them), so the hash reveals nothing
+ * about them. The fields every commitment of the attempt shares are framed once: an aggregator checks
+ * 8,910 of them at n = 100 on a complete graph, and framing each whole cost as much as its hash.
+ * `hash` is SHA-256 (a suite's native one, where it has it).
  */
+export function shareCommitments (context: RoundContext, hash: (bytes: Uint8Array) => Uint8Array = sha256): ShareCommitter {
+  const prefix = frame([COMMITMENT_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt)])
+  return (owner, holder, kind, share) => hash(frame([owner, holder, kind === ShareKind.SELF_MASK ? SELF_MASK_BYTE : MASK_KEY_BYTE, share], prefix))
+}
+
+/** One share's hash commitment (shareCommitments, for a single one). */
 export function shareCommitment (context: RoundContext, owner: Uint8Array, holder: Uint8Array, kind: ShareKind, share: Uint8Array): Uint8Array {
-  const kindByte = new Uint8Array([kind === ShareKind.SELF_MASK ? 0 : 1])
-  return sha256(frame([COMMITMENT_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt), owner, holder, kindByte, share]))
+  return shareCommitments(context)(owner, holder, kind, share)
 }

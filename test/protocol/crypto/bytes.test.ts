@@ -16,6 +16,13 @@ describe('frame', () => {
       expect(frame(fields)).toEqual(concat(bytes.flatMap(b => [u32be(b.length), b])))
     }), { numRuns: 300 })
   })
+
+  it('frames fields after a prefix framed before as it frames all the fields at once', () => {
+    const field = fc.oneof(fc.string(), fc.uint8Array({ maxLength: 100 }))
+    fc.assert(fc.property(fc.array(field, { maxLength: 5 }), fc.array(field, { maxLength: 5 }), (first, rest) => {
+      expect(frame(rest, frame(first))).toEqual(frame([...first, ...rest]))
+    }), { numRuns: 300 })
+  })
 })
 
 describe('equalBytes', () => {

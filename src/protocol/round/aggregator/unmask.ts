@@ -16,7 +16,7 @@ import { decodeRoundSum } from '../decoded-sum.js'
 import { RoundResult, RoundTranscript, ShareKind, UnmaskShares, type PeerSignature, type RevealedSecret } from '../../pb/messages.js'
 import { carriesOf, carryBits } from './integer-sum.js'
 import { ProtocolViolation } from '../errors.js'
-import { inverse, pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey, shareCommitment } from '../masks.js'
+import { inverse, pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey, shareCommitments } from '../masks.js'
 import { checkRef, decode, refOf, signed } from '../wire.js'
 import { decodeAffine, type Point } from '../../crypto/ed25519-group.js'
 import { resultDeadline } from '../result-checks.js'
@@ -36,6 +36,7 @@ export function onUnmaskShares (state: AggregatorState, from: Identity, bytes: U
   const neighbours = new Set(roster.neighboursOf(from.bytes).map(toHex))
   const holderX = roster.xOf(from.bytes)
   const complainedAbout = state.checks.get(from.id) ?? new Set<string>()
+  const commitmentOf = shareCommitments(context, state.config.crypto.sha256)
   const accepted: Array<{ owner: string, share: Uint8Array }> = []
   for (const { owner, kind, share } of message.shares) {
     if (!neighbours.delete(toHex(owner))) throw new ProtocolViolation('reconstruction-failed', 'revealed a share of a peer that is not its neighbour (or twice)')
@@ -48,7 +49,7 @@ export function onUnmaskShares (state: AggregatorState, from: Identity, bytes: U
     if (!isScalar(share)) throw new ProtocolViolation('reconstruction-failed', 'a revealed share is not a scalar below the group order')
     const entry = dealing!.entries[dealing!.indexOf.get(from.id)!]
     const commitment = kind === ShareKind.SELF_MASK ? entry.selfMaskCommitment : entry.maskKeyCommitment
-    if (!constantTimeEqual(commitment, shareCommitment(context, owner, from.bytes, kind, share))) {
+    if (!constantTimeEqual(commitment, commitmentOf(owner, from.bytes, kind, share))) {
       throw new ProtocolViolation('reconstruction-failed', `revealed a share of ${ownerIdentity.id} that its owner did not deal`)
     }
     // A holder that complained about the owner said its share was bad, and holds none: nothing of it is used.

@@ -14,7 +14,7 @@ import { InvalidPublicKeyError } from '../../crypto/errors.js'
 import { checkParticipants } from '../../encoding/params.js'
 import { DealerCommitments, EncryptedShare, KeyAdvertisement, NeighbourKeys, Roster, ShareKeys, ShareKind, Signed } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
-import { pairwiseMaskKey, shareCommitment, shareEncryptionKey } from '../masks.js'
+import { pairwiseMaskKey, shareCommitments, shareEncryptionKey } from '../masks.js'
 import { holdersOf } from '../dealing.js'
 import { advertisementDigest, RosterView } from '../roster.js'
 import { checkRef, checkSortedUnique, decode, openSigned, peerField, refOf, signedEnvelope, signedDigest } from '../wire.js'
@@ -142,6 +142,7 @@ async function shareKeys (state: ParticipantState): Promise<Step> {
   const xs = holders.map(n => roster.xOf(n.identity.bytes))
   const selfMask = deal(keys.selfMaskSeed, xs, roster.threshold, config.random)
   const maskKey = deal(scalarToBytes(keys.maskScalar), xs, roster.threshold, config.random)
+  const commitmentOf = shareCommitments(context, config.crypto.sha256)
   const shares = holders.map((neighbour, i) => {
     const holder = neighbour.identity.bytes
     const nonce = config.random(AEAD_NONCE_LENGTH)
@@ -153,8 +154,8 @@ async function shareKeys (state: ParticipantState): Promise<Step> {
       x: xs[i],
       nonce: nonce as Uint8Array<ArrayBuffer>,
       ciphertext: seal(neighbour.shareKey, nonce, plaintext, shareAssociatedData(context, self, holder)) as Uint8Array<ArrayBuffer>,
-      selfMaskCommitment: shareCommitment(context, self, holder, ShareKind.SELF_MASK, selfMask.shares[i]) as Uint8Array<ArrayBuffer>,
-      maskKeyCommitment: shareCommitment(context, self, holder, ShareKind.MASK_KEY, maskKey.shares[i]) as Uint8Array<ArrayBuffer>
+      selfMaskCommitment: commitmentOf(self, holder, ShareKind.SELF_MASK, selfMask.shares[i]) as Uint8Array<ArrayBuffer>,
+      maskKeyCommitment: commitmentOf(self, holder, ShareKind.MASK_KEY, maskKey.shares[i]) as Uint8Array<ArrayBuffer>
     })
   })
   const commitments = await signedEnvelope(DealerCommitments, {

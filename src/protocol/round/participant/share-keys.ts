@@ -16,7 +16,7 @@ import { proveSharedSecret } from '../../crypto/shared-secret-proof.js'
 import { InvalidCommitmentError } from '../../crypto/errors.js'
 import { DealerCommitments, EncryptedShare, ShareCheck, ShareDelivery, type Complaint, type DealtShares } from '../../pb/messages.js'
 import { checkCommitments, checkShares, holdersOf, MAX_PATH_LENGTH, openShares, type DecodedCommitments } from '../dealing.js'
-import { shareKeyFromSecret, shareProofContext } from '../masks.js'
+import { shareCommitments, shareKeyFromSecret, shareProofContext } from '../masks.js'
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, decode, openSigned, peerField, refOf } from '../wire.js'
 import type { RoundEvent, Step } from '../events.js'
@@ -35,11 +35,12 @@ export async function onShareDelivery (state: ParticipantState, bytes: Uint8Arra
   }
   const events: RoundEvent[] = []
   const complaints: Complaint[] = []
+  const commitmentOf = shareCommitments(context, config.crypto.sha256)
   for (const { neighbour, entry, commitments } of dealt) {
     // The neighbour shared keys, so it is in U2 and its pairwise mask applies whatever its shares are
     // worth: if they are bad, the aggregator rebuilds its mask key from the good ones, or aborts.
     neighbour.inU2 = true
-    const shares = checkShares(context, entry, openShares(context, entry, neighbour.shareKey), commitments)
+    const shares = checkShares(commitmentOf, entry, openShares(context, entry, neighbour.shareKey), commitments)
     if ('fault' in shares) {
       events.push({ type: 'share-rejected', peer: neighbour.identity.id, message: `shares from ${neighbour.identity.id}: ${shares.fault}` })
       complaints.push(complaintAbout(state, neighbour))
