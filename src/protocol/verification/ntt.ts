@@ -64,9 +64,10 @@ export class NttField {
    * representatives. Products of transformed polynomials are coordinate-wise.
    */
   forward (a: Float64Array): void {
-    const { p, zetas, zetaQuotients } = this
+    const { p, zetas, zetaQuotients, inverseP } = this
     let k = 1
     for (let len = RING_DEGREE >> 1; len >= 1; len >>= 1) {
+      const reducing = len === REDUCED_AFTER_LENGTH || len === 1
       for (let start = 0; start < RING_DEGREE; start += 2 * len) {
         const zeta = zetas[k]
         const quotient = zetaQuotients[k++]
@@ -74,12 +75,15 @@ export class NttField {
           const x = a[j + len]
           const t = zeta * x - ((x * quotient + ROUND) - ROUND) * p
           const u = a[j]
-          a[j + len] = u - t
-          a[j] = u + t
+          let difference = u - t
+          let sum = u + t
+          if (reducing) {
+            difference -= ((difference * inverseP + ROUND) - ROUND) * p
+            sum -= ((sum * inverseP + ROUND) - ROUND) * p
+          }
+          a[j + len] = difference
+          a[j] = sum
         }
-      }
-      if (len === REDUCED_AFTER_LENGTH || len === 1) {
-        for (let i = 0; i < RING_DEGREE; i++) a[i] = this.reduce(a[i])
       }
     }
   }
