@@ -232,6 +232,9 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
   const masks = new Uint32Array(vectorWords(params))
   const keys: MaskKey[] = []
   const surviving = new Set(survivors.map(s => toHex(s.identity.bytes)))
+  // each dropped peer's key rebuilt and checked once, not once per survivor that masked with it (at
+  // n = 100, d = 1M: 10 dropped peers, 234 pairs, and an X25519 key import and check for each)
+  const droppedKeys = new Map<string, Promise<ReturnType<typeof rebuildMaskKey>>>()
   for (let i = 0; i < survivors.length; i++) {
     const { identity } = survivors[i]
     const seed = secrets.get(`${toHex(identity.bytes)}/${ShareKind.SELF_MASK}`)
@@ -241,8 +244,11 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
     }
     keys.push({ key: selfMaskKey(context, seed, identity.bytes), mode: 'add' })
     for (const peer of commitments[i].maskedWithBytes) {
-      if (surviving.has(toHex(peer))) continue
-      const dropped = await droppedMaskKey(peer, secrets, maskKeys, crypto)
+      const id = toHex(peer)
+      if (surviving.has(id)) continue
+      let rebuilt = droppedKeys.get(id)
+      if (rebuilt === undefined) droppedKeys.set(id, rebuilt = droppedMaskKey(peer, secrets, maskKeys, crypto))
+      const dropped = await rebuilt
       const shared = await dropped.sharedSecret(commitments[i].maskKey)
       keys.push({ key: pairwiseMaskKeyFromSecret(context, shared, peer, identity.bytes), mode: pairwiseMode(identity.bytes, peer) })
     }
@@ -301,10 +307,12 @@ async function checkSum (result: RoundResult, survivors: number, masks: Uint32Ar
     throw new Forged(`the result's sum or carries do not fit the session's dimension: ${(err as Error).message}`)
   }
   const modulus = 2 ** bits
+  const low = modulus - 1
   const integerSum = new Float64Array(total)
   for (let i = 0; i < total; i++) {
     if (carries[i] >= survivors) throw new Forged(`the result claims a carry of ${carries[i]} at coordinate ${i}, beyond what ${survivors} survivors can sum to`)
-    integerSum[i] = (sum[i] + masks[i]) % modulus + modulus * carries[i]
+    // (sum + masks) mod 2^m through the 32-bit wrap, as 2^m divides 2^32: a double's % cost 6 ms at d = 1M
+    integerSum[i] = (((sum[i] + masks[i]) & low) >>> 0) + modulus * carries[i]
   }
   let expected: Uint8Array
   try {
