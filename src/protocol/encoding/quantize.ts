@@ -40,7 +40,9 @@ export function quantizeMultiplier (weight: number, encoding: Encoding): number 
 
 /**
  * quantizeInto with its multiplier given: the reference the WebAssembly kernel (words.wat's quantize)
- * gives the same words as. |clip * multiplier| must stay below 2^30, where the floor below holds.
+ * gives the same words as. |clip * multiplier| must be at most 2^30 - 1: with the uniform below 1 and
+ * the 2^30 offset, the sum then stays in [0, 2^31), where | 0 is the floor (an encoding has at most 24
+ * bits, so clip * multiplier is at most 2^23).
  */
 export function quantizeScaled (input: Float32Array, multiplier: number, clip: number, uniforms: Uint32Array, out: Uint32Array): number {
   let clipped = 0

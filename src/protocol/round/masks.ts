@@ -70,8 +70,3 @@ export function shareCommitments (context: RoundContext, hash: (bytes: Uint8Arra
   const prefix = frame([COMMITMENT_LABEL, context.sessionId, u64be(context.round), u32be(context.attempt)])
   return (owner, holder, kind, share) => hash(frame([owner, holder, kind === ShareKind.SELF_MASK ? SELF_MASK_BYTE : MASK_KEY_BYTE, share], prefix))
 }
-
-/** One share's hash commitment (shareCommitments, for a single one). */
-export function shareCommitment (context: RoundContext, owner: Uint8Array, holder: Uint8Array, kind: ShareKind, share: Uint8Array): Uint8Array {
-  return shareCommitments(context)(owner, holder, kind, share)
-}

@@ -3,16 +3,18 @@
  * p = 1 mod 2048, in double-precision arithmetic: a product of two values below 2^26 is an exact double,
  * so a product and its reduction need no BigInt and no 64-bit integers. Values are kept as signed
  * representatives of magnitude about p/2 between steps, which lets a reduction round to the nearest
- * multiple of p instead of branching (measured here: 45 ms for the 2 x 977 transforms of a 10^6
- * coordinate vector, against 170 ms with Math.floor and conditional corrections).
+ * multiple of p instead of branching (measured when it was written: 45 ms for the 2 x 977 transforms
+ * of a 10^6 coordinate vector, against 170 ms with Math.floor and conditional corrections).
  *
  * The forward transform reduces lazily: a sum or difference is left unreduced for five layers, which
  * halves a butterfly's work. The twiddle factors are signed representatives, |zeta| <= (p - 1)/2, and
  * each product zeta x is reduced at once (|t| <= p/2 + 2), so after k unreduced layers a value is at
  * most |a| + k (p/2 + 2). At the fifth layer's products, with |a| < 2^26 on input, that is below
- * 2^26 + 2p + 8 < 3p + 4104, and (3p + 4104)(p - 1)/2 < 1.51 p^2 < 2^53: every product is an exact
- * double. A sixth layer would reach 3.5 p and still be exact; reducing after the fifth and the tenth
- * keeps the two halves alike and the output within p/2 + 1.
+ * 2^26 + 4 (2^25 + 2) = 3 2^26 + 8, and |zeta| < 2^25, so |zeta x| < 3 2^51 + 2^28 < 2^53: every
+ * product is an exact double. A sixth unreduced layer would still be (below 3.5 2^26 + 10, times 2^25);
+ * reducing after the fifth and the tenth keeps the two halves alike and the output within p/2 + 1.
+ * ntt.wat's forward reduces at the same two layers; the callers reduce the input first, so in practice
+ * it starts at p/2 + 1.
  */
 
 export const RING_DEGREE = 1024
@@ -21,7 +23,7 @@ const LOG_DEGREE = 10
 /** Adding and subtracting 2^52 + 2^51 rounds a double of magnitude below 2^51 to the nearest integer. */
 export const ROUND = 6755399441055744
 
-/** The forward transform reduces its values after the layer of this length and after the last. */
+/** The forward transform reduces its values in the layer of this length and in the last (ntt.wat too). */
 export const REDUCED_AFTER_LENGTH = 32
 
 export class NttField {

@@ -35,7 +35,7 @@ import { MAX_SHARES } from '../../../src/protocol/crypto/shamir.js'
 import { packedLength, unpackInto } from '../../../src/protocol/encoding/bit-pack.js'
 import { edwardsFromU } from '../../../src/protocol/crypto/ed25519-group.js'
 import { leafHash, merkleRoot, verifyMerklePath } from '../../../src/protocol/crypto/merkle.js'
-import { shareCommitment, shareProofContext } from '../../../src/protocol/round/masks.js'
+import { shareCommitments, shareProofContext } from '../../../src/protocol/round/masks.js'
 import { proveSharedSecret } from '../../../src/protocol/crypto/shared-secret-proof.js'
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 import { refOf } from '../../../src/protocol/round/wire.js'
@@ -951,8 +951,8 @@ async function redeal (dealer: number, bytes: Uint8Array, edits: Array<{ entry: 
         }
       }
       if (out.length === 64) {
-        entry.selfMaskCommitment = shareCommitment(fx.context, entry.dealer, entry.holder, ShareKind.SELF_MASK, out.subarray(0, 32)) as Uint8Array<ArrayBuffer>
-        entry.maskKeyCommitment = shareCommitment(fx.context, entry.dealer, entry.holder, ShareKind.MASK_KEY, out.subarray(32)) as Uint8Array<ArrayBuffer>
+        entry.selfMaskCommitment = shareCommitments(fx.context)(entry.dealer, entry.holder, ShareKind.SELF_MASK, out.subarray(0, 32)) as Uint8Array<ArrayBuffer>
+        entry.maskKeyCommitment = shareCommitments(fx.context)(entry.dealer, entry.holder, ShareKind.MASK_KEY, out.subarray(32)) as Uint8Array<ArrayBuffer>
       }
       return out
     }
@@ -1026,8 +1026,8 @@ describe('dealers that cheat with their own shares (found by fuzzing)', () => {
     const notAScalar = new Uint8Array(32).fill(0xff)
     const report = await dealerCheats(fx, bad, {
       share: ({ entry }) => {
-        entry.selfMaskCommitment = shareCommitment(fx.context, entry.dealer, entry.holder, ShareKind.SELF_MASK, notAScalar) as Uint8Array<ArrayBuffer>
-        entry.maskKeyCommitment = shareCommitment(fx.context, entry.dealer, entry.holder, ShareKind.MASK_KEY, notAScalar) as Uint8Array<ArrayBuffer>
+        entry.selfMaskCommitment = shareCommitments(fx.context)(entry.dealer, entry.holder, ShareKind.SELF_MASK, notAScalar) as Uint8Array<ArrayBuffer>
+        entry.maskKeyCommitment = shareCommitments(fx.context)(entry.dealer, entry.holder, ShareKind.MASK_KEY, notAScalar) as Uint8Array<ArrayBuffer>
         return new Uint8Array([...notAScalar, ...notAScalar])
       }
     })

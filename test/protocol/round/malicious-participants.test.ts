@@ -5,7 +5,7 @@ import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 import { evaluate, randomPolynomial, scalarToBytes } from '../../../src/protocol/crypto/shamir.js'
 import { verifyDealingProof } from '../../../src/protocol/round/dealing-proof.js'
 import { KeyAdvertisement, ShareKind, Signed } from '../../../src/protocol/pb/messages.js'
-import { shareCommitment } from '../../../src/protocol/round/masks.js'
+import { shareCommitments } from '../../../src/protocol/round/masks.js'
 import { signed } from '../../../src/protocol/round/wire.js'
 import { dealerCheats, recordFixture, runLiveRound, type Fixture } from '../../support/fuzz-harness.js'
 import { exactSum } from '../../support/round-fixtures.js'
@@ -45,7 +45,7 @@ describe('a malicious participant', () => {
     const cheated = await dealerCheats(fx, bad, {
       share: ({ entry, plaintext }) => {
         const selfMask = scalarToBytes(evaluate(forged, entry.x))
-        entry.selfMaskCommitment = shareCommitment(fx.context, entry.dealer, entry.holder, ShareKind.SELF_MASK, selfMask) as Uint8Array<ArrayBuffer>
+        entry.selfMaskCommitment = shareCommitments(fx.context)(entry.dealer, entry.holder, ShareKind.SELF_MASK, selfMask) as Uint8Array<ArrayBuffer>
         return concat([selfMask, plaintext.subarray(32)])
       }
     })

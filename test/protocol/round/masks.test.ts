@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { frame, u32be, u64be } from '../../../src/protocol/crypto/bytes.js'
 import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
 import { ShareKind } from '../../../src/protocol/pb/messages.js'
-import { shareCommitment, shareCommitments } from '../../../src/protocol/round/masks.js'
+import { shareCommitments } from '../../../src/protocol/round/masks.js'
 import type { RoundContext } from '../../../src/protocol/crypto/kdf.js'
 
 const bytesArb = (length: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: length, maxLength: length })
@@ -26,7 +26,6 @@ describe('share commitments', () => {
       const want = expected(context, owner, holder, kind, share)
       expect(shareCommitments(context)(owner, holder, kind, share)).toEqual(want)
       expect(shareCommitments(context, nodeCryptoSuite.sha256)(owner, holder, kind, share)).toEqual(want)
-      expect(shareCommitment(context, owner, holder, kind, share)).toEqual(want)
     }), { numRuns: 200 })
   })
 

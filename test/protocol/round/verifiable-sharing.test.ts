@@ -18,7 +18,7 @@ import { proveSharedSecret } from '../../../src/protocol/crypto/shared-secret-pr
 import { seal, shareAssociatedData } from '../../../src/protocol/crypto/aead.js'
 import { DealerCommitments, DealingProof, EncryptedShare, ShareCheck, ShareDelivery, ShareKeys, ShareKind, Signed } from '../../../src/protocol/pb/messages.js'
 import { verifyDealingProof } from '../../../src/protocol/round/dealing-proof.js'
-import { shareCommitment, shareProofContext } from '../../../src/protocol/round/masks.js'
+import { shareCommitments, shareProofContext } from '../../../src/protocol/round/masks.js'
 import { holdersOf, maxShareDeliveryLength } from '../../../src/protocol/round/dealing.js'
 import {
   dealerCheats, encryptionKeyOf, encryptionSecretOf, peerIndexOf, recordFixture, redealt, runLiveRound,
@@ -101,7 +101,7 @@ function against (targets: number[], edit: (entry: Parameters<NonNullable<Cheat[
 
 /** Seals a new hash commitment for a share it now deals, so that only the Feldman check can catch it. */
 function recommit (entry: Parameters<NonNullable<Cheat['share']>>[0]['entry'], kind: ShareKind, share: Uint8Array): void {
-  const commitment = shareCommitment(fx.context, entry.dealer, entry.holder, kind, share) as Uint8Array<ArrayBuffer>
+  const commitment = shareCommitments(fx.context)(entry.dealer, entry.holder, kind, share) as Uint8Array<ArrayBuffer>
   if (kind === ShareKind.SELF_MASK) entry.selfMaskCommitment = commitment
   else entry.maskKeyCommitment = commitment
 }

@@ -20,7 +20,8 @@
 
   ;; block = the forward transform (ntt.ts's forward) of the 1024 doubles at pending, each reduced mod p
   ;; first. zetas and quotients: 1024 doubles each, psi^bitreverse(i) as signed representatives and
-  ;; their quotients by p. As in ntt.ts, sums and differences go unreduced for five layers at a time.
+  ;; their quotients by p. As in ntt.ts, sums and differences go unreduced for five layers at a time:
+  ;; the reduction after the length-32 layer is ntt.ts's REDUCED_AFTER_LENGTH.
   (func (export "forward") (param $pending i32) (param $block i32) (param $zetas i32) (param $quotients i32) (param $p f64)
     (local $ps v128) (local $inverse v128)
     (local.set $ps (f64x2.splat (local.get $p)))
@@ -109,7 +110,8 @@
             (local.get $ps) (local.get $inverse))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br_if $products (i32.lt_u (local.get $i) (i32.const 8192)))))
-;; Writes to out, as doubles, the top 26 bits of each of the n words at src that are below p, in order,
+
+  ;; Writes to out, as doubles, the top 26 bits of each of the n words at src that are below p, in order,
   ;; and returns how many it wrote (commitment.ts's MatrixRow: about 1 word in 16,000 is rejected). Four
   ;; at a time, and one at a time for a four with a rejection in it.
   (func (export "sample") (param $src i32) (param $n i32) (param $out i32) (param $p i32) (result i32)
@@ -148,7 +150,8 @@
         (local.set $src (i32.add (local.get $src) (i32.const 4)))
         (br $word)))
     (local.get $out))
-;; block = the transpose of the forward transform applied to block (ntt.ts's transpose), in place
+
+  ;; block = the transpose of the forward transform applied to block (ntt.ts's transpose), in place
   (func (export "transpose") (param $block i32) (param $zetas i32) (param $quotients i32) (param $p f64)
     (local $ps v128) (local $inverse v128) (local $inverse1 f64)
     (local $len i32) (local $start i32) (local $j i32) (local $end i32) (local $k i32)

@@ -1,6 +1,6 @@
 ;; Word arithmetic mod 2^32 in WebAssembly SIMD: the adds and subtracts that masking and unmasking
-;; are made of, and the quantization a masked vector starts from. Compiled by scripts/build-wasm.mjs (wabt) into words-module.ts; the fast tier rebuilds it
-;; and compares (test/protocol/crypto/wasm-words.test.ts).
+;; are made of, and the quantization a masked vector starts from. Compiled by scripts/build-wasm.mjs
+;; (wabt) into words-module.ts; the fast tier rebuilds it and compares (test/protocol/crypto/words.test.ts).
 (module
   ;; three chunks of 16,384 words: the running sum at byte 0, keystream words at byte 65,536, and
   ;; float32 values to quantize at byte 131,072
@@ -55,7 +55,8 @@
         (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
         (local.set $src (i32.add (local.get $src) (i32.const 4)))
         (br $word))))
-;; dst[i] &= mask for the n words at byte offset dst: a sum mod 2^32 read mod 2^m
+
+  ;; dst[i] &= mask for the n words at byte offset dst: a sum mod 2^32 read mod 2^m
   (func (export "keep_low") (param $dst i32) (param $n i32) (param $mask i32)
     (local $end i32) (local $masks v128)
     (local.set $masks (i32x4.splat (local.get $mask)))
@@ -78,8 +79,8 @@
   ;; same: for the n float32 values v at byte offset src and the words u at uniforms,
   ;; dst[i] = trunc(clip(v) * multiplier + (u >>> 10) * 2^-22 + 2^30) - 2^30 mod 2^32, clip(v) being v
   ;; clamped to [-clip, clip]. Returns how many values were clamped. The caller keeps
-  ;; |clip * multiplier| below 2^30, so the truncation stays in the int32 range where it equals
-  ;; JavaScript's | 0.
+  ;; |clip * multiplier| at most 2^30 - 1, so the sum below 2^31 and the truncation in the int32 range,
+  ;; where it equals JavaScript's | 0.
   (func (export "quantize") (param $dst i32) (param $uniforms i32) (param $src i32) (param $n i32) (param $multiplier f64) (param $clip f64) (result i32)
     (local $end i32) (local $m v128) (local $c v128) (local $negative v128) (local $clipped v128)
     (local $floats v128) (local $words v128) (local $low v128) (local $high v128)

@@ -54,7 +54,8 @@ export async function * maskedInputChunks (state: ParticipantState, chunkCoordin
   const multiplier = quantizeMultiplier(config.weight, encoding)
   const buffer = new Uint32Array(chunkCoordinates)
   // Each piece of a chunk is made in a word kernel's memory: quantized there (or copied in, encoded),
-  // masked there, cut to m bits there, and copied out once.
+  // masked there, cut to m bits there, and copied out once. applyKeystreams would copy a chunk in that
+  // is quantized outside; so the kernel is held here, and maskInKernel shared with it.
   const kernel = wordKernels.acquire()
   let clipped = 0
   try {
