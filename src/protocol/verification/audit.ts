@@ -234,7 +234,7 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
   const surviving = new Set(survivors.map(s => toHex(s.identity.bytes)))
   // each dropped peer's key rebuilt and checked once, not once per survivor that masked with it (at
   // n = 100, d = 1M: 10 dropped peers, 234 pairs, and an X25519 key import and check for each)
-  const droppedKeys = new Map<string, Promise<ReturnType<typeof rebuildMaskKey>>>()
+  const droppedKeys = new Map<string, ReturnType<typeof rebuildMaskKey>>()
   for (let i = 0; i < survivors.length; i++) {
     const { identity } = survivors[i]
     const seed = secrets.get(`${toHex(identity.bytes)}/${ShareKind.SELF_MASK}`)
@@ -246,9 +246,8 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
     for (const peer of commitments[i].maskedWithBytes) {
       const id = toHex(peer)
       if (surviving.has(id)) continue
-      let rebuilt = droppedKeys.get(id)
-      if (rebuilt === undefined) droppedKeys.set(id, rebuilt = droppedMaskKey(peer, secrets, maskKeys, crypto))
-      const dropped = await rebuilt
+      let dropped = droppedKeys.get(id)
+      if (dropped === undefined) droppedKeys.set(id, dropped = await droppedMaskKey(peer, secrets, maskKeys, crypto))
       const shared = await dropped.sharedSecret(commitments[i].maskKey)
       keys.push({ key: pairwiseMaskKeyFromSecret(context, shared, peer, identity.bytes), mode: pairwiseMode(identity.bytes, peer) })
     }
