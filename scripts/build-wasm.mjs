@@ -10,7 +10,7 @@ import wabtInit from 'wabt'
 const DIRECTORY = new URL('../src/protocol/crypto/wasm/', import.meta.url)
 
 /** The modules, by the name of their .wat. */
-export const MODULES = ['words', 'uploads', 'ntt', 'pack']
+export const MODULES = ['words', 'uploads', 'ntt', 'pack', 'ed25519']
 
 /** The TypeScript module `<name>.wat` compiles to. */
 export async function compileModule (name) {

@@ -11,9 +11,10 @@
  * dealers per round, and the 85-125 us square root of a compressed point would cost more than its
  * checks. Verification is not constant-time, nor need it be: shares are checked by their own holder.
  */
-import { MAX_SHARES, randomPolynomial, SCALAR_ORDER, sharesOf, shareValue, type RandomSource } from './shamir.js'
+import { MAX_SHARES, randomPolynomial, SCALAR_ORDER, scalarToBytes, sharesOf, shareValue, type RandomSource } from './shamir.js'
 import { AFFINE_POINT_LENGTH, clearCofactor, decodeAffine, encodeAffine, Point } from './ed25519-group.js'
 import { InvalidCommitmentError } from './errors.js'
+import { ed25519Kernel } from './wasm/ed25519.js'
 
 /** Bytes of one commitment: an uncompressed point. */
 export const COMMITMENT_LENGTH = AFFINE_POINT_LENGTH
@@ -38,22 +39,50 @@ export function deal (secret: Uint8Array, xs: readonly number[], threshold: numb
 }
 
 /**
- * Decodes a dealer's commitments; with `threshold`, there must be exactly that many. Throws
- * InvalidCommitmentError for a wrong count or any point that is malformed or off the curve.
+ * A dealer's commitments to one polynomial, each a canonical point on the curve. Where WebAssembly runs,
+ * they are checked and used in ed25519.wat's limbs and decoded as @noble/curves points only when asked.
  */
-export function decodeCommitments (commitments: readonly Uint8Array[], threshold?: number): Point[] {
+export class CommittedPolynomial {
+  private readonly points: Array<Point | undefined>
+
+  constructor (readonly encoded: readonly Uint8Array[], points: Array<Point | undefined> = []) {
+    this.points = points
+  }
+
+  /** C_i as a point. */
+  point (i: number): Point {
+    return this.points[i] ??= decodeAffine(this.encoded[i])
+  }
+}
+
+/**
+ * Decodes a dealer's commitments; with `threshold`, there must be exactly that many. Throws
+ * InvalidCommitmentError for a wrong count or any point that is malformed or off the curve. `wasm`
+ * false checks them with @noble/curves where WebAssembly would run.
+ */
+export function decodeCommitments (commitments: readonly Uint8Array[], threshold?: number, wasm = true): CommittedPolynomial {
   if (commitments.length === 0) throw new InvalidCommitmentError('no commitments')
   if (threshold !== undefined && commitments.length !== threshold) {
     throw new InvalidCommitmentError(`${commitments.length} commitments, the threshold is ${threshold}`)
   }
-  return commitments.map(decodeAffine)
+  const kernel = wasm ? ed25519Kernel() : undefined
+  if (kernel === undefined || commitments.some(c => !(c instanceof Uint8Array) || c.length !== AFFINE_POINT_LENGTH)) {
+    return new CommittedPolynomial(commitments, commitments.map(decodeAffine))
+  }
+  const valid = kernel.load(commitments)
+  if (valid < commitments.length) {
+    // decodeAffine refuses it too, saying why (the two agree: test/protocol/crypto/ed25519-wasm.test.ts)
+    decodeAffine(commitments[valid])
+    throw new InvalidCommitmentError('a point is not on the curve')
+  }
+  return new CommittedPolynomial(commitments)
 }
 
 /**
  * x as signed binary digits (non-adjacent form), most significant first: multiplying a point by x then
  * costs its bit length in doublings and about a third of it in additions.
  */
-function nafDigits (x: number): number[] {
+export function nafDigits (x: number): number[] {
   const digits: number[] = []
   while (x > 0) {
     let digit = 0
@@ -87,23 +116,43 @@ function timesSmall (point: Point, digits: readonly number[]): Point {
  * torsion point T), and as 8 is invertible mod l what is left is the identity exactly when s = f(x) mod l
  * for the prime-order parts a_i * B. Torsion therefore changes nothing a holder or the aggregator relies
  * on: shares, Lagrange interpolation and the committed secret all live mod l.
+ *
+ * The whole check runs in ed25519.wat where WebAssembly does; `wasm` false runs it with @noble/curves.
  */
-export function verifyShare (commitments: readonly Point[], x: number, share: Uint8Array | bigint): boolean {
-  if (commitments.length === 0 || !Number.isInteger(x) || x < 1 || x > MAX_SHARES) return false
-  let s: bigint
-  try {
-    s = typeof share === 'bigint' ? share : shareValue(share)
-  } catch {
-    return false
-  }
-  if (s < 0n || s >= SCALAR_ORDER) return false
+export function verifyShare (commitments: CommittedPolynomial, x: number, share: Uint8Array | bigint, wasm = true): boolean {
+  const count = commitments.encoded.length
+  if (count === 0 || !Number.isInteger(x) || x < 1 || x > MAX_SHARES) return false
+  const s = scalarOf(share)
+  if (s === undefined) return false
   const digits = nafDigits(x)
-  let sum = commitments[commitments.length - 1]
-  for (let i = commitments.length - 2; i >= 0; i--) sum = timesSmall(sum, digits).add(commitments[i])
-  return clearCofactor(Point.BASE.multiplyUnsafe(s).subtract(sum)).is0()
+  const kernel = wasm ? ed25519Kernel() : undefined
+  if (kernel !== undefined && kernel.load(commitments.encoded) === count) {
+    kernel.horner(digits)
+    return kernel.commits(scalarToBytes(s))
+  }
+  let sum = commitments.point(count - 1)
+  for (let i = count - 2; i >= 0; i--) sum = timesSmall(sum, digits).add(commitments.point(i))
+  return isCommitted(sum, s)
 }
 
 /** True when `secret` is the constant term C_0 commits to (up to torsion): what a rebuilt secret is checked against. */
 export function verifySecret (c0: Point, secret: Uint8Array | bigint): boolean {
-  return verifyShare([c0], 1, secret)
+  const s = scalarOf(secret)
+  return s !== undefined && isCommitted(c0, s)
+}
+
+/** A share or secret as a canonical scalar, or undefined. */
+function scalarOf (share: Uint8Array | bigint): bigint | undefined {
+  let s: bigint
+  try {
+    s = typeof share === 'bigint' ? share : shareValue(share)
+  } catch {
+    return undefined
+  }
+  return s >= 0n && s < SCALAR_ORDER ? s : undefined
+}
+
+/** 8 (s B - committed) is the identity. */
+function isCommitted (committed: Point, s: bigint): boolean {
+  return clearCofactor(Point.BASE.multiplyUnsafe(s).subtract(committed)).is0()
 }

@@ -9,7 +9,7 @@
  */
 import { constantTimeEqual } from '../crypto/bytes.js'
 import { open, shareAssociatedData, AEAD_TAG_LENGTH } from '../crypto/aead.js'
-import { COMMITMENT_LENGTH, decodeCommitments, verifyShare } from '../crypto/feldman.js'
+import { COMMITMENT_LENGTH, decodeCommitments, verifyShare, type CommittedPolynomial } from '../crypto/feldman.js'
 import { MERKLE_HASH_LENGTH } from '../crypto/merkle.js'
 import { graphParametersFor, type ResolvedParams } from './params.js'
 import { maskPublicKeyOf } from '../crypto/mask-key.js'
@@ -17,7 +17,6 @@ import { SHARE_LENGTH } from '../crypto/shamir.js'
 import { InvalidCommitmentError } from '../crypto/errors.js'
 import { ShareKind, type DealerCommitments, type EncryptedShare } from '../pb/messages.js'
 import type { ShareCommitter } from './masks.js'
-import type { Point } from '../crypto/ed25519-group.js'
 import type { RoundContext } from '../crypto/kdf.js'
 import type { RosterView } from './roster.js'
 
@@ -31,8 +30,8 @@ export const MAX_PATH_LENGTH = 32
 
 /** A dealer's commitments, decoded: t points for each of its two polynomials. */
 export interface DecodedCommitments {
-  selfMask: Point[]
-  maskKey: Point[]
+  selfMask: CommittedPolynomial
+  maskKey: CommittedPolynomial
 }
 
 /** The two shares a holder keeps of one dealer's secrets. */
@@ -49,7 +48,7 @@ export interface HeldShares {
 export function checkCommitments (commitments: DealerCommitments, threshold: number | undefined, advertisedMaskKey: Uint8Array): DecodedCommitments {
   const t = threshold ?? commitments.selfMask.length
   const decoded = { selfMask: decodeCommitments(commitments.selfMask, t), maskKey: decodeCommitments(commitments.maskKey, t) }
-  const bound = maskPublicKeyOf(decoded.maskKey[0])
+  const bound = maskPublicKeyOf(decoded.maskKey.point(0))
   if (bound === undefined || !constantTimeEqual(bound, advertisedMaskKey)) {
     throw new InvalidCommitmentError('the mask-key commitment does not give the advertised mask key')
   }

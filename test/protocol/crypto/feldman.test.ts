@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js'
 import { toHex } from '../../../src/protocol/crypto/bytes.js'
 import { AFFINE_POINT_LENGTH, decodeAffine, encodeAffine, Point } from '../../../src/protocol/crypto/ed25519-group.js'
-import { commit, deal, decodeCommitments, verifySecret, verifyShare } from '../../../src/protocol/crypto/feldman.js'
+import { commit, deal, decodeCommitments, verifySecret, verifyShare, type CommittedPolynomial } from '../../../src/protocol/crypto/feldman.js'
 import { randomPolynomial, reconstruct, SCALAR_ORDER, scalarToBytes, sharesOf } from '../../../src/protocol/crypto/shamir.js'
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 
@@ -64,27 +64,31 @@ describe('the ed25519 group the commitments live in', () => {
   })
 })
 
-describe('Feldman verifiable secret sharing', () => {
+// Every check runs in ed25519.wat and with @noble/curves alone, the fallback where WebAssembly is missing.
+describe.each([['WebAssembly', true], ['@noble/curves', false]] as const)('Feldman verifiable secret sharing (%s)', (_, wasm) => {
+  const decode = (commitments: Uint8Array[], threshold?: number): CommittedPolynomial => decodeCommitments(commitments, threshold, wasm)
+  const verify = (points: CommittedPolynomial, x: number, share: Uint8Array | bigint): boolean => verifyShare(points, x, share, wasm)
+
   it('every dealt share verifies against the commitments, any t of them rebuild the secret, and C_0 commits to it', () => {
     fc.assert(fc.property(secretArb, sharingArb, seedArb, (secret, { xs, threshold, order }, seed) => {
       const { shares, commitments } = deal(secret, xs, threshold, deterministicRandom(seed))
-      const points = decodeCommitments(commitments, threshold)
-      shares.forEach((share, i) => expect(verifyShare(points, xs[i], share)).toBe(true))
+      const points = decode(commitments, threshold)
+      shares.forEach((share, i) => expect(verify(points, xs[i], share)).toBe(true))
       const chosen = order.slice(0, threshold)
       expect(reconstruct(chosen.map(i => xs[i]), chosen.map(i => shares[i]))).toEqual(secret)
-      expect(verifySecret(points[0], secret)).toBe(true)
+      expect(verifySecret(points.point(0), secret)).toBe(true)
     }), { numRuns: 40 })
   })
 
   it('refuses a share off the polynomial: another value at the same x, or a share for another x', () => {
     fc.assert(fc.property(secretArb, sharingArb, fc.bigInt({ min: 1n, max: SCALAR_ORDER - 1n }), seedArb, (secret, { xs, threshold }, delta, seed) => {
       const { shares, commitments } = deal(secret, xs, threshold, deterministicRandom(seed))
-      const points = decodeCommitments(commitments)
+      const points = decode(commitments)
       const value = BigInt('0x' + toHex(shares[0].slice().reverse()))
-      expect(verifyShare(points, xs[0], (value + delta) % SCALAR_ORDER)).toBe(false)
+      expect(verify(points, xs[0], (value + delta) % SCALAR_ORDER)).toBe(false)
       // with t = 1 the polynomial is constant, and every x has the same share
-      if (xs.length > 1 && threshold > 1) expect(verifyShare(points, xs[1], shares[0])).toBe(false)
-      expect(verifySecret(points[0], (BigInt('0x' + toHex(secret.slice().reverse())) + delta) % SCALAR_ORDER)).toBe(false)
+      if (xs.length > 1 && threshold > 1) expect(verify(points, xs[1], shares[0])).toBe(false)
+      expect(verifySecret(points.point(0), (BigInt('0x' + toHex(secret.slice().reverse())) + delta) % SCALAR_ORDER)).toBe(false)
     }), { numRuns: 40 })
   })
 
@@ -93,38 +97,38 @@ describe('Feldman verifiable secret sharing', () => {
     const xs = [3, 9, 27, 81]
     const honest = randomPolynomial(scalarToBytes(5n), 3, random)
     const forged = [6n, ...honest.slice(1)]
-    const points = decodeCommitments(commit(honest))
-    sharesOf(forged, xs).forEach((share, i) => expect(verifyShare(points, xs[i], share)).toBe(false))
-    sharesOf(honest, xs).forEach((share, i) => expect(verifyShare(points, xs[i], share)).toBe(true))
+    const points = decode(commit(honest))
+    sharesOf(forged, xs).forEach((share, i) => expect(verify(points, xs[i], share)).toBe(false))
+    sharesOf(honest, xs).forEach((share, i) => expect(verify(points, xs[i], share)).toBe(true))
   })
 
   it('refuses a commitment vector of the wrong length (a polynomial of another degree)', () => {
     const { shares, commitments } = deal(scalarToBytes(42n), [1, 2, 3, 4, 5], 3, deterministicRandom('length'))
-    expect(() => decodeCommitments(commitments, 4)).toThrow(named)
-    expect(() => decodeCommitments(commitments.slice(0, 2), 3)).toThrow(named)
-    expect(() => decodeCommitments([])).toThrow(named)
+    expect(() => decode(commitments, 4)).toThrow(named)
+    expect(() => decode(commitments.slice(0, 2), 3)).toThrow(named)
+    expect(() => decode([])).toThrow(named)
     // a dealer that drops its top coefficient's commitment leaves shares that no longer verify
-    const truncated = decodeCommitments(commitments.slice(0, 2))
-    expect(shares.some((share, i) => !verifyShare(truncated, i + 1, share))).toBe(true)
+    const truncated = decode(commitments.slice(0, 2))
+    expect(shares.some((share, i) => !verify(truncated, i + 1, share))).toBe(true)
   })
 
   it('refuses commitments with a malformed point', () => {
     const { commitments } = deal(scalarToBytes(42n), [1, 2, 3], 2, deterministicRandom('malformed'))
     const broken = commitments.map(c => c.slice())
     broken[1][5] ^= 0x10
-    expect(() => decodeCommitments(broken, 2)).toThrow(named)
-    expect(() => decodeCommitments([commitments[0], commitments[1].subarray(0, 32)], 2)).toThrow(named)
+    expect(() => decode(broken, 2)).toThrow(named)
+    expect(() => decode([commitments[0], commitments[1].subarray(0, 32)], 2)).toThrow(named)
   })
 
   it('refuses a share that is not a canonical scalar, and x-coordinates outside 1..65535', () => {
     const { shares, commitments } = deal(scalarToBytes(42n), [1, 2], 2, deterministicRandom('canonical'))
-    const points = decodeCommitments(commitments)
+    const points = decode(commitments)
     const value = BigInt('0x' + toHex(shares[0].slice().reverse()))
     // the same residue plus l does not fit in a scalar encoding check
-    expect(verifyShare(points, 1, value + SCALAR_ORDER)).toBe(false)
-    expect(verifyShare(points, 1, new Uint8Array(32).fill(0xff))).toBe(false)
-    expect(verifyShare(points, 0, shares[0])).toBe(false)
-    expect(verifyShare(points, 65536, shares[0])).toBe(false)
+    expect(verify(points, 1, value + SCALAR_ORDER)).toBe(false)
+    expect(verify(points, 1, new Uint8Array(32).fill(0xff))).toBe(false)
+    expect(verify(points, 0, shares[0])).toBe(false)
+    expect(verify(points, 65536, shares[0])).toBe(false)
   })
 
   it('is unmoved by torsion a dealer adds to its commitments: what verifies is the prime-order polynomial', () => {
@@ -133,10 +137,10 @@ describe('Feldman verifiable secret sharing', () => {
     const coefficients = randomPolynomial(scalarToBytes(9n), 3, random)
     const shares = sharesOf(coefficients, xs)
     const torsion = ED25519_TORSION_SUBGROUP.slice(1, 4).map(hex => Point.fromHex(hex))
-    const dirty = decodeCommitments(commit(coefficients)).map((c, i) => c.add(torsion[i % torsion.length]))
-    const points = decodeCommitments(encodeAffine(dirty))
-    shares.forEach((share, i) => expect(verifyShare(points, xs[i], share)).toBe(true))
-    expect(verifyShare(points, xs[0], shares[1])).toBe(false)
-    expect(verifySecret(points[0], 9n)).toBe(true)
+    const dirty = commit(coefficients).map((c, i) => decodeAffine(c).add(torsion[i % torsion.length]))
+    const points = decode(encodeAffine(dirty))
+    shares.forEach((share, i) => expect(verify(points, xs[i], share)).toBe(true))
+    expect(verify(points, xs[0], shares[1])).toBe(false)
+    expect(verifySecret(points.point(0), 9n)).toBe(true)
   })
 })

@@ -7,7 +7,7 @@
 import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { combine, lagrangeAtZero, MAX_SHARES, scalarFromBytes, SHARE_LENGTH, shareValue } from '../../crypto/shamir.js'
-import { decodeCommitments, verifySecret, verifyShare } from '../../crypto/feldman.js'
+import { decodeCommitments, verifySecret, verifyShare, type CommittedPolynomial } from '../../crypto/feldman.js'
 import { rebuildMaskKey } from '../../crypto/mask-key.js'
 import type { MaskKey } from '../../crypto/prg.js'
 import { applyMasks } from '../../crypto/suite.js'
@@ -18,7 +18,7 @@ import { carriesOf, carryBits } from './integer-sum.js'
 import { ProtocolViolation } from '../errors.js'
 import { inverse, pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey, shareCommitments } from '../masks.js'
 import { checkRef, decode, refOf, signed } from '../wire.js'
-import { decodeAffine, type Point } from '../../crypto/ed25519-group.js'
+import { decodeAffine } from '../../crypto/ed25519-group.js'
 import { resultDeadline } from '../result-checks.js'
 import { vrfProve, vrfSecretKeyOf } from '../../crypto/ecvrf.js'
 import { beaconInput } from '../../election.js'
@@ -248,7 +248,7 @@ class SecretRebuilder {
 
   constructor (private readonly threshold: number) {}
 
-  secret (owner: Identity, byHolder: Map<number, Uint8Array>, commitments: () => Point[], check: (value: Uint8Array) => boolean): Uint8Array {
+  secret (owner: Identity, byHolder: Map<number, Uint8Array>, commitments: () => CommittedPolynomial, check: (value: Uint8Array) => boolean): Uint8Array {
     const first = this.combine(owner, byHolder)
     if (check(first)) return first
     const good = this.goodShares(byHolder, commitments())
@@ -257,7 +257,7 @@ class SecretRebuilder {
     return value
   }
 
-  async secretAsync (owner: Identity, byHolder: Map<number, Uint8Array>, commitments: () => Point[], check: (value: Uint8Array) => Promise<boolean>): Promise<Uint8Array> {
+  async secretAsync (owner: Identity, byHolder: Map<number, Uint8Array>, commitments: () => CommittedPolynomial, check: (value: Uint8Array) => Promise<boolean>): Promise<Uint8Array> {
     const first = this.combine(owner, byHolder)
     if (await check(first)) return first
     const value = this.combine(owner, this.goodShares(byHolder, commitments()))
@@ -265,7 +265,7 @@ class SecretRebuilder {
     return value
   }
 
-  private goodShares (byHolder: Map<number, Uint8Array>, commitments: Point[]): Map<number, Uint8Array> {
+  private goodShares (byHolder: Map<number, Uint8Array>, commitments: CommittedPolynomial): Map<number, Uint8Array> {
     return new Map([...byHolder].filter(([x, share]) => verifyShare(commitments, x, share)))
   }
 

@@ -1,0 +1,130 @@
+/**
+ * The point arithmetic of ed25519.wat against @noble/curves: the committed module is what the .wat
+ * compiles to, it decodes exactly the encodings decodeAffine does, and its Horner sums are noble's,
+ * torsion and the identity included, for any x a share can have.
+ */
+import { readFile } from 'node:fs/promises'
+import fc from 'fast-check'
+import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js'
+import { describe, expect, it } from 'vitest'
+import { decodeAffine, encodeAffine, Point } from '../../../src/protocol/crypto/ed25519-group.js'
+import { nafDigits } from '../../../src/protocol/crypto/feldman.js'
+import { SCALAR_ORDER, scalarToBytes } from '../../../src/protocol/crypto/shamir.js'
+import { ed25519Kernel } from '../../../src/protocol/crypto/wasm/ed25519.js'
+// @ts-expect-error: a plain ES module script, without types
+import { compileModule, moduleFile } from '../../../scripts/build-wasm.mjs'
+
+const P = 2n ** 255n - 19n
+const kernel = ed25519Kernel()!
+const torsion = ED25519_TORSION_SUBGROUP.map(hex => Point.fromHex(hex))
+
+/** Any point of the curve: a multiple of the base point (zero included) plus any torsion point. */
+const pointArb = fc.record({ k: fc.bigInt({ min: 0n, max: SCALAR_ORDER - 1n }), torsion: fc.integer({ min: 0, max: 7 }) })
+  .map(({ k, torsion: i }) => (k === 0n ? Point.ZERO : Point.BASE.multiply(k)).add(torsion[i]))
+
+function littleEndian (value: bigint): Uint8Array {
+  return Uint8Array.from({ length: 32 }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn))
+}
+
+function decodes (bytes: Uint8Array): boolean {
+  try {
+    decodeAffine(bytes)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('ed25519.wat', () => {
+  it('is what its .wat compiles to', async () => {
+    expect(await compileModule('ed25519')).toBe(await readFile(moduleFile('ed25519'), 'utf8'))
+  })
+
+  it('sums x^i P_i as @noble/curves does, for any points and any x from 1 to 65535', () => {
+    fc.assert(fc.property(fc.array(pointArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 65535 }), (points, x) => {
+      expect(kernel.load(encodeAffine(points))).toBe(points.length)
+      kernel.horner(nafDigits(x))
+      const { X, Y, Z, T } = kernel.sum()
+      let expected = points[points.length - 1]
+      for (let i = points.length - 2; i >= 0; i--) expected = expected.multiplyUnsafe(BigInt(x)).add(points[i])
+      const sum = new Point(X, Y, Z, T)
+      expect(sum.equals(expected)).toBe(true)
+      // and a consistent extended point: XY = ZT
+      expect((X * Y - Z * T) % P).toBe(0n)
+    }), { numRuns: 150 })
+  })
+
+  it('sums a long list at the largest x, where the limbs grow most', () => {
+    const points = Array.from({ length: 40 }, (_, i) => Point.BASE.multiply(BigInt(i + 1) * 0x9e3779b97f4a7c15n).add(torsion[i % 8]))
+    kernel.load(encodeAffine(points))
+    kernel.horner(nafDigits(65535))
+    const { X, Y, Z, T } = kernel.sum()
+    let expected = points[points.length - 1]
+    for (let i = points.length - 2; i >= 0; i--) expected = expected.multiplyUnsafe(65535n).add(points[i])
+    expect(new Point(X, Y, Z, T).equals(expected)).toBe(true)
+  })
+
+  it('finds 8 (s B - sum) the identity exactly when @noble/curves does, torsion in the sum or not', () => {
+    const scalarArb = fc.bigInt({ min: 0n, max: SCALAR_ORDER - 1n })
+    fc.assert(fc.property(scalarArb, fc.integer({ min: 0, max: 7 }), scalarArb, (k, t, s) => {
+      // the sum is k B + torsion: it commits to k, and to s only when s = k
+      const point = (k === 0n ? Point.ZERO : Point.BASE.multiply(k)).add(torsion[t])
+      kernel.load(encodeAffine([point]))
+      kernel.horner([1])
+      expect(kernel.commits(scalarToBytes(k))).toBe(true)
+      expect(kernel.commits(scalarToBytes(s))).toBe(s === k)
+      expect(kernel.commits(scalarToBytes((k + 1n) % SCALAR_ORDER))).toBe(false)
+    }), { numRuns: 150 })
+    // s up to 2^255 - 1, where the top signed digit carries most
+    kernel.load(encodeAffine([Point.BASE.multiply((2n ** 255n - 1n) % SCALAR_ORDER)]))
+    kernel.horner([1])
+    expect(kernel.commits(littleEndian(2n ** 255n - 1n))).toBe(true)
+    expect(kernel.commits(littleEndian(2n ** 255n - 2n))).toBe(false)
+  })
+
+  it('loads exactly the encodings decodeAffine takes: canonical coordinates of a point on the curve', () => {
+    const encodingArb = fc.oneof(
+      // a point, one byte changed: off the curve, almost always
+      fc.tuple(pointArb, fc.integer({ min: 0, max: 63 }), fc.integer({ min: 1, max: 255 })).map(([point, at, flip]) => {
+        const bytes = encodeAffine([point])[0]
+        bytes[at] ^= flip
+        return bytes
+      }),
+      // a point whose coordinate c < 19 is written as c + p, or with bit 255 set
+      fc.tuple(pointArb, fc.boolean(), fc.boolean()).map(([point, second, high]) => {
+        const bytes = encodeAffine([point])[0]
+        const at = second ? 32 : 0
+        if (high) bytes[at + 31] |= 0x80
+        else bytes.set(littleEndian(P + BigInt(bytes[at] % 19)), at)
+        return bytes
+      }),
+      pointArb.map(point => encodeAffine([point])[0]),
+      fc.uint8Array({ minLength: 64, maxLength: 64 })
+    )
+    fc.assert(fc.property(fc.array(encodingArb, { minLength: 1, maxLength: 4 }), encodings => {
+      const firstBad = encodings.findIndex(bytes => !decodes(bytes))
+      expect(kernel.load(encodings)).toBe(firstBad === -1 ? encodings.length : firstBad)
+    }), { numRuns: 300 })
+  })
+
+  it('takes coordinates up to p - 1, and refuses a point on the curve whose coordinate is written plus p', () => {
+    const encode = (x: bigint, y: bigint): Uint8Array => Uint8Array.from([...littleEndian(x), ...littleEndian(y)])
+    // the identity (0, 1) and the torsion point (0, -1): -1 = p - 1 is the largest canonical coordinate
+    for (const y of [1n, P - 1n]) {
+      expect(decodes(encode(0n, y))).toBe(true)
+      expect(kernel.load([encode(0n, y)])).toBe(1)
+      for (const bad of [encode(P, y), encode(0n, y + P), encode(P, y + P)]) {
+        expect(decodes(bad)).toBe(false)
+        expect(kernel.load([bad])).toBe(0)
+      }
+    }
+  })
+
+  it('refuses to sum when the last load failed', () => {
+    const off = encodeAffine([Point.BASE])[0]
+    off[0] ^= 1
+    expect(kernel.load([off])).toBe(0)
+    expect(() => kernel.horner([1])).toThrow(RangeError)
+    expect(() => kernel.commits(scalarToBytes(1n))).toThrow(RangeError)
+  })
+})
