@@ -892,7 +892,7 @@ export async function redealt (fx: Fixture, dealer: number, bytes: Uint8Array, c
   }))
   const commitments = DealerCommitments.decode(message.commitments!.body)
   cheat.commitments?.(commitments)
-  commitments.sharesRoot = merkleRoot(shares.map(leafHash)) as Uint8Array<ArrayBuffer>
+  commitments.sharesRoot = merkleRoot(shares.map(share => leafHash(share))) as Uint8Array<ArrayBuffer>
   commitments.shareCount = shares.length
   const body = DealerCommitments.encode(commitments)
   const signature = await sign(fx.peers[dealer].privateKey, SignatureDomain.shareCommitments, body)

@@ -10,16 +10,29 @@ import { constantTimeEqual } from './bytes.js'
 
 export const MERKLE_HASH_LENGTH = 32
 
-const LEAF_PREFIX = new Uint8Array([0])
-const NODE_PREFIX = new Uint8Array([1])
+const LEAF_PREFIX = 0
+const NODE_PREFIX = 1
+
+/**
+ * SHA-256 of one input. Callers that hash many leaves pass their suite's (node:crypto's is about twice
+ * as fast as @noble/hashes' on a share's 220 bytes, 1.3 us against 2.6 on the 2-core machine).
+ */
+export type Sha256 = (bytes: Uint8Array) => Uint8Array
 
 /** The hash of one leaf's data. */
-export function leafHash (data: Uint8Array): Uint8Array {
-  return sha256.create().update(LEAF_PREFIX).update(data).digest()
+export function leafHash (data: Uint8Array, hash: Sha256 = sha256): Uint8Array {
+  const input = new Uint8Array(1 + data.length)
+  input[0] = LEAF_PREFIX
+  input.set(data, 1)
+  return hash(input)
 }
 
-function nodeHash (left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256.create().update(NODE_PREFIX).update(left).update(right).digest()
+function nodeHash (left: Uint8Array, right: Uint8Array, hash: Sha256): Uint8Array {
+  const input = new Uint8Array(1 + left.length + right.length)
+  input[0] = NODE_PREFIX
+  input.set(left, 1)
+  input.set(right, 1 + left.length)
+  return hash(input)
 }
 
 /** The largest power of two strictly below n (n >= 2). */
@@ -30,34 +43,34 @@ function split (n: number): number {
 }
 
 /** The root of the tree over `leaves` (leaf hashes, in order). */
-export function merkleRoot (leaves: readonly Uint8Array[]): Uint8Array {
-  if (leaves.length === 0) return sha256(new Uint8Array(0))
-  return subtree(leaves, 0, leaves.length, undefined)
+export function merkleRoot (leaves: readonly Uint8Array[], hash: Sha256 = sha256): Uint8Array {
+  if (leaves.length === 0) return hash(new Uint8Array(0))
+  return subtree(leaves, 0, leaves.length, undefined, hash)
 }
 
-/** Every leaf's audit path (RFC 6962 section 2.1.1), built in one pass over the tree. */
-export function merklePaths (leaves: readonly Uint8Array[]): Uint8Array[][] {
+/** The root and every leaf's audit path (RFC 6962 section 2.1.1), built in one pass over the tree. */
+export function merkleTree (leaves: readonly Uint8Array[], hash: Sha256 = sha256): { root: Uint8Array, paths: Uint8Array[][] } {
   const paths = leaves.map(() => [] as Uint8Array[])
-  if (leaves.length > 0) subtree(leaves, 0, leaves.length, paths)
-  return paths
+  if (leaves.length === 0) return { root: merkleRoot(leaves, hash), paths }
+  return { root: subtree(leaves, 0, leaves.length, paths, hash), paths }
 }
 
 // The hash of leaves[from, to); with `paths`, each sibling subtree's hash is pushed onto the path of
 // every leaf on the other side, deepest first, which is the order an audit path lists them in.
-function subtree (leaves: readonly Uint8Array[], from: number, to: number, paths: Uint8Array[][] | undefined): Uint8Array {
+function subtree (leaves: readonly Uint8Array[], from: number, to: number, paths: Uint8Array[][] | undefined, hash: Sha256): Uint8Array {
   if (to - from === 1) return leaves[from]
   const middle = from + split(to - from)
-  const left = subtree(leaves, from, middle, paths)
-  const right = subtree(leaves, middle, to, paths)
+  const left = subtree(leaves, from, middle, paths, hash)
+  const right = subtree(leaves, middle, to, paths, hash)
   if (paths !== undefined) {
     for (let i = from; i < middle; i++) paths[i].push(right)
     for (let i = middle; i < to; i++) paths[i].push(left)
   }
-  return nodeHash(left, right)
+  return nodeHash(left, right, hash)
 }
 
 /** True when `path` leads from the leaf hash at `index` of a tree of `size` leaves to `root` (RFC 9162 section 2.1.3.2). */
-export function verifyMerklePath (leaf: Uint8Array, index: number, size: number, path: readonly Uint8Array[], root: Uint8Array): boolean {
+export function verifyMerklePath (leaf: Uint8Array, index: number, size: number, path: readonly Uint8Array[], root: Uint8Array, hash: Sha256 = sha256): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false
   if (path.some(node => node.length !== MERKLE_HASH_LENGTH) || leaf.length !== MERKLE_HASH_LENGTH) return false
   let fn = index
@@ -66,13 +79,13 @@ export function verifyMerklePath (leaf: Uint8Array, index: number, size: number,
   for (const p of path) {
     if (sn === 0) return false
     if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r)
+      r = nodeHash(p, r, hash)
       while (fn % 2 === 0 && fn !== 0) {
         fn = Math.floor(fn / 2)
         sn = Math.floor(sn / 2)
       }
     } else {
-      r = nodeHash(r, p)
+      r = nodeHash(r, p, hash)
     }
     fn = Math.floor(fn / 2)
     sn = Math.floor(sn / 2)

@@ -15,6 +15,8 @@ export class RosterView {
   readonly graph: NeighbourGraph
   readonly parameters: GraphParameters
   private readonly index = new Map<string, number>()
+  /** The same by the roster's own byte arrays, which the graph hands out: no hex string to build. */
+  private readonly positions = new Map<Uint8Array, number>()
 
   /** Digests of the roster's signed key advertisements, in roster order (see graphSeed). */
   readonly digests: readonly Uint8Array[]
@@ -23,7 +25,10 @@ export class RosterView {
   constructor (identities: readonly Identity[], context: RoundContext, beacon: Uint8Array, params: Pick<ResolvedParams, 'graph' | 'encoding'>, digests: readonly Uint8Array[]) {
     this.identities = identities
     this.peers = identities.map(i => i.bytes)
-    this.peers.forEach((peer, i) => this.index.set(toHex(peer), i))
+    this.peers.forEach((peer, i) => {
+      this.index.set(toHex(peer), i)
+      this.positions.set(peer, i)
+    })
     try {
       this.parameters = graphParametersFor(params, identities.length)
     } catch (err) {
@@ -47,14 +52,18 @@ export class RosterView {
   }
 
   has (peer: Uint8Array): boolean {
-    return this.index.has(toHex(peer))
+    return this.positionOf(peer) !== undefined
   }
 
   /** The Shamir x-coordinate of a roster peer's shares. */
   xOf (peer: Uint8Array): number {
-    const i = this.index.get(toHex(peer))
+    const i = this.positionOf(peer)
     if (i === undefined) throw new RangeError('peer is not in the roster')
     return i + 1
+  }
+
+  private positionOf (peer: Uint8Array): number | undefined {
+    return this.positions.get(peer) ?? this.index.get(toHex(peer))
   }
 
   neighboursOf (peer: Uint8Array): Uint8Array[] {

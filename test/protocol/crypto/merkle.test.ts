@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { fromHex, toHex } from '../../../src/protocol/crypto/bytes.js'
-import { leafHash, merklePaths, merkleRoot, verifyMerklePath } from '../../../src/protocol/crypto/merkle.js'
+import { leafHash, merkleRoot, merkleTree, verifyMerklePath } from '../../../src/protocol/crypto/merkle.js'
+import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
 
 // The reference tree of the Certificate Transparency implementations of RFC 6962 (its eight leaves, the
 // root of each prefix of them, and two audit paths of the eight-leaf tree), as their test suites carry it.
@@ -22,7 +23,7 @@ const PATHS = [
   { index: 5, path: ['bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'] }
 ]
 
-const hashes = LEAVES.map(leafHash)
+const hashes = LEAVES.map(leaf => leafHash(leaf))
 
 describe('Merkle trees (RFC 6962)', () => {
   it('give the reference roots of the RFC 6962 test tree for every size from 0 to 8', () => {
@@ -30,8 +31,8 @@ describe('Merkle trees (RFC 6962)', () => {
   })
 
   it('give the reference audit paths of the eight-leaf tree, and they verify', () => {
-    const paths = merklePaths(hashes)
-    const root = merkleRoot(hashes)
+    const { root, paths } = merkleTree(hashes)
+    expect(root).toEqual(merkleRoot(hashes))
     for (const { index, path } of PATHS) {
       expect(paths[index].map(toHex)).toEqual(path)
       expect(verifyMerklePath(hashes[index], index, 8, path.map(fromHex), root)).toBe(true)
@@ -41,8 +42,8 @@ describe('Merkle trees (RFC 6962)', () => {
   it('verify every leaf\'s path in trees of every shape, and nothing else: another leaf, index, path or root', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 80 }), fc.nat(), fc.nat(), (size, pick, other) => {
       const leaves = Array.from({ length: size }, (_, i) => leafHash(new Uint8Array([i, i >> 8, 7])))
-      const root = merkleRoot(leaves)
-      const paths = merklePaths(leaves)
+      const { root, paths } = merkleTree(leaves)
+      expect(root).toEqual(merkleRoot(leaves))
       const i = pick % size
       for (let j = 0; j < size; j++) expect(verifyMerklePath(leaves[j], j, size, paths[j], root)).toBe(true)
       const j = other % size
@@ -60,6 +61,18 @@ describe('Merkle trees (RFC 6962)', () => {
       }
       expect(verifyMerklePath(leaves[i], i, size, [...paths[i], root], root)).toBe(false)
     }), { numRuns: 150 })
+  })
+
+  it('are the same trees with node:crypto\'s SHA-256, which the round passes, as with the default', () => {
+    const hash = nodeCryptoSuite.sha256
+    for (const data of LEAVES) expect(leafHash(data, hash)).toEqual(leafHash(data))
+    for (let n = 0; n <= 8; n++) expect(toHex(merkleRoot(hashes.slice(0, n), hash)), `size ${n}`).toBe(ROOTS[n])
+    const { root, paths } = merkleTree(hashes, hash)
+    for (const { index, path } of PATHS) {
+      expect(paths[index].map(toHex)).toEqual(path)
+      expect(verifyMerklePath(hashes[index], index, 8, paths[index], root, hash)).toBe(true)
+      expect(verifyMerklePath(hashes[index], index + 1, 8, paths[index], root, hash)).toBe(false)
+    }
   })
 
   it('keep a leaf from passing for an interior node (the 0x00 and 0x01 prefixes)', () => {

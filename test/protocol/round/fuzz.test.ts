@@ -553,7 +553,7 @@ async function aggregatorOracle (type: AggregatorType, s: number, chunk: number,
           need(entry.nonce.length === 12 && entry.ciphertext.length === 2 * 32 + 16, 'ciphertext size')
           need(entry.selfMaskCommitment.length === 32 && entry.maskKeyCommitment.length === 32, 'commitment size')
         })
-        need(commitments.shareCount === holders.length && sameBytes(merkleRoot(m.shares.map(leafHash)), commitments.sharesRoot), 'the signed root is not over these shares')
+        need(commitments.shareCount === holders.length && sameBytes(merkleRoot(m.shares.map(share => leafHash(share))), commitments.sharesRoot), 'the signed root is not over these shares')
         return canonicalSame(ShareKeys, bytes, original) ? 'same' : 'valid'
       }
       case 'share-check': {

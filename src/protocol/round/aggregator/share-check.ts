@@ -59,7 +59,7 @@ function dealingProof (state: AggregatorState, dealer: Identity, holder: Identit
     commitments: dealing.commitments,
     share: dealing.shares[index] as Uint8Array<ArrayBuffer>,
     index,
-    path: dealing.paths![index] as Array<Uint8Array<ArrayBuffer>>,
+    path: dealing.paths[index] as Array<Uint8Array<ArrayBuffer>>,
     dealerKeys: state.advertisements.get(dealer.id)!.envelope,
     holderKeys: state.advertisements.get(holder.id)!.envelope,
     sharedSecretProof: sharedSecretProof as Uint8Array<ArrayBuffer>

@@ -6,7 +6,7 @@
 import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
 import { AEAD_NONCE_LENGTH } from '../../crypto/aead.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
-import { leafHash, merklePaths, merkleRoot } from '../../crypto/merkle.js'
+import { leafHash, merkleTree } from '../../crypto/merkle.js'
 import { MAX_SHARES } from '../../crypto/shamir.js'
 import { InvalidCommitmentError } from '../../crypto/errors.js'
 import { DealerCommitments, DealingProof, EncryptedShare, ShareDelivery, ShareKeys, type DealtShares } from '../../pb/messages.js'
@@ -64,8 +64,9 @@ export async function onShareKeys (state: AggregatorState, from: Identity, bytes
     }
     return entry
   })
-  const leaves = message.shares.map(leafHash)
-  if (commitments.shareCount !== leaves.length || !constantTimeEqual(merkleRoot(leaves), commitments.sharesRoot)) {
+  const hash = state.config.crypto.sha256
+  const { root, paths } = merkleTree(message.shares.map(share => leafHash(share, hash)), hash)
+  if (commitments.shareCount !== message.shares.length || !constantTimeEqual(root, commitments.sharesRoot)) {
     throw new ProtocolViolation('invalid-shares', 'the signed root is not the root of the shares sent')
   }
   state.shareKeys.set(from.id, {
@@ -74,7 +75,7 @@ export async function onShareKeys (state: AggregatorState, from: Identity, bytes
     maskKeyCommitments: commitments.maskKey,
     shares: message.shares,
     entries,
-    leaves,
+    paths,
     indexOf: new Map(holders.map((holder, i) => [roster.identityOf(holder).id, i]))
   })
   return undefined
@@ -93,12 +94,11 @@ export async function closeShareKeys (state: AggregatorState): Promise<Step> {
   const inbox = new Map<string, DealtShares[]>(u2.map(i => [toHex(i.bytes), []]))
   for (const dealer of u2) {
     const dealing = state.shareKeys.get(dealer.id)!
-    dealing.paths = merklePaths(dealing.leaves)
     dealing.entries.forEach((entry, i) => {
       inbox.get(toHex(entry.holder))?.push({
         commitments: dealing.commitments,
         share: dealing.shares[i] as Uint8Array<ArrayBuffer>,
-        path: dealing.paths![i] as Array<Uint8Array<ArrayBuffer>>
+        path: dealing.paths[i] as Array<Uint8Array<ArrayBuffer>>
       })
     })
   }

@@ -51,9 +51,8 @@ export interface Dealing {
   shares: Uint8Array[]
   /** The same, decoded. */
   entries: EncryptedShare[]
-  leaves: Uint8Array[]
-  /** Each leaf's Merkle path, once U2 is fixed. */
-  paths?: Uint8Array[][]
+  /** Each share's Merkle path to the root the dealer signed. */
+  paths: Uint8Array[][]
   /** The index of each holder's share, by holder id. */
   indexOf: Map<string, number>
 }

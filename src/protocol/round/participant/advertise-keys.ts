@@ -163,7 +163,7 @@ async function shareKeys (state: ParticipantState): Promise<Step> {
     dealer: self as Uint8Array<ArrayBuffer>,
     selfMask: selfMask.commitments as Array<Uint8Array<ArrayBuffer>>,
     maskKey: maskKey.commitments as Array<Uint8Array<ArrayBuffer>>,
-    sharesRoot: merkleRoot(shares.map(leafHash)) as Uint8Array<ArrayBuffer>,
+    sharesRoot: merkleRoot(shares.map(share => leafHash(share, config.crypto.sha256)), config.crypto.sha256) as Uint8Array<ArrayBuffer>,
     shareCount: shares.length
   }, config.privateKey, SignatureDomain.shareCommitments)
   state.dealerCommitmentsDigest = signedDigest(commitments, config.crypto.sha256)

@@ -83,7 +83,8 @@ async function checkDealt (state: ParticipantState, item: DealtShares, seen: Set
   }
   const holders = holdersOf(roster, dealer.bytes)
   const index = holders.findIndex(h => constantTimeEqual(h, self))
-  if (unverified.shareCount !== holders.length || !verifyMerklePath(leafHash(item.share), index, holders.length, item.path, unverified.sharesRoot)) {
+  const hash = config.crypto.sha256
+  if (unverified.shareCount !== holders.length || !verifyMerklePath(leafHash(item.share, hash), index, holders.length, item.path, unverified.sharesRoot, hash)) {
     throw new ProtocolViolation('invalid-shares', `the share from ${dealer.id} is not under the root it signed`)
   }
   return { neighbour, entry, commitments }
