@@ -53,6 +53,11 @@ export class CommittedPolynomial {
   point (i: number): Point {
     return this.points[i] ??= decodeAffine(this.encoded[i])
   }
+
+  /** C_0 alone: the commitment to the secret. */
+  constantTerm (): CommittedPolynomial {
+    return new CommittedPolynomial(this.encoded.slice(0, 1), this.points.slice(0, 1))
+  }
 }
 
 /**
@@ -136,9 +141,8 @@ export function verifyShare (commitments: CommittedPolynomial, x: number, share:
 }
 
 /** True when `secret` is the constant term C_0 commits to (up to torsion): what a rebuilt secret is checked against. */
-export function verifySecret (c0: Point, secret: Uint8Array | bigint): boolean {
-  const s = scalarOf(secret)
-  return s !== undefined && isCommitted(c0, s)
+export function verifySecret (commitments: CommittedPolynomial, secret: Uint8Array | bigint, wasm = true): boolean {
+  return verifyShare(commitments.constantTerm(), 1, secret, wasm)
 }
 
 /** A share or secret as a canonical scalar, or undefined. */

@@ -21,8 +21,8 @@
  */
 import { bufferSource, compareBytes, constantTimeEqual, equalBytes, toHex } from '../crypto/bytes.js'
 import { identityFromBytes, SignatureDomain, verify, type Identity } from '../crypto/identity.js'
-import { AFFINE_POINT_LENGTH, decodeAffine } from '../crypto/ed25519-group.js'
-import { verifySecret } from '../crypto/feldman.js'
+import { AFFINE_POINT_LENGTH } from '../crypto/ed25519-group.js'
+import { decodeCommitments, verifySecret, type CommittedPolynomial } from '../crypto/feldman.js'
 import { rebuildMaskKey } from '../crypto/mask-key.js'
 import type { MaskKey } from '../crypto/prg.js'
 import { MAX_SHARES, scalarFromBytes } from '../crypto/shamir.js'
@@ -257,7 +257,7 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
 }
 
 /** C_0 of a survivor's self-mask seed, from the dealer commitments its input commitment names. */
-function selfMaskCommitment (envelope: Signed | undefined, digest: Uint8Array, identity: Identity, context: RoundContext, crypto: CryptoSuite): ReturnType<typeof decodeAffine> {
+function selfMaskCommitment (envelope: Signed | undefined, digest: Uint8Array, identity: Identity, context: RoundContext, crypto: CryptoSuite): CommittedPolynomial {
   if (envelope === undefined || !constantTimeEqual(signedDigest(envelope, crypto.sha256), digest)) {
     throw new Unverifiable(`the transcript lacks the dealer commitments ${identity.id}'s input commitment names`)
   }
@@ -265,7 +265,7 @@ function selfMaskCommitment (envelope: Signed | undefined, digest: Uint8Array, i
   if (!sameRef(dealer.ref, context) || !constantTimeEqual(dealer.dealer, identity.bytes) || dealer.selfMask.length === 0) {
     throw new Unverifiable(`the dealer commitments of ${identity.id} are for another attempt or peer`)
   }
-  return decodeOr(() => decodeAffine(dealer.selfMask[0]), `self-mask commitment of ${identity.id}`)
+  return decodeOr(() => decodeCommitments(dealer.selfMask.slice(0, 1)), `self-mask commitment of ${identity.id}`)
 }
 
 /** The dropped peers' advertised mask keys in the transcript, by hex peer id, each signed by its peer for this attempt. */

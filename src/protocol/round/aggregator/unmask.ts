@@ -18,7 +18,6 @@ import { carriesOf, carryBits } from './integer-sum.js'
 import { ProtocolViolation } from '../errors.js'
 import { inverse, pairwiseMaskKeyFromSecret, pairwiseMode, selfMaskKey, shareCommitments } from '../masks.js'
 import { checkRef, decode, refOf, signed } from '../wire.js'
-import { decodeAffine } from '../../crypto/ed25519-group.js'
 import { resultDeadline } from '../result-checks.js'
 import { vrfProve, vrfSecretKeyOf } from '../../crypto/ecvrf.js'
 import { beaconInput } from '../../election.js'
@@ -125,8 +124,8 @@ async function rebuildSecret (state: AggregatorState, rebuild: SecretRebuilder, 
   const { crypto } = state.config
   const byHolder = state.revealed.get(owner.id) ?? new Map<number, Uint8Array>()
   if (kind === 'self-mask') {
-    const c0 = decodeAffine(dealing.selfMaskCommitments[0])
-    return rebuild.secret(owner, byHolder, () => decodeCommitments(dealing.selfMaskCommitments), value => verifySecret(c0, value))
+    const commitments = decodeCommitments(dealing.selfMaskCommitments)
+    return rebuild.secret(owner, byHolder, () => commitments, value => verifySecret(commitments, value))
   }
   const advertised = state.advertisements.get(owner.id)!.maskKey
   const matches = async (value: Uint8Array): Promise<boolean> => constantTimeEqual(await rebuildMaskKey(crypto.x25519, scalarFromBytes(value)).publicKey(), advertised)
