@@ -3,12 +3,13 @@
 ;; sum of x^i C_i by Horner's rule in a small x, and the check that 8 (s B - that sum) is the identity.
 ;; @noble/curves does the same with BigInt, about 5 us a point operation on the 2-core machine; here a
 ;; field element is ten signed 64-bit limbs of alternately 26 and 25 bits (radix 2^25.5, as in the ref10
-;; code of Bernstein et al.), so a product is 100 64-bit multiplications and no division.
+;; code of Bernstein et al.), so a product is 100 64-bit multiplications and no division, and a
+;; square 55 (half of a doubling's products are squares).
 ;;
 ;; Bounds. A product's output limbs are at most about 2^25 (even limbs) and 2^24 (odd ones) in
 ;; magnitude; call that size 1. A sum or difference of a and b has the size of a's plus b's. A product
 ;; of sizes s and r sums ten terms per limb, the largest 2^50 s r (1 + 4 x 19 + 5 x 38 / 4) < 2^57 s r,
-;; which stays below 2^63 while s r <= 64. Decoded coordinates, canonical and non-negative, have size 2.
+;; which stays below 2^63 while s r <= 64 (a square's terms are a product's, paired). Decoded coordinates, canonical and non-negative, have size 2.
 ;; The largest products formed have sizes 4 and 4: sums and differences of decoded coordinates.
 ;;
 ;; Compiled by scripts/build-wasm.mjs (wabt) into ed25519-module.ts; the fast tier rebuilds it and
@@ -75,8 +76,8 @@
     (i64.store (local.get $z) (i64.const 1))
     (call $mul (local.get $t) (local.get $x) (local.get $y))
     ;; y^2 - x^2 - (1 + d x^2 y^2), which is zero on the curve
-    (call $mul (global.get $A) (local.get $x) (local.get $x))
-    (call $mul (global.get $B) (local.get $y) (local.get $y))
+    (call $square (global.get $A) (local.get $x))
+    (call $square (global.get $B) (local.get $y))
     (call $sub (global.get $T1) (global.get $B) (global.get $A))
     (call $mul (global.get $T2) (global.get $A) (global.get $B))
     (call $mul (global.get $T2) (global.get $T2) (global.get $D))
@@ -220,12 +221,12 @@
     (local.set $y (i32.add (local.get $p) (i32.const 80)))
     (local.set $z (i32.add (local.get $p) (i32.const 160)))
     (local.set $t (i32.add (local.get $p) (i32.const 240)))
-    (call $mul (global.get $A) (local.get $p) (local.get $p))
-    (call $mul (global.get $B) (local.get $y) (local.get $y))
-    (call $mul (global.get $C) (local.get $z) (local.get $z))
+    (call $square (global.get $A) (local.get $p))
+    (call $square (global.get $B) (local.get $y))
+    (call $square (global.get $C) (local.get $z))
     (call $add (global.get $C) (global.get $C) (global.get $C))
     (call $add (global.get $E) (local.get $p) (local.get $y))
-    (call $mul (global.get $E) (global.get $E) (global.get $E))
+    (call $square (global.get $E) (global.get $E))
     (call $sub (global.get $E) (global.get $E) (global.get $A))
     (call $sub (global.get $E) (global.get $E) (global.get $B))
     (call $sub (global.get $G) (global.get $B) (global.get $A))
@@ -333,6 +334,104 @@
       (i64.add (i64.add (i64.add (i64.add (i64.add (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0) (local.get $g8)) (i64.mul (local.get $f1x2) (local.get $g7))) (i64.mul (local.get $f2) (local.get $g6))) (i64.mul (local.get $f3x2) (local.get $g5))) (i64.mul (local.get $f4) (local.get $g4))) (i64.mul (local.get $f5x2) (local.get $g3))) (i64.mul (local.get $f6) (local.get $g2))) (i64.mul (local.get $f7x2) (local.get $g1))) (i64.mul (local.get $f8) (local.get $g0))) (i64.mul (local.get $f9x2) (local.get $g9x19))))
     (local.set $h9
       (i64.add (i64.add (i64.add (i64.add (i64.add (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0) (local.get $g9)) (i64.mul (local.get $f1) (local.get $g8))) (i64.mul (local.get $f2) (local.get $g7))) (i64.mul (local.get $f3) (local.get $g6))) (i64.mul (local.get $f4) (local.get $g5))) (i64.mul (local.get $f5) (local.get $g4))) (i64.mul (local.get $f6) (local.get $g3))) (i64.mul (local.get $f7) (local.get $g2))) (i64.mul (local.get $f8) (local.get $g1))) (i64.mul (local.get $f9) (local.get $g0))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h0) (i64.const 33554432)) (i64.const 26)))
+    (local.set $h1 (i64.add (local.get $h1) (local.get $c)))
+    (local.set $h0 (i64.sub (local.get $h0) (i64.shl (local.get $c) (i64.const 26))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h4) (i64.const 33554432)) (i64.const 26)))
+    (local.set $h5 (i64.add (local.get $h5) (local.get $c)))
+    (local.set $h4 (i64.sub (local.get $h4) (i64.shl (local.get $c) (i64.const 26))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h1) (i64.const 16777216)) (i64.const 25)))
+    (local.set $h2 (i64.add (local.get $h2) (local.get $c)))
+    (local.set $h1 (i64.sub (local.get $h1) (i64.shl (local.get $c) (i64.const 25))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h5) (i64.const 16777216)) (i64.const 25)))
+    (local.set $h6 (i64.add (local.get $h6) (local.get $c)))
+    (local.set $h5 (i64.sub (local.get $h5) (i64.shl (local.get $c) (i64.const 25))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h2) (i64.const 33554432)) (i64.const 26)))
+    (local.set $h3 (i64.add (local.get $h3) (local.get $c)))
+    (local.set $h2 (i64.sub (local.get $h2) (i64.shl (local.get $c) (i64.const 26))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h6) (i64.const 33554432)) (i64.const 26)))
+    (local.set $h7 (i64.add (local.get $h7) (local.get $c)))
+    (local.set $h6 (i64.sub (local.get $h6) (i64.shl (local.get $c) (i64.const 26))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h3) (i64.const 16777216)) (i64.const 25)))
+    (local.set $h4 (i64.add (local.get $h4) (local.get $c)))
+    (local.set $h3 (i64.sub (local.get $h3) (i64.shl (local.get $c) (i64.const 25))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h7) (i64.const 16777216)) (i64.const 25)))
+    (local.set $h8 (i64.add (local.get $h8) (local.get $c)))
+    (local.set $h7 (i64.sub (local.get $h7) (i64.shl (local.get $c) (i64.const 25))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h4) (i64.const 33554432)) (i64.const 26)))
+    (local.set $h5 (i64.add (local.get $h5) (local.get $c)))
+    (local.set $h4 (i64.sub (local.get $h4) (i64.shl (local.get $c) (i64.const 26))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h8) (i64.const 33554432)) (i64.const 26)))
+    (local.set $h9 (i64.add (local.get $h9) (local.get $c)))
+    (local.set $h8 (i64.sub (local.get $h8) (i64.shl (local.get $c) (i64.const 26))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h9) (i64.const 16777216)) (i64.const 25)))
+    (local.set $h0 (i64.add (local.get $h0) (i64.mul (local.get $c) (i64.const 19))))
+    (local.set $h9 (i64.sub (local.get $h9) (i64.shl (local.get $c) (i64.const 25))))
+    (local.set $c (i64.shr_s (i64.add (local.get $h0) (i64.const 33554432)) (i64.const 26)))
+    (local.set $h1 (i64.add (local.get $h1) (local.get $c)))
+    (local.set $h0 (i64.sub (local.get $h0) (i64.shl (local.get $c) (i64.const 26))))
+    (i64.store offset=0 (local.get $out) (local.get $h0))
+    (i64.store offset=8 (local.get $out) (local.get $h1))
+    (i64.store offset=16 (local.get $out) (local.get $h2))
+    (i64.store offset=24 (local.get $out) (local.get $h3))
+    (i64.store offset=32 (local.get $out) (local.get $h4))
+    (i64.store offset=40 (local.get $out) (local.get $h5))
+    (i64.store offset=48 (local.get $out) (local.get $h6))
+    (i64.store offset=56 (local.get $out) (local.get $h7))
+    (i64.store offset=64 (local.get $out) (local.get $h8))
+    (i64.store offset=72 (local.get $out) (local.get $h9)))
+
+  ;; out = a^2, reduced to size 1: mul's products with each f_i f_j, i < j, taken once and doubled
+  (func $square (param $out i32) (param $a i32)
+    (local $f0 i64) (local $f1 i64) (local $f2 i64) (local $f3 i64) (local $f4 i64) (local $f5 i64) (local $f6 i64) (local $f7 i64) (local $f8 i64) (local $f9 i64)
+    (local $f0x2 i64) (local $f1x2 i64) (local $f2x2 i64) (local $f3x2 i64) (local $f4x2 i64) (local $f5x2 i64) (local $f5x38 i64) (local $f6x19 i64) (local $f6x2 i64) (local $f7x19 i64) (local $f7x2 i64) (local $f7x38 i64) (local $f8x19 i64) (local $f8x2 i64) (local $f9x19 i64) (local $f9x38 i64)
+    (local $h0 i64) (local $h1 i64) (local $h2 i64) (local $h3 i64) (local $h4 i64) (local $h5 i64) (local $h6 i64) (local $h7 i64) (local $h8 i64) (local $h9 i64) (local $c i64)
+    (local.set $f0 (i64.load offset=0 (local.get $a)))
+    (local.set $f1 (i64.load offset=8 (local.get $a)))
+    (local.set $f2 (i64.load offset=16 (local.get $a)))
+    (local.set $f3 (i64.load offset=24 (local.get $a)))
+    (local.set $f4 (i64.load offset=32 (local.get $a)))
+    (local.set $f5 (i64.load offset=40 (local.get $a)))
+    (local.set $f6 (i64.load offset=48 (local.get $a)))
+    (local.set $f7 (i64.load offset=56 (local.get $a)))
+    (local.set $f8 (i64.load offset=64 (local.get $a)))
+    (local.set $f9 (i64.load offset=72 (local.get $a)))
+    (local.set $f0x2 (i64.mul (local.get $f0) (i64.const 2)))
+    (local.set $f1x2 (i64.mul (local.get $f1) (i64.const 2)))
+    (local.set $f2x2 (i64.mul (local.get $f2) (i64.const 2)))
+    (local.set $f3x2 (i64.mul (local.get $f3) (i64.const 2)))
+    (local.set $f4x2 (i64.mul (local.get $f4) (i64.const 2)))
+    (local.set $f5x2 (i64.mul (local.get $f5) (i64.const 2)))
+    (local.set $f5x38 (i64.mul (local.get $f5) (i64.const 38)))
+    (local.set $f6x19 (i64.mul (local.get $f6) (i64.const 19)))
+    (local.set $f6x2 (i64.mul (local.get $f6) (i64.const 2)))
+    (local.set $f7x19 (i64.mul (local.get $f7) (i64.const 19)))
+    (local.set $f7x2 (i64.mul (local.get $f7) (i64.const 2)))
+    (local.set $f7x38 (i64.mul (local.get $f7) (i64.const 38)))
+    (local.set $f8x19 (i64.mul (local.get $f8) (i64.const 19)))
+    (local.set $f8x2 (i64.mul (local.get $f8) (i64.const 2)))
+    (local.set $f9x19 (i64.mul (local.get $f9) (i64.const 19)))
+    (local.set $f9x38 (i64.mul (local.get $f9) (i64.const 38)))
+    (local.set $h0
+      (i64.add (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0) (local.get $f0)) (i64.mul (local.get $f1x2) (local.get $f9x38))) (i64.mul (local.get $f2x2) (local.get $f8x19))) (i64.mul (local.get $f3x2) (local.get $f7x38))) (i64.mul (local.get $f4x2) (local.get $f6x19))) (i64.mul (local.get $f5) (local.get $f5x38))))
+    (local.set $h1
+      (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f1)) (i64.mul (local.get $f2x2) (local.get $f9x19))) (i64.mul (local.get $f3x2) (local.get $f8x19))) (i64.mul (local.get $f4x2) (local.get $f7x19))) (i64.mul (local.get $f5x2) (local.get $f6x19))))
+    (local.set $h2
+      (i64.add (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f2)) (i64.mul (local.get $f1) (local.get $f1x2))) (i64.mul (local.get $f3x2) (local.get $f9x38))) (i64.mul (local.get $f4x2) (local.get $f8x19))) (i64.mul (local.get $f5x2) (local.get $f7x38))) (i64.mul (local.get $f6) (local.get $f6x19))))
+    (local.set $h3
+      (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f3)) (i64.mul (local.get $f1x2) (local.get $f2))) (i64.mul (local.get $f4x2) (local.get $f9x19))) (i64.mul (local.get $f5x2) (local.get $f8x19))) (i64.mul (local.get $f6x2) (local.get $f7x19))))
+    (local.set $h4
+      (i64.add (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f4)) (i64.mul (local.get $f1x2) (local.get $f3x2))) (i64.mul (local.get $f2) (local.get $f2))) (i64.mul (local.get $f5x2) (local.get $f9x38))) (i64.mul (local.get $f6x2) (local.get $f8x19))) (i64.mul (local.get $f7) (local.get $f7x38))))
+    (local.set $h5
+      (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f5)) (i64.mul (local.get $f1x2) (local.get $f4))) (i64.mul (local.get $f2x2) (local.get $f3))) (i64.mul (local.get $f6x2) (local.get $f9x19))) (i64.mul (local.get $f7x2) (local.get $f8x19))))
+    (local.set $h6
+      (i64.add (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f6)) (i64.mul (local.get $f1x2) (local.get $f5x2))) (i64.mul (local.get $f2x2) (local.get $f4))) (i64.mul (local.get $f3) (local.get $f3x2))) (i64.mul (local.get $f7x2) (local.get $f9x38))) (i64.mul (local.get $f8) (local.get $f8x19))))
+    (local.set $h7
+      (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f7)) (i64.mul (local.get $f1x2) (local.get $f6))) (i64.mul (local.get $f2x2) (local.get $f5))) (i64.mul (local.get $f3x2) (local.get $f4))) (i64.mul (local.get $f8x2) (local.get $f9x19))))
+    (local.set $h8
+      (i64.add (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f8)) (i64.mul (local.get $f1x2) (local.get $f7x2))) (i64.mul (local.get $f2x2) (local.get $f6))) (i64.mul (local.get $f3x2) (local.get $f5x2))) (i64.mul (local.get $f4) (local.get $f4))) (i64.mul (local.get $f9) (local.get $f9x38))))
+    (local.set $h9
+      (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $f0x2) (local.get $f9)) (i64.mul (local.get $f1x2) (local.get $f8))) (i64.mul (local.get $f2x2) (local.get $f7))) (i64.mul (local.get $f3x2) (local.get $f6))) (i64.mul (local.get $f4x2) (local.get $f5))))
     (local.set $c (i64.shr_s (i64.add (local.get $h0) (i64.const 33554432)) (i64.const 26)))
     (local.set $h1 (i64.add (local.get $h1) (local.get $c)))
     (local.set $h0 (i64.sub (local.get $h0) (i64.shl (local.get $c) (i64.const 26))))
