@@ -15,6 +15,7 @@
 import { sha512 } from '@noble/hashes/sha2.js'
 import { frame } from './bytes.js'
 import { clearCofactor, edwardsFromU, montgomeryU, Point } from './ed25519-group.js'
+import { ed25519Kernel } from './wasm/ed25519.js'
 import { InvalidSharedSecretProofError } from './errors.js'
 import { SCALAR_ORDER, scalarToBytes, type RandomSource } from './shamir.js'
 
@@ -51,6 +52,18 @@ function clamp (secretKey: Uint8Array): bigint {
   bytes[31] &= 127
   bytes[31] |= 64
   return littleEndian(bytes)
+}
+
+/**
+ * True when a complaint could prove a shared secret with this X25519 public key: it is the canonical
+ * u-coordinate of a point of the curve, whose Edwards point the proof works with (edwardsFromU), not one
+ * of the twist. A Legendre symbol in ed25519.wat where WebAssembly runs (about 13 us against 255 for
+ * the square root and inversion edwardsFromU takes on the 2-core machine); `wasm` false takes that path.
+ */
+export function isProvableKey (publicKey: Uint8Array, wasm = true): boolean {
+  const kernel = wasm ? ed25519Kernel() : undefined
+  if (kernel !== undefined && publicKey instanceof Uint8Array) return kernel.onCurveU(publicKey)
+  return edwardsFromU(publicKey) !== undefined
 }
 
 function keyPoint (publicKey: Uint8Array, whose: string): Point {

@@ -1,13 +1,16 @@
 /**
  * The point arithmetic of ed25519.wat against @noble/curves: the committed module is what the .wat
- * compiles to, it decodes exactly the encodings decodeAffine does, and its Horner sums are noble's,
- * torsion and the identity included, for any x a share can have.
+ * compiles to, it decodes exactly the encodings decodeAffine does, its Horner sums are noble's,
+ * torsion and the identity included, for any x a share can have, and it takes exactly the X25519 keys
+ * that have an Edwards point.
  */
 import { readFile } from 'node:fs/promises'
 import fc from 'fast-check'
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js'
 import { describe, expect, it } from 'vitest'
-import { decodeAffine, encodeAffine, Point } from '../../../src/protocol/crypto/ed25519-group.js'
+import { decodeAffine, edwardsFromU, encodeAffine, Point } from '../../../src/protocol/crypto/ed25519-group.js'
+import { isProvableKey } from '../../../src/protocol/crypto/shared-secret-proof.js'
+import { nodeX25519 } from '../../../src/protocol/crypto/x25519-node.js'
 import { nafDigits } from '../../../src/protocol/crypto/feldman.js'
 import { SCALAR_ORDER, scalarToBytes } from '../../../src/protocol/crypto/shamir.js'
 import { ed25519Kernel } from '../../../src/protocol/crypto/wasm/ed25519.js'
@@ -126,5 +129,33 @@ describe('ed25519.wat', () => {
     expect(kernel.load([off])).toBe(0)
     expect(() => kernel.horner([1])).toThrow(RangeError)
     expect(() => kernel.commits(scalarToBytes(1n))).toThrow(RangeError)
+  })
+})
+
+describe('isProvableKey', () => {
+  const P_BYTES = littleEndian(P)
+  const uArb = fc.oneof(
+    // any 255-bit value: about half on the curve, half on its twist, a few not canonical
+    fc.uint8Array({ minLength: 32, maxLength: 32 }).map(bytes => { bytes[31] &= 0x7f; return bytes }),
+    fc.bigInt({ min: 0n, max: 40n }).map(u => littleEndian(u)),
+    fc.bigInt({ min: P - 40n, max: 2n ** 255n - 1n }).map(u => littleEndian(u)),
+    fc.uint8Array({ minLength: 32, maxLength: 32 })
+  )
+
+  it('takes exactly the keys edwardsFromU finds an Edwards point for', () => {
+    fc.assert(fc.property(uArb, u => {
+      expect(isProvableKey(u)).toBe(edwardsFromU(u) !== undefined)
+      expect(isProvableKey(u, false)).toBe(edwardsFromU(u) !== undefined)
+    }), { numRuns: 400 })
+  })
+
+  it('takes real X25519 keys and the u of torsion points, and refuses -1, p and the twist', async () => {
+    for (let i = 0; i < 20; i++) expect(isProvableKey(await nodeX25519.publicKey(new Uint8Array(32).fill(i + 1)))).toBe(true)
+    // u = 0 is the point of order 2 (0, -1); u = 1 maps to y = 0, the points of order 4
+    expect(isProvableKey(littleEndian(0n))).toBe(true)
+    expect(isProvableKey(littleEndian(1n))).toBe(true)
+    expect(isProvableKey(littleEndian(P - 1n))).toBe(false)
+    expect(isProvableKey(P_BYTES)).toBe(false)
+    expect(isProvableKey(new Uint8Array(31))).toBe(false)
   })
 })

@@ -24,6 +24,8 @@ const BASE_POINT = 2000
 const DIGITS = 2400
 const MAX_DIGITS = 40
 const SCALAR = 2816
+const ONE = 960
+const MONTGOMERY_A = 3840
 const POINTS = 167936
 /** load reads 4 bytes past the last encoding. */
 const SLACK = 8
@@ -52,6 +54,8 @@ export interface EdwardsKernel {
   sum: () => ExtendedCoordinates
   /** True when 8 (s B - the last sum) is the identity, for a scalar s < 2^255 (32 bytes, little-endian). */
   commits: (scalar: Uint8Array) => boolean
+  /** True when u (32 bytes, little-endian) is the canonical u-coordinate of a point of the curve, not its twist (as edwardsFromU finds). */
+  onCurveU: (u: Uint8Array) => boolean
 }
 
 interface Ed25519Exports {
@@ -60,6 +64,7 @@ interface Ed25519Exports {
   load: (dst: number, src: number, count: number) => number
   horner: (points: number, count: number, ndigits: number) => void
   commits: () => number
+  on_curve_u: (src: number) => number
 }
 
 const module = compileKernel(ED25519_WASM_BASE64)
@@ -90,6 +95,8 @@ function edwardsKernel (exports: Ed25519Exports): EdwardsKernel {
   const element = (at: number): BigInt64Array => new BigInt64Array(memory.buffer, at, LIMBS)
   element(D).set(limbsOf(CURVE_D))
   element(TWICE_D).set(limbsOf((2n * CURVE_D) % FIELD_PRIME))
+  element(ONE).set(limbsOf(1n))
+  element(MONTGOMERY_A).set(limbsOf(486662n))
   const { X, Y, Z, T } = Point.BASE
   ;[X, Y, Z, T].forEach((coordinate, i) => element(BASE_POINT + i * ELEMENT_BYTES).set(limbsOf(coordinate)))
   exports.init()
@@ -127,6 +134,11 @@ function edwardsKernel (exports: Ed25519Exports): EdwardsKernel {
       if (scalar.length !== 32 || scalar[31] >= 128) throw new RangeError('a scalar is 32 bytes, below 2^255')
       new Uint8Array(memory.buffer, SCALAR, 32).set(scalar)
       return exports.commits() === 1
+    },
+    onCurveU (u) {
+      if (u.length !== 32) return false
+      new Uint8Array(memory.buffer, SCALAR, 32).set(u)
+      return exports.on_curve_u(SCALAR) === 1
     }
   }
 }

@@ -1,6 +1,7 @@
 ;; Point arithmetic on the ed25519 curve -x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19), for the
 ;; Feldman share checks (feldman.ts): the decoding and curve check of a dealer's commitments C_i, the
-;; sum of x^i C_i by Horner's rule in a small x, and the check that 8 (s B - that sum) is the identity.
+;; sum of x^i C_i by Horner's rule in a small x, and the check that 8 (s B - that sum) is the identity;
+;; and for the X25519 keys a complaint must be able to prove a secret with, that they are not on the twist.
 ;; @noble/curves does the same with BigInt, about 5 us a point operation on the 2-core machine; here a
 ;; field element is ten signed 64-bit limbs of alternately 26 and 25 bits (radix 2^25.5, as in the ref10
 ;; code of Bernstein et al.), so a product is 100 64-bit multiplications and no division, and a
@@ -9,8 +10,9 @@
 ;; Bounds. A product's output limbs are at most about 2^25 (even limbs) and 2^24 (odd ones) in
 ;; magnitude; call that size 1. A sum or difference of a and b has the size of a's plus b's. A product
 ;; of sizes s and r sums ten terms per limb, the largest 2^50 s r (1 + 4 x 19 + 5 x 38 / 4) < 2^57 s r,
-;; which stays below 2^63 while s r <= 64 (a square's terms are a product's, paired). Decoded coordinates, canonical and non-negative, have size 2.
-;; The largest products formed have sizes 4 and 4: sums and differences of decoded coordinates.
+;; which stays below 2^63 while s r <= 64 (a square's terms are a product's, paired). Decoded
+;; coordinates, canonical and non-negative, have size 2. The largest products formed have sizes 4 and 4:
+;; sums and differences of decoded coordinates.
 ;;
 ;; Compiled by scripts/build-wasm.mjs (wabt) into ed25519-module.ts; the fast tier rebuilds it and
 ;; compares, and checks it against @noble/curves (test/protocol/crypto/ed25519-wasm.test.ts).
@@ -20,8 +22,8 @@
 
   ;; Byte offsets. Field elements are 80 bytes; extended points (X : Y : Z : T), with x = X/Z,
   ;; y = Y/Z and XY = ZT, are four of them; so are cached points (Y - X, Y + X, 2Z, 2dT), an addend.
-  ;; 0: 2d, 80: d, 160: zero, 2000: the base point B (all written by ed25519.ts); 240 to 1040:
-  ;; temporaries; 1040: the accumulator (extended); 1360: its cached copy; 1680: the cached addend;
+  ;; 0: 2d, 80: d, 160: zero, 960: one, 3840: 486662, 2000: the base point B (all written by
+  ;; ed25519.ts); 240 to 960: temporaries; 1040: the accumulator (extended); 1360: its cached copy; 1680: the cached addend;
   ;; 2400: the digits of x (i32, 40 at most); 2560: the digits of a scalar (i32); 2816: a scalar (32 bytes);
   ;; 3072: a point (extended); 4096: j 16^i B, cached, for i < 64 and 1 <= j <= 8 (163,840 bytes);
   ;; 167,936 on: points, then their encodings (ed25519.ts lays them out).
@@ -46,6 +48,8 @@
   (global $SCALAR i32 (i32.const 2816))
   (global $R i32 (i32.const 3072))
   (global $TABLE i32 (i32.const 4096))
+  (global $ONE i32 (i32.const 960))
+  (global $MONTGOMERY_A i32 (i32.const 3840))
 
   ;; Writes to dst (count extended points, 320 bytes each) the count encoded points at src (64 bytes
   ;; each: x then y, 32 bytes little-endian), and returns how many lead the list that are canonical
@@ -205,6 +209,66 @@
     (call $double (global.get $R))
     (call $double (global.get $R))
     (call $isZero (global.get $R)))
+
+  ;; 1 when the 32 bytes at src are the canonical u-coordinate of a point of the Montgomery curve
+  ;; v^2 = u^3 + 486662 u^2 + u: when w = u^3 + 486662 u^2 + u is zero or a square, which is
+  ;; w^((p - 1)/2) = w^(2^254 - 10) not being -1. These are the u whose Edwards point (x, y),
+  ;; y = (u - 1)/(u + 1), exists (ed25519-group.ts's edwardsFromU): the one u the map leaves out, -1,
+  ;; has w = 486660, not a square, so it is refused here too.
+  (func (export "on_curve_u") (param $src i32) (result i32)
+    (local $u i32)
+    (local.set $u (global.get $T1))
+    (if (i32.eqz (call $canonical (local.get $u) (local.get $src))) (then (return (i32.const 0))))
+    ;; w = u ((u + 486662) u + 1)
+    (call $add (global.get $A) (local.get $u) (global.get $MONTGOMERY_A))
+    (call $mul (global.get $A) (global.get $A) (local.get $u))
+    (call $add (global.get $A) (global.get $A) (global.get $ONE))
+    (call $mul (global.get $A) (global.get $A) (local.get $u))
+    (call $legendre (global.get $B) (global.get $A))
+    (call $add (global.get $B) (global.get $B) (global.get $ONE))
+    (i32.eqz (call $isZero (global.get $B))))
+
+  ;; out = a^(2^254 - 10) = a^((p - 1)/2): 1, 0 or -1. ref10's chain to a^(2^250 - 1) (254 squares,
+  ;; 11 products), then four squares and a^6. Uses $C to $H.
+  (func $legendre (param $out i32) (param $a i32)
+    ;; C = a^2, E = a^9, F = a^11, G = a^(2^5 - 1)
+    (call $square (global.get $C) (local.get $a))
+    (call $squares (global.get $E) (global.get $C) (i32.const 2))
+    (call $mul (global.get $E) (global.get $E) (local.get $a))
+    (call $mul (global.get $F) (global.get $C) (global.get $E))
+    (call $square (global.get $G) (global.get $F))
+    (call $mul (global.get $G) (global.get $G) (global.get $E))
+    ;; E = a^(2^10 - 1), F = a^(2^20 - 1), then F = a^(2^40 - 1), F = a^(2^50 - 1) with G = a^(2^50 - 1) kept
+    (call $squares (global.get $E) (global.get $G) (i32.const 5))
+    (call $mul (global.get $E) (global.get $E) (global.get $G))
+    (call $squares (global.get $F) (global.get $E) (i32.const 10))
+    (call $mul (global.get $F) (global.get $F) (global.get $E))
+    (call $squares (global.get $H) (global.get $F) (i32.const 20))
+    (call $mul (global.get $F) (global.get $H) (global.get $F))
+    (call $squares (global.get $F) (global.get $F) (i32.const 10))
+    (call $mul (global.get $G) (global.get $F) (global.get $E))
+    ;; F = a^(2^100 - 1), H = a^(2^200 - 1), then H = a^(2^250 - 1)
+    (call $squares (global.get $F) (global.get $G) (i32.const 50))
+    (call $mul (global.get $F) (global.get $F) (global.get $G))
+    (call $squares (global.get $H) (global.get $F) (i32.const 100))
+    (call $mul (global.get $H) (global.get $H) (global.get $F))
+    (call $squares (global.get $H) (global.get $H) (i32.const 50))
+    (call $mul (global.get $H) (global.get $H) (global.get $G))
+    ;; out = a^(2^254 - 16) a^6
+    (call $squares (local.get $out) (global.get $H) (i32.const 4))
+    (call $square (global.get $E) (global.get $C))
+    (call $mul (global.get $E) (global.get $E) (global.get $C))
+    (call $mul (local.get $out) (local.get $out) (global.get $E)))
+
+  ;; out = a^(2^n), n >= 1
+  (func $squares (param $out i32) (param $a i32) (param $n i32)
+    (call $square (local.get $out) (local.get $a))
+    (loop $more
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (if (local.get $n)
+        (then
+          (call $square (local.get $out) (local.get $out))
+          (br $more)))))
 
   ;; c = (Y - X, Y + X, 2Z, 2dT) of the extended point at p
   (func $toCached (param $c i32) (param $p i32)

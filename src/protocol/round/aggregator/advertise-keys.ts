@@ -4,7 +4,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toHex, utf8 } from '../../crypto/bytes.js'
-import { edwardsFromU } from '../../crypto/ed25519-group.js'
+import { isProvableKey } from '../../crypto/shared-secret-proof.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { KeyAdvertisement, NeighbourKeys, Roster, Signed } from '../../pb/messages.js'
 import { ProtocolViolation } from '../errors.js'
@@ -29,7 +29,7 @@ export async function onAdvertisement (state: AggregatorState, from: Identity, b
   if (encryptionKey.length !== 32 || maskKey.length !== 32) throw new ProtocolViolation('invalid-roster', 'advertised keys must be 32 bytes')
   if (toHex(encryptionKey) === toHex(maskKey)) throw new ProtocolViolation('invalid-roster', 'advertised the same key twice')
   // Its holders must be able to prove the secret they share with it, should its shares be bad.
-  if (edwardsFromU(encryptionKey) === undefined) throw new ProtocolViolation('invalid-roster', 'advertised an encryption key that is not a canonical point of the curve')
+  if (!isProvableKey(encryptionKey)) throw new ProtocolViolation('invalid-roster', 'advertised an encryption key that is not a canonical point of the curve')
   // A small-order key would make every neighbour's key agreement fail and abort the attempt for all of
   // them; caught here, only its owner is left out.
   for (const key of [encryptionKey, maskKey]) {

@@ -8,7 +8,7 @@ import { shareAssociatedData, seal, AEAD_NONCE_LENGTH } from '../../crypto/aead.
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { MAX_SHARES, scalarToBytes } from '../../crypto/shamir.js'
 import { deal } from '../../crypto/feldman.js'
-import { edwardsFromU } from '../../crypto/ed25519-group.js'
+import { isProvableKey } from '../../crypto/shared-secret-proof.js'
 import { leafHash, merkleRoot } from '../../crypto/merkle.js'
 import { InvalidPublicKeyError } from '../../crypto/errors.js'
 import { checkParticipants } from '../../encoding/params.js'
@@ -100,7 +100,7 @@ async function checkNeighbourKeys (state: ParticipantState, message: NeighbourKe
     }
     // A complaint proves the pair's shared secret on the curve; with a key off it, this peer could not
     // prove that a dealer cheated it.
-    if (edwardsFromU(unverified.encryptionKey) === undefined) throw new ProtocolViolation('invalid-roster', `the encryption key of ${identity.id} is not a canonical point of the curve`)
+    if (!isProvableKey(unverified.encryptionKey)) throw new ProtocolViolation('invalid-roster', `the encryption key of ${identity.id} is not a canonical point of the curve`)
     verified.push({ identity, advertisement: unverified })
   }
   for (const { identity, advertisement } of verified) {
