@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeAffine, edwardsFromU, encodeAffine, Point } from '../../../src/protocol/crypto/ed25519-group.js'
 import { isProvableKey } from '../../../src/protocol/crypto/shared-secret-proof.js'
 import { nodeX25519 } from '../../../src/protocol/crypto/x25519-node.js'
-import { nafDigits } from '../../../src/protocol/crypto/feldman.js'
+import { commit, nafDigits } from '../../../src/protocol/crypto/feldman.js'
 import { SCALAR_ORDER, scalarToBytes } from '../../../src/protocol/crypto/shamir.js'
 import { ed25519Kernel } from '../../../src/protocol/crypto/wasm/ed25519.js'
 // @ts-expect-error: a plain ES module script, without types
@@ -83,6 +83,25 @@ describe('ed25519.wat', () => {
     kernel.horner([1])
     expect(kernel.commits(littleEndian(2n ** 255n - 1n))).toBe(true)
     expect(kernel.commits(littleEndian(2n ** 255n - 2n))).toBe(false)
+  })
+
+  it('multiplies B by any scalar below 2^255 as @noble/curves does, zero and l - 1 included', () => {
+    const scalarArb = fc.oneof(
+      fc.bigInt({ min: 0n, max: SCALAR_ORDER - 1n }),
+      fc.constantFrom(0n, 1n, 8n, 16n, SCALAR_ORDER - 1n, 2n ** 252n, 2n ** 255n - 1n),
+      fc.bigInt({ min: SCALAR_ORDER, max: 2n ** 255n - 1n })
+    )
+    fc.assert(fc.property(scalarArb, s => {
+      const { X, Y, Z, T } = kernel.baseMultiply(littleEndian(s))
+      const reduced = s % SCALAR_ORDER
+      expect(new Point(X, Y, Z, T).equals(reduced === 0n ? Point.ZERO : Point.BASE.multiply(reduced))).toBe(true)
+    }), { numRuns: 200 })
+  })
+
+  it('commits to a polynomial with the same bytes either way', () => {
+    fc.assert(fc.property(fc.array(fc.bigInt({ min: 0n, max: SCALAR_ORDER - 1n }), { minLength: 1, maxLength: 6 }), coefficients => {
+      expect(commit(coefficients, true)).toEqual(commit(coefficients, false))
+    }), { numRuns: 50 })
   })
 
   it('loads exactly the encodings decodeAffine takes: canonical coordinates of a point on the curve', () => {

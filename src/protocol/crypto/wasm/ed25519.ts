@@ -1,12 +1,17 @@
 /**
- * Feldman's share check in WebAssembly (ed25519.wat): the commitments decoded and checked on the curve,
- * the sum of x^i C_i by Horner's rule, and s B from a table of multiples of B, in 64-bit limbs
- * instead of @noble/curves' BigInt (about 0.85 us a point operation against 5 on the 2-core machine).
- * A holder at n = 100 on a complete graph checks 99 dealers' two polynomials of 51 commitments each,
- * about 90,000 point operations a round. @noble/curves stays the reference, and the fallback where
- * WebAssembly is missing (crypto/feldman.ts); test/protocol/crypto/ed25519-wasm.test.ts checks one
- * against the other. Nothing here is constant-time: s B skips the share's zero digits and reads the
- * table at the others, as @noble/curves' multiplyUnsafe did before it (the README's security notes).
+ * Feldman's verifiable secret sharing in WebAssembly (ed25519.wat): a holder's check of its shares (the
+ * commitments decoded and checked on the curve, the sum of x^i C_i by Horner's rule, s B from a table
+ * of multiples of B), a dealer's commitments a_i B, and the check that an X25519 key is not on the twist,
+ * in 64-bit limbs instead of @noble/curves' BigInt (about 0.85 us a point operation against 5 on the
+ * 2-core machine). A holder at n = 100 on a complete graph checks 99 dealers' two polynomials of 51
+ * commitments each, about 90,000 point operations a round. @noble/curves stays the reference, and the
+ * fallback where WebAssembly is missing (crypto/feldman.ts); test/protocol/crypto/ed25519-wasm.test.ts
+ * checks one against the other.
+ *
+ * Timing: a holder's check skips its share's zero digits and reads the table at the others, as
+ * @noble/curves' multiplyUnsafe did before it. A dealer's a_i B takes every digit and reads whole table
+ * rows under masks, so that no branch or memory address depends on a_i; WebAssembly does not promise
+ * that the machine code keeps this (the README's security notes).
  */
 import { ED25519_WASM_BASE64 } from './ed25519-module.js'
 import { compileKernel, instantiateKernel } from './module.js'
@@ -20,6 +25,7 @@ const ENCODED_BYTES = 64
 const TWICE_D = 0
 const D = 80
 const ACCUMULATOR = 1040
+const RESULT = 3072
 const BASE_POINT = 2000
 const DIGITS = 2400
 const MAX_DIGITS = 40
@@ -54,6 +60,11 @@ export interface EdwardsKernel {
   sum: () => ExtendedCoordinates
   /** True when 8 (s B - the last sum) is the identity, for a scalar s < 2^255 (32 bytes, little-endian). */
   commits: (scalar: Uint8Array) => boolean
+  /**
+   * s B for a secret scalar s < 2^255 (32 bytes, little-endian), with no branch or memory read that
+   * depends on s.
+   */
+  baseMultiply: (scalar: Uint8Array) => ExtendedCoordinates
   /** True when u (32 bytes, little-endian) is the canonical u-coordinate of a point of the curve, not its twist (as edwardsFromU finds). */
   onCurveU: (u: Uint8Array) => boolean
 }
@@ -64,6 +75,7 @@ interface Ed25519Exports {
   load: (dst: number, src: number, count: number) => number
   horner: (points: number, count: number, ndigits: number) => void
   commits: () => number
+  base_multiply: () => void
   on_curve_u: (src: number) => number
 }
 
@@ -102,6 +114,14 @@ function edwardsKernel (exports: Ed25519Exports): EdwardsKernel {
   exports.init()
   let loaded = 0
   let summed = false
+  const pointAt = (at: number): ExtendedCoordinates => {
+    const limbs = new BigInt64Array(memory.buffer, at, 4 * LIMBS)
+    return { X: fromLimbs(limbs, 0), Y: fromLimbs(limbs, LIMBS), Z: fromLimbs(limbs, 2 * LIMBS), T: fromLimbs(limbs, 3 * LIMBS) }
+  }
+  const setScalar = (scalar: Uint8Array): void => {
+    if (scalar.length !== 32 || scalar[31] >= 128) throw new RangeError('a scalar is 32 bytes, below 2^255')
+    new Uint8Array(memory.buffer, SCALAR, 32).set(scalar)
+  }
   return {
     load (encoded) {
       const src = POINTS + encoded.length * POINT_BYTES
@@ -126,13 +146,16 @@ function edwardsKernel (exports: Ed25519Exports): EdwardsKernel {
     },
     sum () {
       if (!summed) throw new RangeError('nothing is summed')
-      const limbs = new BigInt64Array(memory.buffer, ACCUMULATOR, 4 * LIMBS)
-      return { X: fromLimbs(limbs, 0), Y: fromLimbs(limbs, LIMBS), Z: fromLimbs(limbs, 2 * LIMBS), T: fromLimbs(limbs, 3 * LIMBS) }
+      return pointAt(ACCUMULATOR)
+    },
+    baseMultiply (scalar) {
+      setScalar(scalar)
+      exports.base_multiply()
+      return pointAt(RESULT)
     },
     commits (scalar) {
       if (!summed) throw new RangeError('nothing is summed')
-      if (scalar.length !== 32 || scalar[31] >= 128) throw new RangeError('a scalar is 32 bytes, below 2^255')
-      new Uint8Array(memory.buffer, SCALAR, 32).set(scalar)
+      setScalar(scalar)
       return exports.commits() === 1
     },
     onCurveU (u) {

@@ -167,29 +167,12 @@
       (br_if $powers (i32.lt_u (local.get $entry) (i32.add (global.get $TABLE) (i32.const 163840))))))
 
   ;; 1 when 8 (s B - the accumulator) is the identity, for the scalar s < 2^255 at $SCALAR (32 bytes,
-  ;; little-endian): s B as the sum of d_i 16^i B over its signed digits d_i in [-8, 8), from the table.
+  ;; little-endian): s B as the sum of d_i 16^i B over its signed digits d_i, from the table, adding
+  ;; only the nonzero ones (a holder's check of its share, variable-time as @noble/curves' was).
   (func (export "commits") (result i32)
-    (local $i i32) (local $digit i32) (local $carry i32) (local $byte i32)
-    ;; the digits, as ref10's ge_scalarmult_base takes them
-    (loop $bytes
-      (local.set $byte (i32.load8_u (i32.add (global.get $SCALAR) (local.get $i))))
-      (i32.store (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 3))) (i32.and (local.get $byte) (i32.const 15)))
-      (i32.store offset=4 (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 3))) (i32.shr_u (local.get $byte) (i32.const 4)))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $bytes (i32.lt_u (local.get $i) (i32.const 32))))
-    (local.set $i (i32.const 0))
-    (loop $carries
-      (local.set $digit (i32.add (i32.load (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 2)))) (local.get $carry)))
-      (local.set $carry (i32.shr_s (i32.add (local.get $digit) (i32.const 8)) (i32.const 4)))
-      (i32.store (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 2))) (i32.sub (local.get $digit) (i32.shl (local.get $carry) (i32.const 4))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $carries (i32.lt_u (local.get $i) (i32.const 63))))
-    (i32.store offset=252 (global.get $SCALAR_DIGITS) (i32.add (i32.load offset=252 (global.get $SCALAR_DIGITS)) (local.get $carry)))
-    ;; R = the identity (0 : 1 : 1 : 0), then s B
-    (memory.fill (global.get $R) (i32.const 0) (i32.const 320))
-    (i64.store offset=80 (global.get $R) (i64.const 1))
-    (i64.store offset=160 (global.get $R) (i64.const 1))
-    (local.set $i (i32.const 0))
+    (local $i i32) (local $digit i32)
+    (call $recode)
+    (call $identity (global.get $R))
     (loop $terms
       (local.set $digit (i32.load (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 2)))))
       (if (local.get $digit)
@@ -209,6 +192,89 @@
     (call $double (global.get $R))
     (call $double (global.get $R))
     (call $isZero (global.get $R)))
+
+  ;; $R = s B, its coordinates canonical, for a secret scalar s < 2^255 at $SCALAR (a dealer's
+  ;; coefficient): every digit's addition done, each table entry taken by scanning its whole row with
+  ;; masks, so that neither the branches nor the memory read depend on s (ref10's ge_scalarmult_base).
+  (func (export "base_multiply")
+    (local $i i32)
+    (call $recode)
+    (call $identity (global.get $R))
+    (loop $terms
+      (call $select (global.get $ADDEND) (local.get $i) (i32.load (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 2)))))
+      (call $addCached (global.get $R) (global.get $ADDEND) (i32.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $terms (i32.lt_u (local.get $i) (i32.const 64))))
+    (call $reduce (global.get $R) (global.get $R))
+    (call $reduce (i32.add (global.get $R) (i32.const 80)) (i32.add (global.get $R) (i32.const 80)))
+    (call $reduce (i32.add (global.get $R) (i32.const 160)) (i32.add (global.get $R) (i32.const 160)))
+    (call $reduce (i32.add (global.get $R) (i32.const 240)) (i32.add (global.get $R) (i32.const 240))))
+
+  ;; The scalar at $SCALAR as 64 signed digits d_i in [-8, 8) (the last in [0, 8]) at $SCALAR_DIGITS,
+  ;; s = sum of d_i 16^i, with no branch on its value (ref10's ge_scalarmult_base)
+  (func $recode
+    (local $i i32) (local $digit i32) (local $carry i32) (local $byte i32)
+    (loop $bytes
+      (local.set $byte (i32.load8_u (i32.add (global.get $SCALAR) (local.get $i))))
+      (i32.store (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 3))) (i32.and (local.get $byte) (i32.const 15)))
+      (i32.store offset=4 (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 3))) (i32.shr_u (local.get $byte) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $bytes (i32.lt_u (local.get $i) (i32.const 32))))
+    (local.set $i (i32.const 0))
+    (loop $carries
+      (local.set $digit (i32.add (i32.load (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 2)))) (local.get $carry)))
+      (local.set $carry (i32.shr_s (i32.add (local.get $digit) (i32.const 8)) (i32.const 4)))
+      (i32.store (i32.add (global.get $SCALAR_DIGITS) (i32.shl (local.get $i) (i32.const 2))) (i32.sub (local.get $digit) (i32.shl (local.get $carry) (i32.const 4))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $carries (i32.lt_u (local.get $i) (i32.const 63))))
+    (i32.store offset=252 (global.get $SCALAR_DIGITS) (i32.add (i32.load offset=252 (global.get $SCALAR_DIGITS)) (local.get $carry))))
+
+  ;; p = the identity (0 : 1 : 1 : 0)
+  (func $identity (param $p i32)
+    (memory.fill (local.get $p) (i32.const 0) (i32.const 320))
+    (i64.store offset=80 (local.get $p) (i64.const 1))
+    (i64.store offset=160 (local.get $p) (i64.const 1)))
+
+  ;; out = d 16^i B, cached, for a digit d in [-8, 8]: the identity's cached form (1, 1, 2, 0), each of
+  ;; the row's eight entries moved in under a mask that is all ones for |d| alone, then negated (the
+  ;; first two elements swapped, the last negated) under a mask that is all ones when d < 0.
+  (func $select (param $out i32) (param $row i32) (param $digit i32)
+    (local $negative i32) (local $magnitude i32) (local $j i32) (local $entry i32) (local $mask i64)
+    (local $k i32) (local $a i64) (local $b i64) (local $t i64)
+    (local.set $negative (i32.shr_u (local.get $digit) (i32.const 31)))
+    (local.set $magnitude (i32.sub (local.get $digit)
+      (i32.shl (i32.and (i32.sub (i32.const 0) (local.get $negative)) (local.get $digit)) (i32.const 1))))
+    (memory.fill (local.get $out) (i32.const 0) (i32.const 320))
+    (i64.store (local.get $out) (i64.const 1))
+    (i64.store offset=80 (local.get $out) (i64.const 1))
+    (i64.store offset=160 (local.get $out) (i64.const 2))
+    (local.set $entry (i32.add (global.get $TABLE) (i32.mul (local.get $row) (i32.const 2560))))
+    (local.set $j (i32.const 1))
+    (loop $entries
+      (local.set $mask (i64.sub (i64.const 0) (i64.extend_i32_u (i32.eq (local.get $magnitude) (local.get $j)))))
+      (local.set $k (i32.const 0))
+      (loop $limbs
+        (local.set $a (i64.load (i32.add (local.get $out) (local.get $k))))
+        (i64.store (i32.add (local.get $out) (local.get $k))
+          (i64.xor (local.get $a) (i64.and (i64.xor (local.get $a) (i64.load (i32.add (local.get $entry) (local.get $k)))) (local.get $mask))))
+        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        (br_if $limbs (i32.lt_u (local.get $k) (i32.const 320))))
+      (local.set $entry (i32.add (local.get $entry) (i32.const 320)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $entries (i32.le_u (local.get $j) (i32.const 8))))
+    (local.set $mask (i64.sub (i64.const 0) (i64.extend_i32_u (local.get $negative))))
+    (local.set $k (i32.const 0))
+    (loop $negate
+      (local.set $a (i64.load (i32.add (local.get $out) (local.get $k))))
+      (local.set $b (i64.load offset=80 (i32.add (local.get $out) (local.get $k))))
+      (local.set $t (i64.and (i64.xor (local.get $a) (local.get $b)) (local.get $mask)))
+      (i64.store (i32.add (local.get $out) (local.get $k)) (i64.xor (local.get $a) (local.get $t)))
+      (i64.store offset=80 (i32.add (local.get $out) (local.get $k)) (i64.xor (local.get $b) (local.get $t)))
+      (local.set $a (i64.load offset=240 (i32.add (local.get $out) (local.get $k))))
+      (i64.store offset=240 (i32.add (local.get $out) (local.get $k))
+        (i64.xor (local.get $a) (i64.and (i64.xor (local.get $a) (i64.sub (i64.const 0) (local.get $a))) (local.get $mask))))
+      (local.set $k (i32.add (local.get $k) (i32.const 8)))
+      (br_if $negate (i32.lt_u (local.get $k) (i32.const 80)))))
 
   ;; 1 when the 32 bytes at src are the canonical u-coordinate of a point of the Montgomery curve
   ;; v^2 = u^3 + 486662 u^2 + u: when w = u^3 + 486662 u^2 + u is zero or a square, which is
