@@ -27,8 +27,8 @@ export interface Dealing {
 
 /**
  * The commitments C_i = a_i * B to a polynomial's coefficients, encoded. a_i is secret: ed25519.wat's
- * base-point multiplication, whose branches and memory reads do not depend on it (about 90 us where
- * @noble/curves' constant-time one takes 440 on the 2-core machine), or with `wasm` false that one.
+ * base-point multiplication, whose branches and memory reads do not depend on it (about 95 us where
+ * @noble/curves' constant-time one takes 600 on the 2-core machine), or with `wasm` false that one.
  */
 export function commit (coefficients: readonly bigint[], wasm = true): Uint8Array[] {
   const kernel = wasm ? ed25519Kernel() : undefined
