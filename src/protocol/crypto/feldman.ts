@@ -47,13 +47,17 @@ export function deal (secret: Uint8Array, xs: readonly number[], threshold: numb
 }
 
 /**
- * A dealer's commitments to one polynomial, each a canonical point on the curve. Where WebAssembly runs,
- * they are checked and used in ed25519.wat's limbs and decoded as @noble/curves points only when asked.
+ * A dealer's commitments to one polynomial, as decodeCommitments checked them: each a canonical point
+ * on the curve. Where WebAssembly runs, they are used in ed25519.wat's limbs and decoded as
+ * @noble/curves points only when asked. The encodings are its own copies, so that bytes a caller
+ * changes after the check are not used unchecked.
  */
 export class CommittedPolynomial {
+  readonly encoded: readonly Uint8Array[]
   private readonly points: Array<Point | undefined>
 
-  constructor (readonly encoded: readonly Uint8Array[], points: Array<Point | undefined> = []) {
+  constructor (encoded: readonly Uint8Array[], points: Array<Point | undefined> = []) {
+    this.encoded = encoded.map(bytes => bytes.slice())
     this.points = points
   }
 
@@ -82,13 +86,14 @@ export function decodeCommitments (commitments: readonly Uint8Array[], threshold
   if (kernel === undefined || commitments.some(c => !(c instanceof Uint8Array) || c.length !== AFFINE_POINT_LENGTH)) {
     return new CommittedPolynomial(commitments, commitments.map(decodeAffine))
   }
-  const valid = kernel.load(commitments)
+  const polynomial = new CommittedPolynomial(commitments)
+  const valid = kernel.load(polynomial.encoded)
   if (valid < commitments.length) {
     // decodeAffine refuses it too, saying why (the two agree: test/protocol/crypto/ed25519-wasm.test.ts)
-    decodeAffine(commitments[valid])
+    decodeAffine(polynomial.encoded[valid])
     throw new InvalidCommitmentError('a point is not on the curve')
   }
-  return new CommittedPolynomial(commitments)
+  return polynomial
 }
 
 /**
@@ -139,13 +144,20 @@ export function verifyShare (commitments: CommittedPolynomial, x: number, share:
   if (s === undefined) return false
   const digits = nafDigits(x)
   const kernel = wasm ? ed25519Kernel() : undefined
-  if (kernel !== undefined && kernel.load(commitments.encoded) === count) {
-    kernel.horner(digits)
-    return kernel.commits(scalarToBytes(s))
+  // A polynomial not from decodeCommitments may hold malformed points: it verifies nothing, and throws nothing.
+  try {
+    if (kernel !== undefined) {
+      if (kernel.load(commitments.encoded) !== count) return false
+      kernel.horner(digits)
+      return kernel.commits(scalarToBytes(s))
+    }
+    let sum = commitments.point(count - 1)
+    for (let i = count - 2; i >= 0; i--) sum = timesSmall(sum, digits).add(commitments.point(i))
+    return isCommitted(sum, s)
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof InvalidCommitmentError) return false
+    throw err
   }
-  let sum = commitments.point(count - 1)
-  for (let i = count - 2; i >= 0; i--) sum = timesSmall(sum, digits).add(commitments.point(i))
-  return isCommitted(sum, s)
 }
 
 /** True when `secret` is the constant term C_0 commits to (up to torsion): what a rebuilt secret is checked against. */

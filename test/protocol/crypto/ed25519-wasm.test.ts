@@ -142,6 +142,14 @@ describe('ed25519.wat', () => {
     }
   })
 
+  it('forgets the points loaded before when a load fails on a wrong length, rather than mixing two lists', () => {
+    const points = Array.from({ length: 10 }, (_, i) => Point.BASE.multiply(BigInt(i + 2)))
+    expect(kernel.load(encodeAffine(points))).toBe(10)
+    const [good] = encodeAffine([Point.BASE])
+    expect(() => kernel.load([good, good, new Uint8Array(3)])).toThrow(RangeError)
+    expect(() => kernel.horner([1])).toThrow(RangeError)
+  })
+
   it('refuses to sum when the last load failed', () => {
     const off = encodeAffine([Point.BASE])[0]
     off[0] ^= 1

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js'
 import { toHex } from '../../../src/protocol/crypto/bytes.js'
 import { AFFINE_POINT_LENGTH, decodeAffine, encodeAffine, Point } from '../../../src/protocol/crypto/ed25519-group.js'
-import { commit, deal, decodeCommitments, verifySecret, verifyShare, type CommittedPolynomial } from '../../../src/protocol/crypto/feldman.js'
+import { commit, CommittedPolynomial, deal, decodeCommitments, verifySecret, verifyShare } from '../../../src/protocol/crypto/feldman.js'
 import { randomPolynomial, reconstruct, SCALAR_ORDER, scalarToBytes, sharesOf } from '../../../src/protocol/crypto/shamir.js'
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 
@@ -129,6 +129,21 @@ describe.each([['WebAssembly', true], ['@noble/curves', false]] as const)('Feldm
     expect(verify(points, 1, new Uint8Array(32).fill(0xff))).toBe(false)
     expect(verify(points, 0, shares[0])).toBe(false)
     expect(verify(points, 65536, shares[0])).toBe(false)
+  })
+
+  it('verifies nothing, and throws nothing, for a polynomial of malformed points built without decodeCommitments', () => {
+    const { shares, commitments } = deal(scalarToBytes(42n), [1, 2], 2, deterministicRandom('unchecked'))
+    for (const bad of [commitments[1].subarray(0, 10), new Uint8Array(64).fill(0xff), new Uint8Array(64).fill(1)]) {
+      expect(verify(new CommittedPolynomial([commitments[0], bad]), 1, shares[0])).toBe(false)
+    }
+  })
+
+  it('keeps its own copy of the commitments it checked: bytes changed afterwards do not count', () => {
+    const { shares, commitments } = deal(scalarToBytes(42n), [1, 2, 3], 2, deterministicRandom('copies'))
+    const points = decode(commitments, 2)
+    commitments[0].fill(0xff)
+    commitments[1][3] ^= 1
+    shares.forEach((share, i) => expect(verify(points, i + 1, share)).toBe(true))
   })
 
   it('is unmoved by torsion a dealer adds to its commitments: what verifies is the prime-order polynomial', () => {

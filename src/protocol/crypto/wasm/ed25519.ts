@@ -124,17 +124,18 @@ function edwardsKernel (exports: Ed25519Exports): EdwardsKernel {
   }
   return {
     load (encoded) {
+      // nothing is loaded until this load succeeds: a failed one must not leave a mix of two lists
+      loaded = 0
+      summed = false
+      const wrong = encoded.find(point => point.length !== ENCODED_BYTES)
+      if (wrong !== undefined) throw new RangeError(`an encoded point is ${ENCODED_BYTES} bytes, got ${wrong.length}`)
       const src = POINTS + encoded.length * POINT_BYTES
       const needed = src + encoded.length * ENCODED_BYTES + SLACK
       if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536))
       const bytes = new Uint8Array(memory.buffer)
-      encoded.forEach((point, i) => {
-        if (point.length !== ENCODED_BYTES) throw new RangeError(`an encoded point is ${ENCODED_BYTES} bytes, got ${point.length}`)
-        bytes.set(point, src + i * ENCODED_BYTES)
-      })
+      encoded.forEach((point, i) => bytes.set(point, src + i * ENCODED_BYTES))
       const valid = exports.load(POINTS, src, encoded.length)
       loaded = valid === encoded.length ? valid : 0
-      summed = false
       return valid
     },
     horner (digits) {

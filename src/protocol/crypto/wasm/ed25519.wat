@@ -205,6 +205,9 @@
       (call $addCached (global.get $R) (global.get $ADDEND) (i32.const 0))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $terms (i32.lt_u (local.get $i) (i32.const 64))))
+    ;; the secret scalar, its digits and the last entry taken go; s B is the public commitment
+    (memory.fill (global.get $SCALAR_DIGITS) (i32.const 0) (i32.const 288))
+    (memory.fill (global.get $ADDEND) (i32.const 0) (i32.const 320))
     (call $reduce (global.get $R) (global.get $R))
     (call $reduce (i32.add (global.get $R) (i32.const 80)) (i32.add (global.get $R) (i32.const 80)))
     (call $reduce (i32.add (global.get $R) (i32.const 160)) (i32.add (global.get $R) (i32.const 160)))
