@@ -22,15 +22,16 @@ const LIMBS = 10
 const ELEMENT_BYTES = 8 * LIMBS
 const POINT_BYTES = 4 * ELEMENT_BYTES
 const ENCODED_BYTES = 64
+// byte offsets, in the order of the .wat's layout comment
 const TWICE_D = 0
 const D = 80
+const ONE = 960
 const ACCUMULATOR = 1040
-const RESULT = 3072
 const BASE_POINT = 2000
 const DIGITS = 2400
 const MAX_DIGITS = 40
 const SCALAR = 2816
-const ONE = 960
+const RESULT = 3072
 const MONTGOMERY_A = 3840
 const POINTS = 167936
 /** load reads 4 bytes past the last encoding. */
