@@ -124,7 +124,7 @@ export function revealedShares (log: readonly Delivery[]): Array<{ holder: numbe
   const out: Array<{ holder: number, owner: string, kind: ShareKind }> = []
   for (const d of log) {
     if (d.to !== 'aggregator' || d.type !== 'unmask-shares') continue
-    for (const share of UnmaskShares.decode(d.bytes).shares) out.push({ holder: d.from, owner: toHex(share.owner), kind: share.kind })
+    for (const share of UnmaskShares.decode(d.bytes).shares) out.push({ holder: d.from, owner: toHex(share.owner!), kind: share.kind })
   }
   return out
 }

@@ -18,6 +18,7 @@ import type { RosterView } from '../../src/protocol/round/roster.js'
 import { shareEncryptionKey } from '../../src/protocol/round/masks.js'
 import { open as openSealed, seal, shareAssociatedData } from '../../src/protocol/crypto/aead.js'
 import { leafHash, merkleRoot } from '../../src/protocol/crypto/merkle.js'
+import { sealedShare, type SealedShare } from '../../src/protocol/round/dealing.js'
 import {
   Announcement, ConsistencyProof, ConsistencySignature, DealerCommitments, EncryptedShare, KeyAdvertisement, MaskedInputChunk,
   InputCommitment, NeighbourKeys, RoundResult, RoundTranscript, Roster, ShareCheck, ShareDelivery, ShareKeys, Signed, SurvivorSet, UnmaskShares
@@ -862,7 +863,7 @@ export function encryptionSecretOf (fx: Fixture, i: number): Uint8Array {
 /** One holder's shares as a cheating dealer may rewrite them before sealing. */
 export interface DealtShare {
   /** The holder's entry: its hash commitments and x may be changed (ciphertext and nonce are redone). */
-  entry: EncryptedShare
+  entry: SealedShare
   /** The 64-byte plaintext: the self-mask share, then the mask-key share. */
   plaintext: Uint8Array
 }
@@ -882,7 +883,7 @@ export async function redealt (fx: Fixture, dealer: number, bytes: Uint8Array, c
   const secret = encryptionSecretOf(fx, dealer)
   const shares = await Promise.all(message.shares.map(async (share, index) => {
     if (cheat.share == null) return share
-    const entry = EncryptedShare.decode(share)
+    const entry = sealedShare(EncryptedShare.decode(share))
     const holder = entry.holder
     const key = await shareEncryptionKey(fx.crypto, fx.context, secret, encryptionKeyOf(fx, peerIndexOf(fx, holder)), self, holder)
     const ad = shareAssociatedData(fx.context, self, holder)

@@ -2,6 +2,9 @@
 
 const textEncoder = new TextEncoder()
 
+/** One empty array for whoever needs one: it has no element to change. */
+export const EMPTY_BYTES = new Uint8Array(0)
+
 /** UTF-8 bytes of a string. */
 export function utf8 (text: string): Uint8Array {
   return textEncoder.encode(text)

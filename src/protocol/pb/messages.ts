@@ -1193,13 +1193,13 @@ export namespace DealerCommitments {
 
 export interface EncryptedShare {
   ref?: RoundRef
-  dealer: Uint8Array<ArrayBuffer>
-  holder: Uint8Array<ArrayBuffer>
+  dealer?: Uint8Array<ArrayBuffer>
+  holder?: Uint8Array<ArrayBuffer>
   x: number
-  nonce: Uint8Array<ArrayBuffer>
-  ciphertext: Uint8Array<ArrayBuffer>
-  selfMaskCommitment: Uint8Array<ArrayBuffer>
-  maskKeyCommitment: Uint8Array<ArrayBuffer>
+  nonce?: Uint8Array<ArrayBuffer>
+  ciphertext?: Uint8Array<ArrayBuffer>
+  selfMaskCommitment?: Uint8Array<ArrayBuffer>
+  maskKeyCommitment?: Uint8Array<ArrayBuffer>
 }
 
 export namespace EncryptedShare {
@@ -1217,12 +1217,12 @@ export namespace EncryptedShare {
           RoundRef.codec().encode(obj.ref, w)
         }
 
-        if ((obj.dealer != null && obj.dealer.byteLength > 0)) {
+        if (obj.dealer != null) {
           w.uint32(18)
           w.bytes(obj.dealer)
         }
 
-        if ((obj.holder != null && obj.holder.byteLength > 0)) {
+        if (obj.holder != null) {
           w.uint32(26)
           w.bytes(obj.holder)
         }
@@ -1232,22 +1232,22 @@ export namespace EncryptedShare {
           w.uint32(obj.x)
         }
 
-        if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+        if (obj.nonce != null) {
           w.uint32(42)
           w.bytes(obj.nonce)
         }
 
-        if ((obj.ciphertext != null && obj.ciphertext.byteLength > 0)) {
+        if (obj.ciphertext != null) {
           w.uint32(50)
           w.bytes(obj.ciphertext)
         }
 
-        if ((obj.selfMaskCommitment != null && obj.selfMaskCommitment.byteLength > 0)) {
+        if (obj.selfMaskCommitment != null) {
           w.uint32(58)
           w.bytes(obj.selfMaskCommitment)
         }
 
-        if ((obj.maskKeyCommitment != null && obj.maskKeyCommitment.byteLength > 0)) {
+        if (obj.maskKeyCommitment != null) {
           w.uint32(66)
           w.bytes(obj.maskKeyCommitment)
         }
@@ -1257,13 +1257,7 @@ export namespace EncryptedShare {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          dealer: uint8ArrayAlloc(0),
-          holder: uint8ArrayAlloc(0),
-          x: 0,
-          nonce: uint8ArrayAlloc(0),
-          ciphertext: uint8ArrayAlloc(0),
-          selfMaskCommitment: uint8ArrayAlloc(0),
-          maskKeyCommitment: uint8ArrayAlloc(0)
+          x: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -3450,9 +3444,9 @@ export namespace ShareKind {
 }
 
 export interface RevealedShare {
-  owner: Uint8Array<ArrayBuffer>
+  owner?: Uint8Array<ArrayBuffer>
   kind: ShareKind
-  share: Uint8Array<ArrayBuffer>
+  share?: Uint8Array<ArrayBuffer>
 }
 
 export namespace RevealedShare {
@@ -3465,7 +3459,7 @@ export namespace RevealedShare {
           w.fork()
         }
 
-        if ((obj.owner != null && obj.owner.byteLength > 0)) {
+        if (obj.owner != null) {
           w.uint32(10)
           w.bytes(obj.owner)
         }
@@ -3475,7 +3469,7 @@ export namespace RevealedShare {
           ShareKind.codec().encode(obj.kind, w)
         }
 
-        if ((obj.share != null && obj.share.byteLength > 0)) {
+        if (obj.share != null) {
           w.uint32(26)
           w.bytes(obj.share)
         }
@@ -3485,9 +3479,7 @@ export namespace RevealedShare {
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          owner: uint8ArrayAlloc(0),
-          kind: ShareKind.SELF_MASK,
-          share: uint8ArrayAlloc(0)
+          kind: ShareKind.SELF_MASK
         }
 
         const end = length == null ? reader.len : reader.pos + length

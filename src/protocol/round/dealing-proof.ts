@@ -14,7 +14,7 @@ import { verifySharedSecret } from '../crypto/shared-secret-proof.js'
 import { InvalidCommitmentError, InvalidSharedSecretProofError } from '../crypto/errors.js'
 import { MAX_SHARES } from '../crypto/shamir.js'
 import { DealerCommitments, DealingProof, EncryptedShare, KeyAdvertisement, type RoundRef, type Signed } from '../pb/messages.js'
-import { checkCommitments, checkShares, MAX_PATH_LENGTH, openShares, type DecodedCommitments } from './dealing.js'
+import { checkCommitments, checkShares, MAX_PATH_LENGTH, openShares, sealedShare, type DecodedCommitments } from './dealing.js'
 import { InvalidDealingProofError } from './errors.js'
 import { shareCommitments, shareKeyFromSecret, shareProofContext } from './masks.js'
 import type { RoundContext } from '../crypto/kdf.js'
@@ -86,7 +86,7 @@ export async function assessDealing (proof: DealingProof, context: RoundContext)
     throw err
   }
   if (proof.share.length === 0) throw new InvalidDealingProofError('the commitments are valid, and the proof holds no share')
-  const entry = parse(EncryptedShare, proof.share, 'share')
+  const entry = sealedShare(parse(EncryptedShare, proof.share, 'share'))
   if (!sameRound(entry.ref, context) || !constantTimeEqual(entry.dealer, commitments.dealer)) throw new InvalidDealingProofError('the share is for another round or dealer')
   const holder = peer(entry.holder, 'holder')
   if (holder.id === dealer.id) throw new InvalidDealingProofError('the dealer and the holder are the same peer')

@@ -7,7 +7,7 @@
  * the scalar m of its mask key 2^254 + 8m (crypto/mask-key.ts). Each holder gets one EncryptedShare
  * holding both shares, a leaf of a Merkle tree whose root the dealer signs with its commitments.
  */
-import { constantTimeEqual } from '../crypto/bytes.js'
+import { constantTimeEqual, EMPTY_BYTES } from '../crypto/bytes.js'
 import { open, shareAssociatedData, AEAD_TAG_LENGTH } from '../crypto/aead.js'
 import { COMMITMENT_LENGTH, decodeCommitments, verifyShare, type CommittedPolynomial } from '../crypto/feldman.js'
 import { MERKLE_HASH_LENGTH } from '../crypto/merkle.js'
@@ -34,6 +34,26 @@ export interface DecodedCommitments {
   maskKey: CommittedPolynomial
 }
 
+/** An EncryptedShare as every reader takes it: each bytes field absent from the wire read as empty. */
+export type SealedShare = Required<Omit<EncryptedShare, 'ref'>> & Pick<EncryptedShare, 'ref'>
+
+/**
+ * A decoded EncryptedShare with its absent fields empty, as protons decodes a field that is not
+ * `optional`: one shared empty array for them all, which is why they are optional (messages.proto).
+ */
+export function sealedShare (entry: EncryptedShare): SealedShare {
+  return {
+    ref: entry.ref,
+    dealer: entry.dealer ?? EMPTY_BYTES,
+    holder: entry.holder ?? EMPTY_BYTES,
+    x: entry.x,
+    nonce: entry.nonce ?? EMPTY_BYTES,
+    ciphertext: entry.ciphertext ?? EMPTY_BYTES,
+    selfMaskCommitment: entry.selfMaskCommitment ?? EMPTY_BYTES,
+    maskKeyCommitment: entry.maskKeyCommitment ?? EMPTY_BYTES
+  }
+}
+
 /** The two shares a holder keeps of one dealer's secrets. */
 export interface HeldShares {
   selfMask: Uint8Array
@@ -56,7 +76,7 @@ export function checkCommitments (commitments: DealerCommitments, threshold: num
 }
 
 /** Opens a holder's EncryptedShare with the pair's AEAD key: the plaintext, or undefined if it does not authenticate. */
-export function openShares (context: RoundContext, entry: EncryptedShare, key: Uint8Array): Uint8Array | undefined {
+export function openShares (context: RoundContext, entry: SealedShare, key: Uint8Array): Uint8Array | undefined {
   try {
     return open(key, entry.nonce, entry.ciphertext, shareAssociatedData(context, entry.dealer, entry.holder))
   } catch {
@@ -69,7 +89,7 @@ export function openShares (context: RoundContext, entry: EncryptedShare, key: U
  * hash commitments in the entry (commitmentOf: the attempt's) and lying on the committed polynomials at
  * the entry's x. Returns the shares, or what is wrong with them (which never includes a share).
  */
-export function checkShares (commitmentOf: ShareCommitter, entry: EncryptedShare, plaintext: Uint8Array | undefined, commitments: DecodedCommitments): HeldShares | { fault: string } {
+export function checkShares (commitmentOf: ShareCommitter, entry: SealedShare, plaintext: Uint8Array | undefined, commitments: DecodedCommitments): HeldShares | { fault: string } {
   if (plaintext === undefined) return { fault: 'the shares do not open with the pair\'s key' }
   if (plaintext.length !== SHARE_PLAINTEXT_LENGTH) return { fault: `the shares are ${plaintext.length} bytes, not ${SHARE_PLAINTEXT_LENGTH}` }
   const selfMask = plaintext.slice(0, SHARE_LENGTH)

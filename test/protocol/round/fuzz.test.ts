@@ -39,7 +39,7 @@ import { shareCommitments, shareProofContext } from '../../../src/protocol/round
 import { proveSharedSecret } from '../../../src/protocol/crypto/shared-secret-proof.js'
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 import { refOf } from '../../../src/protocol/round/wire.js'
-import { checkCommitments, holdersOf } from '../../../src/protocol/round/dealing.js'
+import { checkCommitments, holdersOf, sealedShare } from '../../../src/protocol/round/dealing.js'
 import { advertisementDigest, RosterView } from '../../../src/protocol/round/roster.js'
 import { TIMED_PHASES } from '../../../src/protocol/round/phases.js'
 import { TRANSCRIPT_LIMITS } from '../../../src/protocol/verification/audit.js'
@@ -382,7 +382,7 @@ async function participantOracle (type: ParticipantType, p: number, bytes: Uint8
           need(await verify(dealer, SignatureDomain.shareCommitments, item.commitments.body, item.commitments.signature), 'commitments not signed by their dealer')
           need(refOk(commitments.ref), 'commitments ref')
           need(commitmentsHold(commitments, threshold, honestParticipants[peerIndexOf(fx, dealer.bytes)].maskKey), 'commitments malformed or not bound to the mask key')
-          const entry = decodeOr(EncryptedShare, item.share)
+          const entry = sealedShare(decodeOr(EncryptedShare, item.share))
           need(refOk(entry.ref), 'share ref')
           need(sameBytes(entry.dealer, dealer.bytes) && sameBytes(entry.holder, self.bytes) && entry.x === fx.roster.xOf(self.bytes), 'share for another pair or x')
           const holders = holdersOf(fx.roster, dealer.bytes)
@@ -547,7 +547,7 @@ async function aggregatorOracle (type: AggregatorType, s: number, chunk: number,
         const holders = holdersOf(fx.roster, sender.bytes)
         need(m.shares.length === holders.length, 'count')
         m.shares.forEach((bytes, i) => {
-          const entry = decodeOr(EncryptedShare, bytes)
+          const entry = sealedShare(decodeOr(EncryptedShare, bytes))
           need(refOk(entry.ref), 'share ref')
           need(sameBytes(entry.dealer, sender.bytes) && sameBytes(entry.holder, holders[i]) && entry.x === fx.roster.xOf(holders[i]), 'not one share per neighbour in x order')
           need(entry.nonce.length === 12 && entry.ciphertext.length === 2 * 32 + 16, 'ciphertext size')
@@ -592,15 +592,16 @@ async function aggregatorOracle (type: AggregatorType, s: number, chunk: number,
       case 'unmask-shares': {
         const m = decodeOr(UnmaskShares, bytes, { shares: MAX_SHARES })
         need(refOk(m.ref), 'ref')
-        const honestShares = new Map(UnmaskShares.decode(original).shares.map(e => [toHex(e.owner), e.share]))
+        const honestShares = new Map(UnmaskShares.decode(original).shares.map(e => [toHex(e.owner!), e.share!]))
         const left = new Set(neighbours)
-        for (const entry of m.shares) {
-          need(left.delete(toHex(entry.owner)), 'not a neighbour, or twice')
+        // an absent field reads as empty
+        for (const { owner = new Uint8Array(0), kind, share = new Uint8Array(0) } of m.shares) {
+          need(left.delete(toHex(owner)), 'not a neighbour, or twice')
           // every peer survived, so only self-mask shares may be revealed
-          need(entry.kind === ShareKind.SELF_MASK, 'wrong kind')
-          need(entry.share.length === 32, 'share size')
+          need(kind === ShareKind.SELF_MASK, 'wrong kind')
+          need(share.length === 32, 'share size')
           // the owner committed to the share it dealt: nothing else matches
-          need(sameBytes(entry.share, honestShares.get(toHex(entry.owner))!), 'not the dealt share')
+          need(sameBytes(share, honestShares.get(toHex(owner))!), 'not the dealt share')
         }
         return canonicalSame(UnmaskShares, bytes, original) ? 'same' : 'valid'
       }

@@ -19,7 +19,7 @@ import { seal, shareAssociatedData } from '../../../src/protocol/crypto/aead.js'
 import { DealerCommitments, DealingProof, EncryptedShare, ShareCheck, ShareDelivery, ShareKeys, ShareKind, Signed } from '../../../src/protocol/pb/messages.js'
 import { verifyDealingProof } from '../../../src/protocol/round/dealing-proof.js'
 import { shareCommitments, shareProofContext } from '../../../src/protocol/round/masks.js'
-import { holdersOf, maxShareDeliveryLength } from '../../../src/protocol/round/dealing.js'
+import { holdersOf, maxShareDeliveryLength, sealedShare } from '../../../src/protocol/round/dealing.js'
 import {
   dealerCheats, encryptionKeyOf, encryptionSecretOf, peerIndexOf, recordFixture, redealt, runLiveRound,
   type Cheat, type Fixture, type LiveReport
@@ -197,7 +197,7 @@ describe('a dealer that cheats what it deals is caught before anyone reveals', (
     const r = await runLiveRound(fx, async (from, type, bytes) => {
       if (from !== bad || type !== 'share-keys') return bytes
       const message = ShareKeys.decode(bytes)
-      const entry = EncryptedShare.decode(message.shares[0])
+      const entry = sealedShare(EncryptedShare.decode(message.shares[0]))
       entry.ciphertext = seal(new Uint8Array(32).fill(1), entry.nonce, new Uint8Array(64), shareAssociatedData(fx.context, entry.dealer, entry.holder)) as Uint8Array<ArrayBuffer>
       message.shares[0] = EncryptedShare.encode(entry)
       // re-rooted and signed by the dealer: the share is its own statement

@@ -12,7 +12,7 @@ import { InvalidCommitmentError } from '../../crypto/errors.js'
 import { DealerCommitments, DealingProof, EncryptedShare, ShareDelivery, ShareKeys, type DealtShares } from '../../pb/messages.js'
 import { assessDealing } from '../dealing-proof.js'
 import { excludePeer } from './exclusion.js'
-import { checkCommitments, HASH_COMMITMENT_LENGTH, holdersOf, SHARE_CIPHERTEXT_LENGTH } from '../dealing.js'
+import { checkCommitments, HASH_COMMITMENT_LENGTH, holdersOf, sealedShare, SHARE_CIPHERTEXT_LENGTH } from '../dealing.js'
 import { ProtocolViolation } from '../errors.js'
 import { vectorWords } from '../params.js'
 import { checkRef, decode, openSigned, refOf } from '../wire.js'
@@ -53,7 +53,7 @@ export async function onShareKeys (state: AggregatorState, from: Identity, bytes
   const holders = holdersOf(roster, from.bytes)
   if (message.shares.length !== holders.length) throw new ProtocolViolation('invalid-shares', `sent ${message.shares.length} shares for ${holders.length} neighbours`)
   const entries = message.shares.map((share, i) => {
-    const entry = decode(EncryptedShare, share, 'invalid-shares', 'encrypted share')
+    const entry = sealedShare(decode(EncryptedShare, share, 'invalid-shares', 'encrypted share'))
     checkRef(entry.ref, context, 'invalid-shares')
     if (!constantTimeEqual(entry.dealer, from.bytes) || !constantTimeEqual(entry.holder, holders[i]) || entry.x !== roster.xOf(holders[i])) {
       throw new ProtocolViolation('invalid-shares', 'shares are not one per neighbour, in the order of their x-coordinates')

@@ -4,7 +4,8 @@ import type { CryptoSuite } from '../../crypto/suite.js'
 import type { Identity } from '../../crypto/identity.js'
 import type { RandomSource } from '../../crypto/shamir.js'
 import type { RoundContext } from '../../crypto/kdf.js'
-import type { EncryptedShare, Signed } from '../../pb/messages.js'
+import type { Signed } from '../../pb/messages.js'
+import type { SealedShare } from '../dealing.js'
 import type { UploadCheck, UploadDigest, UploadSum } from '../../verification/upload-check.js'
 import type { ResolvedParams } from '../params.js'
 import type { Phase } from '../phases.js'
@@ -50,7 +51,7 @@ export interface Dealing {
   /** The encoded EncryptedShares, in the order of its holders' x-coordinates (the Merkle leaves). */
   shares: Uint8Array[]
   /** The same, decoded. */
-  entries: EncryptedShare[]
+  entries: SealedShare[]
   /** Each share's Merkle path to the root the dealer signed. */
   paths: Uint8Array[][]
   /** The index of each holder's share, by holder id. */

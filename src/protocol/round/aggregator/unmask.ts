@@ -4,7 +4,7 @@
  * every dropped peer's mask key, checking each against its Feldman commitment; strip those masks from
  * the accumulator; and publish the signed sum.
  */
-import { constantTimeEqual, toHex } from '../../crypto/bytes.js'
+import { constantTimeEqual, EMPTY_BYTES, toHex } from '../../crypto/bytes.js'
 import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { combine, lagrangeAtZero, MAX_SHARES, scalarFromBytes, SHARE_LENGTH, shareValue } from '../../crypto/shamir.js'
 import { decodeCommitments, verifySecret, verifyShare, type CommittedPolynomial } from '../../crypto/feldman.js'
@@ -37,7 +37,8 @@ export function onUnmaskShares (state: AggregatorState, from: Identity, bytes: U
   const complainedAbout = state.checks.get(from.id) ?? new Set<string>()
   const commitmentOf = shareCommitments(context, state.config.crypto.sha256)
   const accepted: Array<{ owner: string, share: Uint8Array }> = []
-  for (const { owner, kind, share } of message.shares) {
+  // Absent fields read as empty, as in any message (RevealedShare's are optional: messages.proto says why).
+  for (const { owner = EMPTY_BYTES, kind, share = EMPTY_BYTES } of message.shares) {
     if (!neighbours.delete(toHex(owner))) throw new ProtocolViolation('reconstruction-failed', 'revealed a share of a peer that is not its neighbour (or twice)')
     const ownerIdentity = roster.identityOf(owner)
     const dealing = state.shareKeys.get(ownerIdentity.id)

@@ -15,7 +15,7 @@ import { leafHash, verifyMerklePath } from '../../crypto/merkle.js'
 import { proveSharedSecret } from '../../crypto/shared-secret-proof.js'
 import { InvalidCommitmentError } from '../../crypto/errors.js'
 import { DealerCommitments, EncryptedShare, ShareCheck, ShareDelivery, type Complaint, type DealtShares } from '../../pb/messages.js'
-import { checkCommitments, checkShares, holdersOf, MAX_PATH_LENGTH, openShares, type DecodedCommitments } from '../dealing.js'
+import { checkCommitments, checkShares, holdersOf, MAX_PATH_LENGTH, openShares, sealedShare, type DecodedCommitments, type SealedShare } from '../dealing.js'
 import { shareCommitments, shareKeyFromSecret, shareProofContext } from '../masks.js'
 import { ProtocolViolation } from '../errors.js'
 import { checkRef, decode, openSigned, peerField, refOf } from '../wire.js'
@@ -27,7 +27,7 @@ export async function onShareDelivery (state: ParticipantState, bytes: Uint8Arra
   const delivery = decode(ShareDelivery, bytes, 'invalid-shares', 'share delivery', { limits: { dealers: MAX_SHARES, dealers$: { path: MAX_PATH_LENGTH } } })
   checkRef(delivery.ref, context, 'invalid-shares')
   const seen = new Set<string>()
-  const dealt: Array<{ neighbour: Neighbour, entry: EncryptedShare, commitments: DecodedCommitments }> = []
+  const dealt: Array<{ neighbour: Neighbour, entry: SealedShare, commitments: DecodedCommitments }> = []
   for (const item of delivery.dealers) dealt.push(await checkDealt(state, item, seen))
   const threshold = state.roster!.threshold
   if (seen.size < threshold) {
@@ -57,7 +57,7 @@ export async function onShareDelivery (state: ParticipantState, bytes: Uint8Arra
 }
 
 /** The public checks of one dealer's delivery, any failure of which is the aggregator's. */
-async function checkDealt (state: ParticipantState, item: DealtShares, seen: Set<string>): Promise<{ neighbour: Neighbour, entry: EncryptedShare, commitments: DecodedCommitments }> {
+async function checkDealt (state: ParticipantState, item: DealtShares, seen: Set<string>): Promise<{ neighbour: Neighbour, entry: SealedShare, commitments: DecodedCommitments }> {
   const { context, config } = state
   const roster = state.roster!
   const self = config.identity.bytes
@@ -76,7 +76,7 @@ async function checkDealt (state: ParticipantState, item: DealtShares, seen: Set
     if (err instanceof InvalidCommitmentError) throw new ProtocolViolation('invalid-shares', `commitments of ${dealer.id} the aggregator should have refused: ${err.message}`)
     throw err
   }
-  const entry = decode(EncryptedShare, item.share, 'invalid-shares', 'encrypted share')
+  const entry = sealedShare(decode(EncryptedShare, item.share, 'invalid-shares', 'encrypted share'))
   checkRef(entry.ref, context, 'invalid-shares')
   if (!constantTimeEqual(entry.dealer, dealer.bytes) || !constantTimeEqual(entry.holder, self) || entry.x !== roster.xOf(self)) {
     throw new ProtocolViolation('invalid-shares', `the share from ${dealer.id} names another dealer, holder or x-coordinate`)
