@@ -14,21 +14,29 @@ const LEAF_PREFIX = 0
 const NODE_PREFIX = 1
 
 /**
- * SHA-256 of one input. Callers that hash many leaves pass their suite's (node:crypto's is about twice
- * as fast as @noble/hashes' on a share's 220 bytes, 1.3 us against 2.6 on the 2-core machine).
+ * SHA-256 of one input, which it reads before it returns and does not keep. Callers that hash many
+ * leaves pass their suite's (node:crypto's is about twice as fast as @noble/hashes' on a share's
+ * 220 bytes, 1.3 us against 2.6 on the 2-core machine).
  */
 export type Sha256 = (bytes: Uint8Array) => Uint8Array
 
+// Each input is written into one of these and hashed from there: a fresh array per hash took about
+// half of an aggregator's Merkle trees at n = 100 on a complete graph (100 trees of 99 shares: 56-60 ms
+// with a fresh array, 29-32 ms so, against 23-29 ms for the hashes alone).
+// Leaves longer than a share (about 300 bytes) get an array of their own.
+const leafInput = new Uint8Array(1024)
+const nodeInput = new Uint8Array(1 + 2 * MERKLE_HASH_LENGTH)
+
 /** The hash of one leaf's data. */
 export function leafHash (data: Uint8Array, hash: Sha256 = sha256): Uint8Array {
-  const input = new Uint8Array(1 + data.length)
+  const input = 1 + data.length <= leafInput.length ? leafInput.subarray(0, 1 + data.length) : new Uint8Array(1 + data.length)
   input[0] = LEAF_PREFIX
   input.set(data, 1)
   return hash(input)
 }
 
 function nodeHash (left: Uint8Array, right: Uint8Array, hash: Sha256): Uint8Array {
-  const input = new Uint8Array(1 + left.length + right.length)
+  const input = left.length === MERKLE_HASH_LENGTH && right.length === MERKLE_HASH_LENGTH ? nodeInput : new Uint8Array(1 + left.length + right.length)
   input[0] = NODE_PREFIX
   input.set(left, 1)
   input.set(right, 1 + left.length)

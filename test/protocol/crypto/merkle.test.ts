@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { fromHex, toHex } from '../../../src/protocol/crypto/bytes.js'
 import { leafHash, merkleRoot, merkleTree, verifyMerklePath } from '../../../src/protocol/crypto/merkle.js'
 import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 
 // The reference tree of the Certificate Transparency implementations of RFC 6962 (its eight leaves, the
 // root of each prefix of them, and two audit paths of the eight-leaf tree), as their test suites carry it.
@@ -73,6 +74,18 @@ describe('Merkle trees (RFC 6962)', () => {
       expect(verifyMerklePath(hashes[index], index, 8, paths[index], root, hash)).toBe(true)
       expect(verifyMerklePath(hashes[index], index + 1, 8, paths[index], root, hash)).toBe(false)
     }
+  })
+
+  it('hash any leaf as SHA-256 of 0x00 and its data, short or long, and keep no digest tied to another', () => {
+    // leafHash writes its input into an array of its own up to 1,024 bytes, and allocates one beyond
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ maxLength: 3000 }), (a, b) => {
+      const first = leafHash(a, nodeCryptoSuite.sha256)
+      const kept = first.slice()
+      expect(leafHash(b)).toEqual(sha256(new Uint8Array([0, ...b])))
+      expect(first).toEqual(kept)
+      expect(first).toEqual(sha256(new Uint8Array([0, ...a])))
+    }), { numRuns: 200 })
+    for (const length of [1022, 1023, 1024, 1025]) expect(leafHash(new Uint8Array(length).fill(9))).toEqual(sha256(new Uint8Array([0, ...new Uint8Array(length).fill(9)])))
   })
 
   it('keep a leaf from passing for an interior node (the 0x00 and 0x01 prefixes)', () => {
