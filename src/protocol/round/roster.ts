@@ -15,6 +15,8 @@ export class RosterView {
   readonly graph: NeighbourGraph
   readonly parameters: GraphParameters
   private readonly index = new Map<string, number>()
+  /** Each peer's id in hex, in roster order: the keys of `index`. */
+  private readonly hexes: readonly string[]
   /** The same by the roster's own byte arrays, which the graph hands out: no hex string to build. */
   private readonly positions = new Map<Uint8Array, number>()
 
@@ -25,8 +27,9 @@ export class RosterView {
   constructor (identities: readonly Identity[], context: RoundContext, beacon: Uint8Array, params: Pick<ResolvedParams, 'graph' | 'encoding'>, digests: readonly Uint8Array[]) {
     this.identities = identities
     this.peers = identities.map(i => i.bytes)
+    this.hexes = this.peers.map(toHex)
     this.peers.forEach((peer, i) => {
-      this.index.set(toHex(peer), i)
+      this.index.set(this.hexes[i], i)
       this.positions.set(peer, i)
     })
     try {
@@ -68,6 +71,17 @@ export class RosterView {
 
   neighboursOf (peer: Uint8Array): Uint8Array[] {
     return this.graph.neighboursOf(peer)
+  }
+
+  /**
+   * A peer's neighbours by their ids in hex, for ids that arrive in a message: those are arrays of
+   * their own, which `positions` cannot find, and each would cost a hex string to look up.
+   */
+  neighboursByHex (peer: Uint8Array): Map<string, Identity> {
+    return new Map(this.neighboursOf(peer).map(neighbour => {
+      const i = this.xOf(neighbour) - 1
+      return [this.hexes[i], this.identities[i]]
+    }))
   }
 
   /** The identity of a roster peer. */

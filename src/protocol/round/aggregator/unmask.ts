@@ -32,15 +32,17 @@ export function onUnmaskShares (state: AggregatorState, from: Identity, bytes: U
   if (state.responders.has(from.id)) throw new ProtocolViolation('conflicting-request', 'sent unmask shares twice')
   const message = decode(UnmaskShares, bytes, 'reconstruction-failed', 'unmask shares', { limits: { shares: MAX_SHARES } })
   checkRef(message.ref, context, 'reconstruction-failed')
-  const neighbours = new Set(roster.neighboursOf(from.bytes).map(toHex))
+  const neighbours = roster.neighboursByHex(from.bytes)
   const holderX = roster.xOf(from.bytes)
   const complainedAbout = state.checks.get(from.id) ?? new Set<string>()
   const commitmentOf = shareCommitments(context, state.config.crypto.sha256)
   const accepted: Array<{ owner: string, share: Uint8Array }> = []
   // Absent fields read as empty, as in any message (RevealedShare's are optional: messages.proto says why).
   for (const { owner = EMPTY_BYTES, kind, share = EMPTY_BYTES } of message.shares) {
-    if (!neighbours.delete(toHex(owner))) throw new ProtocolViolation('reconstruction-failed', 'revealed a share of a peer that is not its neighbour (or twice)')
-    const ownerIdentity = roster.identityOf(owner)
+    const hex = toHex(owner)
+    const ownerIdentity = neighbours.get(hex)
+    if (ownerIdentity === undefined) throw new ProtocolViolation('reconstruction-failed', 'revealed a share of a peer that is not its neighbour (or twice)')
+    neighbours.delete(hex)
     const dealing = state.shareKeys.get(ownerIdentity.id)
     // Survivors' self-mask seeds, and mask keys of peers that shared keys but dropped: never both for one peer.
     const wanted = survivors.has(ownerIdentity.id) ? ShareKind.SELF_MASK : dealing != null ? ShareKind.MASK_KEY : undefined
