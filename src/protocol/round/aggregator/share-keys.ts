@@ -9,7 +9,8 @@ import { SignatureDomain, type Identity } from '../../crypto/identity.js'
 import { leafHash, merkleTree } from '../../crypto/merkle.js'
 import { MAX_SHARES } from '../../crypto/shamir.js'
 import { InvalidCommitmentError } from '../../crypto/errors.js'
-import { DealerCommitments, DealingProof, EncryptedShare, ShareDelivery, ShareKeys, type DealtShares } from '../../pb/messages.js'
+import { DealerCommitments, DealingProof, EncryptedShare, ShareKeys, type DealtShares } from '../../pb/messages.js'
+import { ShareDeliveryEncoder } from './share-delivery.js'
 import { assessDealing } from '../dealing-proof.js'
 import { excludePeer } from './exclusion.js'
 import { checkCommitments, HASH_COMMITMENT_LENGTH, holdersOf, sealedShare, SHARE_CIPHERTEXT_LENGTH } from '../dealing.js'
@@ -102,14 +103,14 @@ export async function closeShareKeys (state: AggregatorState): Promise<Step> {
       })
     })
   }
-  const ref = refOf(context)
+  const encoder = new ShareDeliveryEncoder(refOf(context))
   const messages: Outbound[] = []
   for (const recipient of u2) {
     const dealers = inbox.get(toHex(recipient.bytes))!
     if (dealers.length < roster.threshold) {
       throw new ProtocolViolation('too-few-neighbours', `${recipient.id} has ${dealers.length} neighbours left, at least ${roster.threshold} must remain`)
     }
-    messages.push({ to: recipient.bytes, type: 'share-delivery', bytes: ShareDelivery.encode({ ref, dealers }) })
+    messages.push({ to: recipient.bytes, type: 'share-delivery', bytes: encoder.encode(dealers) })
   }
   const total = vectorWords(config.params)
   state.uploadCheck = await (config.uploadCheck ?? UploadCheck.create)(config.crypto.prg, commitmentContext(config.params, context), total, config.random(32))
