@@ -6,19 +6,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
+import { encode as varint } from 'uint8-varint'
 import { concat } from '../../src/protocol/crypto/bytes.js'
 import { EncryptedShare, RevealedShare, RoundRef, ShareKind } from '../../src/protocol/pb/messages.js'
 import { sealedShare } from '../../src/protocol/round/dealing.js'
-
-function varint (value: number): Uint8Array {
-  const out: number[] = []
-  while (value > 0x7f) {
-    out.push((value & 0x7f) | 0x80)
-    value = Math.floor(value / 128)
-  }
-  out.push(value)
-  return Uint8Array.from(out)
-}
 
 /** One field as proto3 writes a field that is not optional: nothing when it holds the default. */
 function field (id: number, value: Uint8Array | number): Uint8Array {
