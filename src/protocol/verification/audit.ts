@@ -117,10 +117,12 @@ async function auditAnew (bytes: Uint8Array, params: ResolvedParams, crypto: Cry
     if (options.result !== undefined && !equalBytes(transcript.result, options.result)) throw new Unverifiable('the transcript is for another result')
     const { result, aggregator, context } = await openResult(transcript.result, params)
     header = { round: context.round, attempt: context.attempt, aggregator: aggregator.id }
-    const survivors = await checkSurvivors(result, params, context, options.signaturesChecked === true)
-    const commitments = await openCommitments(transcript, survivors, new Set(result.signatures.map(s => toHex(s.signer))), context, crypto)
-    checkMasksAgree(survivors, commitments)
-    const masks = await maskSum(transcript, survivors, commitments, params, context, crypto)
+    const roster = new RosterIndex(result.participants)
+    const survivors = await checkSurvivors(result, roster, params, context, options.signaturesChecked === true)
+    const commitments = await openCommitments(transcript, survivors, roster, new Set(result.signatures.map(s => toHex(s.signer))), context, crypto)
+    const rosterSize = result.participants.length
+    checkMasksAgree(survivors, commitments, rosterSize)
+    const masks = await maskSum(transcript, survivors, commitments, rosterSize, params, context, crypto)
     await checkSum(result, survivors.length, masks, commitments.map(c => c.commitment), params, context, crypto)
     return { verdict: 'verified', ...header, survivors: survivors.map(s => s.id) }
   } catch (err) {
@@ -154,21 +156,56 @@ function sameRef (ref: RoundRef | undefined, context: RoundContext): boolean {
 interface Survivor {
   identity: Identity
   id: string
+  /** Its place in the result's list of participants. */
+  index: number
   /** SHA-256 of its signed commitment, as the signed survivor set lists it. */
   digest: Uint8Array
 }
 
+/**
+ * The result's participants, sorted, so that a sorted list of peers is found in them by one merge:
+ * looking each of the 8,910 masked-with entries of a round at n = 100 up by hex string took about a
+ * tenth of an audit.
+ */
+class RosterIndex {
+  private readonly sorted: Uint8Array[]
+  /** The place in the result's list of each sorted peer. */
+  private readonly places: Int32Array
+
+  constructor (participants: readonly Uint8Array[]) {
+    const order = participants.map((_, i) => i).sort((a, b) => compareBytes(participants[a], participants[b]))
+    this.sorted = order.map(i => participants[i])
+    this.places = Int32Array.from(order)
+  }
+
+  /** The place in the result's list of each peer of `peers`, sorted without repeats; -1 for one not in it. */
+  placesOf (peers: readonly Uint8Array[]): Int32Array {
+    const places = new Int32Array(peers.length)
+    let k = 0
+    for (let j = 0; j < peers.length; j++) {
+      while (k < this.sorted.length && compareBytes(this.sorted[k], peers[j]) < 0) k++
+      places[j] = k < this.sorted.length && equalBytes(this.sorted[k], peers[j]) ? this.places[k] : -1
+    }
+    return places
+  }
+}
+
+/** Throws Forged unless `peers` is sorted without repeats. */
+function checkSorted (peers: readonly Uint8Array[], message: string): void {
+  for (let j = 1; j < peers.length; j++) if (compareBytes(peers[j - 1], peers[j]) >= 0) throw new Forged(message)
+}
+
 /** The survivors of the signed survivor set the aggregator's result is over, and their agreement to it. */
-async function checkSurvivors (result: RoundResult, params: ResolvedParams, context: RoundContext, signaturesChecked: boolean): Promise<Survivor[]> {
+async function checkSurvivors (result: RoundResult, roster: RosterIndex, params: ResolvedParams, context: RoundContext, signaturesChecked: boolean): Promise<Survivor[]> {
   const set = decodeOr(() => SurvivorSet.decode(result.survivorSet, { limits: { survivors: MAX_SHARES, commitments: MAX_SHARES } }), 'survivor set', Forged)
   if (!sameRef(set.ref, context)) throw new Forged('the survivor set is for another attempt')
   if (set.commitments.length !== set.survivors.length) throw new Forged('the survivor set does not list one commitment per survivor')
-  const participants = new Set(result.participants.map(toHex))
+  checkSorted(set.survivors, 'the survivor set is not sorted without repeats')
+  const places = roster.placesOf(set.survivors)
   const survivors: Survivor[] = set.survivors.map((bytes, i) => {
-    if (i > 0 && compareBytes(set.survivors[i - 1], bytes) >= 0) throw new Forged('the survivor set is not sorted without repeats')
-    if (!participants.has(toHex(bytes))) throw new Forged('the survivor set lists a peer outside the roster')
+    if (places[i] < 0) throw new Forged('the survivor set lists a peer outside the roster')
     const identity = decodeOr(() => identityFromBytes(bytes), 'survivor', Forged)
-    return { identity, id: identity.id, digest: set.commitments[i] }
+    return { identity, id: identity.id, index: places[i], digest: set.commitments[i] }
   })
   if (signaturesChecked) return survivors
   const minSurvivors = graphParametersFor(params, result.participants.length).minSurvivors
@@ -179,15 +216,16 @@ async function checkSurvivors (result: RoundResult, params: ResolvedParams, cont
 
 interface OpenedCommitment {
   commitment: Uint8Array
-  /** Hex peer ids of the neighbours whose pairwise masks its vector carries. */
-  maskedWith: Set<string>
-  maskedWithBytes: Uint8Array[]
+  /** The neighbours whose pairwise masks its vector carries, sorted. */
+  maskedWith: Uint8Array[]
+  /** Their places in the result's list of participants, -1 for a peer not in it. */
+  maskedWithPlaces: Int32Array
   maskKey: Uint8Array
   dealerCommitments: Uint8Array
 }
 
 /** Each survivor's signed commitment, as the survivor set fixed it; `signers`: hex ids of the survivors that signed the set. */
-async function openCommitments (transcript: RoundTranscript, survivors: readonly Survivor[], signers: ReadonlySet<string>, context: RoundContext, crypto: CryptoSuite): Promise<OpenedCommitment[]> {
+async function openCommitments (transcript: RoundTranscript, survivors: readonly Survivor[], roster: RosterIndex, signers: ReadonlySet<string>, context: RoundContext, crypto: CryptoSuite): Promise<OpenedCommitment[]> {
   if (transcript.commitments.length !== survivors.length) throw new Unverifiable(`the transcript has ${transcript.commitments.length} commitments for ${survivors.length} survivors`)
   return Promise.all(survivors.map(async ({ identity, digest }, i) => {
     const envelope = transcript.commitments[i]
@@ -199,24 +237,25 @@ async function openCommitments (transcript: RoundTranscript, survivors: readonly
     }
     const opened = decodeOr(() => InputCommitment.decode(envelope.body, { limits: { maskedWith: MAX_SHARES } }), `commitment of ${identity.id}`, Forged)
     if (!sameRef(opened.ref, context) || !constantTimeEqual(opened.peer, identity.bytes)) throw new Forged(`the commitment of ${identity.id} is for another attempt or peer`)
-    const maskedWith = new Set<string>()
-    opened.maskedWith.forEach((peer, j) => {
-      if (j > 0 && compareBytes(opened.maskedWith[j - 1], peer) >= 0) throw new Forged(`the masks ${identity.id} names are not sorted without repeats`)
-      maskedWith.add(toHex(peer))
-    })
-    return { commitment: opened.commitment, maskedWith, maskedWithBytes: opened.maskedWith, maskKey: opened.maskKey, dealerCommitments: opened.dealerCommitments }
+    checkSorted(opened.maskedWith, `the masks ${identity.id} names are not sorted without repeats`)
+    return { commitment: opened.commitment, maskedWith: opened.maskedWith, maskedWithPlaces: roster.placesOf(opened.maskedWith), maskKey: opened.maskKey, dealerCommitments: opened.dealerCommitments }
   }))
 }
 
 /** Pairwise masks between survivors cancel only if both sides added them: every such pair must agree. */
-function checkMasksAgree (survivors: readonly Survivor[], commitments: readonly OpenedCommitment[]): void {
-  const index = new Map(survivors.map((s, i) => [toHex(s.identity.bytes), i]))
+function checkMasksAgree (survivors: readonly Survivor[], commitments: readonly OpenedCommitment[], rosterSize: number): void {
+  // masked[i * rosterSize + p]: survivor i names participant p
+  const masked = new Uint8Array(survivors.length * rosterSize)
+  const survivorAt = new Int32Array(rosterSize).fill(-1)
   survivors.forEach((survivor, i) => {
-    const self = toHex(survivor.identity.bytes)
-    if (commitments[i].maskedWith.has(self)) throw new Forged(`${survivor.id} names a mask with itself`)
-    for (const peer of commitments[i].maskedWith) {
-      const j = index.get(peer)
-      if (j !== undefined && !commitments[j].maskedWith.has(self)) throw new Forged(`${survivor.id} masked with ${survivors[j].id}, which did not mask with it`)
+    survivorAt[survivor.index] = i
+    for (const p of commitments[i].maskedWithPlaces) if (p >= 0) masked[i * rosterSize + p] = 1
+  })
+  survivors.forEach((survivor, i) => {
+    if (masked[i * rosterSize + survivor.index] === 1) throw new Forged(`${survivor.id} names a mask with itself`)
+    for (const p of commitments[i].maskedWithPlaces) {
+      const j = p < 0 ? -1 : survivorAt[p]
+      if (j >= 0 && masked[j * rosterSize + survivor.index] === 0) throw new Forged(`${survivor.id} masked with ${survivors[j].id}, which did not mask with it`)
     }
   })
 }
@@ -225,13 +264,14 @@ function checkMasksAgree (survivors: readonly Survivor[], commitments: readonly 
  * M mod 2^32: the survivors' self masks, plus each pairwise mask a survivor added with a peer that did
  * not survive, each from a secret checked against what its owner signed.
  */
-async function maskSum (transcript: RoundTranscript, survivors: readonly Survivor[], commitments: readonly OpenedCommitment[], params: ResolvedParams, context: RoundContext, crypto: CryptoSuite): Promise<Uint32Array> {
+async function maskSum (transcript: RoundTranscript, survivors: readonly Survivor[], commitments: readonly OpenedCommitment[], rosterSize: number, params: ResolvedParams, context: RoundContext, crypto: CryptoSuite): Promise<Uint32Array> {
   const secrets = new Map<string, Uint8Array>()
   for (const { owner, kind, value } of transcript.secrets) secrets.set(`${toHex(owner)}/${kind}`, value)
   const maskKeys = await advertisedMaskKeys(transcript, context)
   const masks = new Uint32Array(vectorWords(params))
   const keys: MaskKey[] = []
-  const surviving = new Set(survivors.map(s => toHex(s.identity.bytes)))
+  const surviving = new Uint8Array(rosterSize)
+  for (const { index } of survivors) surviving[index] = 1
   // each dropped peer's key rebuilt and checked once, not once per survivor that masked with it (at
   // n = 100, d = 1M: 10 dropped peers, 234 pairs, and an X25519 key import and check for each)
   const droppedKeys = new Map<string, ReturnType<typeof rebuildMaskKey>>()
@@ -243,9 +283,12 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
       throw new Unverifiable(`the self-mask seed of ${identity.id} is not the one it committed to`)
     }
     keys.push({ key: selfMaskKey(context, seed, identity.bytes), mode: 'add' })
-    for (const peer of commitments[i].maskedWithBytes) {
+    const { maskedWith, maskedWithPlaces } = commitments[i]
+    for (let j = 0; j < maskedWith.length; j++) {
+      const place = maskedWithPlaces[j]
+      if (place >= 0 && surviving[place] === 1) continue
+      const peer = maskedWith[j]
       const id = toHex(peer)
-      if (surviving.has(id)) continue
       let dropped = droppedKeys.get(id)
       if (dropped === undefined) droppedKeys.set(id, dropped = await droppedMaskKey(peer, secrets, maskKeys, crypto))
       const shared = await dropped.sharedSecret(commitments[i].maskKey)

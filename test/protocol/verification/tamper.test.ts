@@ -7,12 +7,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
-import { SignatureDomain } from '../../../src/protocol/crypto/identity.js'
+import { sign, SignatureDomain } from '../../../src/protocol/crypto/identity.js'
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 import { pack, unpackInto } from '../../../src/protocol/encoding/bit-pack.js'
-import { InputCommitment, MaskedInputChunk, RoundResult, RoundTranscript, ShareKind, Signed } from '../../../src/protocol/pb/messages.js'
+import { InputCommitment, MaskedInputChunk, RoundResult, RoundTranscript, ShareKind, Signed, SurvivorSet } from '../../../src/protocol/pb/messages.js'
 import { selfMaskKey } from '../../../src/protocol/round/masks.js'
-import { signed, signedEnvelope } from '../../../src/protocol/round/wire.js'
+import { signed, signedDigest, signedEnvelope } from '../../../src/protocol/round/wire.js'
 import { carryBits } from '../../../src/protocol/round/aggregator/integer-sum.js'
 import { auditTranscript, type AuditVerdict } from '../../../src/protocol/verification/audit.js'
 import { simulatedPeers, type SimulatedPeer } from '../../../src/simulation/peers.js'
@@ -107,6 +107,29 @@ async function claiming (round: Round, claimed: Float64Array, carries?: (honest:
     result.sum = pack(sum, round.bits) as Uint8Array<ArrayBuffer>
     result.carries = pack(carries?.(honestCarries) ?? honestCarries, carryBits(round.survivors.length)) as Uint8Array<ArrayBuffer>
   })
+}
+
+/**
+ * The transcript after survivor `s` (its place in the survivor set) signs its commitment again with the
+ * masks it names changed, and every survivor signs the survivor set listing that commitment: what
+ * survivors colluding with the aggregator could hand it, the result signed over that set.
+ */
+async function withMaskedWith (round: Round, s: number, change: (maskedWith: Uint8Array[]) => Uint8Array[]): Promise<Uint8Array> {
+  const decoded = RoundTranscript.decode(round.transcript)
+  const peer = round.peers[round.survivors[s]]
+  const body = InputCommitment.decode(decoded.commitments[s].body)
+  const commitment = await signedEnvelope(InputCommitment, { ...body, maskedWith: change(body.maskedWith) as Array<Uint8Array<ArrayBuffer>> }, peer.privateKey, SignatureDomain.inputCommitment)
+  const commitments = decoded.commitments.map((envelope, i) => i === s ? commitment : envelope)
+  const result = RoundResult.decode(Signed.decode(decoded.result).body)
+  const set = SurvivorSet.decode(result.survivorSet)
+  result.survivorSet = SurvivorSet.encode({ ...set, commitments: commitments.map(envelope => signedDigest(envelope) as Uint8Array<ArrayBuffer>) })
+  const keyOf = new Map(round.peers.map(p => [p.identity.id, p.privateKey]))
+  result.signatures = await Promise.all(result.signatures.map(async ({ signer }) => {
+    const key = keyOf.get(round.peers.find(p => Buffer.from(p.identity.bytes).equals(Buffer.from(signer)))!.identity.id)!
+    return { signer, signature: await sign(key, SignatureDomain.survivorSet, result.survivorSet) as Uint8Array<ArrayBuffer> }
+  }))
+  const { bytes } = await signed(RoundResult, result, round.peers[AGGREGATOR].privateKey, SignatureDomain.result)
+  return RoundTranscript.encode({ ...decoded, result: bytes as Uint8Array<ArrayBuffer>, commitments })
 }
 
 async function audit (round: Round, transcript: Uint8Array): Promise<AuditVerdict> {
@@ -236,6 +259,32 @@ describe('an aggregator that reports a wrong sum is convicted by the transcript'
     const decoded = RoundTranscript.decode(round.transcript)
     const secrets = decoded.secrets.map((s, i) => i === 0 ? { ...s, value: new Uint8Array(32).fill(9) as Uint8Array<ArrayBuffer> } : s)
     expect((await audit(round, RoundTranscript.encode({ ...decoded, secrets }))).verdict).toBe('unverifiable')
+  })
+
+  it('survivors that disagree on a pairwise mask, every signature in place', async () => {
+    const names = (s: number): Uint8Array[] => InputCommitment.decode(RoundTranscript.decode(round.transcript).commitments[s].body).maskedWith
+    // survivor 2 leaves out a survivor it masked with, whose mask then no longer cancels in the sum
+    const survivorIds = new Set(round.survivors.map(u => Buffer.from(round.peers[u].identity.bytes).toString('hex')))
+    const other = names(2).find(p => survivorIds.has(Buffer.from(p).toString('hex')))!
+    const verdict = await audit(round, await withMaskedWith(round, 2, list => list.filter(p => !Buffer.from(p).equals(Buffer.from(other)))))
+    expect(verdict).toMatchObject({ verdict: 'forged', reason: expect.stringMatching(/masked with .*, which did not mask with it/) })
+  })
+
+  it('a survivor that names a mask with itself, every signature in place', async () => {
+    const self = round.peers[round.survivors[2]].identity.bytes
+    const verdict = await audit(round, await withMaskedWith(round, 2, list => [...list, self].sort((a, b) => Buffer.compare(a, b))))
+    expect(verdict).toMatchObject({ verdict: 'forged', reason: expect.stringMatching(/names a mask with itself/) })
+  })
+
+  it('a survivor set that lists a peer the result leaves off its participants', async () => {
+    const left = round.peers[round.survivors[4]].identity.bytes
+    const verdict = await audit(round, await withResult(round, result => { result.participants = result.participants.filter(p => !Buffer.from(p).equals(Buffer.from(left))) }))
+    expect(verdict).toMatchObject({ verdict: 'forged', reason: 'the survivor set lists a peer outside the roster' })
+  })
+
+  it('the same masks signed again by a survivor still verify', async () => {
+    // the helper's re-signing alone changes nothing the audit checks: the two cases above fail for their change
+    expect((await audit(round, await withMaskedWith(round, 2, list => list))).verdict).toBe('verified')
   })
 
   it('a colluding survivor\'s second commitment, signed after the sum is known, does not replace its first', async () => {
