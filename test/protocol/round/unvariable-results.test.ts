@@ -41,6 +41,17 @@ describe('the signed result', () => {
     for (const reasons of await withResult(junk)) expect(reasons.join()).toMatch(/invalid-result: signatures are not sorted by signer without repeats/)
   })
 
+  it('is refused when a signer\'s signature is swapped for junk, by the peers that verified its real one before', async () => {
+    // every other peer verified the real signature in its consistency proof, and skips verifying it again
+    // only when the result carries those very bytes
+    const signer = honest(s)[1]
+    const swapped = await resignedResult(genuine, aggregatorPeer(), r => ({ ...r, signatures: r.signatures.map(x => equalBytes(x.signer, s.peers[signer].identity.bytes) ? { ...x, signature: new Uint8Array(64).fill(7) as Uint8Array<ArrayBuffer> } : x) }))
+    const reasons = await withResult(swapped)
+    honest(s).forEach((peer, i) => {
+      expect(reasons[i].join()).toMatch(peer === signer ? /leaves out this peer's signature/ : /invalid-result: a consistency signature does not verify/)
+    })
+  })
+
   it('is refused by a participant whose signature it leaves out, though it revealed its shares', async () => {
     const left = honest(s)[0]
     const without = await resignedResult(genuine, aggregatorPeer(), r => ({ ...r, signatures: r.signatures.filter(x => !equalBytes(x.signer, s.peers[left].identity.bytes)) }))

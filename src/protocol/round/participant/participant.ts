@@ -46,6 +46,7 @@ export class Participant {
       status: 'announce',
       neighbours: new Map(),
       maskedInputStarted: false,
+      verifiedSignatures: new Map(),
       revealed: false
     }
   }

@@ -93,6 +93,8 @@ export interface ParticipantState {
   signedSurvivors?: { bytes: Uint8Array, members: Set<string> }
   /** This peer's signature on that set: the result must carry it. */
   ownSignature?: Uint8Array
+  /** Signatures on that set already verified (this peer's own, its neighbours' in the consistency proof), by signer id. */
+  verifiedSignatures: Map<string, Uint8Array>
   /** SHA-256 of this peer's signed DealerCommitments, which its input commitment names. */
   dealerCommitmentsDigest?: Uint8Array
   /** SHA-256 of this peer's signed commitment to its masked input: the survivor set must list it. */

@@ -35,7 +35,10 @@ export async function onConsistencyProof (state: ParticipantState, bytes: Uint8A
     const identity = peerField(signer, 'invalid-consistency-proof', 'signer')
     if (!state.neighbours.has(identity.id) || !signedSet.members.has(toHex(signer)) || tried.has(identity.id)) continue
     tried.add(identity.id)
-    if (await verify(identity, SignatureDomain.survivorSet, signedSet.bytes, signature)) valid.add(identity.id)
+    if (await verify(identity, SignatureDomain.survivorSet, signedSet.bytes, signature)) {
+      valid.add(identity.id)
+      state.verifiedSignatures.set(identity.id, signature)
+    }
   }
   if (valid.size < threshold) {
     throw new ProtocolViolation('invalid-consistency-proof', `${valid.size} neighbours signed this survivor set, at least ${threshold} must`)
@@ -83,7 +86,7 @@ export async function onResult (state: ParticipantState, transcript: Uint8Array)
   const survivorIds = new Set(roster.identities.filter(i => state.signedSurvivors!.members.has(toHex(i.bytes))).map(i => i.id))
   const own = result.signatures.find(s => constantTimeEqual(s.signer, config.identity.bytes))
   if (own === undefined || !constantTimeEqual(own.signature, state.ownSignature!)) throw new ProtocolViolation('invalid-result', 'the result leaves out this peer\'s signature, though its shares were revealed')
-  const problem = await signatureProblem(result, survivorIds, roster.minSurvivors)
+  const problem = await signatureProblem(result, survivorIds, roster.minSurvivors, state.verifiedSignatures)
   if (problem !== undefined) throw new ProtocolViolation('invalid-result', problem)
   const beacon = beaconProblem(result, config.aggregator, config.beacon, config.params.parentSessionId)
   if (beacon.problem !== undefined) throw new ProtocolViolation('invalid-result', beacon.problem)
