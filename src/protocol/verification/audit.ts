@@ -79,10 +79,14 @@ class Unverifiable extends Error {}
 class Forged extends Error {}
 
 /**
- * Verdicts of recent audits, by transcript digest, session parameters and options. A process meets the same transcript more than once (its own round's, then the API's audit, or
- * every participant of a simulated round in one process), and an audit costs about an unmask.
+ * Verdicts of recent audits, and audits under way, by transcript digest, session parameters and
+ * options. A process meets the same transcript more than once (its own round's, then the API's audit,
+ * or every participant of a simulated round or of a testnet in one process), and an audit costs about
+ * an unmask. The participants of one process get a result at about the same time: where an audit
+ * gives the event loop a turn (masks on worker threads, WebCrypto's AES-CTR), keeping only finished
+ * verdicts let each of them start the same audit before the first ended.
  */
-const recentVerdicts = new Map<string, AuditVerdict>()
+const recentVerdicts = new Map<string, Promise<AuditVerdict>>()
 const RECENT_VERDICTS = 16
 
 /** Forgets every verdict kept: to measure what an audit costs a peer that meets a transcript once. */
@@ -102,12 +106,15 @@ async function digestHex (bytes: Uint8Array): Promise<string> {
 export async function auditTranscript (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions = {}): Promise<AuditVerdict> {
   const session = JSON.stringify([toHex(params.sessionId), toHex(params.parentSessionId ?? params.sessionId), params.dimension, params.encoding, params.graph])
   const key = `${await digestHex(bytes)}/${session}/${options.signaturesChecked === true}/${options.result === undefined ? '' : await digestHex(options.result)}`
-  const known = recentVerdicts.get(key)
-  if (known !== undefined) return structuredClone(known)
-  const verdict = await auditAnew(bytes, params, crypto, options)
-  if (recentVerdicts.size >= RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value!)
-  recentVerdicts.set(key, verdict)
-  return structuredClone(verdict)
+  let verdict = recentVerdicts.get(key)
+  if (verdict === undefined) {
+    if (recentVerdicts.size >= RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value!)
+    const audit = auditAnew(bytes, params, crypto, options)
+    recentVerdicts.set(key, verdict = audit)
+    // an audit that failed (for want of memory, say) is no verdict to hand the next reader
+    audit.catch(() => { if (recentVerdicts.get(key) === audit) recentVerdicts.delete(key) })
+  }
+  return structuredClone(await verdict)
 }
 
 async function auditAnew (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions): Promise<AuditVerdict> {

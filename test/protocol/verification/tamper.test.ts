@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { nodeCryptoSuite } from '../../../src/protocol/crypto/suite-node.js'
+import { applyMasks } from '../../../src/protocol/crypto/suite.js'
 import { sign, SignatureDomain } from '../../../src/protocol/crypto/identity.js'
 import { deterministicRandom } from '../../../src/protocol/crypto/random.js'
 import { pack, unpackInto } from '../../../src/protocol/encoding/bit-pack.js'
@@ -14,7 +15,7 @@ import { InputCommitment, MaskedInputChunk, RoundResult, RoundTranscript, ShareK
 import { selfMaskKey } from '../../../src/protocol/round/masks.js'
 import { signed, signedDigest, signedEnvelope } from '../../../src/protocol/round/wire.js'
 import { carryBits } from '../../../src/protocol/round/aggregator/integer-sum.js'
-import { auditTranscript, type AuditVerdict } from '../../../src/protocol/verification/audit.js'
+import { auditTranscript, forgetAudits, type AuditVerdict } from '../../../src/protocol/verification/audit.js'
 import { simulatedPeers, type SimulatedPeer } from '../../../src/simulation/peers.js'
 import { simulateRound, type SimulationReport } from '../../../src/simulation/simulation.js'
 import { exactSum, gridUpdates, testParams } from '../../support/round-fixtures.js'
@@ -148,6 +149,28 @@ describe('an honest round', () => {
     // and the sum is the survivors' inputs
     const updates = gridUpdates(round.params, N, 'tamper')
     expect(Array.from(round.report.aggregator.outcome!.sum)).toEqual(Array.from(exactSum(updates, round.survivors)))
+  })
+
+  it('is audited once when many readers in one process ask for it at once', async () => {
+    // masks applied off this thread (maskWorkers, or WebCrypto's AES-CTR) give the other readers' calls
+    // their turn while the first audit runs
+    let audits = 0
+    const counting = {
+      ...nodeCryptoSuite,
+      applyMasks: async (target: Uint32Array, masks: Parameters<NonNullable<typeof nodeCryptoSuite.applyMasks>>[1]) => {
+        audits++
+        await new Promise(resolve => setImmediate(resolve))
+        await applyMasks(nodeCryptoSuite, target, masks)
+      }
+    }
+    forgetAudits()
+    const verdicts = await Promise.all(Array.from({ length: 5 }, async () => auditTranscript(round.transcript, round.params, counting)))
+    expect(verdicts.map(v => v.verdict)).toEqual(Array(5).fill('verified'))
+    expect(audits).toBe(1)
+    // each reader has its own copy of the verdict
+    verdicts[0].verdict = 'unverifiable'
+    expect((await auditTranscript(round.transcript, round.params, counting)).verdict).toBe('verified')
+    expect(audits).toBe(1)
   })
 
   it('is verified on the WebCrypto backend too', async () => {
