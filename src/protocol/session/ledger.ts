@@ -45,11 +45,12 @@ const FINGERPRINT_LABEL = 'libp2p-secagg/1/update-fingerprint'
  * The fingerprint of an update in a session: of its values and weight, and of the name its caller gave
  * it. The name tells a resubmission after a restart (the same name) from a new update that happens to
  * have the same values, as a peer with nothing new to learn from sends: by values alone, the second
- * was taken for the first, and settled with the first's round.
+ * was taken for the first, and settled with the first's round. `hash` is SHA-256 (the crypto suite's,
+ * where it has a native one: @noble/hashes' took 17 ms for an update of a million coordinates).
  */
-export function updateFingerprint (sessionId: Uint8Array, update: Float32Array, weight: number, updateId: string): Uint8Array {
+export function updateFingerprint (sessionId: Uint8Array, update: Float32Array, weight: number, updateId: string, hash: (bytes: Uint8Array) => Uint8Array = sha256): Uint8Array {
   const weightBytes = new Uint8Array(new Float64Array([weight]).buffer)
-  return sha256(frame([FINGERPRINT_LABEL, sessionId, u32be(update.length), new Uint8Array(update.buffer, update.byteOffset, update.byteLength), weightBytes, new TextEncoder().encode(updateId)]))
+  return hash(frame([FINGERPRINT_LABEL, sessionId, u32be(update.length), new Uint8Array(update.buffer, update.byteOffset, update.byteLength), weightBytes, new TextEncoder().encode(updateId)]))
 }
 
 /** The ledgers (the round's and the privacy spending) as JSON text, for a file. */

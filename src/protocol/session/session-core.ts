@@ -357,7 +357,7 @@ export class SessionCore {
     if (l2Bound !== undefined) update = clipL2(update, l2Bound)
     const id = ++this.updates
     // without a name, every call is a new update
-    const fingerprint = updateFingerprint(this.session.id, update, w, updateId ?? `unnamed/${toHex(this.config.random(16))}`)
+    const fingerprint = updateFingerprint(this.session.id, update, w, updateId ?? `unnamed/${toHex(this.config.random(16))}`, this.config.crypto.sha256)
     this.pending = { id, round: this.nextRound, update, weight: w, fingerprint, roundingSeed: this.config.random(16), lastAttempt: 0, ahead: new Map() }
     void this.input(async () => { this.beginPending() })
     return id
