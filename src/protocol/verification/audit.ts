@@ -46,8 +46,9 @@ export interface AuditOptions {
   /** When given, the transcript must be for exactly this signed result (as a peer received it). */
   result?: Uint8Array
   /**
-   * The caller has checked the result's consistency signatures already (verifyResult, or a participant's
-   * round core): they are not verified a second time.
+   * The caller has checked the signatures of `result` already, the aggregator's and the consistency
+   * signatures (verifyResult, or a participant's round core): they are not verified a second time. The
+   * aggregator's is over the whole result, 2.9 MB at d = 1M: about 5 ms. Only with `result`.
    */
   signaturesChecked?: boolean
 }
@@ -122,10 +123,11 @@ async function auditAnew (bytes: Uint8Array, params: ResolvedParams, crypto: Cry
   try {
     const transcript = decodeOr(() => RoundTranscript.decode(bytes, { limits: TRANSCRIPT_LIMITS }), 'transcript')
     if (options.result !== undefined && !equalBytes(transcript.result, options.result)) throw new Unverifiable('the transcript is for another result')
-    const { result, aggregator, context } = await openResult(transcript.result, params)
+    const signaturesChecked = options.signaturesChecked === true && options.result !== undefined
+    const { result, aggregator, context } = await openResult(transcript.result, params, signaturesChecked)
     header = { round: context.round, attempt: context.attempt, aggregator: aggregator.id }
     const roster = new RosterIndex(result.participants)
-    const survivors = await checkSurvivors(result, roster, params, context, options.signaturesChecked === true)
+    const survivors = await checkSurvivors(result, roster, params, context, signaturesChecked)
     const commitments = await openCommitments(transcript, survivors, roster, new Set(result.signatures.map(s => toHex(s.signer))), context, crypto)
     const rosterSize = result.participants.length
     checkMasksAgree(survivors, commitments, rosterSize)
@@ -146,11 +148,11 @@ function decodeOr<T> (run: () => T, what: string, Fault: new (message: string) =
   }
 }
 
-async function openResult (bytes: Uint8Array, params: ResolvedParams): Promise<{ result: RoundResult, aggregator: Identity, context: RoundContext }> {
+async function openResult (bytes: Uint8Array, params: ResolvedParams, signatureChecked: boolean): Promise<{ result: RoundResult, aggregator: Identity, context: RoundContext }> {
   const envelope = decodeOr(() => Signed.decode(bytes), 'signed result')
   const result = decodeOr(() => RoundResult.decode(envelope.body, { limits: { participants: MAX_SHARES, signatures: MAX_SHARES } }), 'result')
   const aggregator = decodeOr(() => identityFromBytes(result.aggregator), 'result aggregator')
-  if (!await verify(aggregator, SignatureDomain.result, envelope.body, envelope.signature)) throw new Unverifiable('the result is not signed by the aggregator it names')
+  if (!signatureChecked && !await verify(aggregator, SignatureDomain.result, envelope.body, envelope.signature)) throw new Unverifiable('the result is not signed by the aggregator it names')
   const ref = result.ref
   if (ref == null || !constantTimeEqual(ref.session, params.sessionId)) throw new Unverifiable('the result is for another session')
   return { result, aggregator, context: { sessionId: params.sessionId, round: Number(ref.round), attempt: ref.attempt } }

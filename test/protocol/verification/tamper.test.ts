@@ -173,6 +173,17 @@ describe('an honest round', () => {
     expect(audits).toBe(1)
   })
 
+  it('checks the aggregator\'s signature unless the caller vouches for it, with the very result it checked', async () => {
+    const decoded = RoundTranscript.decode(round.transcript)
+    const envelope = Signed.decode(decoded.result)
+    const unsigned = Signed.encode({ ...envelope, signature: new Uint8Array(64).fill(5) as Uint8Array<ArrayBuffer> })
+    const transcript = RoundTranscript.encode({ ...decoded, result: unsigned as Uint8Array<ArrayBuffer> })
+    expect((await audit(round, transcript)).verdict).toBe('unverifiable')
+    // a caller's word counts only for the result it names: without one, every signature is checked
+    expect((await auditTranscript(transcript, round.params, nodeCryptoSuite, { signaturesChecked: true })).verdict).toBe('unverifiable')
+    expect((await auditTranscript(transcript, round.params, nodeCryptoSuite, { signaturesChecked: true, result: unsigned })).verdict).toBe('verified')
+  })
+
   it('is verified on the WebCrypto backend too', async () => {
     const { webCryptoSuite } = await import('../../../src/protocol/crypto/suite-web.js')
     expect((await auditTranscript(round.transcript, round.params, await webCryptoSuite())).verdict).toBe('verified')
