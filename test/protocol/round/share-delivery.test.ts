@@ -23,7 +23,8 @@ describe('ShareDeliveryEncoder', () => {
       for (const delivery of deliveries) {
         // the same Signed object in several deliveries, as the aggregator's inbox has each dealer's
         const dealers = delivery.map(d => ({ ...d, commitments: d.commitments === undefined ? undefined : pool[d.commitments % pool.length] })) as DealtShares[]
-        expect(encoder.encode(dealers)).toEqual(ShareDelivery.encode({ ref, dealers }))
+        // compared as bytes: toEqual walks typed arrays element by element, 35 s for the 300 runs
+        expect(Buffer.compare(encoder.encode(dealers), ShareDelivery.encode({ ref, dealers }))).toBe(0)
       }
     }), { numRuns: 300 })
   })
