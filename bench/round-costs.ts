@@ -11,9 +11,9 @@ import { deterministicRandom } from '../src/protocol/crypto/random.js'
 import { Aggregator } from '../src/protocol/round/aggregator/aggregator.js'
 import { Participant } from '../src/protocol/round/participant/participant.js'
 import { PHASE_OF, rosterOfMessage, simulateRound, SIMULATION_START_TIME, type Delivery } from '../src/simulation/simulation.js'
-import { keystreamAddFloor, keystreamJsAddFloor, median, vectorAddFloor, vectorJsAddFloor } from './floors.js'
 import { commitmentContext, Committer } from '../src/protocol/verification/commitment.js'
 import { MASKED_CHUNK_COORDINATES } from '../src/protocol/round/participant/masked-input.js'
+import { keystreamAddFloor, keystreamJsAddFloor, median, vectorAddFloor, vectorJsAddFloor } from './floors.js'
 import type { Identity } from '../src/protocol/crypto/identity.js'
 import type { ResolvedParams } from '../src/protocol/round/params.js'
 import { benchRound, SEED } from './bench-round.js'
@@ -105,9 +105,9 @@ export async function roundCosts (n = 100, dimension = 1_000_000): Promise<Bench
 }
 
 /**
- * Milliseconds to commit to a vector as a participant does to its masked one, chunk by chunk: the
- * part of client-mask that is not masking (property 3's), so the note beside it can say what the
- * masking alone costs against the floor.
+ * Milliseconds to commit to a vector as a participant does to its masked one, chunk by chunk (the
+ * values do not change the cost): the part of client-mask that makes the sum verifiable, not masking,
+ * so the detail beside it can say what the masking alone costs against the floor.
  */
 async function commitmentAlone (params: ResolvedParams, vector: Uint32Array): Promise<number> {
   const started = performance.now()

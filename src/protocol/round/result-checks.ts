@@ -16,13 +16,20 @@ export function resultDeadline (deadlines: readonly number[]): number {
   return deadlines[last] + (deadlines[last] - deadlines[last - 1])
 }
 
+/** Signatures the reader has verified on one survivor set, by signer id. */
+export interface VerifiedSignatures {
+  survivorSet: Uint8Array
+  signatures: ReadonlyMap<string, Uint8Array>
+}
+
 /**
  * What is wrong with a result's consistency signatures, or undefined. `survivors` holds the survivor
- * set's peer ids; `verified`, signatures on this very survivor set the reader has verified already, by
- * signer id: a signature equal to one of them is not verified again (a participant verified its
- * neighbours' in the consistency proof, at 120 µs each).
+ * set's peer ids. A signature the reader verified already on the result's very survivor set
+ * (`verified`: a participant verified its neighbours' in the consistency proof), byte for byte, is not
+ * verified again: 120 µs each.
  */
-export async function signatureProblem (result: RoundResult, survivors: ReadonlySet<string>, minSurvivors: number, verified?: ReadonlyMap<string, Uint8Array>): Promise<string | undefined> {
+export async function signatureProblem (result: RoundResult, survivors: ReadonlySet<string>, minSurvivors: number, verified?: VerifiedSignatures): Promise<string | undefined> {
+  const known = verified !== undefined && constantTimeEqual(verified.survivorSet, result.survivorSet) ? verified.signatures : undefined
   const { signatures } = result
   for (let i = 1; i < signatures.length; i++) {
     if (compareBytes(signatures[i - 1].signer, signatures[i].signer) >= 0) return 'signatures are not sorted by signer without repeats'
@@ -35,8 +42,8 @@ export async function signatureProblem (result: RoundResult, survivors: Readonly
       return 'a signature names an invalid signer'
     }
     if (!survivors.has(identity.id)) return 'a signature is by a peer outside the survivor set'
-    const known = verified?.get(identity.id)
-    if (known !== undefined && constantTimeEqual(known, signature)) continue
+    const before = known?.get(identity.id)
+    if (before !== undefined && constantTimeEqual(before, signature)) continue
     if (!await verify(identity, SignatureDomain.survivorSet, result.survivorSet, signature)) return 'a consistency signature does not verify'
   }
   if (signatures.length < minSurvivors) return `${signatures.length} survivors signed the survivor set, fewer than ${minSurvivors}`

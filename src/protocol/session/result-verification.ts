@@ -79,7 +79,7 @@ async function verifyTravelledGroup (session: Session, crypto: CryptoSuite, trav
     throw new InvalidResultError(`malformed result transcript: ${err.message}`)
   }
   const outcome = await verifyResult(session, crypto, signedResult, after, group)
-  const audit = await auditTranscript(travelled, group?.params ?? session.params, crypto, { result: signedResult, signaturesChecked: true })
+  const audit = await auditTranscript(travelled, group?.params ?? session.params, crypto, { result: signedResult, signaturesChecked: true, resultSignatureChecked: true })
   if (audit.verdict === 'forged') throw new ForgedResultError(outcome.aggregator, outcome.round, outcome.attempt, `round ${outcome.round} attempt ${outcome.attempt}: ${audit.reason}`)
   if (audit.verdict === 'unverifiable') throw new InvalidResultError(`the result's transcript does not verify it: ${audit.reason}`)
   return { ...outcome, transcript: travelled }

@@ -46,11 +46,17 @@ export interface AuditOptions {
   /** When given, the transcript must be for exactly this signed result (as a peer received it). */
   result?: Uint8Array
   /**
-   * The caller has checked the signatures of `result` already, the aggregator's and the consistency
-   * signatures (verifyResult, or a participant's round core): they are not verified a second time. The
-   * aggregator's is over the whole result, 2.9 MB at d = 1M: about 5 ms. Only with `result`.
+   * The caller has checked the consistency signatures of `result` already (verifyResult, or a
+   * participant's round core): they are not verified a second time. Only with `result`.
    */
   signaturesChecked?: boolean
+  /**
+   * The caller has checked the aggregator's signature on `result` already: it is not verified again
+   * for a verdict that convicts no one. It is over the whole result, 2.9 MB at d = 1M, about 5 ms a
+   * check. A 'forged' verdict always verifies it, so no caller's word convicts an aggregator of a
+   * result it did not sign. Only with `result`.
+   */
+  resultSignatureChecked?: boolean
 }
 
 /**
@@ -83,11 +89,20 @@ class Forged extends Error {}
  * Verdicts of recent audits, and audits under way, by transcript digest, session parameters and
  * options. A process meets the same transcript more than once (its own round's, then the API's audit,
  * or every participant of a simulated round or of a testnet in one process), and an audit costs about
- * an unmask. The participants of one process get a result at about the same time: where an audit
- * gives the event loop a turn (masks on worker threads, WebCrypto's AES-CTR), keeping only finished
- * verdicts let each of them start the same audit before the first ended.
+ * an unmask. Audits under way are kept too: the participants of one process get a result at about the
+ * same time, and where an audit gives the event loop a turn (masks on worker threads, WebCrypto's
+ * AES-CTR) each would otherwise start the same audit before the first ends.
  */
-const recentVerdicts = new Map<string, Promise<AuditVerdict>>()
+const recentVerdicts = new Map<string, Promise<Audit>>()
+
+/**
+ * An audit's verdict, and whether the transcript settled it: not when something other than the
+ * transcript ended the audit (a bug, memory, a mask worker gone), which another try may not meet.
+ */
+interface Audit {
+  verdict: AuditVerdict
+  settled: boolean
+}
 const RECENT_VERDICTS = 16
 
 /** Forgets every verdict kept: to measure what an audit costs a peer that meets a transcript once. */
@@ -105,39 +120,59 @@ async function digestHex (bytes: Uint8Array): Promise<string> {
 
 /** Audits an encoded RoundTranscript against the session's parameters. Never throws on bad input. */
 export async function auditTranscript (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions = {}): Promise<AuditVerdict> {
+  const vouched = options.result !== undefined
+  const checked = { signatures: vouched && options.signaturesChecked === true, resultSignature: vouched && options.resultSignatureChecked === true }
   const session = JSON.stringify([toHex(params.sessionId), toHex(params.parentSessionId ?? params.sessionId), params.dimension, params.encoding, params.graph])
-  const key = `${await digestHex(bytes)}/${session}/${options.signaturesChecked === true}/${options.result === undefined ? '' : await digestHex(options.result)}`
-  let verdict = recentVerdicts.get(key)
-  if (verdict === undefined) {
+  const key = `${await digestHex(bytes)}/${session}/${checked.signatures}/${checked.resultSignature}/${vouched ? await digestHex(options.result!) : ''}`
+  let audit = recentVerdicts.get(key)
+  const joined = audit !== undefined
+  if (audit === undefined) {
     if (recentVerdicts.size >= RECENT_VERDICTS) recentVerdicts.delete(recentVerdicts.keys().next().value!)
-    const audit = auditAnew(bytes, params, crypto, options)
-    recentVerdicts.set(key, verdict = audit)
-    // an audit that failed (for want of memory, say) is no verdict to hand the next reader
-    audit.catch(() => { if (recentVerdicts.get(key) === audit) recentVerdicts.delete(key) })
+    recentVerdicts.set(key, audit = auditAnew(bytes, params, crypto, options.result, checked))
   }
-  return structuredClone(await verdict)
+  let { verdict, settled } = await audit
+  if (!settled) {
+    if (recentVerdicts.get(key) === audit) recentVerdicts.delete(key)
+    // what ended another reader's audit (its crypto suite, say) may not end this one's
+    if (joined) verdict = (await auditAnew(bytes, params, crypto, options.result, checked)).verdict
+  }
+  return structuredClone(verdict)
 }
 
-async function auditAnew (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, options: AuditOptions): Promise<AuditVerdict> {
-  let header: { round: number, attempt: number, aggregator: string } | undefined
+async function auditAnew (bytes: Uint8Array, params: ResolvedParams, crypto: CryptoSuite, expected: Uint8Array | undefined, checked: { signatures: boolean, resultSignature: boolean }): Promise<Audit> {
+  let opened: OpenedResult | undefined
   try {
     const transcript = decodeOr(() => RoundTranscript.decode(bytes, { limits: TRANSCRIPT_LIMITS }), 'transcript')
-    if (options.result !== undefined && !equalBytes(transcript.result, options.result)) throw new Unverifiable('the transcript is for another result')
-    const signaturesChecked = options.signaturesChecked === true && options.result !== undefined
-    const { result, aggregator, context } = await openResult(transcript.result, params, signaturesChecked)
-    header = { round: context.round, attempt: context.attempt, aggregator: aggregator.id }
+    if (expected !== undefined && !equalBytes(transcript.result, expected)) throw new Unverifiable('the transcript is for another result')
+    opened = await openResult(transcript.result, params, checked.resultSignature)
+    const { result, context } = opened
     const roster = new RosterIndex(result.participants)
-    const survivors = await checkSurvivors(result, roster, params, context, signaturesChecked)
+    const survivors = await checkSurvivors(result, roster, params, context, checked.signatures)
     const commitments = await openCommitments(transcript, survivors, roster, new Set(result.signatures.map(s => toHex(s.signer))), context, crypto)
-    const rosterSize = result.participants.length
-    checkMasksAgree(survivors, commitments, rosterSize)
-    const masks = await maskSum(transcript, survivors, commitments, rosterSize, params, context, crypto)
+    const survivorAt = new Int32Array(result.participants.length).fill(-1)
+    survivors.forEach((survivor, i) => { survivorAt[survivor.index] = i })
+    checkMasksAgree(survivors, commitments, survivorAt)
+    const masks = await maskSum(transcript, survivors, commitments, survivorAt, params, context, crypto)
     await checkSum(result, survivors.length, masks, commitments.map(c => c.commitment), params, context, crypto)
-    return { verdict: 'verified', ...header, survivors: survivors.map(s => s.id) }
+    return { verdict: { verdict: 'verified', ...opened.header, survivors: survivors.map(s => s.id) }, settled: true }
   } catch (err) {
-    if (err instanceof Forged && header !== undefined) return { verdict: 'forged', ...header, reason: err.message }
-    return { verdict: 'unverifiable', reason: (err as Error)?.message ?? String(err) }
+    if (err instanceof Forged && opened !== undefined) {
+      // a conviction rests on the aggregator's own signature, never on a caller's word that it checked it
+      if (!await opened.signedByAggregator()) return { verdict: { verdict: 'unverifiable', reason: UNSIGNED }, settled: true }
+      return { verdict: { verdict: 'forged', ...opened.header, reason: err.message }, settled: true }
+    }
+    return { verdict: { verdict: 'unverifiable', reason: (err as Error)?.message ?? String(err) }, settled: err instanceof Forged || err instanceof Unverifiable }
   }
+}
+
+const UNSIGNED = 'the result is not signed by the aggregator it names'
+
+interface OpenedResult {
+  result: RoundResult
+  context: RoundContext
+  header: { round: number, attempt: number, aggregator: string }
+  /** Whether the aggregator the result names signed it (checked at most once). */
+  signedByAggregator: () => Promise<boolean>
 }
 
 function decodeOr<T> (run: () => T, what: string, Fault: new (message: string) => Error = Unverifiable): T {
@@ -148,14 +183,18 @@ function decodeOr<T> (run: () => T, what: string, Fault: new (message: string) =
   }
 }
 
-async function openResult (bytes: Uint8Array, params: ResolvedParams, signatureChecked: boolean): Promise<{ result: RoundResult, aggregator: Identity, context: RoundContext }> {
+/** The signed result; its signature is verified here unless `signatureChecked`, and then only before a conviction. */
+async function openResult (bytes: Uint8Array, params: ResolvedParams, signatureChecked: boolean): Promise<OpenedResult> {
   const envelope = decodeOr(() => Signed.decode(bytes), 'signed result')
   const result = decodeOr(() => RoundResult.decode(envelope.body, { limits: { participants: MAX_SHARES, signatures: MAX_SHARES } }), 'result')
   const aggregator = decodeOr(() => identityFromBytes(result.aggregator), 'result aggregator')
-  if (!signatureChecked && !await verify(aggregator, SignatureDomain.result, envelope.body, envelope.signature)) throw new Unverifiable('the result is not signed by the aggregator it names')
+  let signed: Promise<boolean> | undefined
+  const signedByAggregator = async (): Promise<boolean> => await (signed ??= verify(aggregator, SignatureDomain.result, envelope.body, envelope.signature))
+  if (!signatureChecked && !await signedByAggregator()) throw new Unverifiable(UNSIGNED)
   const ref = result.ref
   if (ref == null || !constantTimeEqual(ref.session, params.sessionId)) throw new Unverifiable('the result is for another session')
-  return { result, aggregator, context: { sessionId: params.sessionId, round: Number(ref.round), attempt: ref.attempt } }
+  const context = { sessionId: params.sessionId, round: Number(ref.round), attempt: ref.attempt }
+  return { result, context, header: { round: context.round, attempt: context.attempt, aggregator: aggregator.id }, signedByAggregator }
 }
 
 function sameRef (ref: RoundRef | undefined, context: RoundContext): boolean {
@@ -165,7 +204,7 @@ function sameRef (ref: RoundRef | undefined, context: RoundContext): boolean {
 interface Survivor {
   identity: Identity
   id: string
-  /** Its place in the result's list of participants. */
+  /** Its place in the result's list of participants (the first, should the list repeat it). */
   index: number
   /** SHA-256 of its signed commitment, as the signed survivor set lists it. */
   digest: Uint8Array
@@ -199,19 +238,16 @@ class RosterIndex {
   }
 }
 
-/** Throws Forged unless `peers` is sorted without repeats. */
-function checkSorted (peers: readonly Uint8Array[], message: string): void {
-  for (let j = 1; j < peers.length; j++) if (compareBytes(peers[j - 1], peers[j]) >= 0) throw new Forged(message)
-}
-
 /** The survivors of the signed survivor set the aggregator's result is over, and their agreement to it. */
 async function checkSurvivors (result: RoundResult, roster: RosterIndex, params: ResolvedParams, context: RoundContext, signaturesChecked: boolean): Promise<Survivor[]> {
   const set = decodeOr(() => SurvivorSet.decode(result.survivorSet, { limits: { survivors: MAX_SHARES, commitments: MAX_SHARES } }), 'survivor set', Forged)
   if (!sameRef(set.ref, context)) throw new Forged('the survivor set is for another attempt')
   if (set.commitments.length !== set.survivors.length) throw new Forged('the survivor set does not list one commitment per survivor')
-  checkSorted(set.survivors, 'the survivor set is not sorted without repeats')
+  // placesOf places an entry right whenever the list is sorted up to it, so the order is checked entry
+  // by entry, before the place: the first fault found is the one it always was
   const places = roster.placesOf(set.survivors)
   const survivors: Survivor[] = set.survivors.map((bytes, i) => {
+    if (i > 0 && compareBytes(set.survivors[i - 1], bytes) >= 0) throw new Forged('the survivor set is not sorted without repeats')
     if (places[i] < 0) throw new Forged('the survivor set lists a peer outside the roster')
     const identity = decodeOr(() => identityFromBytes(bytes), 'survivor', Forged)
     return { identity, id: identity.id, index: places[i], digest: set.commitments[i] }
@@ -246,25 +282,28 @@ async function openCommitments (transcript: RoundTranscript, survivors: readonly
     }
     const opened = decodeOr(() => InputCommitment.decode(envelope.body, { limits: { maskedWith: MAX_SHARES } }), `commitment of ${identity.id}`, Forged)
     if (!sameRef(opened.ref, context) || !constantTimeEqual(opened.peer, identity.bytes)) throw new Forged(`the commitment of ${identity.id} is for another attempt or peer`)
-    checkSorted(opened.maskedWith, `the masks ${identity.id} names are not sorted without repeats`)
+    for (let j = 1; j < opened.maskedWith.length; j++) {
+      if (compareBytes(opened.maskedWith[j - 1], opened.maskedWith[j]) >= 0) throw new Forged(`the masks ${identity.id} names are not sorted without repeats`)
+    }
     return { commitment: opened.commitment, maskedWith: opened.maskedWith, maskedWithPlaces: roster.placesOf(opened.maskedWith), maskKey: opened.maskKey, dealerCommitments: opened.dealerCommitments }
   }))
 }
 
-/** Pairwise masks between survivors cancel only if both sides added them: every such pair must agree. */
-function checkMasksAgree (survivors: readonly Survivor[], commitments: readonly OpenedCommitment[], rosterSize: number): void {
-  // masked[i * rosterSize + p]: survivor i names participant p
-  const masked = new Uint8Array(survivors.length * rosterSize)
-  const survivorAt = new Int32Array(rosterSize).fill(-1)
+/**
+ * Pairwise masks between survivors cancel only if both sides added them: every such pair must agree.
+ * `survivorAt` gives each participant's place among the survivors, -1 for one that is not.
+ */
+function checkMasksAgree (survivors: readonly Survivor[], commitments: readonly OpenedCommitment[], survivorAt: Int32Array): void {
+  // i * n + p for each survivor i naming participant p: as many entries as the lists hold, where a
+  // survivors-by-roster table would let a transcript of tens of thousands of sybils ask for gigabytes
+  const n = survivorAt.length
+  const named = new Set<number>()
+  commitments.forEach((c, i) => { for (const p of c.maskedWithPlaces) if (p >= 0) named.add(i * n + p) })
   survivors.forEach((survivor, i) => {
-    survivorAt[survivor.index] = i
-    for (const p of commitments[i].maskedWithPlaces) if (p >= 0) masked[i * rosterSize + p] = 1
-  })
-  survivors.forEach((survivor, i) => {
-    if (masked[i * rosterSize + survivor.index] === 1) throw new Forged(`${survivor.id} names a mask with itself`)
+    if (named.has(i * n + survivor.index)) throw new Forged(`${survivor.id} names a mask with itself`)
     for (const p of commitments[i].maskedWithPlaces) {
       const j = p < 0 ? -1 : survivorAt[p]
-      if (j >= 0 && masked[j * rosterSize + survivor.index] === 0) throw new Forged(`${survivor.id} masked with ${survivors[j].id}, which did not mask with it`)
+      if (j >= 0 && !named.has(j * n + survivor.index)) throw new Forged(`${survivor.id} masked with ${survivors[j].id}, which did not mask with it`)
     }
   })
 }
@@ -273,14 +312,12 @@ function checkMasksAgree (survivors: readonly Survivor[], commitments: readonly 
  * M mod 2^32: the survivors' self masks, plus each pairwise mask a survivor added with a peer that did
  * not survive, each from a secret checked against what its owner signed.
  */
-async function maskSum (transcript: RoundTranscript, survivors: readonly Survivor[], commitments: readonly OpenedCommitment[], rosterSize: number, params: ResolvedParams, context: RoundContext, crypto: CryptoSuite): Promise<Uint32Array> {
+async function maskSum (transcript: RoundTranscript, survivors: readonly Survivor[], commitments: readonly OpenedCommitment[], survivorAt: Int32Array, params: ResolvedParams, context: RoundContext, crypto: CryptoSuite): Promise<Uint32Array> {
   const secrets = new Map<string, Uint8Array>()
   for (const { owner, kind, value } of transcript.secrets) secrets.set(`${toHex(owner)}/${kind}`, value)
   const maskKeys = await advertisedMaskKeys(transcript, context)
   const masks = new Uint32Array(vectorWords(params))
   const keys: MaskKey[] = []
-  const surviving = new Uint8Array(rosterSize)
-  for (const { index } of survivors) surviving[index] = 1
   // each dropped peer's key rebuilt and checked once, not once per survivor that masked with it (at
   // n = 100, d = 1M: 10 dropped peers, 234 pairs, and an X25519 key import and check for each)
   const droppedKeys = new Map<string, ReturnType<typeof rebuildMaskKey>>()
@@ -295,7 +332,7 @@ async function maskSum (transcript: RoundTranscript, survivors: readonly Survivo
     const { maskedWith, maskedWithPlaces } = commitments[i]
     for (let j = 0; j < maskedWith.length; j++) {
       const place = maskedWithPlaces[j]
-      if (place >= 0 && surviving[place] === 1) continue
+      if (place >= 0 && survivorAt[place] >= 0) continue
       const peer = maskedWith[j]
       const id = toHex(peer)
       let dropped = droppedKeys.get(id)

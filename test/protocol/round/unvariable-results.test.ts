@@ -42,8 +42,8 @@ describe('the signed result', () => {
   })
 
   it('is refused when a signer\'s signature is swapped for junk, by the peers that verified its real one before', async () => {
-    // every other peer verified the real signature in its consistency proof, and skips verifying it again
-    // only when the result carries those very bytes
+    // the peers that verified the real signature in their consistency proof skip verifying it again only
+    // when the result carries those very bytes; the others verify it
     const signer = honest(s)[1]
     const swapped = await resignedResult(genuine, aggregatorPeer(), r => ({ ...r, signatures: r.signatures.map(x => equalBytes(x.signer, s.peers[signer].identity.bytes) ? { ...x, signature: new Uint8Array(64).fill(7) as Uint8Array<ArrayBuffer> } : x) }))
     const reasons = await withResult(swapped)

@@ -178,10 +178,60 @@ describe('an honest round', () => {
     const envelope = Signed.decode(decoded.result)
     const unsigned = Signed.encode({ ...envelope, signature: new Uint8Array(64).fill(5) as Uint8Array<ArrayBuffer> })
     const transcript = RoundTranscript.encode({ ...decoded, result: unsigned as Uint8Array<ArrayBuffer> })
-    expect((await audit(round, transcript)).verdict).toBe('unverifiable')
-    // a caller's word counts only for the result it names: without one, every signature is checked
-    expect((await auditTranscript(transcript, round.params, nodeCryptoSuite, { signaturesChecked: true })).verdict).toBe('unverifiable')
-    expect((await auditTranscript(transcript, round.params, nodeCryptoSuite, { signaturesChecked: true, result: unsigned })).verdict).toBe('verified')
+    const withOptions = async (options: Parameters<typeof auditTranscript>[3]): Promise<string> => (await auditTranscript(transcript, round.params, nodeCryptoSuite, options)).verdict
+    expect(await withOptions({})).toBe('unverifiable')
+    // a caller's word counts only for the result it names, and only for the signatures it names
+    expect(await withOptions({ signaturesChecked: true, resultSignatureChecked: true })).toBe('unverifiable')
+    expect(await withOptions({ result: unsigned, signaturesChecked: true })).toBe('unverifiable')
+    expect(await withOptions({ result: unsigned, signaturesChecked: true, resultSignatureChecked: true })).toBe('verified')
+  })
+
+  it('convicts no aggregator of a result it did not sign, whatever the caller vouches for', async () => {
+    // a wrong sum under the aggregator's name with a junk signature: a caller that says it checked the
+    // signature must not make the transcript evidence against that aggregator
+    const claimed = round.integerSum.slice()
+    claimed[3] += 1
+    const decoded = RoundTranscript.decode(await claiming(round, claimed))
+    const unsigned = Signed.encode({ ...Signed.decode(decoded.result), signature: new Uint8Array(64).fill(5) as Uint8Array<ArrayBuffer> })
+    const transcript = RoundTranscript.encode({ ...decoded, result: unsigned as Uint8Array<ArrayBuffer> })
+    const verdict = await auditTranscript(transcript, round.params, nodeCryptoSuite, { result: unsigned, signaturesChecked: true, resultSignatureChecked: true })
+    expect(verdict).toEqual({ verdict: 'unverifiable', reason: 'the result is not signed by the aggregator it names' })
+    // signed, the same wrong sum convicts
+    expect((await auditTranscript(RoundTranscript.encode(decoded), round.params, nodeCryptoSuite, { result: decoded.result, signaturesChecked: true, resultSignatureChecked: true })).verdict).toBe('forged')
+  })
+
+  it('keeps no verdict an audit reached for want of anything but the transcript, and a reader that joined it audits again', async () => {
+    let calls = 0
+    let started!: () => void
+    const firstStarted = new Promise<void>(resolve => { started = resolve })
+    const failingOnce = {
+      ...nodeCryptoSuite,
+      applyMasks: async (target: Uint32Array, masks: Parameters<NonNullable<typeof nodeCryptoSuite.applyMasks>>[1]) => {
+        calls++
+        // the first audit fails, late enough for the second reader (its digest takes a millisecond) to join it
+        if (calls === 1) {
+          started()
+          await new Promise(resolve => setTimeout(resolve, 300))
+          throw new Error('mask worker gone')
+        }
+        await applyMasks(nodeCryptoSuite, target, masks)
+      }
+    }
+    forgetAudits()
+    const first = auditTranscript(round.transcript, round.params, failingOnce)
+    await firstStarted
+    const joined = auditTranscript(round.transcript, round.params, failingOnce)
+    expect(await first).toEqual({ verdict: 'unverifiable', reason: 'mask worker gone' })
+    expect((await joined).verdict).toBe('verified')
+    // neither verdict was kept: a later reader audits anew
+    expect((await auditTranscript(round.transcript, round.params, failingOnce)).verdict).toBe('verified')
+    expect(calls).toBe(3)
+  })
+
+  it('is verified when the result lists a participant twice', async () => {
+    // a peer is found at its first place: the pairs of masks and the survivors come out the same
+    const verdict = await audit(round, await withResult(round, result => { result.participants = [...result.participants, result.participants[0]] }))
+    expect(verdict.verdict).toBe('verified')
   })
 
   it('is verified on the WebCrypto backend too', async () => {

@@ -37,7 +37,8 @@ export async function onConsistencyProof (state: ParticipantState, bytes: Uint8A
     tried.add(identity.id)
     if (await verify(identity, SignatureDomain.survivorSet, signedSet.bytes, signature)) {
       valid.add(identity.id)
-      state.verifiedSignatures.set(identity.id, signature)
+      // a copy: the decoded signature is a view of the message's buffer
+      state.verifiedSignatures.set(identity.id, signature.slice())
     }
   }
   if (valid.size < threshold) {
@@ -86,7 +87,7 @@ export async function onResult (state: ParticipantState, transcript: Uint8Array)
   const survivorIds = new Set(roster.identities.filter(i => state.signedSurvivors!.members.has(toHex(i.bytes))).map(i => i.id))
   const own = result.signatures.find(s => constantTimeEqual(s.signer, config.identity.bytes))
   if (own === undefined || !constantTimeEqual(own.signature, state.ownSignature!)) throw new ProtocolViolation('invalid-result', 'the result leaves out this peer\'s signature, though its shares were revealed')
-  const problem = await signatureProblem(result, survivorIds, roster.minSurvivors, state.verifiedSignatures)
+  const problem = await signatureProblem(result, survivorIds, roster.minSurvivors, { survivorSet: state.signedSurvivors!.bytes, signatures: state.verifiedSignatures })
   if (problem !== undefined) throw new ProtocolViolation('invalid-result', problem)
   const beacon = beaconProblem(result, config.aggregator, config.beacon, config.params.parentSessionId)
   if (beacon.problem !== undefined) throw new ProtocolViolation('invalid-result', beacon.problem)
@@ -96,7 +97,7 @@ export async function onResult (state: ParticipantState, transcript: Uint8Array)
   } catch (err: any) {
     throw new ProtocolViolation('invalid-result', `result sum: ${err.message}`)
   }
-  const audit = await auditTranscript(transcript, config.params, config.crypto, { result: bytes, signaturesChecked: true })
+  const audit = await auditTranscript(transcript, config.params, config.crypto, { result: bytes, signaturesChecked: true, resultSignatureChecked: true })
   if (audit.verdict === 'forged') throw new ProtocolViolation('forged-result', `the aggregator signed a wrong sum: ${audit.reason}`)
   if (audit.verdict === 'unverifiable') throw new ProtocolViolation('invalid-result', `the result's transcript does not verify it: ${audit.reason}`)
   state.status = 'done'
