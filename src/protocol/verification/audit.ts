@@ -94,6 +94,7 @@ class Forged extends Error {}
  * AES-CTR) each would otherwise start the same audit before the first ends.
  */
 const recentVerdicts = new Map<string, Promise<Audit>>()
+const RECENT_VERDICTS = 16
 
 /**
  * An audit's verdict, and whether the transcript settled it: not when something other than the
@@ -103,7 +104,6 @@ interface Audit {
   verdict: AuditVerdict
   settled: boolean
 }
-const RECENT_VERDICTS = 16
 
 /** Forgets every verdict kept: to measure what an audit costs a peer that meets a transcript once. */
 export function forgetAudits (): void {

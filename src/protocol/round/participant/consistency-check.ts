@@ -52,7 +52,6 @@ export async function onSurvivorSet (state: ParticipantState, bytes: Uint8Array)
   }
   state.signedSurvivors = { bytes, members }
   const signature = await sign(config.privateKey, SignatureDomain.survivorSet, bytes)
-  state.ownSignature = signature
   state.verifiedSignatures.set(config.identity.id, signature)
   return {
     messages: [{ to: config.aggregator.bytes, type: 'consistency-signature', bytes: ConsistencySignature.encode({ signature: signature as Uint8Array<ArrayBuffer> }) }],

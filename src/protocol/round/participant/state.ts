@@ -91,9 +91,10 @@ export interface ParticipantState {
   maskedInputStarted: boolean
   /** The survivor set this peer signed: its bytes and members (string ids). */
   signedSurvivors?: { bytes: Uint8Array, members: Set<string> }
-  /** This peer's signature on that set: the result must carry it. */
-  ownSignature?: Uint8Array
-  /** Signatures on that set already verified (this peer's own, its neighbours' in the consistency proof), by signer id. */
+  /**
+   * Signatures on that set already verified, by signer id: this peer's own, which the result must
+   * carry, and its neighbours' in the consistency proof.
+   */
   verifiedSignatures: Map<string, Uint8Array>
   /** SHA-256 of this peer's signed DealerCommitments, which its input commitment names. */
   dealerCommitmentsDigest?: Uint8Array

@@ -86,7 +86,7 @@ export async function onResult (state: ParticipantState, transcript: Uint8Array)
   }
   const survivorIds = new Set(roster.identities.filter(i => state.signedSurvivors!.members.has(toHex(i.bytes))).map(i => i.id))
   const own = result.signatures.find(s => constantTimeEqual(s.signer, config.identity.bytes))
-  if (own === undefined || !constantTimeEqual(own.signature, state.ownSignature!)) throw new ProtocolViolation('invalid-result', 'the result leaves out this peer\'s signature, though its shares were revealed')
+  if (own === undefined || !constantTimeEqual(own.signature, state.verifiedSignatures.get(config.identity.id)!)) throw new ProtocolViolation('invalid-result', 'the result leaves out this peer\'s signature, though its shares were revealed')
   const problem = await signatureProblem(result, survivorIds, roster.minSurvivors, { survivorSet: state.signedSurvivors!.bytes, signatures: state.verifiedSignatures })
   if (problem !== undefined) throw new ProtocolViolation('invalid-result', problem)
   const beacon = beaconProblem(result, config.aggregator, config.beacon, config.params.parentSessionId)
